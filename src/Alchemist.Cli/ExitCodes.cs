@@ -1,0 +1,10 @@
+namespace Alchemist.Cli;
+
+/// <summary>The exit codes of the alchemist command; scripts and checks rely on them.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+    public const int Rejected = 3;
+}

@@ -1,0 +1,3 @@
+using Alchemist.Cli;
+
+return AlchemistCommandLine.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,64 @@
+namespace Alchemist;
+
+/// <summary>Represents the label models known by name, so that configuration and the command line can choose one.</summary>
+/// <remarks>
+/// <see cref="CreateDefault"/> holds the built-in models. A host can <see cref="Register"/> its own. Registration is
+/// not thread-safe; finish it before the catalog is shared. Each <see cref="Create"/> returns a new, unfitted model.
+/// </remarks>
+public sealed class LabelModelCatalog
+{
+    private readonly Dictionary<string, Func<LabelModel>> _factories = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _names = [];
+
+    /// <summary>Gets the registered names, in registration order.</summary>
+    public IReadOnlyList<string> Names => _names;
+
+    /// <summary>Creates a catalog holding the built-in label models.</summary>
+    /// <returns>A new catalog.</returns>
+    public static LabelModelCatalog CreateDefault()
+    {
+        var catalog = new LabelModelCatalog();
+        catalog.Register(MajorityVoteLabelModel.ModelName, static () => new MajorityVoteLabelModel());
+        return catalog;
+    }
+
+    /// <summary>Registers a label model under a name, replacing any model of that name.</summary>
+    /// <param name="name">The name, compared case-insensitively.</param>
+    /// <param name="factory">Creates a new, unfitted model.</param>
+    /// <returns>This catalog, for chaining.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is blank.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    public LabelModelCatalog Register(string name, Func<LabelModel> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        if (!_factories.ContainsKey(name))
+        {
+            _names.Add(name);
+        }
+
+        _factories[name] = factory;
+        return this;
+    }
+
+    /// <summary>Determines whether a model of that name is registered.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns><see langword="true"/> when <see cref="Create"/> will succeed.</returns>
+    public bool Contains(string name) => name is not null && _factories.ContainsKey(name);
+
+    /// <summary>Creates a new, unfitted label model.</summary>
+    /// <param name="name">The registered name, for example <c>"majority"</c>.</param>
+    /// <returns>A new model.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">No model of that name is registered; the message lists the known names.</exception>
+    public LabelModel Create(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!_factories.TryGetValue(name, out Func<LabelModel>? factory))
+        {
+            throw new ArgumentException($"Unknown label model '{name}'. Known label models: {string.Join(", ", _names)}.", nameof(name));
+        }
+
+        return factory();
+    }
+}

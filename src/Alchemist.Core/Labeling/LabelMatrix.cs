@@ -1,0 +1,237 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+
+namespace Alchemist;
+
+/// <summary>Represents the votes of <c>m</c> labeling functions on <c>n</c> items: a compact, contiguous, row-major matrix.</summary>
+/// <remarks>
+/// <para>
+/// Each vote is an <see cref="sbyte"/>: a class index in <c>0..K-1</c> or <see cref="Label.Abstain"/>. A million items
+/// by a hundred functions takes 100 MB. Row <c>i</c> is <see cref="GetRow(int)"/>, a contiguous span of the <c>m</c>
+/// votes on item <c>i</c>; the whole matrix is <see cref="AsSpan"/>, so label models can vectorize over it.
+/// </para>
+/// <para>Instances are immutable and thread-safe.</para>
+/// </remarks>
+public sealed class LabelMatrix
+{
+    private readonly sbyte[] _votes;
+
+    /// <summary>Initializes a new instance of the <see cref="LabelMatrix"/> class from a copy of row-major votes.</summary>
+    /// <param name="itemCount">The number of items (rows), <c>n</c>.</param>
+    /// <param name="functionCount">The number of labeling functions (columns), <c>m</c>.</param>
+    /// <param name="classCount">The number of classes, <c>K</c>, from 2 to <see cref="Label.MaxClassCount"/>.</param>
+    /// <param name="votes">The <c>n * m</c> votes, row by row; each is <c>-1</c> or a class index.</param>
+    /// <param name="functionNames">The names of the functions, one per column; <c>lf0, lf1, ...</c> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative, or <paramref name="classCount"/> is outside 2..127.</exception>
+    /// <exception cref="ArgumentException">The length of <paramref name="votes"/> or <paramref name="functionNames"/> does not match, or a vote is outside <c>-1..K-1</c>.</exception>
+    public LabelMatrix(int itemCount, int functionCount, int classCount, ReadOnlySpan<sbyte> votes, IReadOnlyList<string>? functionNames = null)
+        : this(itemCount, functionCount, classCount, votes.ToArray(), functionNames, validate: true)
+    {
+    }
+
+    private LabelMatrix(int itemCount, int functionCount, int classCount, sbyte[] votes, IReadOnlyList<string>? functionNames, bool validate)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(itemCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(functionCount);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, Label.MaxClassCount);
+        if ((long)itemCount * functionCount != votes.Length)
+        {
+            throw new ArgumentException($"A {itemCount} x {functionCount} label matrix needs {(long)itemCount * functionCount} votes; {votes.Length} were given.", nameof(votes));
+        }
+
+        if (functionNames is not null && functionNames.Count != functionCount)
+        {
+            throw new ArgumentException($"{functionNames.Count} function names were given for {functionCount} functions.", nameof(functionNames));
+        }
+
+        if (validate)
+        {
+            for (int i = 0; i < votes.Length; i++)
+            {
+                if (votes[i] < Label.Abstain || votes[i] >= classCount)
+                {
+                    throw new ArgumentException(
+                        $"The vote of function {i % Math.Max(functionCount, 1)} on item {i / Math.Max(functionCount, 1)} is {votes[i]}; votes must be -1 (abstain) or a class index in 0..{classCount - 1}.",
+                        nameof(votes));
+                }
+            }
+        }
+
+        ItemCount = itemCount;
+        FunctionCount = functionCount;
+        ClassCount = classCount;
+        _votes = votes;
+        FunctionNames = functionNames is null ? DefaultNames(functionCount) : new ReadOnlyCollection<string>([.. functionNames]);
+    }
+
+    /// <summary>Gets the number of items (rows), <c>n</c>.</summary>
+    public int ItemCount { get; }
+
+    /// <summary>Gets the number of labeling functions (columns), <c>m</c>.</summary>
+    public int FunctionCount { get; }
+
+    /// <summary>Gets the number of classes, <c>K</c>.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Gets the names of the labeling functions, one per column.</summary>
+    public IReadOnlyList<string> FunctionNames { get; }
+
+    /// <summary>Gets the vote of one function on one item.</summary>
+    /// <param name="item">The row.</param>
+    /// <param name="function">The column.</param>
+    /// <returns>A class index, or <see cref="Label.Abstain"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> or <paramref name="function"/> is out of range.</exception>
+    public int this[int item, int function]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)item, (uint)ItemCount, nameof(item));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)function, (uint)FunctionCount, nameof(function));
+            return _votes[(long)item * FunctionCount + function];
+        }
+    }
+
+    /// <summary>Creates a label matrix from rows of integer votes, as WRENCH and Snorkel store them.</summary>
+    /// <param name="rows">One row per item, each with the same number of votes.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="functionNames">The function names, or <see langword="null"/>.</param>
+    /// <returns>A new label matrix.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="rows"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The rows differ in length, or a vote is outside <c>-1..K-1</c>.</exception>
+    public static LabelMatrix FromRows(IEnumerable<IReadOnlyList<int>> rows, int classCount, IReadOnlyList<string>? functionNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, Label.MaxClassCount);
+
+        var votes = new List<sbyte>();
+        int functionCount = -1;
+        int itemCount = 0;
+        foreach (IReadOnlyList<int> row in rows)
+        {
+            ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            if (functionCount < 0)
+            {
+                functionCount = row.Count;
+            }
+            else if (row.Count != functionCount)
+            {
+                throw new ArgumentException($"Row {itemCount} has {row.Count} votes; the rows before it have {functionCount}.", nameof(rows));
+            }
+
+            for (int j = 0; j < row.Count; j++)
+            {
+                int vote = row[j];
+                if (vote < Label.Abstain || vote >= classCount)
+                {
+                    throw new ArgumentException($"The vote of function {j} on item {itemCount} is {vote}; votes must be -1 (abstain) or a class index in 0..{classCount - 1}.", nameof(rows));
+                }
+
+                votes.Add((sbyte)vote);
+            }
+
+            itemCount++;
+        }
+
+        functionCount = Math.Max(functionCount, functionNames?.Count ?? 0);
+        return new LabelMatrix(itemCount, functionCount, classCount, [.. votes], functionNames, validate: false);
+    }
+
+    /// <summary>Gets the votes on one item: a contiguous span of <see cref="FunctionCount"/> votes.</summary>
+    /// <param name="item">The row.</param>
+    /// <returns>The votes of every function on <paramref name="item"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="item"/> is out of range.</exception>
+    public ReadOnlySpan<sbyte> GetRow(int item)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)item, (uint)ItemCount, nameof(item));
+        return new ReadOnlySpan<sbyte>(_votes, item * FunctionCount, FunctionCount);
+    }
+
+    /// <summary>Gets every vote, row by row: <c>span[i * m + j]</c> is the vote of function <c>j</c> on item <c>i</c>.</summary>
+    /// <returns>A read-only view of the whole matrix.</returns>
+    public ReadOnlySpan<sbyte> AsSpan() => _votes;
+
+    /// <summary>Copies the votes of one function into <paramref name="destination"/>.</summary>
+    /// <param name="function">The column.</param>
+    /// <param name="destination">A buffer of at least <see cref="ItemCount"/> votes.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="function"/> is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
+    public void CopyColumn(int function, Span<sbyte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)function, (uint)FunctionCount, nameof(function));
+        if (destination.Length < ItemCount)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} votes; the column has {ItemCount}.", nameof(destination));
+        }
+
+        int m = FunctionCount;
+        for (int i = 0, at = function; i < ItemCount; i++, at += m)
+        {
+            destination[i] = _votes[at];
+        }
+    }
+
+    /// <summary>Gets a copy of the votes of one function.</summary>
+    /// <param name="function">The column.</param>
+    /// <returns>A new array of <see cref="ItemCount"/> votes.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="function"/> is out of range.</exception>
+    public sbyte[] GetColumn(int function)
+    {
+        var column = new sbyte[ItemCount];
+        CopyColumn(function, column);
+        return column;
+    }
+
+    /// <summary>Creates a matrix with only some of the functions, in the order given.</summary>
+    /// <param name="functions">The columns to keep.</param>
+    /// <returns>A new label matrix with <c>functions.Count</c> columns.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="functions"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A column is out of range.</exception>
+    public LabelMatrix SelectFunctions(IReadOnlyList<int> functions)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        foreach (int f in functions)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)f, (uint)FunctionCount, nameof(functions));
+        }
+
+        int k = functions.Count;
+        var votes = new sbyte[(long)ItemCount * k];
+        for (int i = 0; i < ItemCount; i++)
+        {
+            ReadOnlySpan<sbyte> row = GetRow(i);
+            for (int j = 0; j < k; j++)
+            {
+                votes[(i * k) + j] = row[functions[j]];
+            }
+        }
+
+        string[] names = [.. functions.Select(f => FunctionNames[f])];
+        return new LabelMatrix(ItemCount, k, ClassCount, votes, names, validate: false);
+    }
+
+    /// <summary>Creates a matrix of a contiguous range of items, for example one partition of a large input.</summary>
+    /// <param name="start">The first row.</param>
+    /// <param name="count">The number of rows.</param>
+    /// <returns>A new label matrix with <paramref name="count"/> rows.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the matrix.</exception>
+    public LabelMatrix SliceItems(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + (long)count, ItemCount, nameof(count));
+        sbyte[] votes = _votes.AsSpan(start * FunctionCount, count * FunctionCount).ToArray();
+        return new LabelMatrix(count, FunctionCount, ClassCount, votes, FunctionNames, validate: false);
+    }
+
+    /// <summary>Wraps an array without copying or validating it; the caller guarantees every vote is valid and gives up the array.</summary>
+    internal static LabelMatrix Wrap(int itemCount, int functionCount, int classCount, sbyte[] votes, IReadOnlyList<string>? functionNames) =>
+        new(itemCount, functionCount, classCount, votes, functionNames, validate: false);
+
+    /// <inheritdoc />
+    public override string ToString() => $"LabelMatrix {ItemCount} items x {FunctionCount} functions, {ClassCount} classes";
+
+    private static ReadOnlyCollection<string> DefaultNames(int count) =>
+        new([.. Enumerable.Range(0, count).Select(i => "lf" + i.ToString(CultureInfo.InvariantCulture))]);
+}

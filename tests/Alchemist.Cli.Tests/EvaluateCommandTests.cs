@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Alchemist.Tests.Shared;
+
+namespace Alchemist.Cli.Tests;
+
+public class EvaluateCommandTests
+{
+    [Fact]
+    public void Evaluate_EmbeddedDataset_PrintsTheContractJson()
+    {
+        JsonElement json = CliRunner.RunJson("evaluate", "--json");
+
+        Assert.Equal("youtube", json.GetProperty("dataset").GetString());
+        Assert.Equal("majority", json.GetProperty("labelModel").GetString());
+        Assert.Equal(2, json.GetProperty("classes").GetInt32());
+        Assert.Equal(1686, json.GetProperty("trainItems").GetInt32());
+        Assert.Equal(10, json.GetProperty("functions").GetInt32());
+        Assert.Equal(0.893238, json.GetProperty("trainCoverage").GetDouble(), 6);
+        JsonElement test = json.GetProperty("test");
+        Assert.Equal(250, test.GetProperty("items").GetInt32());
+        Assert.Equal(206, test.GetProperty("decidedItems").GetInt32());
+        Assert.Equal(0.883495, test.GetProperty("decidedAccuracy").GetDouble(), 6);
+        Assert.InRange(test.GetProperty("accuracy").GetDouble(), 182 / 250.0, 226 / 250.0);
+        Assert.Equal(JsonValueKind.Number, test.GetProperty("f1").ValueKind);
+        Assert.Equal(JsonValueKind.Number, test.GetProperty("macroF1").ValueKind);
+        Assert.True(json.GetProperty("fitMilliseconds").GetDouble() >= 0);
+    }
+
+    [Fact]
+    public void Evaluate_DataFolder_MulticlassHasNullF1()
+    {
+        JsonElement json = CliRunner.RunJson("evaluate", "--data", TestData.DatasetPath("trec"), "--json");
+        Assert.Equal("trec", json.GetProperty("dataset").GetString());
+        Assert.Equal(6, json.GetProperty("classes").GetInt32());
+        Assert.Equal(JsonValueKind.Null, json.GetProperty("test").GetProperty("f1").ValueKind);
+        Assert.Equal(433, json.GetProperty("test").GetProperty("decidedItems").GetInt32());
+        Assert.Equal(0.655889, json.GetProperty("test").GetProperty("decidedAccuracy").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void Evaluate_SameSeed_SameResult_OtherSeedMayDiffer()
+    {
+        string a = CliRunner.Run("evaluate", "--seed", "4", "--json").Output;
+        string b = CliRunner.Run("evaluate", "--seed", "4", "--json").Output;
+        static double Accuracy(string s) => JsonDocument.Parse(s).RootElement.GetProperty("test").GetProperty("accuracy").GetDouble();
+        Assert.Equal(Accuracy(a), Accuracy(b));
+    }
+
+    [Fact]
+    public void Evaluate_Table_IsReadable()
+    {
+        (int code, string output, _) = CliRunner.Run("evaluate");
+        Assert.Equal(0, code);
+        Assert.Contains("Dataset      youtube: 2 classes (HAM, SPAM)", output, StringComparison.Ordinal);
+        Assert.Contains("rows with a clear winner", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_UnknownLabelModel_ExitsTwoListingKnownModels()
+    {
+        (int code, string output, string error) = CliRunner.Run("evaluate", "--label-model", "nope");
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Contains("Unknown label model 'nope'. Known label models: majority", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_MissingFolder_ExitsTwo()
+    {
+        (int code, _, string error) = CliRunner.Run("evaluate", "--data", "/no/such/folder");
+        Assert.Equal(2, code);
+        Assert.Contains("The dataset folder '/no/such/folder' does not exist.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_MalformedData_ExitsTwoNamingTheFile()
+    {
+        string dir = Directory.CreateTempSubdirectory("alchemist-cli-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "label.json"), """{"0": "a", "1": "b"}""");
+            File.WriteAllText(Path.Combine(dir, "train.json"), """{"1": {"label": 3, "weak_labels": [0], "data": {}}}""");
+            (int code, _, string error) = CliRunner.Run("evaluate", "--data", dir);
+            Assert.Equal(2, code);
+            Assert.Contains("train.json, record 1, field 'label'", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Evaluate_UnknownOption_ExitsTwo()
+    {
+        (int code, _, string error) = CliRunner.Run("evaluate", "--bogus");
+        Assert.Equal(2, code);
+        Assert.Contains("--bogus", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_BadSeed_ExitsTwo() => Assert.Equal(2, CliRunner.Run("evaluate", "--seed", "x").ExitCode);
+}

@@ -1,0 +1,90 @@
+namespace Alchemist.Tests.Data;
+
+public sealed class TextItemReaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("alchemist-items-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void ReadCsv_QuotedFieldsWithCommasQuotesAndNewlines()
+    {
+        string path = Write("items.csv", "id,text,label\n1,\"hello, \"\"world\"\"\",0\n2,\"two\nlines\",1\n3,plain,\n");
+        TextItem[] items = [.. TextItemReader.ReadCsv(path)];
+        Assert.Equal(3, items.Length);
+        Assert.Equal(new TextItem("1", "hello, \"world\"", 0), items[0]);
+        Assert.Equal("two\nlines", items[1].Text);
+        Assert.Null(items[2].Label);
+    }
+
+    [Fact]
+    public void ReadCsv_ClassNames_MapToIndices()
+    {
+        string path = Write("named.csv", "text,label\nfree prize,spam\nhi mom,HAM\n");
+        TextItem[] items = [.. TextItemReader.ReadCsv(path, new TextItemFileOptions { ClassNames = ["ham", "spam"] })];
+        Assert.Equal([1, 0], items.Select(i => i.Label!.Value));
+        Assert.Equal(["1", "2"], items.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void ReadCsv_MissingTextColumn_NamesTheColumns()
+    {
+        string path = Write("bad.csv", "body,label\nx,0\n");
+        DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadCsv(path).ToList());
+        Assert.Equal("text", ex.Field);
+        Assert.EndsWith("is not a column; the columns are: body, label.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadCsv_WrongFieldCount_NamesTheRecordAndLine()
+    {
+        string path = Write("ragged.csv", "text,label\nok,0\nnot,ok,0\n");
+        DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadCsv(path).ToList());
+        Assert.Equal("2 (line 3)", ex.Record);
+    }
+
+    [Fact]
+    public void ReadCsv_UnknownLabel_Throws()
+    {
+        string path = Write("label.csv", "text,label\nx,maybe\n");
+        DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadCsv(path, new TextItemFileOptions { ClassNames = ["no", "yes"] }).ToList());
+        Assert.Equal("label", ex.Field);
+        Assert.Contains("'maybe'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadCsv_MissingFile_ThrowsAtCall() =>
+        Assert.Throws<FileNotFoundException>(() => TextItemReader.ReadCsv(Path.Combine(_dir, "none.csv")));
+
+    [Fact]
+    public void ReadJsonLines_ReadsFieldsAndSkipsBlankLines()
+    {
+        string path = Write("items.jsonl", "{\"id\": 5, \"text\": \"a\", \"label\": 1}\n\n{\"text\": \"b\", \"label\": null}\n");
+        TextItem[] items = [.. TextItemReader.ReadJsonLines(path)];
+        Assert.Equal(new TextItem("5", "a", 1), items[0]);
+        Assert.Equal(new TextItem("2", "b", null), items[1]);
+    }
+
+    [Fact]
+    public void ReadJsonLines_BadJson_NamesTheLine()
+    {
+        string path = Write("bad.jsonl", "{\"text\": \"a\"}\n{oops\n");
+        DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadJsonLines(path).ToList());
+        Assert.Equal("2 (line 2)", ex.Record);
+    }
+
+    [Fact]
+    public void ReadJsonLines_TextNotAString_NamesTheField()
+    {
+        string path = Write("num.jsonl", "{\"text\": 3}\n");
+        DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadJsonLines(path).ToList());
+        Assert.Equal("text", ex.Field);
+    }
+
+    private string Write(string file, string content)
+    {
+        string path = Path.Combine(_dir, file);
+        File.WriteAllText(path, content);
+        return path;
+    }
+}
