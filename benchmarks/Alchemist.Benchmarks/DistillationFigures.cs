@@ -81,6 +81,8 @@ internal static class DistillationFigures
             switch (key)
             {
                 case "l2": endModelOptions.L2 = number; break;
+                case "shift": endModelOptions.ShiftIntercepts = value == "true"; break;
+                case "start": endModelOptions.MarkTextStart = value == "true"; break;
                 case "tol": endModelOptions.Tolerance = number; break;
                 case "iterations": endModelOptions.MaxIterations = (int)number; break;
                 case "classweighting": endModelOptions.ClassWeighting = Enum.Parse<EndModelClassWeighting>(value, ignoreCase: true); break;
@@ -113,6 +115,8 @@ internal static class DistillationFigures
             EndModel = LogisticRegressionEndModel.ForText(endModelOptions),
             IncludeSeedInTraining = options.GetValueOrDefault("withseed", "true") == "true",
             SeedWeight = double.Parse(options.GetValueOrDefault("seedweight", "1"), CultureInfo.InvariantCulture),
+            UncoveredTeacherWeight = double.Parse(options.GetValueOrDefault("teacher", "0"), CultureInfo.InvariantCulture),
+            UseSeedClassBalance = options.GetValueOrDefault("seedbalance", "true") == "true",
             Weighting = Enum.Parse<SoftLabelWeighting>(options.GetValueOrDefault("weighting", "Confidence"), ignoreCase: true),
         };
     }

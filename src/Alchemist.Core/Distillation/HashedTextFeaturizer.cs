@@ -22,6 +22,7 @@ internal sealed class HashedTextFeaturizer
     private const uint WordSalt = 0x9E3779B9;
     private const uint CharSalt = 0x85EBCA6B;
     private const int BlockSize = 1024;
+    private const uint StartSentinel = 0x5BD1E995;
 
     private readonly int _wordMin;
     private readonly int _wordMax;
@@ -29,6 +30,7 @@ internal sealed class HashedTextFeaturizer
     private readonly int _charMax;
     private readonly bool _sublinear;
     private readonly bool _normalizeDigits;
+    private readonly bool _markStart;
     private readonly uint _mask;
 
     public HashedTextFeaturizer(LogisticRegressionEndModelOptions options)
@@ -39,6 +41,7 @@ internal sealed class HashedTextFeaturizer
         _charMax = options.CharNgramMax;
         _sublinear = options.SublinearTermFrequency;
         _normalizeDigits = options.NormalizeDigits;
+        _markStart = options.MarkTextStart;
         _mask = (1u << options.HashBits) - 1;
     }
 
@@ -145,6 +148,13 @@ internal sealed class HashedTextFeaturizer
     {
         int words = 0;
         int i = 0;
+        if (_markStart)
+        {
+            // A sentinel word before the first one, so that word n-grams starting with it say how the text begins.
+            scratch.EnsureWords(1);
+            scratch.WordHashes[words++] = StartSentinel;
+        }
+
         while (i < text.Length)
         {
             if (!char.IsLetterOrDigit(text[i]))

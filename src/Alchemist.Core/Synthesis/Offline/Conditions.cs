@@ -116,7 +116,17 @@ internal sealed class PatternCondition(TextPattern pattern) : Condition
 
     public override bool UsesWords => false;
 
-    public override bool Matches(TextProfile profile) => pattern.Regex.IsMatch(profile.Text);
+    public override bool Matches(TextProfile profile)
+    {
+        try
+        {
+            return pattern.Regex.IsMatch(profile.Text);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return false; // the emitted program throws here, which the sandbox records as an abstain: the same vote
+        }
+    }
 
     public override string Describe() => $"the text contains {pattern.Description}";
 

@@ -11,7 +11,8 @@ namespace Alchemist;
 /// is a condition and a class; it is kept when it holds on at least <see cref="OfflineSynthesizerOptions.MinimumSupport"/>
 /// examples and the lower confidence bound on its precision clears both the minimum precision and the class's share
 /// lifted by <see cref="OfflineSynthesizerOptions.MinimumLift"/>. Words of one class are also gathered into "any of
-/// these words" candidates while the group stays precise.
+/// these words" candidates while the group stays precise. Pairs of two count thresholds (an interval fitted to the
+/// seeds) are not tried.
 /// </para>
 /// <para>
 /// Selection goes round the classes, each turn taking the candidate of that class with the best gain: its precision
@@ -219,6 +220,11 @@ internal sealed class HeuristicMiner
             cancellationToken.ThrowIfCancellationRequested();
             for (int b = a + 1; b < frequent.Count; b++)
             {
+                if (frequent[a].Condition.Condition is CountCondition && frequent[b].Condition.Condition is CountCondition)
+                {
+                    continue; // two thresholds make an interval fitted to the seeds; too easy to overfit
+                }
+
                 ulong[] both = BitSet.And(frequent[a].Condition.Examples, frequent[b].Condition.Examples);
                 int support = BitSet.Count(both);
                 if (support < _options.MinimumSupport || support == frequent[a].Support || support == frequent[b].Support)
@@ -257,7 +263,10 @@ internal sealed class HeuristicMiner
             coveredByClass[k] = BitSet.Create(index.CoverageLength);
         }
 
-        var remaining = candidates.OrderBy(c => c.Condition.Condition.Key, StringComparer.Ordinal).ThenBy(c => c.Label).ToList();
+        // On equal gain the simpler condition wins: a single condition, then a word list, then a pair.
+        var remaining = candidates
+            .OrderBy(c => c.Condition.Condition switch { AndCondition => 2, AnyWordCondition { Words.Length: > 1 } => 1, _ => 0 })
+            .ThenBy(c => c.Condition.Condition.Key, StringComparer.Ordinal).ThenBy(c => c.Label).ToList();
         bool progress = true;
         while (selected.Count < count && progress)
         {
