@@ -24,6 +24,16 @@ public sealed partial class ProgramGate
     private readonly ProgramGateOptions _options;
     private readonly LabelingFunctionApplier _applier;
 
+    /// <summary>Initializes a new instance of the <see cref="ProgramGate"/> class.</summary>
+    /// <param name="compiler">The sandbox compiler; a new one with the default <see cref="SandboxOptions"/> when <see langword="null"/>.</param>
+    /// <param name="options">The thresholds; the defaults when <see langword="null"/>. A copy is taken.</param>
+    /// <param name="applier">Runs the programs; a new one with one thread per core and no quarantine when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is not valid; the message lists every problem.</exception>
+    public ProgramGate(ProgramCompiler? compiler = null, ProgramGateOptions? options = null, LabelingFunctionApplier? applier = null)
+        : this(new SandboxGateCompiler(compiler ?? new ProgramCompiler()), options, applier)
+    {
+    }
+
     internal ProgramGate(GateCompiler compiler, ProgramGateOptions? options, LabelingFunctionApplier? applier)
     {
         _compiler = compiler;
