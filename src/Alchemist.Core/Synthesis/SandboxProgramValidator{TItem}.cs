@@ -10,7 +10,8 @@ namespace Alchemist;
 /// A program passes when it compiles, passes the sandbox's checks, and faults (throws, overruns its budget or
 /// returns a value outside <c>-1..K-1</c>) on at most the given fraction of the sample. Otherwise the problems are the
 /// sandbox's diagnostics (<c>line L, column C: [rule] message</c>), or the fault count with the first few faults and
-/// the items that caused them, which is what the model needs to repair its program.
+/// the items that caused them, which is what the model needs to repair its program. The run stops as soon as the
+/// faults pass the limit, so a runaway program costs at most that many step budgets.
 /// </para>
 /// <para>Each validation compiles, runs and unloads the program; nothing stays loaded. Thread-safe.</para>
 /// </remarks>
@@ -65,15 +66,19 @@ public sealed class SandboxProgramValidator<TItem> : IProgramValidator
 
     private ProgramValidation Run(SandboxedLabelingFunction<TItem> function, CancellationToken cancellationToken)
     {
+        // Stop as soon as the program is past the limit: a runaway loop costs a whole step budget per item.
+        int allowed = (int)Math.Floor((_maxFaultRate * _sample.Length) + 1e-9); // 0.29 * 100 is 28.999999999999996
         int faults = 0;
+        int ran = 0;
         var shown = new List<string>(FaultsShown);
-        for (int i = 0; i < _sample.Length; i++)
+        for (int i = 0; i < _sample.Length && faults <= allowed; i++)
         {
             if ((i & 255) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            ran++;
             string? fault;
             try
             {
@@ -99,15 +104,17 @@ public sealed class SandboxProgramValidator<TItem> : IProgramValidator
             }
         }
 
-        double rate = _sample.Length == 0 ? 0 : (double)faults / _sample.Length;
-        if (rate <= _maxFaultRate)
+        if (faults <= allowed)
         {
             return ProgramValidation.Valid;
         }
 
+        string extent = ran == _sample.Length
+            ? string.Create(CultureInfo.InvariantCulture, $"{faults} of {_sample.Length} sample items")
+            : string.Create(CultureInfo.InvariantCulture, $"{faults} of the first {ran} of {_sample.Length} sample items, and was stopped there");
         var problems = new List<string>
         {
-            string.Create(CultureInfo.InvariantCulture, $"The program faulted on {faults} of {_sample.Length} sample items ({rate * 100:0.0}%); at most {_maxFaultRate * 100:0.0}% is allowed. Handle every input without throwing, stay within the step budget, and return a class index or -1."),
+            string.Create(CultureInfo.InvariantCulture, $"The program faulted on {extent}; at most {allowed} faults ({_maxFaultRate * 100:0.0}%) are allowed. Handle every input without throwing, stay within the step budget, and return a class index or -1."),
         };
         problems.AddRange(shown);
         return new ProgramValidation(false, problems);
