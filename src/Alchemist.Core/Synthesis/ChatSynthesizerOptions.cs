@@ -17,6 +17,7 @@ public sealed class ChatSynthesizerOptions
 
     /// <summary>Gets the sampling temperatures, used in turn by the program slots (slot <c>i</c> uses <c>Temperatures[i % Count]</c>) for diversity; empty to leave the temperature to the model.</summary>
     /// <value>The default is 0.2, 0.5, 0.8 and 1.0. Each must be between 0 and 2.</value>
+    /// <remarks>Configuration binding adds to a list; to replace the defaults from configuration, clear the list in code first.</remarks>
     public IList<float> Temperatures { get; } = [0.2f, 0.5f, 0.8f, 1.0f];
 
     /// <summary>Gets or sets the number of labeled examples shown in each prompt; each slot sees a different subset, balanced over the classes.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using static Alchemist.Tests.Synthesis.SynthesisTestData;
 
@@ -139,10 +140,68 @@ public class SynthesisDependencyInjectionTests
     }
 
     [Fact]
+    public async Task UseChatClient_Pipeline_GetsTheContainersServices()
+    {
+        var client = new ScriptedChatClient().Reply(Fenced(GoodProgram));
+        var loggers = new CapturingLoggerFactory();
+        await using ServiceProvider provider = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(loggers)
+            .AddAlchemist()
+            .UseChatClient(_ => client, pipeline => pipeline.UseLogging().UseRetry())
+            .Services.BuildServiceProvider();
+
+        await provider.GetRequiredService<IProgramSynthesizer>().SynthesizeAsync(new SynthesisRequest<string>(SpamTask) { ProgramCount = 1 }).ToListAsync();
+
+        Assert.Contains(loggers.Messages, m => m.Contains("GetResponseAsync", StringComparison.Ordinal));
+        IChatClient pipelineClient = provider.GetRequiredKeyedService<IChatClient>(AlchemistBuilder.ChatClientKey);
+        Assert.NotNull(pipelineClient.GetService<LoggingChatClient>());
+        Assert.NotNull(pipelineClient.GetService<RetryingChatClient>());
+    }
+
+    [Fact]
     public void UseChatClient_NullFactory_Throws() =>
         Assert.Throws<ArgumentNullException>("factory", () => new ServiceCollection().AddAlchemist().UseChatClient(null!));
 
     [Fact]
     public void ConfigureSynthesis_Null_Throws() =>
         Assert.Throws<ArgumentNullException>("configure", () => new ServiceCollection().AddAlchemist().ConfigureSynthesis(null!));
+
+    private sealed class CapturingLoggerFactory : ILoggerFactory, ILogger
+    {
+        private readonly List<string> _messages = [];
+
+        public IReadOnlyList<string> Messages
+        {
+            get
+            {
+                lock (_messages)
+                {
+                    return [.. _messages];
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_messages)
+            {
+                _messages.Add(formatter(state, exception));
+            }
+        }
+    }
 }
