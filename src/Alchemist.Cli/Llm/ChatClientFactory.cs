@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OpenAI;
@@ -79,7 +80,8 @@ internal static class ChatClientFactory
     {
         string? key = environment(OpenAIKeyVariable);
         string? baseUrl = environment(OpenAIBaseUrlVariable);
-        var options = new OpenAIClientOptions();
+        // The pipeline's RetryingChatClient is the one retry layer, so the SDK's own retries are turned off.
+        var options = new OpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(maxRetries: 0) };
         if (!string.IsNullOrWhiteSpace(baseUrl))
         {
             if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out Uri? endpoint))
