@@ -18,7 +18,7 @@ namespace Alchemist;
 /// <see cref="LabelingFunctionApplier"/>, in parallel with results identical to a sequential run. Thread-safe.
 /// </para>
 /// </remarks>
-public sealed partial class ProgramGate
+public sealed class ProgramGate
 {
     private readonly GateCompiler _compiler;
     private readonly ProgramGateOptions _options;
