@@ -1,10 +1,14 @@
 using Alchemist;
+using Microsoft.Extensions.AI;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Configures the Alchemist services registered by <see cref="AlchemistServiceCollectionExtensions.AddAlchemist"/>.</summary>
 public sealed class AlchemistBuilder
 {
+    /// <summary>The service key of the <see cref="IChatClient"/> registered by <see cref="UseChatClient"/>.</summary>
+    public const string ChatClientKey = "Alchemist";
+
     internal AlchemistBuilder(IServiceCollection services) => Services = services;
 
     /// <summary>Gets the service collection this builder adds to.</summary>
@@ -32,6 +36,38 @@ public sealed class AlchemistBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(factory);
         Services.AddSingleton(new LabelModelRegistration(name, factory));
+        return this;
+    }
+
+    /// <summary>Uses a dedicated <see cref="IChatClient"/> for program synthesis, registered under the key <see cref="ChatClientKey"/>; the app's own <see cref="IChatClient"/>, if any, is untouched.</summary>
+    /// <param name="factory">Creates the inner client, for example <c>_ => new OpenAI.Chat.ChatClient("gpt-4o-mini", key).AsIChatClient()</c>.</param>
+    /// <param name="configurePipeline">Adds middleware, such as <c>p => p.UseRetry().UseDistributedCache(cache).UseLogging()</c>, or <see langword="null"/>.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// The client is a singleton, built once with the container's services (so <c>UseLogging()</c> finds the
+    /// <c>ILoggerFactory</c>). Without this call, the synthesizer uses the app's unkeyed <see cref="IChatClient"/>.
+    /// </remarks>
+    public AlchemistBuilder UseChatClient(Func<IServiceProvider, IChatClient> factory, Action<ChatClientBuilder>? configurePipeline = null)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ChatClientBuilder pipeline = Services.AddKeyedChatClient(ChatClientKey, factory);
+        if (configurePipeline is not null)
+        {
+            configurePipeline(pipeline);
+        }
+
+        return this;
+    }
+
+    /// <summary>Configures the chat-based synthesizer: concurrency, repairs, temperatures, prompt content and model prices.</summary>
+    /// <param name="configure">Configures the <see cref="ChatSynthesizerOptions"/>; they are validated at start-up.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder ConfigureSynthesis(Action<ChatSynthesizerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
         return this;
     }
 }

@@ -1,5 +1,7 @@
 using Alchemist;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,10 @@ public static class AlchemistServiceCollectionExtensions
     /// <remarks>
     /// Registers, as singletons: <see cref="LabelModelCatalog"/> (the built-in models plus those of
     /// <see cref="AlchemistBuilder.AddLabelModel"/>), <see cref="LabelingFunctionApplier"/> configured from the options,
-    /// and <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is already registered. The options
+    /// and <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is already registered. For synthesis:
+    /// <see cref="ChatSynthesizerOptions"/>, a <see cref="CostLedger"/> priced from them, and a
+    /// <see cref="ChatProgramSynthesizer"/> (also as <see cref="IProgramSynthesizer"/>) over the chat client of
+    /// <see cref="AlchemistBuilder.UseChatClient"/>, or else the app's unkeyed <see cref="IChatClient"/>. The options
     /// are validated at start-up by a host, otherwise on first use.
     /// </remarks>
     public static AlchemistBuilder AddAlchemist(this IServiceCollection services, Action<AlchemistOptions>? configure = null)
@@ -50,6 +55,23 @@ public static class AlchemistServiceCollectionExtensions
             });
         });
 
+        services.AddOptions<ChatSynthesizerOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatSynthesizerOptions>, ChatSynthesizerOptionsValidator>());
+        services.TryAddSingleton(static sp => new CostLedger(sp.GetRequiredService<IOptions<ChatSynthesizerOptions>>().Value.Prices));
+        services.TryAddSingleton(static sp => new ChatProgramSynthesizer(
+            ResolveChatClient(sp),
+            sp.GetRequiredService<IOptions<ChatSynthesizerOptions>>().Value,
+            sp.GetRequiredService<CostLedger>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<ChatProgramSynthesizer>>()));
+        services.TryAddSingleton<IProgramSynthesizer>(static sp => sp.GetRequiredService<ChatProgramSynthesizer>());
+
         return new AlchemistBuilder(services);
     }
+
+    private static IChatClient ResolveChatClient(IServiceProvider services) =>
+        services.GetKeyedService<IChatClient>(AlchemistBuilder.ChatClientKey)
+        ?? services.GetService<IChatClient>()
+        ?? throw new InvalidOperationException(
+            "No IChatClient is registered for Alchemist's program synthesis. Call AddAlchemist().UseChatClient(...), or register an IChatClient (for example with AddChatClient).");
 }

@@ -1,0 +1,184 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Alchemist.Cli.Llm;
+using Microsoft.Extensions.AI;
+
+namespace Alchemist.Cli.Commands;
+
+/// <summary>
+/// <c>alchemist synthesize</c>: asks an LLM for labeling programs for a dataset's task, repairs the ones the sandbox
+/// rejects, gates them on the train split and the dev set, and writes the kept ones as a program library with the
+/// chat transcript; prints kept programs, dropped ones with their reasons, and the cost ledger.
+/// </summary>
+internal static class SynthesizeCommand
+{
+    /// <summary>The name of the report the command writes beside the library; the same JSON <c>--json</c> prints.</summary>
+    public const string ReportFileName = "synthesis-report.json";
+
+    /// <summary>The largest number of train items programs are validated and gated on.</summary>
+    public const int MaxSampleItems = 2_000;
+
+    public static Command Create()
+    {
+        Option<string?> data = CliOptions.Data();
+        Option<string> llm = new("--llm")
+        {
+            Description = "The model that writes the programs: openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL), ollama:MODEL (OLLAMA_HOST) or replay:FILE (a recorded transcript.jsonl).",
+            HelpName = "SPEC",
+            Required = true,
+        };
+        Option<int> count = new("--count") { Description = "The number of programs to ask for.", DefaultValueFactory = _ => 8, HelpName = "N" };
+        Option<int> repairs = new("--repairs") { Description = "The largest number of times a rejected program is sent back with its errors.", DefaultValueFactory = _ => 2, HelpName = "R" };
+        Option<string> output = new("--out") { Description = "A new or empty folder for the program library, the transcript and the report.", HelpName = "DIR", Required = true };
+        Option<string?> prices = new("--prices") { Description = "A JSON file of model prices: {\"MODEL\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}. Without it, costs are not priced.", HelpName = "FILE" };
+        Option<int> concurrency = new("--concurrency") { Description = "The largest number of programs requested at once.", DefaultValueFactory = _ => 4, HelpName = "N" };
+        Option<int> seed = CliOptions.Seed();
+        Option<bool> json = CliOptions.Json();
+        var command = new Command("synthesize", "Ask an LLM for labeling programs, repair and gate them in the sandbox, and write the kept ones as a program library.")
+        {
+            data, llm, count, repairs, output, prices, concurrency, seed, json,
+        };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(
+            parsed.InvocationConfiguration.Output,
+            new Settings(
+                parsed.GetValue(data),
+                parsed.GetValue(llm)!,
+                parsed.GetValue(count),
+                parsed.GetValue(repairs),
+                parsed.GetValue(output)!,
+                parsed.GetValue(prices),
+                parsed.GetValue(concurrency),
+                parsed.GetValue(seed),
+                parsed.GetValue(json)),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(TextWriter output, Settings settings, CancellationToken cancellationToken)
+    {
+        settings.Check();
+        Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? [] : PriceFile.Load(settings.PricesFile);
+        WrenchDataset dataset = CliDatasets.Load(settings.Data);
+        if (!dataset.Train.HasText)
+        {
+            throw new UsageException($"The dataset '{dataset.Name}' has no item texts in train.json; synthesized programs need texts to run on.");
+        }
+
+        string[] sample = Sample(dataset.Train, settings.Seed);
+        LabeledExample<string>[] dev = dataset.Valid is { HasText: true } valid
+            ? [.. valid.Texts.Select((text, i) => new LabeledExample<string>(text!, valid.GoldLabels[i])).Where(e => e.Label >= 0)]
+            : [];
+        PrepareOutputFolder(settings.Out);
+
+        var synthesizerOptions = new ChatSynthesizerOptions { MaxRepairs = settings.Repairs, MaxConcurrency = settings.Concurrency, Seed = settings.Seed };
+        foreach ((string model, ModelPrice price) in prices)
+        {
+            synthesizerOptions.Prices[model] = price;
+        }
+
+        var gateOptions = new ProgramGateOptions();
+        var compiler = new ProgramCompiler();
+        var log = new SynthesisLog();
+        var programs = new List<LabelingProgram>();
+        CostSummary cost;
+        string transcriptPath = Path.Combine(settings.Out, ProgramLibrary.TranscriptFileName);
+        await using (var transcript = new StreamWriter(transcriptPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
+        {
+            // Retries outside, recording inside: the transcript holds what the provider answered, once per successful call.
+            using IChatClient client = new ChatClientBuilder(ChatClientFactory.Create(settings.Llm, Environment.GetEnvironmentVariable))
+                .UseRetry(o => o.ShouldRetry = ChatClientFactory.IsTransient)
+                .UseRecording(transcript)
+                .Build();
+            var synthesizer = new ChatProgramSynthesizer(client, synthesizerOptions);
+            var request = new SynthesisRequest<string>(dataset.Task)
+            {
+                ProgramCount = settings.Count,
+                Examples = dev,
+                UnlabeledSample = sample,
+                Validator = new SandboxProgramValidator<string>(compiler, sample, dataset.Task.ClassCount, gateOptions.MaxFaultRate),
+                Log = log,
+            };
+
+            await foreach (LabelingProgram program in synthesizer.SynthesizeAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                programs.Add(program);
+            }
+
+            cost = synthesizer.Ledger.GetSummary();
+        }
+
+        using ProgramGateResult<string> gate = new ProgramGate(compiler, gateOptions).Evaluate(programs, dataset.Task, sample, dev, cancellationToken);
+        new ProgramLibrary(gate.Kept.Select(k => k.Program), dataset.Task).Save(settings.Out);
+
+        var report = new SynthesisReport(dataset, settings, sample.Length, dev.Length, log, gate, cost);
+        JsonObject reportJson = report.ToJson();
+        await File.WriteAllTextAsync(Path.Combine(settings.Out, ReportFileName), reportJson.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
+        if (settings.Json)
+        {
+            CliJson.Write(output, reportJson);
+        }
+        else
+        {
+            report.WriteText(output);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The train texts programs are validated and gated on: all of them, or a seeded sample of <see cref="MaxSampleItems"/> in file order.</summary>
+    private static string[] Sample(WrenchSplit train, int seed)
+    {
+        string[] texts = [.. train.Texts.Select(t => t!)];
+        if (texts.Length <= MaxSampleItems)
+        {
+            return texts;
+        }
+
+        var random = new Random(seed);
+        int[] chosen = [.. Enumerable.Range(0, texts.Length).OrderBy(_ => random.Next()).Take(MaxSampleItems).Order()];
+        return [.. chosen.Select(i => texts[i])];
+    }
+
+    private static void PrepareOutputFolder(string directory)
+    {
+        if (File.Exists(directory))
+        {
+            throw new UsageException($"--out '{directory}' is a file; give a new or empty folder for the program library.");
+        }
+
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            throw new UsageException($"The output folder '{directory}' is not empty; give a new or empty folder for the program library.");
+        }
+
+        Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>The command's arguments.</summary>
+    internal sealed record Settings(string? Data, string Llm, int Count, int Repairs, string Out, string? PricesFile, int Concurrency, int Seed, bool Json)
+    {
+        public void Check()
+        {
+            if (Count is < 1 or > 1_000)
+            {
+                throw new UsageException($"--count is {Count}; ask for between 1 and 1000 programs.");
+            }
+
+            if (Repairs is < 0 or > 10)
+            {
+                throw new UsageException($"--repairs is {Repairs}; allow between 0 and 10 repairs per program.");
+            }
+
+            if (Concurrency is < 1 or > 64)
+            {
+                throw new UsageException($"--concurrency is {Concurrency}; use between 1 and 64.");
+            }
+        }
+    }
+
+    /// <summary>Formats a cost in US dollars without trailing zeros.</summary>
+    internal static string Usd(decimal? value) =>
+        value is decimal d ? (d / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture) : "-";
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Alchemist;
+
+/// <summary>Compiles labeling programs in the sandbox: checks them, rewrites them to run under a budget, and loads them in collectible load contexts.</summary>
+/// <remarks>
+/// <para>
+/// .NET has no in-process security boundary, so the sandbox is layered (see docs/sandbox.md): a program is compiled
+/// against a small set of assemblies, every symbol it touches must be on an allow-list, static state and the item
+/// may only be read, and the accepted program is rewritten so that loops, calls, LINQ elements and sized allocations
+/// charge a per-call budget, regular expressions time out, and budget overruns cannot be caught.
+/// </para>
+/// <para>Instances are immutable and thread-safe; compile several programs concurrently if you like.</para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var compiler = new ProgramCompiler();
+/// using ProgramCompilation&lt;string&gt; compilation = compiler.Compile&lt;string&gt;(program);
+/// if (compilation.Function is { } function)
+/// {
+///     int vote = function.Apply("Check out my channel!");
+/// }
+/// else
+/// {
+///     foreach (SandboxDiagnostic reason in compilation.Diagnostics) Console.WriteLine(reason);
+/// }
+/// </code>
+/// </example>
+public sealed class ProgramCompiler
+{
+    private readonly SandboxOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="ProgramCompiler"/> class.</summary>
+    /// <param name="options">The limits; the defaults when <see langword="null"/>. They are copied and validated here.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public ProgramCompiler(SandboxOptions? options = null) => _options = (options ?? new SandboxOptions()).ValidatedCopy();
+
+    /// <summary>Gets a copy of the options the compiler uses.</summary>
+    public SandboxOptions Options => _options.ValidatedCopy();
+
+    /// <summary>Compiles a labeling program for items of type <typeparamref name="TItem"/>.</summary>
+    /// <typeparam name="TItem">The item type: <see cref="string"/>, or a type of the host whose public members the program reads.</typeparam>
+    /// <param name="program">The program.</param>
+    /// <param name="cancellationToken">Cancels the compilation.</param>
+    /// <returns>The compilation: a function when the program was accepted, the reasons otherwise. Dispose it to unload the program.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="program"/> is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException">The item type's assembly or the shared framework is not on disk.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public ProgramCompilation<TItem> Compile<TItem>(LabelingProgram program, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        cancellationToken.ThrowIfCancellationRequested();
+        var stopwatch = Stopwatch.StartNew();
+        ItemTypeContext item = ItemTypeContext.For(typeof(TItem));
+
+        BuildResult build;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(_options.CompileTimeout);
+            try
+            {
+                build = ProgramBuilder.Build(program, item, _options, timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                build = BuildResult.Rejected(new SandboxDiagnostic(SandboxRules.Compile,
+                    $"Compiling the program took longer than {_options.CompileTimeout.TotalSeconds:0.#} seconds; write a simpler program.", 0, 0));
+            }
+            catch (InsufficientExecutionStackException)
+            {
+                build = BuildResult.Rejected(new SandboxDiagnostic(SandboxRules.Compile,
+                    "The program is nested too deeply to compile; write flatter expressions and statements.", 0, 0));
+            }
+        }
+
+        if (build.Image is null || build.EntryTypeName is null)
+        {
+            return new ProgramCompilation<TItem>(program, null, build.Diagnostics, stopwatch.Elapsed, null, build.RewrittenSource);
+        }
+
+        var context = new ProgramLoadContext("alchemist-program:" + program.Name, [typeof(SandboxRuntime).Assembly, .. item.Assemblies]);
+        try
+        {
+            Assembly assembly;
+            using (var image = new MemoryStream(build.Image, writable: false))
+            {
+                assembly = context.LoadFromStream(image);
+            }
+
+            MethodInfo method = assembly.GetType(build.EntryTypeName, throwOnError: true)!
+                .GetMethod("Label", BindingFlags.Public | BindingFlags.Static, [typeof(TItem)])
+                ?? throw new InvalidOperationException($"The compiled program '{program.Name}' has no Label({typeof(TItem).Name}) method; this is a sandbox bug.");
+            var function = new SandboxedLabelingFunction<TItem>(program, method.CreateDelegate<Func<TItem, int>>(), _options);
+            return new ProgramCompilation<TItem>(program, function, [], stopwatch.Elapsed, context, build.RewrittenSource);
+        }
+        catch
+        {
+            context.Unload();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,401 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Alchemist;
+
+/// <summary>The second layer of checks: every symbol a program touches must be its own, a member of the item type, or on the allow-list.</summary>
+internal sealed partial class ProgramSymbolChecker
+{
+    /// <summary>The largest value type a program may use, in bytes, so that locals cannot exhaust the stack.</summary>
+    internal const int MaxValueTypeBytes = 256;
+
+    /// <summary>The most bytes of locals one method may declare.</summary>
+    internal const int MaxFrameBytes = 32 * 1024;
+
+    private readonly SemanticModel _model;
+    private readonly HashSet<INamedTypeSymbol> _hostTypes;
+    private readonly DiagnosticSink _sink;
+    private readonly HashSet<ITypeSymbol> _checkedTypes = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> _reportedMembers = new(SymbolEqualityComparer.Default);
+
+    private ProgramSymbolChecker(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink)
+    {
+        _model = model;
+        _hostTypes = hostTypes;
+        _sink = sink;
+    }
+
+    /// <summary>Checks every symbol the program's syntax tree touches, and the program's own type declarations.</summary>
+    public static void Check(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink, CancellationToken cancellationToken)
+    {
+        var checker = new ProgramSymbolChecker(model, hostTypes, sink);
+        SyntaxNode root = model.SyntaxTree.GetRoot(cancellationToken);
+        foreach (SyntaxNode node in root.DescendantNodes(static n => n is not UsingDirectiveSyntax and not AttributeListSyntax))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            checker.CheckNode(node);
+        }
+
+        checker.CheckDeclarations(root);
+    }
+
+    /// <summary>Determines whether a symbol is declared by the program itself.</summary>
+    internal static bool IsSource(ISymbol? symbol) =>
+        symbol is not null && (symbol.OriginalDefinition.Locations.Any(static l => l.IsInSource) ||
+            (symbol.ContainingType is { } type && IsSource(type)));
+
+    private void CheckNode(SyntaxNode node)
+    {
+        switch (node)
+        {
+            case AttributeListSyntax list:
+                foreach (AttributeSyntax attribute in list.Attributes)
+                {
+                    CheckAttribute(attribute);
+                }
+
+                return;
+            case BaseNamespaceDeclarationSyntax or QualifiedNameSyntax { Parent: BaseNamespaceDeclarationSyntax }:
+                return;
+            case SimpleNameSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or ElementAccessExpressionSyntax
+                or ElementBindingExpressionSyntax or ImplicitElementAccessSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax
+                or PostfixUnaryExpressionSyntax or AssignmentExpressionSyntax or CastExpressionSyntax or InvocationExpressionSyntax
+                or ConstructorInitializerSyntax or PrimaryConstructorBaseTypeSyntax:
+                CheckSymbol(_model.GetSymbolInfo(node).Symbol, node);
+                break;
+            case QueryClauseSyntax clause:
+                QueryClauseInfo info = _model.GetQueryClauseInfo(clause);
+                CheckSymbol(info.CastInfo.Symbol, node);
+                CheckSymbol(info.OperationInfo.Symbol, node);
+                break;
+            case SelectOrGroupClauseSyntax or OrderingSyntax:
+                CheckSymbol(_model.GetSymbolInfo(node).Symbol, node);
+                break;
+            default:
+                break;
+        }
+
+        if (node is ExpressionSyntax expression)
+        {
+            TypeInfo type = _model.GetTypeInfo(expression);
+            CheckType(type.Type, node);
+            CheckType(type.ConvertedType, node);
+        }
+    }
+
+    private void CheckAttribute(AttributeSyntax attribute)
+    {
+        if (_model.GetSymbolInfo(attribute).Symbol is IMethodSymbol { ContainingType: { } type } &&
+            SandboxAllowList.MetadataName(type) == "System.FlagsAttribute")
+        {
+            return;
+        }
+
+        _sink.Add(SandboxRules.Attribute, $"The attribute [{attribute.Name}] is not allowed: attributes can change how a program is loaded, laid out or run; remove it (only [Flags] is allowed).", attribute.GetLocation());
+    }
+
+    private void CheckSymbol(ISymbol? symbol, SyntaxNode node)
+    {
+        switch (symbol)
+        {
+            case null or INamespaceSymbol or ILocalSymbol or IParameterSymbol or IRangeVariableSymbol or ILabelSymbol or IDiscardSymbol
+                or IAliasSymbol or IPreprocessingSymbol:
+                return;
+            case ITypeSymbol type:
+                CheckType(type, node);
+                return;
+            case IMethodSymbol method:
+                CheckMethod(method, node);
+                return;
+            case IPropertySymbol or IFieldSymbol or IEventSymbol:
+                CheckMember(symbol, node);
+                return;
+            default:
+                Report(SandboxRules.Api, symbol, node);
+                return;
+        }
+    }
+
+    private void CheckMethod(IMethodSymbol method, SyntaxNode node)
+    {
+        foreach (ITypeSymbol argument in method.TypeArguments)
+        {
+            CheckType(argument, node);
+        }
+
+        if (method.MethodKind is MethodKind.BuiltinOperator or MethodKind.AnonymousFunction or MethodKind.LocalFunction || IsSource(method))
+        {
+            return;
+        }
+
+        IMethodSymbol definition = (method.ReducedFrom ?? method).OriginalDefinition;
+        if (definition.ContainingType is { } owner && _hostTypes.Contains(owner.OriginalDefinition))
+        {
+            if (definition.IsStatic || definition.MethodKind != MethodKind.Ordinary || definition.DeclaredAccessibility != Accessibility.Public)
+            {
+                ReportOnce(definition, SandboxRules.Api, $"'{Display(definition)}' is not available to programs: they may read the item's public properties and call its public instance methods only.", node);
+            }
+
+            return;
+        }
+
+        if (definition.DeclaredAccessibility != Accessibility.Public || !SandboxAllowList.IsAllowedMember(definition))
+        {
+            Report(SandboxRules.Classify(definition), definition, node);
+            return;
+        }
+
+        if (definition.MethodKind == MethodKind.Constructor && definition.Parameters.Any(p => IsException(p.Type)))
+        {
+            ReportOnce(definition, SandboxRules.Api, "Exceptions that wrap an inner exception are not allowed; throw a new exception with a message instead.", node);
+        }
+        else if (definition.Name == "Insert" && definition.Parameters.Length == 3 && definition.Parameters[2].Name == "count" &&
+            SandboxAllowList.MetadataName(definition.ContainingType) == "System.Text.StringBuilder")
+        {
+            ReportOnce(definition, SandboxRules.Allocation, "StringBuilder.Insert with a repeat count is not allowed because its size is unbounded; insert the text in a loop instead.", node);
+        }
+        else if (RewriteTargets.MustBeCalledDirectly(method) && !IsInvoked(node) && node is SimpleNameSyntax or MemberAccessExpressionSyntax)
+        {
+            _sink.Add(SandboxRules.Api, $"'{Display(definition)}' must be called directly, not turned into a delegate, so that the sandbox can add its checks to the call.", node.GetLocation());
+        }
+    }
+
+    private void CheckMember(ISymbol member, SyntaxNode node)
+    {
+        if (IsSource(member))
+        {
+            return;
+        }
+
+        ISymbol definition = member.OriginalDefinition;
+        bool write = IsWrite(node);
+        if (definition.ContainingType is { } owner && _hostTypes.Contains(owner.OriginalDefinition))
+        {
+            if (definition is IFieldSymbol { IsConst: true })
+            {
+                return;
+            }
+
+            if (definition.IsStatic || definition.DeclaredAccessibility != Accessibility.Public || definition is IEventSymbol)
+            {
+                ReportOnce(definition, SandboxRules.Api, $"'{Display(definition)}' is not available to programs: they may read the item's public instance properties and fields only.", node);
+            }
+            else if (write && !IsInWithInitializer(node))
+            {
+                _sink.Add(SandboxRules.ItemMutation, $"Assigning '{Display(definition)}' is not allowed: items are shared by every labeling function, so programs may only read them.", node.GetLocation());
+            }
+
+            return;
+        }
+
+        if (definition.DeclaredAccessibility != Accessibility.Public || !SandboxAllowList.IsAllowedMember(definition) || definition is IEventSymbol)
+        {
+            Report(SandboxRules.Classify(definition), definition, node);
+            return;
+        }
+
+        if (!write)
+        {
+            return;
+        }
+
+        switch (definition)
+        {
+            case IPropertySymbol property when !SandboxAllowList.IsSettable(property):
+                string rule = property.IsStatic ? SandboxRules.StaticState : SandboxRules.Api;
+                string why = property.IsStatic ? "it would change state shared by the whole process" : "programs may only read it";
+                _sink.Add(rule, $"Assigning '{Display(definition)}' is not allowed: {why}.", node.GetLocation());
+                break;
+            case IFieldSymbol { IsStatic: true }:
+                _sink.Add(SandboxRules.StaticState, $"Assigning '{Display(definition)}' is not allowed: it would change state shared by the whole process.", node.GetLocation());
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void CheckType(ITypeSymbol? type, SyntaxNode node)
+    {
+        if (type is null or IErrorTypeSymbol || !_checkedTypes.Add(type))
+        {
+            return;
+        }
+
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                CheckType(array.ElementType, node);
+                return;
+            case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
+                _sink.Add(SandboxRules.Unsafe, $"The pointer type '{type.ToDisplayString()}' is not allowed: {SandboxRules.Explain(SandboxRules.Unsafe)}", node.GetLocation());
+                return;
+            case IDynamicTypeSymbol:
+                _sink.Add(SandboxRules.Dynamic, $"'dynamic' is not allowed: {SandboxRules.Explain(SandboxRules.Dynamic)} Use the static types.", node.GetLocation());
+                return;
+            case ITypeParameterSymbol:
+                return;
+            case INamedTypeSymbol named:
+                CheckNamedType(named, node);
+                return;
+            default:
+                return;
+        }
+    }
+
+    private void CheckNamedType(INamedTypeSymbol named, SyntaxNode node)
+    {
+        if (named.IsAnonymousType)
+        {
+            foreach (IPropertySymbol property in named.GetMembers().OfType<IPropertySymbol>())
+            {
+                CheckType(property.Type, node);
+                CheckComponent("An anonymous type", property.Type, node);
+            }
+
+            return;
+        }
+
+        if (named.IsTupleType)
+        {
+            foreach (IFieldSymbol element in named.TupleElements)
+            {
+                CheckType(element.Type, node);
+                CheckComponent("A tuple", element.Type, node);
+            }
+
+            CheckValueTypeSize(named, node);
+            return;
+        }
+
+        foreach (ITypeSymbol argument in named.TypeArguments)
+        {
+            CheckType(argument, node);
+        }
+
+        if (IsSource(named) || _hostTypes.Contains(named.OriginalDefinition))
+        {
+            CheckValueTypeSize(named, node);
+            return;
+        }
+
+        if (!SandboxAllowList.IsAllowedType(named) || named.DeclaredAccessibility != Accessibility.Public)
+        {
+            string rule = SandboxRules.Classify(named);
+            _sink.Add(rule, $"The type '{named.OriginalDefinition.ToDisplayString()}' is not allowed: {SandboxRules.Explain(rule)}", node.GetLocation());
+            return;
+        }
+
+        string name = SandboxAllowList.MetadataName(named);
+        if (name is "System.Collections.Generic.KeyValuePair`2" or "System.Nullable`1")
+        {
+            foreach (ITypeSymbol argument in named.TypeArguments)
+            {
+                CheckComponent("A key-value pair", argument, node);
+            }
+        }
+
+        CheckValueTypeSize(named, node);
+    }
+
+    /// <summary>Refuses object- and interface-typed parts of structural types, whose ToString and Equals recurse into them without a budget check.</summary>
+    private void CheckComponent(string holder, ITypeSymbol component, SyntaxNode node)
+    {
+        bool open = component.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum ||
+            component is IDynamicTypeSymbol || component.TypeKind == TypeKind.Interface ||
+            (component is INamedTypeSymbol { IsAbstract: true, TypeKind: TypeKind.Class } && !IsSource(component));
+        if (open)
+        {
+            _sink.Add(SandboxRules.Stack, $"{holder} may not hold a value of type '{component.ToDisplayString()}': its ToString and Equals recurse into it, so a value nested in itself could overflow the stack; use a concrete type.", node.GetLocation());
+        }
+    }
+
+    private void CheckValueTypeSize(INamedTypeSymbol type, SyntaxNode node)
+    {
+        if (type.IsValueType && type.SpecialType == SpecialType.None && type.TypeKind != TypeKind.Enum)
+        {
+            int size = TypeSize.Estimate(type);
+            if (size > MaxValueTypeBytes)
+            {
+                _sink.Add(SandboxRules.Stack, string.Create(CultureInfo.InvariantCulture,
+                    $"The value type '{type.ToDisplayString()}' takes about {size:N0} bytes; value types may take at most {MaxValueTypeBytes} bytes so that locals cannot exhaust the stack. Use a class or an array."), node.GetLocation());
+            }
+        }
+    }
+
+    private void Report(string rule, ISymbol symbol, SyntaxNode node) =>
+        _sink.Add(rule, $"'{Display(symbol)}' is not allowed: {SandboxRules.Explain(rule)}", node.GetLocation());
+
+    private void ReportOnce(ISymbol symbol, string rule, string message, SyntaxNode node)
+    {
+        if (_reportedMembers.Add(symbol))
+        {
+            _sink.Add(rule, message, node.GetLocation());
+        }
+    }
+
+    private static bool IsException(ITypeSymbol type)
+    {
+        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            if (t is INamedTypeSymbol named && SandboxAllowList.MetadataName(named) == "System.Exception")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal static string Display(ISymbol symbol) =>
+        symbol.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat.WithParameterOptions(SymbolDisplayParameterOptions.IncludeType));
+
+    /// <summary>Determines whether the symbol named at <paramref name="node"/> is the target of an assignment, an increment or a ref/out argument.</summary>
+    internal static bool IsWrite(SyntaxNode node)
+    {
+        SyntaxNode current = Outermost(node);
+        switch (current.Parent)
+        {
+            case AssignmentExpressionSyntax assignment:
+                return assignment.Left == current;
+            case PrefixUnaryExpressionSyntax prefix:
+                return prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression);
+            case PostfixUnaryExpressionSyntax postfix:
+                return postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression);
+            case ArgumentSyntax argument when argument.RefKindKeyword.Kind() is SyntaxKind.RefKeyword or SyntaxKind.OutKeyword:
+                return true;
+            case ArgumentSyntax { Parent: TupleExpressionSyntax tuple }:
+                return IsWrite(tuple);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsInvoked(SyntaxNode node) =>
+        Outermost(node).Parent is InvocationExpressionSyntax invocation && invocation.Expression == Outermost(node);
+
+    private static bool IsInWithInitializer(SyntaxNode node) =>
+        node.Ancestors().OfType<InitializerExpressionSyntax>().FirstOrDefault()?.Parent is WithExpressionSyntax;
+
+    /// <summary>Climbs from a member name to the whole member access or binding that names it, through parentheses.</summary>
+    private static SyntaxNode Outermost(SyntaxNode node)
+    {
+        SyntaxNode current = node;
+        while (current.Parent is { } parent)
+        {
+            if ((parent is MemberAccessExpressionSyntax access && access.Name == current) ||
+                (parent is MemberBindingExpressionSyntax binding && binding.Name == current) ||
+                parent is ParenthesizedExpressionSyntax ||
+                (parent is PostfixUnaryExpressionSyntax suppress && suppress.IsKind(SyntaxKind.SuppressNullableWarningExpression)))
+            {
+                current = parent;
+                continue;
+            }
+
+            break;
+        }
+
+        return current;
+    }
+}

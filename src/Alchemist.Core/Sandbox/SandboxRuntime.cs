@@ -1,0 +1,270 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+
+namespace Alchemist;
+
+/// <summary>Provides the budget checks that <see cref="ProgramCompiler"/> weaves into compiled labeling programs.</summary>
+/// <remarks>
+/// <para>
+/// This type is infrastructure for compiled programs and is not meant to be called from other code. The program
+/// source a compiler accepts cannot name it; the rewrite that follows the sandbox checks inserts the calls.
+/// </para>
+/// <para>
+/// The budget of a call lives in thread-static fields that <see cref="SandboxedLabelingFunction{TItem}.Apply"/> sets
+/// before it enters the program and restores after it leaves, so concurrent calls on several threads each have their
+/// own budget. Program code that runs outside such a call (which the sandbox never does) has no budget and throws.
+/// </para>
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class SandboxRuntime
+{
+    /// <summary>The call depth from which each method entry also checks that enough stack is left.</summary>
+    private const int StackProbeDepth = 8;
+
+    /// <summary>The value the step counter is set to once a call has overrun, so that every later step throws again.</summary>
+    private const long Overrun = long.MinValue / 2;
+
+    private static readonly TimeSpan DefaultRegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    [ThreadStatic]
+    private static long _stepsLeft;
+
+    [ThreadStatic]
+    private static int _depth;
+
+    [ThreadStatic]
+    private static int _maxDepth;
+
+    [ThreadStatic]
+    private static long _allocationLimit;
+
+    [ThreadStatic]
+    private static long _stepBudget;
+
+    [ThreadStatic]
+    private static long _maxAllocatedBytes;
+
+    [ThreadStatic]
+    private static TimeSpan _regexTimeout;
+
+    [ThreadStatic]
+    private static ProgramBudgetKind? _overrun;
+
+    /// <summary>Gets the match timeout that regular expressions built by the current call must use.</summary>
+    public static TimeSpan RegexTimeout => _regexTimeout > TimeSpan.Zero ? _regexTimeout : DefaultRegexTimeout;
+
+    /// <summary>Charges one step: a loop iteration.</summary>
+    /// <exception cref="ProgramBudgetExceededException">The call has no steps or memory left.</exception>
+    public static void Step()
+    {
+        if (--_stepsLeft < 0 || GC.GetAllocatedBytesForCurrentThread() > _allocationLimit)
+        {
+            ThrowOverrun(ProgramBudgetKind.Steps);
+        }
+    }
+
+    /// <summary>Charges one step and one level of call depth: an entry into a method, local function, lambda or accessor.</summary>
+    /// <exception cref="ProgramBudgetExceededException">The call has no steps, depth, stack or memory left.</exception>
+    public static void Enter()
+    {
+        int depth = ++_depth;
+        if (--_stepsLeft < 0 || depth > _maxDepth || GC.GetAllocatedBytesForCurrentThread() > _allocationLimit ||
+            (depth > StackProbeDepth && !RuntimeHelpers.TryEnsureSufficientExecutionStack()))
+        {
+            _depth = depth - 1;
+            ThrowOverrun(ProgramBudgetKind.CallDepth);
+        }
+    }
+
+    /// <summary>Leaves a method that <see cref="Enter"/> entered.</summary>
+    public static void Exit() => _depth--;
+
+    /// <summary>Charges an explicitly sized allocation before it happens.</summary>
+    /// <param name="count">The number of elements.</param>
+    /// <param name="elementBytes">The estimated size of one element in bytes.</param>
+    /// <returns><paramref name="count"/>.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The allocation would pass the step or memory budget of the call.</exception>
+    public static int Size(int count, int elementBytes)
+    {
+        ChargeAllocation(count, elementBytes);
+        return count;
+    }
+
+    /// <summary>Charges an explicitly sized allocation before it happens.</summary>
+    /// <param name="count">The number of elements.</param>
+    /// <param name="elementBytes">The estimated size of one element in bytes.</param>
+    /// <returns><paramref name="count"/>.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The allocation would pass the step or memory budget of the call.</exception>
+    public static long Size(long count, int elementBytes)
+    {
+        ChargeAllocation(count, elementBytes);
+        return count;
+    }
+
+    /// <summary>Charges an explicitly sized allocation before it happens.</summary>
+    /// <param name="count">The number of elements.</param>
+    /// <param name="elementBytes">The estimated size of one element in bytes.</param>
+    /// <returns><paramref name="count"/>.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The allocation would pass the step or memory budget of the call.</exception>
+    public static ulong Size(ulong count, int elementBytes)
+    {
+        ChargeAllocation(count > long.MaxValue ? long.MaxValue : (long)count, elementBytes);
+        return count;
+    }
+
+    /// <summary>Creates a two-dimensional array after charging its size.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="length0">The length of the first dimension.</param>
+    /// <param name="length1">The length of the second dimension.</param>
+    /// <param name="elementBytes">The estimated size of one element in bytes.</param>
+    /// <returns>The new array.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The array would pass the step or memory budget of the call.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1814:Prefer jagged arrays over multidimensional", Justification = "It creates what the program asked for.")]
+    public static T[,] Array2<T>(long length0, long length1, int elementBytes)
+    {
+        ChargeAllocation(Product(length0, length1), elementBytes);
+        return new T[length0, length1];
+    }
+
+    /// <summary>Creates a three-dimensional array after charging its size.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="length0">The length of the first dimension.</param>
+    /// <param name="length1">The length of the second dimension.</param>
+    /// <param name="length2">The length of the third dimension.</param>
+    /// <param name="elementBytes">The estimated size of one element in bytes.</param>
+    /// <returns>The new array.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The array would pass the step or memory budget of the call.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1814:Prefer jagged arrays over multidimensional", Justification = "It creates what the program asked for.")]
+    public static T[,,] Array3<T>(long length0, long length1, long length2, int elementBytes)
+    {
+        ChargeAllocation(Product(Product(length0, length1), length2), elementBytes);
+        return new T[length0, length1, length2];
+    }
+
+    /// <summary>Determines whether a <see langword="catch"/> clause of a program may catch an exception.</summary>
+    /// <param name="exception">The exception.</param>
+    /// <returns><see langword="false"/> for the exceptions that end a call (budget overruns, regular expression timeouts, out of memory or stack), and for any exception once the call has overrun.</returns>
+    public static bool CanCatch(Exception exception) =>
+        _overrun is null &&
+        exception is not (ProgramBudgetExceededException or RegexMatchTimeoutException or OutOfMemoryException or InsufficientExecutionStackException) &&
+        exception is not TypeInitializationException { InnerException: ProgramBudgetExceededException or RegexMatchTimeoutException };
+
+    /// <summary>Returns the match timeout a program may use: the smaller of the one it asked for and <see cref="RegexTimeout"/>.</summary>
+    /// <param name="requested">The timeout the program passed.</param>
+    /// <returns>The timeout to use.</returns>
+    public static TimeSpan ClampRegexTimeout(TimeSpan requested) =>
+        requested == Regex.InfiniteMatchTimeout || requested > RegexTimeout ? RegexTimeout : requested;
+
+    /// <summary>Wraps a lazy sequence so that each element it yields is charged a step and the stack is checked.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="source">The sequence a LINQ operator returned.</param>
+    /// <returns>A sequence with the same elements.</returns>
+    public static IEnumerable<T> Track<T>(IEnumerable<T> source) =>
+        source is null or TrackedEnumerable<T> or TrackedOrderedEnumerable<T> ? source! : new TrackedEnumerable<T>(source);
+
+    /// <summary>Wraps a lazy ordered sequence so that each element it yields is charged a step and the stack is checked.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="source">The sequence a LINQ ordering operator returned.</param>
+    /// <returns>An ordered sequence with the same elements.</returns>
+    public static IOrderedEnumerable<T> Track<T>(IOrderedEnumerable<T> source) =>
+        source is null or TrackedOrderedEnumerable<T> ? source! : new TrackedOrderedEnumerable<T>(source, 1);
+
+    /// <summary>Charges a step for one element of a tracked sequence, and checks the stack.</summary>
+    internal static void StepElement()
+    {
+        if (--_stepsLeft < 0 || GC.GetAllocatedBytesForCurrentThread() > _allocationLimit || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        {
+            ThrowOverrun(ProgramBudgetKind.CallDepth);
+        }
+    }
+
+    /// <summary>Starts the budget of one call on the current thread.</summary>
+    /// <param name="options">The validated options.</param>
+    /// <returns>The budget that was active before, to pass to <see cref="End"/>.</returns>
+    internal static BudgetFrame Begin(SandboxOptions options)
+    {
+        var saved = new BudgetFrame(_stepsLeft, _depth, _maxDepth, _allocationLimit, _stepBudget, _maxAllocatedBytes, _regexTimeout, _overrun);
+        _stepsLeft = options.ChargeSteps ? options.StepBudget : long.MaxValue;
+        _depth = 0;
+        _maxDepth = options.ChargeSteps ? options.MaxCallDepth : int.MaxValue;
+        _stepBudget = options.StepBudget;
+        _maxAllocatedBytes = options.MaxAllocatedBytes;
+        _allocationLimit = GC.GetAllocatedBytesForCurrentThread() + options.MaxAllocatedBytes;
+        _regexTimeout = options.RegexMatchTimeout;
+        _overrun = null;
+        return saved;
+    }
+
+    /// <summary>Restores the budget that was active before <see cref="Begin"/>.</summary>
+    /// <param name="saved">What <see cref="Begin"/> returned.</param>
+    internal static void End(in BudgetFrame saved)
+    {
+        _stepsLeft = saved.StepsLeft;
+        _depth = saved.Depth;
+        _maxDepth = saved.MaxDepth;
+        _allocationLimit = saved.AllocationLimit;
+        _stepBudget = saved.StepBudget;
+        _maxAllocatedBytes = saved.MaxAllocatedBytes;
+        _regexTimeout = saved.RegexTimeout;
+        _overrun = saved.Overrun;
+    }
+
+    private static long Product(long a, long b) =>
+        a <= 0 || b <= 0 ? 0 : (double)a * b >= long.MaxValue ? long.MaxValue : a * b;
+
+    private static void ChargeAllocation(long count, int elementBytes)
+    {
+        if (count <= 0)
+        {
+            return; // The runtime rejects negative sizes itself.
+        }
+
+        _stepsLeft -= (count >> 4) + 1;
+        if (_stepsLeft < 0 || _maxDepth == 0)
+        {
+            ThrowOverrun(ProgramBudgetKind.Steps);
+        }
+
+        double bytes = (double)count * Math.Max(elementBytes, 1);
+        if (bytes > _allocationLimit - GC.GetAllocatedBytesForCurrentThread())
+        {
+            _overrun = ProgramBudgetKind.Memory;
+            _stepsLeft = Overrun;
+            throw new ProgramBudgetExceededException(ProgramBudgetKind.Memory, _maxAllocatedBytes, string.Create(CultureInfo.InvariantCulture,
+                $"The program tried to allocate {count:N0} elements (about {bytes / (1024 * 1024):N0} MiB) in one call, more than its memory budget of {_maxAllocatedBytes / (1024 * 1024):N0} MiB allows; keep collections and strings proportional to the item."));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOverrun(ProgramBudgetKind hint)
+    {
+        if (_maxDepth == 0)
+        {
+            throw new ProgramBudgetExceededException(ProgramBudgetKind.Steps, 0, "Labeling program code ran outside a call of SandboxedLabelingFunction.Apply, which has no budget.");
+        }
+
+        ProgramBudgetKind kind = _overrun ?? (
+            _stepsLeft < 0 ? ProgramBudgetKind.Steps :
+            GC.GetAllocatedBytesForCurrentThread() > _allocationLimit ? ProgramBudgetKind.Memory :
+            hint);
+        _overrun = kind;
+        _stepsLeft = Overrun;
+        throw kind switch
+        {
+            ProgramBudgetKind.Steps => new ProgramBudgetExceededException(kind, _stepBudget, string.Create(CultureInfo.InvariantCulture,
+                $"The program took more than {_stepBudget:N0} steps (loop iterations, calls and LINQ elements) on one item; look for a loop or recursion that does not end, or do less work per item.")),
+            ProgramBudgetKind.Memory => new ProgramBudgetExceededException(kind, _maxAllocatedBytes, string.Create(CultureInfo.InvariantCulture,
+                $"The program allocated more than {_maxAllocatedBytes / (1024 * 1024):N0} MiB on one item; look for a string or collection that grows without bound.")),
+            _ => _depth >= _maxDepth
+                ? new ProgramBudgetExceededException(kind, _maxDepth, string.Create(CultureInfo.InvariantCulture,
+                    $"The program nested calls more than {_maxDepth:N0} deep on one item; look for recursion that does not end."))
+                : new ProgramBudgetExceededException(kind, _maxDepth, "The program would have run out of stack; look for recursion or a chain of lazy LINQ operators that does not end."),
+        };
+    }
+
+    /// <summary>The budget state of a thread, saved by <see cref="Begin"/> and restored by <see cref="End"/>.</summary>
+    internal readonly record struct BudgetFrame(
+        long StepsLeft, int Depth, int MaxDepth, long AllocationLimit, long StepBudget, long MaxAllocatedBytes, TimeSpan RegexTimeout, ProgramBudgetKind? Overrun);
+}

@@ -1,0 +1,379 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Alchemist;
+
+/// <summary>An <see cref="IProgramSynthesizer"/> that asks any <see cref="IChatClient"/> to write labeling programs, and repairs the ones that fail validation.</summary>
+/// <remarks>
+/// <para>
+/// A request of <c>N</c> programs runs <c>N</c> slots, at most <see cref="ChatSynthesizerOptions.MaxConcurrency"/> at
+/// once, started in slot order. A slot sends the system prompt and its own user prompt (the task, classes, signature,
+/// prior knowledge, a subset of examples, feedback and a focus class; see docs/synthesis.md) at its temperature, takes
+/// the first C# code block of the reply, and checks it with the request's <see cref="SynthesisRequest{TItem}.Validator"/>.
+/// A program that fails goes back to the model with the validator's exact messages, at most
+/// <see cref="ChatSynthesizerOptions.MaxRepairs"/> times. A reply without a code block, or a call that fails after the
+/// pipeline's retries, ends that slot only. Every call is recorded in <see cref="Ledger"/> and in the request's
+/// <see cref="SynthesisRequest{TItem}.Log"/>.
+/// </para>
+/// <para>
+/// Programs are emitted as they pass, so their order depends on timing; their names (<c>prefix-NNN</c>, and
+/// <c>prefix-NNN-rK</c> for the K-th repair) depend only on the slot. Caching, logging, telemetry and retries belong
+/// in the chat client's pipeline (<see cref="ChatClientBuilder"/>). Thread-safe.
+/// </para>
+/// </remarks>
+public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
+{
+    /// <summary>The name of this synthesizer, recorded in <see cref="ProgramProvenance.Synthesizer"/>.</summary>
+    public const string SynthesizerName = "chat";
+
+    private const int MaxPriorKnowledgeCharacters = 4_000;
+    private readonly IChatClient _chatClient;
+    private readonly ChatSynthesizerOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string? _defaultModelId;
+
+    /// <summary>Initializes a new instance of the <see cref="ChatProgramSynthesizer"/> class.</summary>
+    /// <param name="chatClient">The chat client, with its pipeline (retries, caching, logging) already built.</param>
+    /// <param name="options">The options; the defaults when <see langword="null"/>. A copy is taken.</param>
+    /// <param name="ledger">The ledger that records every call; a new one priced by <see cref="ChatSynthesizerOptions.Prices"/> when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock of provenance times and durations; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="logger">The logger; replies are logged at Trace level only, because they can hold user data.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="chatClient"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> is not valid; the message lists every problem.</exception>
+    public ChatProgramSynthesizer(
+        IChatClient chatClient,
+        ChatSynthesizerOptions? options = null,
+        CostLedger? ledger = null,
+        TimeProvider? timeProvider = null,
+        ILogger<ChatProgramSynthesizer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(chatClient);
+        _options = (options ?? new ChatSynthesizerOptions()).Clone();
+        IReadOnlyList<string> problems = _options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        _chatClient = chatClient;
+        Ledger = ledger ?? new CostLedger(_options.Prices);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _defaultModelId = _options.ModelId ?? chatClient.GetService<ChatClientMetadata>()?.DefaultModelId;
+    }
+
+    /// <inheritdoc />
+    public string Name => SynthesizerName;
+
+    /// <summary>Gets the ledger that records the usage and cost of every call this synthesizer makes.</summary>
+    public CostLedger Ledger { get; }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    public IAsyncEnumerable<LabelingProgram> SynthesizeAsync<TItem>(SynthesisRequest<TItem> request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SynthesizeCoreAsync(request, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<LabelingProgram> SynthesizeCoreAsync<TItem>(
+        SynthesisRequest<TItem> request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (request.ProgramCount == 0)
+        {
+            yield break;
+        }
+
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Channel<LabelingProgram> programs = Channel.CreateUnbounded<LabelingProgram>(new UnboundedChannelOptions { SingleReader = true });
+        Task producer = ProduceAsync(request, programs.Writer, run.Token);
+        try
+        {
+            await foreach (LabelingProgram program in programs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return program;
+            }
+
+            await producer.ConfigureAwait(false);
+        }
+        finally
+        {
+            // When the caller stops early, stop the slots still in flight and wait for them: no call outlives the enumeration.
+            await run.CancelAsync().ConfigureAwait(false);
+            await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task ProduceAsync<TItem>(SynthesisRequest<TItem> request, ChannelWriter<LabelingProgram> writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var prompts = new ProgramPrompts<TItem>(request, _options);
+            string? priorKnowledge = request.PriorKnowledge;
+            if (priorKnowledge is null && _options.GeneratePriorKnowledge)
+            {
+                priorKnowledge = await GeneratePriorKnowledgeAsync(prompts, request.Log, cancellationToken).ConfigureAwait(false);
+            }
+
+            int digits = Math.Max(3, (request.ProgramCount - 1).ToString(CultureInfo.InvariantCulture).Length);
+            using var slots = new SemaphoreSlim(_options.MaxConcurrency);
+            var running = new List<Task>(request.ProgramCount);
+            try
+            {
+                for (int slot = 0; slot < request.ProgramCount; slot++)
+                {
+                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    string name = request.ProgramNamePrefix + "-" + slot.ToString("D" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+                    running.Add(RunSlotAsync(request, prompts, priorKnowledge, slot, name, writer, slots, cancellationToken));
+                }
+            }
+            finally
+            {
+                // Slots already started release the semaphore when they end; wait for them before it is disposed.
+                await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        finally
+        {
+            writer.Complete();
+        }
+    }
+
+    private async Task RunSlotAsync<TItem>(
+        SynthesisRequest<TItem> request,
+        ProgramPrompts<TItem> prompts,
+        string? priorKnowledge,
+        int slot,
+        string baseName,
+        ChannelWriter<LabelingProgram> writer,
+        SemaphoreSlim slots,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunSlotCoreAsync(request, prompts, priorKnowledge, slot, baseName, writer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task RunSlotCoreAsync<TItem>(
+        SynthesisRequest<TItem> request,
+        ProgramPrompts<TItem> prompts,
+        string? priorKnowledge,
+        int slot,
+        string baseName,
+        ChannelWriter<LabelingProgram> writer,
+        CancellationToken cancellationToken)
+    {
+        (string userPrompt, int focus, int exampleCount) = prompts.ForSlot(slot, priorKnowledge);
+        var conversation = new List<ChatMessage> { new(ChatRole.System, prompts.System), new(ChatRole.User, userPrompt) };
+        float? temperature = _options.Temperatures.Count == 0 ? null : _options.Temperatures[slot % _options.Temperatures.Count];
+        string description = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Slot {slot}: focus on class '{request.Task.ClassNames[focus]}' ({focus}); {exampleCount} labeled examples shown.");
+        LabelingProgram? parent = null;
+
+        for (int attempt = 0; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string name = attempt == 0 ? baseName : $"{baseName}-r{attempt.ToString(CultureInfo.InvariantCulture)}";
+            ChatCall call = await CallAsync([.. conversation], temperature, attempt == 0 ? "program" : "repair", cancellationToken).ConfigureAwait(false);
+            SynthesisAttempt record = call.ToAttempt(slot, attempt, name, temperature);
+
+            if (call.Error is Exception error)
+            {
+                LogCallFailed(name, error.GetType().Name, error.Message);
+                request.Log?.Add(record with
+                {
+                    Outcome = SynthesisOutcome.CallFailed,
+                    Message = $"The call failed ({error.GetType().Name}: {error.Message}); this slot produced no program.",
+                });
+                return;
+            }
+
+            LogReply(name, call.Text);
+            if (!ReplyParser.TryGetFirstCodeBlock(call.Text, out string? code, out string? reason))
+            {
+                LogRejectedReply(name, reason!);
+                request.Log?.Add(record with { Outcome = SynthesisOutcome.RejectedReply, Message = reason! + " The reply is not a program." });
+                return;
+            }
+
+            var program = new LabelingProgram(name, code!, new ProgramProvenance
+            {
+                Synthesizer = SynthesizerName,
+                ModelId = call.ModelId,
+                PromptHash = call.PromptHash,
+                InputTokens = call.Cost?.UsageReported == true ? call.Cost.InputTokens : null,
+                OutputTokens = call.Cost?.UsageReported == true ? call.Cost.OutputTokens : null,
+                CostUsd = call.Cost?.CostUsd,
+                Temperature = temperature,
+                CreatedAt = _timeProvider.GetUtcNow(),
+                Duration = call.Duration,
+                ParentHash = parent?.ContentHash,
+                RepairAttempt = attempt,
+                Description = description,
+            });
+            record = record with { Program = program };
+
+            ProgramValidation validation = await ValidateAsync(request.Validator, program, cancellationToken).ConfigureAwait(false);
+            if (validation.IsValid)
+            {
+                LogAccepted(name, attempt);
+                request.Log?.Add(record with
+                {
+                    Outcome = SynthesisOutcome.Accepted,
+                    Message = attempt == 0 ? "Accepted." : $"Accepted after {attempt} repair(s).",
+                });
+                await writer.WriteAsync(program, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            IReadOnlyList<string> problems = validation.Problems.Count > 0 ? validation.Problems : ["The validator rejected the program without a message."];
+            bool repair = attempt < _options.MaxRepairs;
+            LogFailedValidation(name, problems.Count, repair);
+            request.Log?.Add(record with
+            {
+                Outcome = SynthesisOutcome.FailedValidation,
+                Problems = problems,
+                Message = repair
+                    ? $"Failed validation with {problems.Count} problem(s); sent back for repair {attempt + 1} of {_options.MaxRepairs}."
+                    : $"Failed validation with {problems.Count} problem(s); no repairs left ({_options.MaxRepairs} allowed), so this slot produced no program.",
+            });
+
+            if (!repair)
+            {
+                return;
+            }
+
+            conversation.Add(new ChatMessage(ChatRole.Assistant, call.Text));
+            conversation.Add(new ChatMessage(ChatRole.User, ProgramPrompts<TItem>.Repair(program, problems)));
+            parent = program;
+        }
+    }
+
+    private async Task<string?> GeneratePriorKnowledgeAsync<TItem>(ProgramPrompts<TItem> prompts, SynthesisLog? log, CancellationToken cancellationToken)
+    {
+        float? temperature = _options.Temperatures.Count == 0 ? null : _options.Temperatures.Min();
+        ChatCall call = await CallAsync(prompts.PriorKnowledgeMessages(), temperature, "prior-knowledge", cancellationToken).ConfigureAwait(false);
+        SynthesisAttempt record = call.ToAttempt(slot: null, attempt: 0, name: null, temperature);
+        if (call.Error is Exception error)
+        {
+            LogCallFailed("prior-knowledge", error.GetType().Name, error.Message);
+            log?.Add(record with
+            {
+                Outcome = SynthesisOutcome.CallFailed,
+                Message = $"The prior-knowledge call failed ({error.GetType().Name}: {error.Message}); the prompts go without it.",
+            });
+            return null;
+        }
+
+        string text = call.Text.Trim();
+        if (text.Length > MaxPriorKnowledgeCharacters)
+        {
+            text = text[..MaxPriorKnowledgeCharacters];
+        }
+
+        log?.Add(record with
+        {
+            Outcome = SynthesisOutcome.PriorKnowledge,
+            Message = text.Length == 0
+                ? "The prior-knowledge reply was empty; the prompts go without it."
+                : $"Wrote {text.Length} characters of background knowledge, shared by every slot's prompt.",
+        });
+        return text.Length == 0 ? null : text;
+    }
+
+    private async Task<ChatCall> CallAsync(IReadOnlyList<ChatMessage> messages, float? temperature, string purpose, CancellationToken cancellationToken)
+    {
+        var chatOptions = new ChatOptions
+        {
+            Temperature = temperature,
+            ModelId = _options.ModelId,
+            MaxOutputTokens = _options.MaxOutputTokens,
+        };
+        string promptHash = PromptHash.Compute(messages);
+        DateTimeOffset startedAt = _timeProvider.GetUtcNow();
+        long started = _timeProvider.GetTimestamp();
+        try
+        {
+            ChatResponse response = await _chatClient.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+            string? modelId = response.ModelId ?? _defaultModelId;
+            CostEntry cost = Ledger.Record(purpose, modelId, response.Usage);
+            return new ChatCall(response.Text, modelId, promptHash, cost, startedAt, _timeProvider.GetElapsedTime(started), Error: null);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A failed call costs its own program only; the other slots go on.
+            return new ChatCall(string.Empty, _defaultModelId, promptHash, Cost: null, startedAt, _timeProvider.GetElapsedTime(started), ex);
+        }
+    }
+
+    private async Task<ProgramValidation> ValidateAsync(IProgramValidator? validator, LabelingProgram program, CancellationToken cancellationToken)
+    {
+        if (validator is null)
+        {
+            return ProgramValidation.Valid;
+        }
+
+        try
+        {
+            return await validator.ValidateAsync(program, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogValidatorFailed(program.Name, ex);
+            return ProgramValidation.Invalid($"The validator failed on this program ({ex.GetType().Name}: {ex.Message}).");
+        }
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Program {Name} accepted after {Repairs} repair(s).")]
+    private partial void LogAccepted(string name, int repairs);
+
+    [LoggerMessage(LogLevel.Debug, "Program {Name} failed validation with {Count} problem(s); repair requested: {Repair}.")]
+    private partial void LogFailedValidation(string name, int count, bool repair);
+
+    [LoggerMessage(LogLevel.Information, "The reply for {Name} is not a program: {Reason}")]
+    private partial void LogRejectedReply(string name, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "The call for {Name} failed with {ExceptionType}: {Message}")]
+    private partial void LogCallFailed(string name, string exceptionType, string message);
+
+    [LoggerMessage(LogLevel.Warning, "The validator failed on program {Name}.")]
+    private partial void LogValidatorFailed(string name, Exception exception);
+
+    [LoggerMessage(LogLevel.Trace, "Reply for {Name}: {Reply}")]
+    private partial void LogReply(string name, string reply);
+
+    /// <summary>The outcome of one chat call: the reply (or the error) and what it cost.</summary>
+    private sealed record ChatCall(
+        string Text, string? ModelId, string PromptHash, CostEntry? Cost, DateTimeOffset StartedAt, TimeSpan Duration, Exception? Error)
+    {
+        public SynthesisAttempt ToAttempt(int? slot, int attempt, string? name, float? temperature) => new()
+        {
+            Slot = slot,
+            Attempt = attempt,
+            Outcome = SynthesisOutcome.CallFailed,
+            Message = string.Empty,
+            ProgramName = name,
+            ModelId = ModelId,
+            PromptHash = PromptHash,
+            Temperature = temperature,
+            InputTokens = Cost?.InputTokens ?? 0,
+            OutputTokens = Cost?.OutputTokens ?? 0,
+            CostUsd = Cost?.CostUsd,
+            StartedAt = StartedAt,
+            Duration = Duration,
+        };
+    }
+}

@@ -1,0 +1,140 @@
+namespace Alchemist;
+
+/// <summary>Represents the options of a <see cref="ChatProgramSynthesizer"/>: concurrency, repairs, sampling, prompt content and model prices.</summary>
+/// <remarks>
+/// Bound and validated at start-up by <c>AddAlchemist</c> (see <c>AlchemistBuilder.ConfigureSynthesis</c>); a synthesizer
+/// created with <see langword="new"/> validates a copy in its constructor.
+/// </remarks>
+public sealed class ChatSynthesizerOptions
+{
+    /// <summary>Gets or sets the largest number of program slots in flight at once (a slot is a program's call, validation and repairs).</summary>
+    /// <value>The default is 4. Allowed: 1 to 64.</value>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>Gets or sets the largest number of times a program that fails validation is sent back to the model with the problems.</summary>
+    /// <value>The default is 2. Allowed: 0 to 10.</value>
+    public int MaxRepairs { get; set; } = 2;
+
+    /// <summary>Gets the sampling temperatures, used in turn by the program slots (slot <c>i</c> uses <c>Temperatures[i % Count]</c>) for diversity; empty to leave the temperature to the model.</summary>
+    /// <value>The default is 0.2, 0.5, 0.8 and 1.0. Each must be between 0 and 2.</value>
+    /// <remarks>Configuration binding adds to a list; to replace the defaults from configuration, clear the list in code first.</remarks>
+    public IList<float> Temperatures { get; } = [0.2f, 0.5f, 0.8f, 1.0f];
+
+    /// <summary>Gets or sets the number of labeled examples shown in each prompt; each slot sees a different subset, balanced over the classes.</summary>
+    /// <value>The default is 12. Allowed: 0 to 200.</value>
+    public int ExamplesPerPrompt { get; set; } = 12;
+
+    /// <summary>Gets or sets the largest number of characters of an item shown in a prompt; longer items are cut with an ellipsis.</summary>
+    /// <value>The default is 400. Allowed: 20 to 100,000.</value>
+    public int MaxItemCharacters { get; set; } = 400;
+
+    /// <summary>Gets or sets a value indicating whether the synthesizer first asks the model for background knowledge (class descriptions, keywords, rules) when the request gives none.</summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    public bool GeneratePriorKnowledge { get; set; }
+
+    /// <summary>Gets or sets the model id to request (<see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/>); <see langword="null"/> for the client's default.</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>Gets or sets the largest number of output tokens per reply; <see langword="null"/> for the model's default.</summary>
+    /// <value>The default is <see langword="null"/>. When set: at least 64.</value>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Gets or sets the seed of the choice of examples shown to each slot, so that prompts are reproducible.</summary>
+    /// <value>The default is 0.</value>
+    public int Seed { get; set; }
+
+    /// <summary>Gets the price of each model, keyed by model id, for the cost ledger and provenance.</summary>
+    /// <value>The default is none: calls are recorded with their tokens and no cost.</value>
+    /// <remarks>See <see cref="CostLedger"/> for how model ids are matched.</remarks>
+    public IDictionary<string, ModelPrice> Prices { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Checks the options.</summary>
+    /// <returns>One full sentence per problem; empty when the options are valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (MaxConcurrency is < 1 or > 64)
+        {
+            problems.Add($"ChatSynthesizerOptions.MaxConcurrency is {MaxConcurrency}; it must be between 1 and 64.");
+        }
+
+        if (MaxRepairs is < 0 or > 10)
+        {
+            problems.Add($"ChatSynthesizerOptions.MaxRepairs is {MaxRepairs}; it must be between 0 and 10.");
+        }
+
+        for (int i = 0; i < Temperatures.Count; i++)
+        {
+            if (float.IsNaN(Temperatures[i]) || Temperatures[i] < 0 || Temperatures[i] > 2)
+            {
+                problems.Add($"ChatSynthesizerOptions.Temperatures[{i}] is {Temperatures[i]}; every temperature must be between 0 and 2.");
+            }
+        }
+
+        if (ExamplesPerPrompt is < 0 or > 200)
+        {
+            problems.Add($"ChatSynthesizerOptions.ExamplesPerPrompt is {ExamplesPerPrompt}; it must be between 0 and 200.");
+        }
+
+        if (MaxItemCharacters is < 20 or > 100_000)
+        {
+            problems.Add($"ChatSynthesizerOptions.MaxItemCharacters is {MaxItemCharacters}; it must be between 20 and 100000.");
+        }
+
+        if (MaxOutputTokens is < 64)
+        {
+            problems.Add($"ChatSynthesizerOptions.MaxOutputTokens is {MaxOutputTokens}; it must be at least 64, or null for the model's default.");
+        }
+
+        if (ModelId is not null && string.IsNullOrWhiteSpace(ModelId))
+        {
+            problems.Add("ChatSynthesizerOptions.ModelId is blank; give a model id, or null for the client's default.");
+        }
+
+        foreach ((string model, ModelPrice? price) in Prices.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (string.IsNullOrWhiteSpace(model))
+            {
+                problems.Add("ChatSynthesizerOptions.Prices has a blank model id; key every price by the model id the provider reports.");
+            }
+            else if (price is null)
+            {
+                problems.Add($"ChatSynthesizerOptions.Prices['{model}'] is null; give its input and output prices per million tokens.");
+            }
+            else if (price.InputUsdPerMillionTokens < 0 || price.OutputUsdPerMillionTokens < 0)
+            {
+                problems.Add($"ChatSynthesizerOptions.Prices['{model}'] has a negative price; prices per million tokens must be 0 or more.");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Creates a copy, so that a synthesizer is not affected by later changes to these options.</summary>
+    internal ChatSynthesizerOptions Clone()
+    {
+        var copy = new ChatSynthesizerOptions
+        {
+            MaxConcurrency = MaxConcurrency,
+            MaxRepairs = MaxRepairs,
+            ExamplesPerPrompt = ExamplesPerPrompt,
+            MaxItemCharacters = MaxItemCharacters,
+            GeneratePriorKnowledge = GeneratePriorKnowledge,
+            ModelId = ModelId,
+            MaxOutputTokens = MaxOutputTokens,
+            Seed = Seed,
+        };
+        copy.Temperatures.Clear();
+        foreach (float t in Temperatures)
+        {
+            copy.Temperatures.Add(t);
+        }
+
+        foreach ((string model, ModelPrice price) in Prices)
+        {
+            copy.Prices[model] = new ModelPrice(price.InputUsdPerMillionTokens, price.OutputUsdPerMillionTokens);
+        }
+
+        return copy;
+    }
+}

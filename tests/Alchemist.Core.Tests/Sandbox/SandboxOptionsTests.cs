@@ -1,0 +1,49 @@
+namespace Alchemist.Tests.Sandbox;
+
+public class SandboxOptionsTests
+{
+    [Fact]
+    public void Defaults_AreTheDocumentedLimits()
+    {
+        var options = new SandboxOptions();
+        Assert.Equal(1_000_000, options.StepBudget);
+        Assert.Equal(256, options.MaxCallDepth);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.RegexMatchTimeout);
+        Assert.Equal(100_000, options.MaxSourceLength);
+        Assert.Equal(256L * 1024 * 1024, options.MaxAllocatedBytes);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.CompileTimeout);
+    }
+
+    [Theory]
+    [InlineData(nameof(SandboxOptions.StepBudget))]
+    [InlineData(nameof(SandboxOptions.MaxCallDepth))]
+    [InlineData(nameof(SandboxOptions.RegexMatchTimeout))]
+    [InlineData(nameof(SandboxOptions.MaxSourceLength))]
+    [InlineData(nameof(SandboxOptions.MaxAllocatedBytes))]
+    [InlineData(nameof(SandboxOptions.CompileTimeout))]
+    public void Constructor_OptionOutOfRange_ThrowsNamingIt(string option)
+    {
+        var options = new SandboxOptions();
+        switch (option)
+        {
+            case nameof(SandboxOptions.StepBudget): options.StepBudget = 0; break;
+            case nameof(SandboxOptions.MaxCallDepth): options.MaxCallDepth = 0; break;
+            case nameof(SandboxOptions.RegexMatchTimeout): options.RegexMatchTimeout = TimeSpan.Zero; break;
+            case nameof(SandboxOptions.MaxSourceLength): options.MaxSourceLength = 0; break;
+            case nameof(SandboxOptions.MaxAllocatedBytes): options.MaxAllocatedBytes = 1000; break;
+            default: options.CompileTimeout = TimeSpan.FromSeconds(-1); break;
+        }
+
+        ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => new ProgramCompiler(options));
+        Assert.Equal(option, ex.ParamName);
+    }
+
+    [Fact]
+    public void Constructor_CopiesOptions_LaterChangesHaveNoEffect()
+    {
+        var options = new SandboxOptions { StepBudget = 500 };
+        var compiler = new ProgramCompiler(options);
+        options.StepBudget = 5;
+        Assert.Equal(500, compiler.Options.StepBudget);
+    }
+}
