@@ -22,7 +22,7 @@ public class WeakSupervisionExperimentTests
             UnlabeledGold = youtube.Train.GoldLabels,
             Synthesizer = new OfflineProgramSynthesizer(),
             ProgramCount = 20,
-            Compile = RoslynProgramCompiler.Compile<string>,
+            Compile = SandboxProgramCompiler.Compile<string>,
             EndModel = LogisticRegressionEndModel.ForText(),
         };
 
@@ -50,7 +50,7 @@ public class WeakSupervisionExperimentTests
             UnlabeledItems = [.. youtube.Train.Texts.Take(400).Select(t => t!)],
             Synthesizer = new OfflineProgramSynthesizer(),
             ProgramCount = 6,
-            Compile = RoslynProgramCompiler.Compile<string>,
+            Compile = SandboxProgramCompiler.Compile<string>,
             EndModel = LogisticRegressionEndModel.ForText(),
         };
 
