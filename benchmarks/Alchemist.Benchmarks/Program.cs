@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // Run all:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*'
 // Run one:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*Applier*'
-// Quick run: add --job short
+// Quick run: add --job short (a --job on the command line replaces the default MediumRun job)
 // Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
 if (args.Length > 0 && args[0] == "figures")
 {
@@ -14,9 +14,12 @@ if (args.Length > 0 && args[0] == "figures")
     return;
 }
 
-IConfig config = ManualConfig.CreateMinimumViable()
-    .AddJob(Job.MediumRun.WithToolchain(InProcessEmitToolchain.Instance))
+ManualConfig config = ManualConfig.CreateMinimumViable()
     .AddDiagnoser(MemoryDiagnoser.Default)
     .WithOptions(ConfigOptions.JoinSummary);
+if (!args.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal)))
+{
+    config.AddJob(Job.MediumRun.WithToolchain(InProcessEmitToolchain.Instance));
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
