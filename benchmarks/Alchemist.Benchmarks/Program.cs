@@ -7,6 +7,13 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Run all:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*'
 // Run one:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*Applier*'
 // Quick run: add --job short
+// Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
+if (args.Length > 0 && args[0] == "figures")
+{
+    await Alchemist.Benchmarks.DistillationFigures.RunAsync(args[1..]);
+    return;
+}
+
 IConfig config = ManualConfig.CreateMinimumViable()
     .AddJob(Job.MediumRun.WithToolchain(InProcessEmitToolchain.Instance))
     .AddDiagnoser(MemoryDiagnoser.Default)

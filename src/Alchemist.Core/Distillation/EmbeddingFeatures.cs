@@ -1,0 +1,53 @@
+using Microsoft.Extensions.AI;
+
+namespace Alchemist;
+
+/// <summary>Asks an embedding generator for the vectors of texts, batch by batch, into one row-major array.</summary>
+internal static class EmbeddingFeatures
+{
+    /// <summary>Generates one embedding per text; every embedding must have <paramref name="expectedDimension"/> values when it is given.</summary>
+    public static async ValueTask<(float[] Values, int Dimension)> GenerateAsync(
+        IEmbeddingGenerator<string, Embedding<float>> generator,
+        IReadOnlyList<string> texts,
+        int batchSize,
+        int? expectedDimension,
+        CancellationToken cancellationToken)
+    {
+        float[]? values = null;
+        int dimension = expectedDimension ?? 0;
+        var batch = new List<string>(Math.Min(batchSize, texts.Count));
+        for (int start = 0; start < texts.Count; start += batchSize)
+        {
+            batch.Clear();
+            for (int i = start; i < Math.Min(texts.Count, start + batchSize); i++)
+            {
+                batch.Add(texts[i]);
+            }
+
+            GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(batch, options: null, cancellationToken).ConfigureAwait(false);
+            if (embeddings.Count != batch.Count)
+            {
+                throw new InvalidOperationException($"The embedding generator returned {embeddings.Count} embeddings for {batch.Count} texts; it must return one per text.");
+            }
+
+            for (int j = 0; j < embeddings.Count; j++)
+            {
+                ReadOnlySpan<float> vector = embeddings[j].Vector.Span;
+                if (dimension == 0)
+                {
+                    dimension = vector.Length;
+                }
+
+                if (vector.Length != dimension || dimension == 0)
+                {
+                    throw new InvalidOperationException($"The embedding generator returned a vector of {vector.Length} values where {dimension} were expected; every embedding must have the same, non-zero dimension as in training.");
+                }
+
+                values ??= new float[(long)texts.Count * dimension <= Array.MaxLength ? texts.Count * dimension : throw new InvalidOperationException("The embeddings do not fit in one array; use fewer items per call.")];
+                vector.CopyTo(values.AsSpan((start + j) * dimension, dimension));
+            }
+        }
+
+        return (values ?? [], dimension);
+    }
+}

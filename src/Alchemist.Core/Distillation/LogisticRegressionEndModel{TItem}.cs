@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using Microsoft.Extensions.AI;
+
+namespace Alchemist;
+
+/// <summary>The default end model: multinomial logistic regression over hashed word and character n-grams (TF-IDF weighted, unit-length rows), with an L2 penalty, trained by a deterministic L-BFGS.</summary>
+/// <typeparam name="TItem">The type of item; its text comes from the selector given to the constructor.</typeparam>
+/// <remarks>
+/// <para>
+/// Training minimizes the weighted cross-entropy between the targets of an <see cref="EndModelTrainingSet{TItem}"/> and
+/// the model's distributions, so soft labels, confidence weights and one-hot seed labels all train the same model.
+/// Classes are weighted against each other as <see cref="LogisticRegressionEndModelOptions.ClassWeighting"/> says
+/// (balanced by default, for a rare class scored by F1). Features are hashed n-grams; only the buckets seen in training
+/// get a weight, so the hash space can be large at no cost.
+/// </para>
+/// <para>
+/// When an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> is given, its vectors are appended to (or, with
+/// <see cref="LogisticRegressionEndModelOptions.KeepHashedFeaturesWithEmbeddings"/> off, replace) the hashed features, for
+/// training and prediction alike, so a local embedding model improves the end model without code changes.
+/// </para>
+/// <para>
+/// There is no randomness: the same training set and options give the same model, bit for bit, whatever the number of
+/// threads. The hot loops run over flat arrays and allocate nothing per item. Instances are immutable and thread-safe.
+/// </para>
+/// </remarks>
+public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
+{
+    /// <summary>The name of this end model: <c>"logistic-regression"</c>.</summary>
+    public const string ModelName = "logistic-regression";
+
+    private readonly Func<TItem, string?> _textSelector;
+    private readonly LogisticRegressionEndModelOptions _options;
+    private readonly IEmbeddingGenerator<string, Embedding<float>>? _embeddingGenerator;
+
+    /// <summary>Initializes a new instance of the <see cref="LogisticRegressionEndModel{TItem}"/> class.</summary>
+    /// <param name="textSelector">Gets the text of an item; <see langword="null"/> is read as empty.</param>
+    /// <param name="options">The options; the defaults when <see langword="null"/>. They are copied here.</param>
+    /// <param name="embeddingGenerator">A generator of text embeddings to use as features, or <see langword="null"/> for hashed features only.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="textSelector"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public LogisticRegressionEndModel(Func<TItem, string?> textSelector, LogisticRegressionEndModelOptions? options = null, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator = null)
+    {
+        ArgumentNullException.ThrowIfNull(textSelector);
+        _textSelector = textSelector;
+        _options = (options ?? new LogisticRegressionEndModelOptions()).Validated();
+        _embeddingGenerator = embeddingGenerator;
+    }
+
+    /// <inheritdoc />
+    public string Name => ModelName;
+
+    /// <inheritdoc />
+    public async ValueTask<ITrainedEndModel<TItem>> TrainAsync(EndModelTrainingSet<TItem> trainingSet, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trainingSet);
+        long started = Stopwatch.GetTimestamp();
+        (TItem[] items, double[] scaledTargets, double[] classWeights) = ScaledTargets(trainingSet, _options.ClassWeighting, _options.ShiftIntercepts);
+        if (items.Length == 0)
+        {
+            throw new ArgumentException("The training set has no item with a positive weight; give at least one labeled item.", nameof(trainingSet));
+        }
+
+        int k = trainingSet.ClassCount;
+        float[]? embeddings = null;
+        int embeddingDimension = 0;
+        if (_embeddingGenerator is not null)
+        {
+            string[] texts = [.. items.Select(item => _textSelector(item) ?? string.Empty)];
+            (embeddings, embeddingDimension) = await EmbeddingFeatures.GenerateAsync(_embeddingGenerator, texts, _options.EmbeddingBatchSize, expectedDimension: null, cancellationToken).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var featurizer = new HashedTextFeaturizer(_options);
+        SparseRows raw = featurizer.Featurize(items, _textSelector, _options.MaxDegreeOfParallelism, cancellationToken);
+        var space = TextFeatureSpace.Fit(raw, _options, embeddingDimension);
+        SparseRows rows = space.Transform(raw, embeddings);
+        raw = null!; // the raw counts are no longer needed; let them go before the optimizer allocates its history
+
+        var objective = new SoftmaxObjective(rows, space.ColumnCount, k, scaledTargets, _options.L2, _options.MaxDegreeOfParallelism);
+        var parameters = new double[objective.Dimension];
+        LbfgsResult result = new LbfgsMinimizer(_options.HistorySize, _options.MaxIterations, _options.Tolerance).Minimize(objective, parameters, cancellationToken);
+        if (_options.ShiftIntercepts)
+        {
+            // Prior-shift correction: scaling class c's likelihood by w[c] adds ln w[c] to its score.
+            for (int c = 0; c < k; c++)
+            {
+                parameters[(space.ColumnCount * k) + c] += classWeights[c] > 0 ? Math.Log(classWeights[c]) : 0;
+            }
+        }
+        var report = new EndModelTrainingReport
+        {
+            ModelName = ModelName,
+            ItemCount = items.Length,
+            FeatureCount = space.ColumnCount,
+            Iterations = result.Iterations,
+            Converged = result.Converged,
+            Objective = result.Value,
+            Elapsed = Stopwatch.GetElapsedTime(started),
+        };
+        return new TrainedLogisticRegression<TItem>(_textSelector, _options, featurizer, space, _embeddingGenerator, parameters, k, report);
+    }
+
+    /// <summary>Keeps the items with a positive weight and computes their item-weight times class-weight times target values.</summary>
+    internal static (TItem[] Items, double[] ScaledTargets, double[] ClassWeights) ScaledTargets(EndModelTrainingSet<TItem> trainingSet, EndModelClassWeighting weighting, bool shiftIntercepts)
+    {
+        int k = trainingSet.ClassCount;
+        ReadOnlySpan<double> weights = trainingSet.WeightSpan;
+        ReadOnlySpan<double> targets = trainingSet.TargetSpan;
+        var classMass = new double[k];
+        int kept = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (weights[i] > 0)
+            {
+                kept++;
+                for (int c = 0; c < k; c++)
+                {
+                    classMass[c] += weights[i] * targets[(i * k) + c];
+                }
+            }
+        }
+
+        double total = classMass.Sum();
+        IReadOnlyList<double> balance = trainingSet.ClassBalance ?? [.. classMass.Select(m => m / total)];
+        double[] targetShares = [.. balance.Select(p => weighting switch
+        {
+            EndModelClassWeighting.Balanced => 1.0,
+            EndModelClassWeighting.SquareRootBalanced => Math.Sqrt(p),
+            _ => p,
+        })];
+        double shareSum = targetShares.Sum();
+        var classWeights = new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            // The weight that turns the population's balance into the target share. It does not depend on how skewed
+            // the training mass is: the covered items are selected by their features, which the model sees, so that
+            // skew is no bias to undo (and undoing it would tilt every uncovered item of the over-covered classes).
+            classWeights[c] = weighting == EndModelClassWeighting.None || classMass[c] <= 0
+                ? (classMass[c] > 0 ? 1.0 : 0)
+                : targetShares[c] / shareSum / balance[c];
+        }
+
+        var items = new TItem[kept];
+        var scaled = new double[kept * k];
+        int row = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (weights[i] > 0)
+            {
+                items[row] = trainingSet.Items[i];
+                for (int c = 0; c < k; c++)
+                {
+                    scaled[(row * k) + c] = weights[i] * (shiftIntercepts ? 1.0 : classWeights[c]) * targets[(i * k) + c];
+                }
+
+                row++;
+            }
+        }
+
+        return (items, scaled, classWeights);
+    }
+}

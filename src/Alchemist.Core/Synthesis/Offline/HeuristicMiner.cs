@@ -1,0 +1,331 @@
+using System.Globalization;
+using MathNet.Numerics.Distributions;
+
+namespace Alchemist;
+
+/// <summary>Mines heuristics from labeled examples, in the spirit of Snuba (Varma and Ré, VLDB 2019): generate conditions, keep the precise ones, select a diverse, class-balanced few.</summary>
+/// <remarks>
+/// <para>
+/// Conditions are word presence, two-word phrases, the first one or two words, fixed patterns (URLs, numbers, money,
+/// casing, punctuation), count thresholds (length, words, digits, capitals) and pairs of those ("A and B"). A candidate
+/// is a condition and a class; it is kept when it holds on at least <see cref="OfflineSynthesizerOptions.MinimumSupport"/>
+/// examples and the lower confidence bound on its precision clears both the minimum precision and the class's share
+/// lifted by <see cref="OfflineSynthesizerOptions.MinimumLift"/>. Words of one class are also gathered into "any of
+/// these words" candidates while the group stays precise. Pairs of two count thresholds (an interval fitted to the
+/// seeds) are not tried.
+/// </para>
+/// <para>
+/// Selection goes round the classes, each turn taking the candidate of that class with the best gain: its precision
+/// bound times the share of unlabeled items it newly covers for that class, plus half the share it covers at all. A
+/// candidate that overlaps a kept heuristic more than <see cref="OfflineSynthesizerOptions.MaximumOverlap"/> is skipped.
+/// Every step is deterministic: ties break on the condition's key.
+/// </para>
+/// </remarks>
+internal sealed class HeuristicMiner
+{
+    private readonly OfflineSynthesizerOptions _options;
+    private readonly double _z;
+
+    public HeuristicMiner(OfflineSynthesizerOptions options)
+    {
+        _options = options;
+        _z = Normal.InvCDF(0, 1, options.Confidence);
+    }
+
+    /// <summary>Mines up to <paramref name="count"/> heuristics.</summary>
+    public IReadOnlyList<Heuristic> Mine(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, CancellationToken cancellationToken)
+    {
+        int n = examples.Count;
+        var classBits = new ulong[classCount][];
+        var prior = new double[classCount];
+        for (int k = 0; k < classCount; k++)
+        {
+            classBits[k] = BitSet.Create(n);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            BitSet.Set(classBits[labels[i]], i);
+            prior[labels[i]] += 1.0 / n;
+        }
+
+        double[] thresholds = [.. prior.Select(p => Math.Max(_options.MinimumPrecision, p + (_options.MinimumLift * (1 - p))))];
+        var index = new ConditionIndex(examples, unlabeled);
+        List<Evaluated> primitives = [.. index.EvaluateAll([.. GeneratePrimitives(examples)], cancellationToken)];
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var candidates = new List<Candidate>();
+        foreach (Evaluated primitive in primitives)
+        {
+            AddIfPrecise(primitive, classBits, thresholds, candidates, index);
+        }
+
+        AddWordGroups(candidates, classBits, thresholds, index);
+        cancellationToken.ThrowIfCancellationRequested();
+        AddConjunctions(primitives, classBits, thresholds, candidates, index, cancellationToken);
+        return Select(candidates, classCount, count, index, n);
+    }
+
+    private static IEnumerable<Condition> GeneratePrimitives(IReadOnlyList<TextProfile> examples)
+    {
+        var words = new Dictionary<string, int>(StringComparer.Ordinal);
+        var phrases = new Dictionary<(string, string), int>();
+        var prefixes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var prefixPairs = new Dictionary<(string, string), int>();
+        foreach (TextProfile profile in examples)
+        {
+            foreach (string word in profile.WordSet)
+            {
+                words[word] = words.GetValueOrDefault(word) + 1;
+            }
+
+            var seen = new HashSet<(string, string)>();
+            for (int i = 0; i + 1 < profile.Words.Length; i++)
+            {
+                if (seen.Add((profile.Words[i], profile.Words[i + 1])))
+                {
+                    phrases[(profile.Words[i], profile.Words[i + 1])] = phrases.GetValueOrDefault((profile.Words[i], profile.Words[i + 1])) + 1;
+                }
+            }
+
+            if (profile.Words.Length >= 1)
+            {
+                prefixes[profile.Words[0]] = prefixes.GetValueOrDefault(profile.Words[0]) + 1;
+            }
+
+            if (profile.Words.Length >= 2)
+            {
+                prefixPairs[(profile.Words[0], profile.Words[1])] = prefixPairs.GetValueOrDefault((profile.Words[0], profile.Words[1])) + 1;
+            }
+        }
+
+        // The support threshold is applied later; here a condition only needs to hold on two examples to be worth testing.
+        foreach (string word in words.Where(w => w.Value >= 2 && w.Key.Length <= 30).Select(w => w.Key).Order(StringComparer.Ordinal))
+        {
+            yield return new AnyWordCondition([word]);
+        }
+
+        foreach ((string first, string second) in phrases.Where(p => p.Value >= 2).Select(p => p.Key).OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2, StringComparer.Ordinal))
+        {
+            yield return new PhraseCondition(first, second);
+        }
+
+        foreach (string word in prefixes.Where(p => p.Value >= 2).Select(p => p.Key).Order(StringComparer.Ordinal))
+        {
+            yield return new PrefixCondition([word]);
+        }
+
+        foreach ((string first, string second) in prefixPairs.Where(p => p.Value >= 2).Select(p => p.Key).OrderBy(p => p.Item1, StringComparer.Ordinal).ThenBy(p => p.Item2, StringComparer.Ordinal))
+        {
+            yield return new PrefixCondition([first, second]);
+        }
+
+        foreach (TextPattern pattern in TextPattern.All)
+        {
+            yield return new PatternCondition(pattern);
+        }
+
+        foreach (CountFeature feature in Enum.GetValues<CountFeature>())
+        {
+            int[] values = [.. examples.Select(e => e.Count(feature)).Order()];
+            var thresholds = new SortedSet<int>();
+            for (int q = 1; q <= 9; q++)
+            {
+                thresholds.Add(values[Math.Min(values.Length - 1, values.Length * q / 10)]);
+            }
+
+            foreach (int threshold in thresholds)
+            {
+                yield return new CountCondition(feature, threshold, atLeast: true);
+                yield return new CountCondition(feature, threshold, atLeast: false);
+            }
+        }
+    }
+
+    private void AddIfPrecise(Evaluated condition, ulong[][] classBits, double[] thresholds, List<Candidate> candidates, ConditionIndex index)
+    {
+        int support = BitSet.Count(condition.Examples);
+        if (support < _options.MinimumSupport || (index.HasUnlabeled && condition.UnlabeledCoverage < _options.MinimumUnlabeledCoverage))
+        {
+            return;
+        }
+
+        for (int k = 0; k < classBits.Length; k++)
+        {
+            int correct = BitSet.CountAnd(condition.Examples, classBits[k]);
+            double bound = WilsonLowerBound(correct, support);
+            if (bound >= thresholds[k])
+            {
+                candidates.Add(new Candidate(condition, k, support, correct, bound));
+            }
+        }
+    }
+
+    private void AddWordGroups(List<Candidate> candidates, ulong[][] classBits, double[] thresholds, ConditionIndex index)
+    {
+        if (_options.MaximumWordsPerProgram < 2)
+        {
+            return;
+        }
+
+        for (int k = 0; k < classBits.Length; k++)
+        {
+            List<Candidate> words = [.. candidates
+                .Where(c => c.Label == k && c.Condition.Condition is AnyWordCondition)
+                .OrderByDescending(c => c.LowerBound).ThenByDescending(c => c.Condition.UnlabeledCoverage).ThenBy(c => c.Condition.Condition.Key, StringComparer.Ordinal)];
+            var group = new List<Candidate>();
+            ulong[] examples = BitSet.Create(classBits[k].Length * 64);
+            foreach (Candidate word in words)
+            {
+                if (group.Count == _options.MaximumWordsPerProgram)
+                {
+                    break;
+                }
+
+                ulong[] union = BitSet.Or(examples, word.Condition.Examples);
+                int support = BitSet.Count(union);
+                int correct = BitSet.CountAnd(union, classBits[k]);
+                if (WilsonLowerBound(correct, support) >= thresholds[k])
+                {
+                    group.Add(word);
+                    examples = union;
+                }
+            }
+
+            if (group.Count >= 2)
+            {
+                string[] list = [.. group.SelectMany(g => ((AnyWordCondition)g.Condition.Condition).Words)];
+                Evaluated evaluated = index.Evaluate(new AnyWordCondition(list));
+                int support = BitSet.Count(evaluated.Examples);
+                int correct = BitSet.CountAnd(evaluated.Examples, classBits[k]);
+                candidates.Add(new Candidate(evaluated, k, support, correct, WilsonLowerBound(correct, support)));
+            }
+        }
+    }
+
+    private void AddConjunctions(List<Evaluated> primitives, ulong[][] classBits, double[] thresholds, List<Candidate> candidates, ConditionIndex index, CancellationToken cancellationToken)
+    {
+        if (_options.ConjunctionCandidates == 0)
+        {
+            return;
+        }
+
+        List<(Evaluated Condition, int Support)> frequent = [.. primitives
+            .Select(p => (Condition: p, Support: BitSet.Count(p.Examples)))
+            .Where(p => p.Support >= _options.MinimumSupport * 2)
+            .OrderByDescending(p => p.Support).ThenBy(p => p.Condition.Condition.Key, StringComparer.Ordinal)
+            .Take(_options.ConjunctionCandidates)];
+        for (int a = 0; a < frequent.Count; a++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (int b = a + 1; b < frequent.Count; b++)
+            {
+                if (frequent[a].Condition.Condition is CountCondition && frequent[b].Condition.Condition is CountCondition)
+                {
+                    continue; // two thresholds make an interval fitted to the seeds; too easy to overfit
+                }
+
+                ulong[] both = BitSet.And(frequent[a].Condition.Examples, frequent[b].Condition.Examples);
+                int support = BitSet.Count(both);
+                if (support < _options.MinimumSupport || support == frequent[a].Support || support == frequent[b].Support)
+                {
+                    continue; // too rare, or no narrower than one of its parts
+                }
+
+                for (int k = 0; k < classBits.Length; k++)
+                {
+                    int correct = BitSet.CountAnd(both, classBits[k]);
+                    double bound = WilsonLowerBound(correct, support);
+                    if (bound < thresholds[k] || bound <= PartBound(frequent[a], classBits[k]) || bound <= PartBound(frequent[b], classBits[k]))
+                    {
+                        continue;
+                    }
+
+                    Evaluated conjunction = index.Conjoin(frequent[a].Condition, frequent[b].Condition);
+                    if (!index.HasUnlabeled || conjunction.UnlabeledCoverage >= _options.MinimumUnlabeledCoverage)
+                    {
+                        candidates.Add(new Candidate(conjunction, k, support, correct, bound));
+                    }
+                }
+            }
+        }
+    }
+
+    private double PartBound((Evaluated Condition, int Support) part, ulong[] classBits) =>
+        WilsonLowerBound(BitSet.CountAnd(part.Condition.Examples, classBits), part.Support);
+
+    private List<Heuristic> Select(List<Candidate> candidates, int classCount, int count, ConditionIndex index, int exampleCount)
+    {
+        var selected = new List<Candidate>();
+        var coveredByClass = new ulong[classCount][];
+        for (int k = 0; k < classCount; k++)
+        {
+            coveredByClass[k] = BitSet.Create(index.CoverageLength);
+        }
+
+        // On equal gain the simpler condition wins: a single condition, then a word list, then a pair.
+        var remaining = candidates
+            .OrderBy(c => c.Condition.Condition switch { AndCondition => 2, AnyWordCondition { Words.Length: > 1 } => 1, _ => 0 })
+            .ThenBy(c => c.Condition.Condition.Key, StringComparer.Ordinal).ThenBy(c => c.Label).ToList();
+        bool progress = true;
+        while (selected.Count < count && progress)
+        {
+            progress = false;
+            for (int k = 0; k < classCount && selected.Count < count; k++)
+            {
+                Candidate? best = null;
+                double bestGain = 0;
+                foreach (Candidate candidate in remaining)
+                {
+                    if (candidate.Label != k || selected.Exists(s => Overlap(s, candidate) > _options.MaximumOverlap))
+                    {
+                        continue;
+                    }
+
+                    ulong[] coverage = candidate.Condition.Coverage;
+                    double gain = candidate.LowerBound * (BitSet.CountAndNot(coverage, coveredByClass[k]) + (0.5 * BitSet.Count(coverage))) / index.CoverageCount;
+                    if (gain > bestGain)
+                    {
+                        best = candidate;
+                        bestGain = gain;
+                    }
+                }
+
+                if (best is not null)
+                {
+                    selected.Add(best);
+                    remaining.Remove(best);
+                    BitSet.OrInto(coveredByClass[k], best.Condition.Coverage);
+                    progress = true;
+                }
+            }
+        }
+
+        return [.. selected.Select(c => new Heuristic(c.Condition.Condition, c.Label, c.Support, c.Correct, c.LowerBound, exampleCount, c.Condition.UnlabeledCoverage, index.UnlabeledCount))];
+    }
+
+    private static double Overlap(Candidate left, Candidate right)
+    {
+        int union = BitSet.CountOr(left.Condition.Coverage, right.Condition.Coverage);
+        return union == 0 ? 0 : (double)BitSet.CountAnd(left.Condition.Coverage, right.Condition.Coverage) / union;
+    }
+
+    private double WilsonLowerBound(int correct, int support)
+    {
+        if (support == 0)
+        {
+            return 0;
+        }
+
+        double p = (double)correct / support;
+        double z2 = _z * _z;
+        double center = p + (z2 / (2 * support));
+        double margin = _z * Math.Sqrt((p * (1 - p) / support) + (z2 / (4.0 * support * support)));
+        return (center - margin) / (1 + (z2 / support));
+    }
+
+    private sealed record Candidate(Evaluated Condition, int Label, int Support, int Correct, double LowerBound)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Condition.Condition.Key} -> {Label} ({Correct}/{Support}, {LowerBound:0.000})");
+    }
+}

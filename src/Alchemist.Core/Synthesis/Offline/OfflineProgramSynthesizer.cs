@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Alchemist;
+
+/// <summary>An <see cref="IProgramSynthesizer"/> that needs no LLM: it mines heuristics from labeled examples and emits each as a C# program.</summary>
+/// <remarks>
+/// <para>
+/// From <see cref="SynthesisRequest{TItem}.Examples"/> (the dev split, or a few items a user labeled) and, when given,
+/// <see cref="SynthesisRequest{TItem}.UnlabeledSample"/>, it mines candidate heuristics in the spirit of Snuba (Varma and
+/// Ré, VLDB 2019): word, phrase and first-word presence, patterns for URLs, numbers, phone numbers, money, casing and
+/// punctuation, thresholds on length, digits and capitals, and pairs of those. It keeps the precise ones (a minimum
+/// support and a lower confidence bound on precision, lifted above the class's share), drops redundant ones, balances the
+/// classes and stops at <see cref="SynthesisRequest{TItem}.ProgramCount"/>. Each heuristic votes its class only where its
+/// condition holds and abstains elsewhere.
+/// </para>
+/// <para>
+/// Each heuristic is emitted as C# source in the program format, with provenance (synthesizer <c>offline</c>, the
+/// heuristic in words, the evidence for it, the time), so it goes through the same sandbox, gate, library and report as
+/// an LLM's programs. The programs behave exactly like the heuristics they come from. Items are strings, or any type
+/// whose text is a public member named by <see cref="OfflineSynthesizerOptions.TextMember"/>.
+/// </para>
+/// <para>
+/// The output depends only on the request and the options (apart from <see cref="ProgramProvenance.CreatedAt"/>): the
+/// same inputs give the same programs. When the request has a validator, a program it rejects is skipped. Instances
+/// are immutable and thread-safe.
+/// </para>
+/// </remarks>
+public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
+{
+    /// <summary>The name of this synthesizer, recorded in provenance: <c>"offline"</c>.</summary>
+    public const string SynthesizerName = "offline";
+
+    /// <summary>The match timeout of every regular expression in the emitted programs.</summary>
+    internal static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    private readonly OfflineSynthesizerOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Initializes a new instance of the <see cref="OfflineProgramSynthesizer"/> class.</summary>
+    /// <param name="options">The options; the defaults when <see langword="null"/>. They are copied here.</param>
+    /// <param name="timeProvider">The clock for <see cref="ProgramProvenance.CreatedAt"/>; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public OfflineProgramSynthesizer(OfflineSynthesizerOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        _options = (options ?? new OfflineSynthesizerOptions()).Validated();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public string Name => SynthesizerName;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The request has no examples, an example's label is not a class of the task, or the item type is not a string and has no public string member named by <see cref="OfflineSynthesizerOptions.TextMember"/>.</exception>
+    public IAsyncEnumerable<LabelingProgram> SynthesizeAsync<TItem>(SynthesisRequest<TItem> request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Func<TItem, string?> textOf = TextAccessor<TItem>();
+        if (request.Examples.Count == 0)
+        {
+            throw new ArgumentException("The offline synthesizer mines programs from labeled examples, and the request has none; add some to SynthesisRequest.Examples (for example the dev split).", nameof(request));
+        }
+
+        foreach (LabeledExample<TItem> example in request.Examples)
+        {
+            if (!Label.IsClass(example.Label, request.Task.ClassCount))
+            {
+                throw new ArgumentException($"An example has label {example.Label}; labels must be class indices in 0..{request.Task.ClassCount - 1}.", nameof(request));
+            }
+        }
+
+        return SynthesizeCoreAsync(request, textOf, cancellationToken);
+    }
+
+    /// <summary>Mines the heuristics of a request, in memory, without emitting them.</summary>
+    internal IReadOnlyList<Heuristic> Mine<TItem>(SynthesisRequest<TItem> request, Func<TItem, string?> textOf, CancellationToken cancellationToken)
+    {
+        TextProfile[] examples = [.. request.Examples.Select(e => TextProfile.Create(textOf(e.Item) ?? string.Empty))];
+        int[] labels = [.. request.Examples.Select(e => e.Label)];
+        IReadOnlyList<TItem> sample = request.UnlabeledSample;
+        int step = (sample.Count + _options.MaximumUnlabeledSample - 1) / _options.MaximumUnlabeledSample;
+        var unlabeled = new List<TextProfile>();
+        for (int i = 0; i < sample.Count; i += Math.Max(1, step))
+        {
+            unlabeled.Add(TextProfile.Create(textOf(sample[i]) ?? string.Empty));
+        }
+
+        return new HeuristicMiner(_options).Mine(examples, labels, unlabeled, request.Task.ClassCount, request.ProgramCount, cancellationToken);
+    }
+
+    /// <summary>Gets how the synthesizer reads the text of an item: the item itself, or its <see cref="OfflineSynthesizerOptions.TextMember"/>.</summary>
+    internal Func<TItem, string?> TextAccessor<TItem>()
+    {
+        if (typeof(TItem) == typeof(string) && _options.TextMember is null)
+        {
+            return static item => (string?)(object?)item;
+        }
+
+        if (_options.TextMember is null)
+        {
+            throw new ArgumentException($"Items of type {typeof(TItem).Name} are not strings; set OfflineSynthesizerOptions.TextMember to the public string property or field that holds their text.");
+        }
+
+        MemberInfo? member = (MemberInfo?)typeof(TItem).GetProperty(_options.TextMember, BindingFlags.Public | BindingFlags.Instance) ?? typeof(TItem).GetField(_options.TextMember, BindingFlags.Public | BindingFlags.Instance);
+        switch (member)
+        {
+            case PropertyInfo { PropertyType: var type, CanRead: true } property when type == typeof(string) && property.GetMethod!.IsPublic:
+                return item => item is null ? null : (string?)property.GetValue(item);
+            case FieldInfo { FieldType: var type } field when type == typeof(string):
+                return item => item is null ? null : (string?)field.GetValue(item);
+            default:
+                throw new ArgumentException($"The type {typeof(TItem).Name} has no public readable string property or field named '{_options.TextMember}'; set OfflineSynthesizerOptions.TextMember to the member that holds the text.");
+        }
+    }
+
+    /// <summary>Emits one heuristic as a program.</summary>
+    internal LabelingProgram ToProgram<TItem>(Heuristic heuristic, int number, LabelingTask task)
+    {
+        string className = "OfflineHeuristic" + number.ToString("D2", CultureInfo.InvariantCulture);
+        string itemType = typeof(TItem) == typeof(string) && _options.TextMember is null ? "string" : CSharpTypeName(typeof(TItem));
+        string source = ProgramEmitter.Emit(heuristic, className, itemType, _options.TextMember, typeof(TItem).IsValueType, task.ClassNames);
+        string name = $"offline-{number.ToString("D2", CultureInfo.InvariantCulture)}-{Slug(task.ClassNames[heuristic.Label])}";
+        var provenance = new ProgramProvenance
+        {
+            Synthesizer = SynthesizerName,
+            CreatedAt = _timeProvider.GetUtcNow(),
+            Description = $"Votes {task.ClassNames[heuristic.Label]} when {heuristic.Condition.Describe()}. {heuristic.Evidence}",
+        };
+        return new LabelingProgram(name, source, provenance);
+    }
+
+    private async IAsyncEnumerable<LabelingProgram> SynthesizeCoreAsync<TItem>(SynthesisRequest<TItem> request, Func<TItem, string?> textOf, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Heuristic> heuristics = Mine(request, textOf, cancellationToken);
+        int number = 0;
+        foreach (Heuristic heuristic in heuristics)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            LabelingProgram program = ToProgram<TItem>(heuristic, ++number, request.Task);
+            if (request.Validator is not null)
+            {
+                ProgramValidation validation = await request.Validator.ValidateAsync(program, cancellationToken).ConfigureAwait(false);
+                if (!validation.IsValid)
+                {
+                    continue;
+                }
+            }
+
+            yield return program;
+        }
+    }
+
+    private static string CSharpTypeName(Type type)
+    {
+        if (type.IsGenericType || type.IsArray || type.IsPointer || type.FullName is null)
+        {
+            throw new ArgumentException($"The offline synthesizer writes programs over named, non-generic item types; {type} is not one. Wrap the items in a record with a text member.");
+        }
+
+        return "global::" + type.FullName.Replace('+', '.');
+    }
+
+    private static string Slug(string className)
+    {
+        var slug = new StringBuilder();
+        foreach (char c in className.ToLowerInvariant())
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                slug.Append(c);
+            }
+            else if (slug.Length > 0 && slug[^1] != '-')
+            {
+                slug.Append('-');
+            }
+        }
+
+        string result = slug.ToString().Trim('-');
+        return result.Length == 0 ? "class" : result[..Math.Min(result.Length, 40)];
+    }
+}

@@ -1,0 +1,39 @@
+namespace Alchemist.Tests.Offline;
+
+public class ProgramEmitterTests
+{
+    [Fact]
+    public void Literal_SpecialCharacters_AreEscaped() =>
+        Assert.Equal("\"a\\\"b\\\\c\\u00e9\\u000a\"", ProgramEmitter.Literal("a\"b\\c\u00e9\n"));
+
+    [Fact]
+    public void VerbatimLiteral_Quotes_AreDoubled() =>
+        Assert.Equal("@\"[\"\"“]\"", ProgramEmitter.VerbatimLiteral("[\"“]"));
+
+    [Fact]
+    public void Emit_PatternHeuristic_WritesAReadableProgramWithATimedRegex()
+    {
+        var heuristic = new Heuristic(new PatternCondition(TextPattern.All.Single(p => p.Name == "Url")), 1, 10, 9, 0.7, 120, 0.25, 1000);
+
+        string source = ProgramEmitter.Emit(heuristic, "OfflineHeuristic01", "string", null, itemIsValueType: false, ["ham", "spam"]);
+
+        Assert.Contains("/// Votes spam (1) when the text contains a web address; abstains (-1) otherwise.", source, StringComparison.Ordinal);
+        Assert.Contains("private static readonly Regex UrlPattern = new(", source, StringComparison.Ordinal);
+        Assert.Contains("TimeSpan.FromMilliseconds(100)", source, StringComparison.Ordinal);
+        Assert.Contains("return UrlPattern.IsMatch(text) ? 1 : -1;", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("Words(", source, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Emit_WordGroupAndConjunction_UsesTheWordsHelperOnce()
+    {
+        var condition = new AndCondition(new AnyWordCondition(["free", "win"]), new CountCondition(CountFeature.UppercasePercent, 30, atLeast: true));
+        var heuristic = new Heuristic(condition, 1, 10, 10, 0.8, 120, 0.1, 1000);
+
+        string source = ProgramEmitter.Emit(heuristic, "OfflineHeuristic02", "string", null, itemIsValueType: false, ["ham", "spam"]);
+
+        Assert.Contains("private static readonly HashSet<string> Cues = new(StringComparer.Ordinal) { \"free\", \"win\" };", source, StringComparison.Ordinal);
+        Assert.Contains("return words.Exists(Cues.Contains) && UppercasePercent(text) >= 30 ? 1 : -1;", source, StringComparison.Ordinal);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(source, "private static List<string> Words"));
+    }
+}
