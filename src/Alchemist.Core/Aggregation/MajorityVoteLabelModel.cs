@@ -19,14 +19,10 @@ public sealed class MajorityVoteLabelModel : LabelModel
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
-        double[] balance;
-        if (options.ClassBalance is not null)
+        double[]? balance = ClassBalances.Resolve(options, matrix.ClassCount);
+        if (balance is null)
         {
-            balance = [.. options.ClassBalance];
-        }
-        else
-        {
-            var counts = new double[matrix.ClassCount];
+            var counts = new long[matrix.ClassCount];
             foreach (sbyte vote in matrix.AsSpan())
             {
                 if (vote >= 0)
@@ -35,15 +31,41 @@ public sealed class MajorityVoteLabelModel : LabelModel
                 }
             }
 
-            double total = counts.Sum() + counts.Length;
-            balance = [.. counts.Select(c => (c + 1) / total)];
+            balance = ClassBalances.FromVoteCounts(counts, matrix.ClassCount);
         }
 
         return new LabelModelFitReport { ModelName = ModelName, ClassBalance = balance };
     }
 
     /// <inheritdoc />
-    protected override void PredictRowCore(ReadOnlySpan<sbyte> votes, Span<double> destination)
+    /// <remarks>Needs only the vote counts.</remarks>
+    protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(options);
+        double[] balance = ClassBalances.Resolve(options, statistics.ClassCount) ?? ClassBalances.FromVoteCounts(statistics.VoteCounts, statistics.ClassCount);
+        return new LabelModelFitReport { ModelName = ModelName, ClassBalance = balance };
+    }
+
+    /// <inheritdoc />
+    protected override void PredictRowCore(ReadOnlySpan<sbyte> votes, Span<double> destination) => VoteShares(votes, destination);
+
+    /// <summary>Determines whether any function voted in a row.</summary>
+    internal static bool HasVotes(ReadOnlySpan<sbyte> votes)
+    {
+        foreach (sbyte vote in votes)
+        {
+            if (vote >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with the share of the votes each class received, uniform without votes.</summary>
+    internal static void VoteShares(ReadOnlySpan<sbyte> votes, Span<double> destination)
     {
         destination.Clear();
         int total = 0;
