@@ -60,7 +60,7 @@ internal static class ClassBalances
     /// <param name="table">The fitted vote model; its bias is overwritten with the log of the result.</param>
     /// <param name="start">The starting balance.</param>
     /// <returns>The estimated balance, smoothed by one count per class.</returns>
-    public static double[] FromPosteriors(DistinctRowTable rows, VoteLogTable table, double[] start)
+    public static double[] FromPosteriors(IRowChunks rows, VoteLogTable table, double[] start)
     {
         int k = table.ClassCount;
         double[] balance = [.. start];
@@ -74,13 +74,18 @@ internal static class ClassBalances
             }
 
             Array.Clear(mass);
-            for (int r = 0; r < rows.Count; r++)
+            for (int chunk = 0; chunk < rows.ChunkCount; chunk++)
             {
-                table.Predict(rows.GetRow(r), q);
-                double w = rows.GetWeight(r);
-                for (int c = 0; c < k; c++)
+                ReadOnlySpan<sbyte> chunkRows = rows.GetChunkRows(chunk);
+                ReadOnlySpan<long> weights = rows.GetChunkWeights(chunk);
+                for (int r = 0, at = 0; at < chunkRows.Length; r++, at += rows.Width)
                 {
-                    mass[c] += w * q[c];
+                    table.Predict(chunkRows.Slice(at, rows.Width), q);
+                    double w = weights.IsEmpty ? 1 : weights[r];
+                    for (int c = 0; c < k; c++)
+                    {
+                        mass[c] += w * q[c];
+                    }
                 }
             }
 

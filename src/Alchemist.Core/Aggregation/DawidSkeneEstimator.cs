@@ -1,13 +1,16 @@
 namespace Alchemist;
 
 /// <summary>
-/// Expectation-maximization for the Dawid-Skene model over the distinct rows of a label matrix, each weighted by its
-/// count, optionally with labeled rows whose posteriors are clamped to their gold class (semi-supervised EM).
+/// Expectation-maximization for the Dawid-Skene model over weighted rows (the distinct rows of a label matrix with
+/// their counts, or the matrix's own rows), optionally with labeled rows whose posteriors are clamped to their gold
+/// class (semi-supervised EM).
 /// </summary>
 /// <remarks>
 /// Each iteration is one fused pass: the E-step posterior of a row is folded into the M-step counts at once, so no
-/// posterior is stored. The pass runs over fixed stripes of rows whose partial sums are added in stripe order, so the
-/// result does not depend on the number of threads or their timing.
+/// posterior is stored. For two classes the pass carries only class 1's posterior and log-odds, half the work. The
+/// pass runs over fixed stripes of rows whose partial sums are added in stripe order, so the result does not depend
+/// on the number of threads or their timing. EM stops when no probability of the model moves by more than the
+/// tolerance between iterations.
 /// </remarks>
 internal static class DawidSkeneEstimator
 {
@@ -15,49 +18,49 @@ internal static class DawidSkeneEstimator
 
     public static DawidSkeneFit Fit(DawidSkeneProblem problem, CancellationToken cancellationToken)
     {
-        DistinctRowTable rows = problem.Rows;
+        IRowChunks rows = problem.Rows;
         int m = rows.Width;
         int k = problem.ClassCount;
         int size = m * (k + 1) * k;
-        double[]? balance = problem.FixedBalance is null ? null : [.. problem.FixedBalance];
         double[] supervised = SupervisedCounts(problem, size);
         int stripes = StripeCount(rows.ChunkCount, size);
         var partials = new Accumulator[stripes];
         for (int s = 0; s < stripes; s++)
         {
-            partials[s] = new Accumulator(size, k);
+            partials[s] = new Accumulator(m, k);
         }
 
-        // Start from majority vote: the first M-step uses vote-share posteriors.
-        double[] initialBalance = balance ?? InitialBalance(rows, k);
+        // Start from majority vote: the first M-step uses vote-share posteriors. The same pass counts, for the
+        // binary path, how much weight has each (function, outcome), which later passes need but never change.
+        // Items without votes start from the given balance, or a uniform one that the first M-step replaces.
+        double[] balance = problem.FixedBalance is null ? [.. Enumerable.Repeat(1.0 / k, k)] : [.. problem.FixedBalance];
         var table = new VoteLogTable(m, k);
-        RunPass(rows, table, initialBalance, partials, initial: true);
-        Accumulator total = Sum(partials, size, k);
-        MaximizationStep(problem, total, supervised, table, ref balance, m, k);
+        RunPass(rows, table, balance, partials, initial: true);
+        Accumulator total = Sum(partials, m, k);
+        double[] outcomeWeights = [.. total.Counts];
+        MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k);
 
-        double previous = double.NaN;
         double change = double.NaN;
         int iterations = 0;
         bool converged = false;
+        var previous = new double[size + k];
         while (iterations < problem.MaxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            RunPass(rows, table, balance!, partials, initial: false);
-            total = Sum(partials, size, k);
+            Snapshot(table, balance, previous);
+            RunPass(rows, table, balance, partials, initial: false);
+            total = Sum(partials, m, k);
             iterations++;
-            double perItem = total.LogLikelihood / rows.TotalWeight;
-            MaximizationStep(problem, total, supervised, table, ref balance, m, k);
-            change = Math.Abs(perItem - previous);
+            MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k);
+            change = Change(table, balance, previous);
             if (change <= problem.Tolerance)
             {
                 converged = true;
                 break;
             }
-
-            previous = perItem;
         }
 
-        return new DawidSkeneFit(table, balance!, iterations, converged, change, Accuracies(table, balance!, m, k));
+        return new DawidSkeneFit(table, balance, iterations, converged, change, Accuracies(table, balance, m, k));
     }
 
     private static int StripeCount(int chunks, int accumulatorSize)
@@ -65,27 +68,6 @@ internal static class DawidSkeneEstimator
         // Each stripe holds its own M-step counts; keep them under ~32 MB in all.
         int byMemory = Math.Max(1, (int)Math.Min(MaxStripes, (4L << 20) / Math.Max(accumulatorSize, 1)));
         return Math.Max(1, Math.Min(Math.Min(chunks, MaxStripes), byMemory));
-    }
-
-    private static double[] InitialBalance(DistinctRowTable rows, int k)
-    {
-        var shares = new double[k];
-        Span<double> q = stackalloc double[k];
-        for (int r = 0; r < rows.Count; r++)
-        {
-            ReadOnlySpan<sbyte> row = rows.GetRow(r);
-            if (MajorityVoteLabelModel.HasVotes(row))
-            {
-                MajorityVoteLabelModel.VoteShares(row, q);
-                for (int c = 0; c < k; c++)
-                {
-                    shares[c] += rows.GetWeight(r) * q[c];
-                }
-            }
-        }
-
-        double total = shares.Sum() + k;
-        return [.. shares.Select(s => (s + 1) / total)];
     }
 
     private static double[] SupervisedCounts(DawidSkeneProblem problem, int size)
@@ -112,7 +94,7 @@ internal static class DawidSkeneEstimator
         return counts;
     }
 
-    private static void RunPass(DistinctRowTable rows, VoteLogTable table, double[] balance, Accumulator[] partials, bool initial)
+    private static void RunPass(IRowChunks rows, VoteLogTable table, double[] balance, Accumulator[] partials, bool initial)
     {
         int chunks = rows.ChunkCount;
         int stripes = partials.Length;
@@ -124,8 +106,20 @@ internal static class DawidSkeneEstimator
             int to = (int)((long)(s + 1) * chunks / stripes);
             for (int c = from; c < to; c++)
             {
-                (ReadOnlyMemory<sbyte> chunkRows, ReadOnlyMemory<long> weights) = rows.GetChunk(c);
-                acc.AddRows(chunkRows.Span, weights.Span, rows.Width, table, balance, initial);
+                ReadOnlySpan<sbyte> chunk = rows.GetChunkRows(c);
+                ReadOnlySpan<long> weights = rows.GetChunkWeights(c);
+                if (initial)
+                {
+                    acc.AddInitialRows(chunk, weights, balance);
+                }
+                else if (table.ClassCount == 2)
+                {
+                    acc.AddBinaryRows(chunk, weights, table);
+                }
+                else
+                {
+                    acc.AddRows(chunk, weights, table);
+                }
             }
         }
 
@@ -139,14 +133,14 @@ internal static class DawidSkeneEstimator
         }
     }
 
-    private static Accumulator Sum(Accumulator[] partials, int size, int k)
+    private static Accumulator Sum(Accumulator[] partials, int m, int k)
     {
         if (partials.Length == 1)
         {
             return partials[0];
         }
 
-        var total = new Accumulator(size, k);
+        var total = new Accumulator(m, k);
         foreach (Accumulator partial in partials)
         {
             total.Add(partial);
@@ -155,13 +149,24 @@ internal static class DawidSkeneEstimator
         return total;
     }
 
-    private static void MaximizationStep(DawidSkeneProblem problem, Accumulator total, double[] supervised, VoteLogTable table, ref double[]? balance, int m, int k)
+    private static void MaximizationStep(DawidSkeneProblem problem, Accumulator total, double[] outcomeWeights, double[] supervised, VoteLogTable table, double[] balance, int m, int k)
     {
         int size = m * (k + 1) * k;
+        double[] counts = total.Counts;
+        if (total.BinaryOnly)
+        {
+            // The binary pass keeps class 1's share only; class 0 gets the rest of each outcome's weight.
+            for (int i = 0; i < size; i += 2)
+            {
+                counts[i] = outcomeWeights[i] + outcomeWeights[i + 1] - counts[i + 1];
+            }
+
+            total.ClassMass[0] = total.Weight - total.ClassMass[1];
+        }
+
         double beta = problem.Smoothing;
         if (problem.FixedBalance is null)
         {
-            balance ??= new double[k];
             double mass = 0;
             for (int c = 0; c < k; c++)
             {
@@ -185,14 +190,14 @@ internal static class DawidSkeneEstimator
                 for (int o = first; o <= k; o++)
                 {
                     int index = at + (o * k) + y;
-                    denominator += total.Counts[index] + supervised[index] + Prior(o, y, beta);
+                    denominator += counts[index] + supervised[index] + Prior(o, y, beta);
                 }
 
                 double logDenominator = Math.Log(denominator);
                 for (int o = first; o <= k; o++)
                 {
                     int index = at + (o * k) + y;
-                    t[index] = Math.Log(total.Counts[index] + supervised[index] + Prior(o, y, beta)) - logDenominator;
+                    t[index] = Math.Log(counts[index] + supervised[index] + Prior(o, y, beta)) - logDenominator;
                 }
 
                 if (!problem.ModelAbstentions)
@@ -204,12 +209,35 @@ internal static class DawidSkeneEstimator
 
         for (int c = 0; c < k; c++)
         {
-            table.Bias[c] = Math.Log(balance![c]);
+            table.Bias[c] = Math.Log(balance[c]);
         }
     }
 
     /// <summary>The Dirichlet pseudo-count of outcome <paramref name="o"/> (0 abstain, else vote + 1) under class <paramref name="y"/>: twice as much for the right vote.</summary>
     private static double Prior(int o, int y, double beta) => o == y + 1 ? 2 * beta : beta;
+
+    private static void Snapshot(VoteLogTable table, double[] balance, double[] into)
+    {
+        table.Table.CopyTo(into, 0);
+        balance.CopyTo(into, table.Table.Length);
+    }
+
+    private static double Change(VoteLogTable table, double[] balance, double[] previous)
+    {
+        double change = 0;
+        double[] t = table.Table;
+        for (int i = 0; i < t.Length; i++)
+        {
+            change = Math.Max(change, Math.Abs(Math.Exp(t[i]) - Math.Exp(previous[i])));
+        }
+
+        for (int c = 0; c < balance.Length; c++)
+        {
+            change = Math.Max(change, Math.Abs(balance[c] - previous[t.Length + c]));
+        }
+
+        return change;
+    }
 
     private static double[] Accuracies(VoteLogTable table, double[] balance, int m, int k)
     {
@@ -233,19 +261,26 @@ internal static class DawidSkeneEstimator
         return accuracies;
     }
 
-    private sealed class Accumulator(int size, int k)
+    /// <summary>The M-step counts of one stripe: for each (function, outcome, class), the posterior weight of the rows with that outcome.</summary>
+    private sealed class Accumulator(int m, int k)
     {
-        public double[] Counts { get; } = new double[size];
+        private readonly int _stride = (k + 1) * k;
+
+        public double[] Counts { get; } = new double[m * (k + 1) * k];
 
         public double[] ClassMass { get; } = new double[k];
 
-        public double LogLikelihood { get; private set; }
+        public double Weight { get; private set; }
+
+        /// <summary>Gets a value indicating whether only class 1's counts were kept (the binary pass).</summary>
+        public bool BinaryOnly { get; private set; }
 
         public void Clear()
         {
             Array.Clear(Counts);
             Array.Clear(ClassMass);
-            LogLikelihood = 0;
+            Weight = 0;
+            BinaryOnly = false;
         }
 
         public void Add(Accumulator other)
@@ -260,63 +295,110 @@ internal static class DawidSkeneEstimator
                 ClassMass[c] += other.ClassMass[c];
             }
 
-            LogLikelihood += other.LogLikelihood;
+            Weight += other.Weight;
+            BinaryOnly = other.BinaryOnly;
         }
 
-        public void AddRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, int m, VoteLogTable table, double[] balance, bool initial)
+        public void AddInitialRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, double[] balance)
         {
-            int stride = (k + 1) * k;
             Span<double> q = stackalloc double[k];
-            double[] counts = Counts;
-            for (int r = 0; r < weights.Length; r++)
+            for (int r = 0, at = 0; at < rows.Length; r++, at += m)
             {
-                ReadOnlySpan<sbyte> row = rows.Slice(r * m, m);
-                double w = weights[r];
-                if (initial)
+                ReadOnlySpan<sbyte> row = rows.Slice(at, m);
+                if (MajorityVoteLabelModel.HasVotes(row))
                 {
-                    if (MajorityVoteLabelModel.HasVotes(row))
-                    {
-                        MajorityVoteLabelModel.VoteShares(row, q);
-                    }
-                    else
-                    {
-                        balance.CopyTo(q);
-                    }
+                    MajorityVoteLabelModel.VoteShares(row, q);
                 }
                 else
                 {
-                    table.Score(row, q);
-                    LogLikelihood += w * VoteLogTable.Softmax(q);
+                    balance.CopyTo(q);
                 }
 
-                if (k == 2)
+                AddPosterior(row, weights.IsEmpty ? 1 : weights[r], q);
+            }
+        }
+
+        public void AddRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, VoteLogTable table)
+        {
+            Span<double> q = stackalloc double[k];
+            for (int r = 0, at = 0; at < rows.Length; r++, at += m)
+            {
+                ReadOnlySpan<sbyte> row = rows.Slice(at, m);
+                table.Predict(row, q);
+                AddPosterior(row, weights.IsEmpty ? 1 : weights[r], q);
+            }
+        }
+
+        public void AddBinaryRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, VoteLogTable table)
+        {
+            // Class 1's log-odds per (function, outcome), then one gather per cell for the E-step and one add for the
+            // M-step: branch-free, which beats visiting only the votes through bitmasks.
+            BinaryOnly = true;
+            Span<double> odds = m * 3 <= 1024 ? stackalloc double[m * 3] : new double[m * 3];
+            double[] t = table.Table;
+            for (int i = 0; i < odds.Length; i++)
+            {
+                odds[i] = t[(2 * i) + 1] - t[2 * i];
+            }
+
+            double bias = table.Bias[1] - table.Bias[0];
+            double[] counts = Counts;
+            double mass = 0, weight = 0;
+            for (int r = 0, at = 0; at < rows.Length; r++, at += m)
+            {
+                ReadOnlySpan<sbyte> row = rows.Slice(at, m);
+                double z = bias;
+                for (int j = 0, o = 1; j < row.Length; j++, o += 3)
                 {
-                    double q0 = w * q[0], q1 = w * q[1];
-                    ClassMass[0] += q0;
-                    ClassMass[1] += q1;
-                    for (int j = 0, at = 0; j < m; j++, at += stride)
-                    {
-                        int o = at + ((row[j] + 1) * 2);
-                        counts[o] += q0;
-                        counts[o + 1] += q1;
-                    }
-
-                    continue;
+                    z += odds[o + row[j]];
                 }
 
+                double w = weights.IsEmpty ? 1 : weights[r];
+                double q1 = w / (1 + Math.Exp(-z));
+                mass += q1;
+                weight += w;
+                for (int j = 0, o = 3; j < row.Length; j++, o += 6)
+                {
+                    counts[o + (2 * row[j])] += q1;
+                }
+            }
+
+            ClassMass[1] += mass;
+            Weight += weight;
+        }
+
+        private void AddPosterior(ReadOnlySpan<sbyte> row, double w, Span<double> q)
+        {
+            double[] counts = Counts;
+            if (k == 2)
+            {
+                double q0 = w * q[0], q1 = w * q[1];
+                ClassMass[0] += q0;
+                ClassMass[1] += q1;
+                Weight += w;
+                for (int j = 0, o = 2; j < row.Length; j++, o += 6)
+                {
+                    int at = o + (2 * row[j]);
+                    counts[at] += q0;
+                    counts[at + 1] += q1;
+                }
+
+                return;
+            }
+
+            for (int c = 0; c < k; c++)
+            {
+                q[c] *= w;
+                ClassMass[c] += q[c];
+            }
+
+            Weight += w;
+            for (int j = 0, at = 0; j < row.Length; j++, at += _stride)
+            {
+                int o = at + ((row[j] + 1) * k);
                 for (int c = 0; c < k; c++)
                 {
-                    q[c] *= w;
-                    ClassMass[c] += q[c];
-                }
-
-                for (int j = 0, at = 0; j < m; j++, at += stride)
-                {
-                    int o = at + ((row[j] + 1) * k);
-                    for (int c = 0; c < k; c++)
-                    {
-                        counts[o + c] += q[c];
-                    }
+                    counts[o + c] += q[c];
                 }
             }
         }
@@ -324,7 +406,7 @@ internal static class DawidSkeneEstimator
 }
 
 /// <summary>What <see cref="DawidSkeneEstimator"/> fits: the rows, the shape and the settings.</summary>
-internal sealed record DawidSkeneProblem(DistinctRowTable Rows, int ClassCount)
+internal sealed record DawidSkeneProblem(IRowChunks Rows, int ClassCount)
 {
     public double[]? FixedBalance { get; init; }
 
@@ -334,7 +416,7 @@ internal sealed record DawidSkeneProblem(DistinctRowTable Rows, int ClassCount)
 
     public int MaxIterations { get; init; } = 200;
 
-    public double Tolerance { get; init; } = 1e-7;
+    public double Tolerance { get; init; } = 1e-5;
 
     public LabelMatrix? DevMatrix { get; init; }
 

@@ -9,8 +9,9 @@ namespace Alchemist;
 /// <remarks>
 /// <para>
 /// EM runs over the distinct vote rows weighted by their counts (<see cref="LabelStatistics.GetDistinctRow"/>), which
-/// is exact and, on real label matrices, a hundred times fewer rows than items. It starts from majority vote and stops
-/// when the mean log-likelihood per item changes by at most <see cref="Tolerance"/>, or after
+/// is exact and, on real label matrices, a hundred times fewer rows than items (when more than half of a matrix's rows
+/// are distinct, EM runs over the matrix itself instead). It starts from majority vote and stops when no probability of
+/// the model moves by more than <see cref="Tolerance"/> between iterations, or after
 /// <see cref="MaxIterations"/>; the report says which (<see cref="LabelModelFitReport.Converged"/>) and warns when the
 /// cap was hit.
 /// </para>
@@ -37,12 +38,12 @@ public sealed class DawidSkeneLabelModel : LabelModel
     public override string Name => ModelName;
 
     /// <summary>Gets or sets the most EM iterations.</summary>
-    /// <value>The default is 200.</value>
-    public int MaxIterations { get; init; } = 200;
+    /// <value>The default is 1000: EM converges linearly, and slowly on weakly identified models.</value>
+    public int MaxIterations { get; init; } = 1000;
 
-    /// <summary>Gets or sets the convergence criterion: the largest change of the mean log-likelihood per item between iterations.</summary>
-    /// <value>The default is 1e-7.</value>
-    public double Tolerance { get; init; } = 1e-7;
+    /// <summary>Gets or sets the convergence criterion: the largest change of any probability of the model (a confusion entry or the class balance) between iterations.</summary>
+    /// <value>The default is 1e-5.</value>
+    public double Tolerance { get; init; } = 1e-5;
 
     /// <summary>Gets or sets the Dirichlet pseudo-count added to every confusion count; the right vote gets twice as many.</summary>
     /// <value>The default is 1.</value>
@@ -56,27 +57,38 @@ public sealed class DawidSkeneLabelModel : LabelModel
     /// <value>The default is 0.</value>
     public double DevLabelWeight { get; init; }
 
+    /// <summary>Gets or sets the rows EM runs over when the statistics hold no distinct rows: a matrix's own rows, when they barely repeat.</summary>
+    internal IRowChunks? RowSource { get; set; }
+
     /// <inheritdoc />
-    protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken) =>
-        FitCore(LabelStatistics.Compute(matrix, new LabelStatisticsOptions { IncludePairCounts = false }), options, cancellationToken);
+    /// <remarks>EM runs over the distinct rows, or over the matrix's own rows when more than half of them are distinct.</remarks>
+    protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return Fit(DistinctRowTable.BuildIfCompact(matrix) ?? (IRowChunks)new MatrixRowChunks(matrix), matrix.ClassCount, options, cancellationToken);
+    }
 
     /// <inheritdoc />
     /// <remarks>Needs the distinct rows.</remarks>
     protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statistics);
+        IRowChunks rows = (IRowChunks?)statistics.Rows ?? RowSource ?? throw new InvalidOperationException(
+            "Dawid-Skene needs the distinct rows of the label matrix; compute the statistics with LabelStatisticsOptions.IncludeDistinctRows set to true.");
+        return Fit(rows, statistics.ClassCount, options, cancellationToken);
+    }
+
+    private LabelModelFitReport Fit(IRowChunks rows, int classCount, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxIterations);
         ArgumentOutOfRangeException.ThrowIfNegative(Tolerance);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Smoothing);
         ArgumentOutOfRangeException.ThrowIfNegative(DevLabelWeight);
-        DistinctRowTable rows = statistics.Rows ?? throw new InvalidOperationException(
-            "Dawid-Skene needs the distinct rows of the label matrix; compute the statistics with LabelStatisticsOptions.IncludeDistinctRows set to true.");
-
         DawidSkeneFit fit = DawidSkeneEstimator.Fit(
-            new DawidSkeneProblem(rows, statistics.ClassCount)
+            new DawidSkeneProblem(rows, classCount)
             {
-                FixedBalance = ClassBalances.Resolve(options, statistics.ClassCount),
+                FixedBalance = ClassBalances.Resolve(options, classCount),
                 Smoothing = Smoothing,
                 ModelAbstentions = ModelAbstentions,
                 MaxIterations = MaxIterations,
@@ -92,7 +104,7 @@ public sealed class DawidSkeneLabelModel : LabelModel
         {
             warnings.Add(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Dawid-Skene stopped after {fit.Iterations} iterations without converging (the log-likelihood per item still moved by {fit.LastChange:g3}); raise MaxIterations or treat the estimates as rough."));
+                $"Dawid-Skene stopped after {fit.Iterations} iterations without converging (a probability still moved by {fit.LastChange:g3}); raise MaxIterations or treat the estimates as rough."));
         }
 
         return new LabelModelFitReport

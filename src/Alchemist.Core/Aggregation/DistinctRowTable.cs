@@ -12,7 +12,7 @@ namespace Alchemist;
 /// Rows live in fixed-size chunks, so the table never copies rows as it grows, and the chunks are the natural blocks of
 /// a parallel pass. Lookup is open addressing over stored hashes. Not thread-safe while rows are added.
 /// </remarks>
-internal sealed class DistinctRowTable
+internal sealed class DistinctRowTable : IRowChunks
 {
     /// <summary>The number of rows per chunk, a power of two.</summary>
     public const int ChunkSize = 1 << ChunkShift;
@@ -21,12 +21,21 @@ internal sealed class DistinctRowTable
     private readonly List<sbyte[]> _rowChunks = [];
     private readonly List<long[]> _weightChunks = [];
     private readonly List<int[]> _hashChunks = [];
-    private int[] _buckets = new int[64];
+    private int[] _buckets;
 
-    public DistinctRowTable(int width)
+    public DistinctRowTable(int width, int capacity = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         Width = width;
+
+        // Presize for the expected rows (at a load of at most one half), so that a large table never rehashes.
+        int buckets = 64;
+        while (buckets < 2L * Math.Min(capacity, 1 << 24))
+        {
+            buckets *= 2;
+        }
+
+        _buckets = new int[buckets];
     }
 
     /// <summary>Gets the number of votes per row.</summary>
@@ -46,11 +55,34 @@ internal sealed class DistinctRowTable
 
     public long GetWeight(int index) => _weightChunks[index >> ChunkShift][index & (ChunkSize - 1)];
 
-    /// <summary>Gets the rows of one chunk, back to back, and their weights.</summary>
-    public (ReadOnlyMemory<sbyte> Rows, ReadOnlyMemory<long> Weights) GetChunk(int chunk)
+    /// <inheritdoc />
+    public ReadOnlySpan<sbyte> GetChunkRows(int chunk) => _rowChunks[chunk].AsSpan(0, ChunkLength(chunk) * Width);
+
+    /// <inheritdoc />
+    public ReadOnlySpan<long> GetChunkWeights(int chunk) => _weightChunks[chunk].AsSpan(0, ChunkLength(chunk));
+
+    private int ChunkLength(int chunk) => Math.Min(ChunkSize, Count - (chunk << ChunkShift));
+
+    /// <summary>
+    /// Builds the table of a matrix's rows unless they barely repeat: when more than half of the first 65,536 rows are
+    /// distinct (random votes, many functions), grouping would only copy the matrix, so the caller should use the
+    /// matrix's own rows instead.
+    /// </summary>
+    /// <returns>The table, or <see langword="null"/> when the rows do not compress.</returns>
+    public static DistinctRowTable? BuildIfCompact(LabelMatrix matrix)
     {
-        int count = Math.Min(ChunkSize, Count - (chunk << ChunkShift));
-        return (_rowChunks[chunk].AsMemory(0, count * Width), _weightChunks[chunk].AsMemory(0, count));
+        const int Sample = 1 << 16;
+        int m = matrix.FunctionCount;
+        int sampled = Math.Min(matrix.ItemCount, Sample);
+        var table = new DistinctRowTable(m, sampled);
+        table.AddRows(matrix.AsSpan()[..(sampled * m)]);
+        if (matrix.ItemCount > Sample && table.Count > Sample / 2)
+        {
+            return null;
+        }
+
+        table.AddRows(matrix.AsSpan()[(sampled * m)..]);
+        return table;
     }
 
     /// <summary>Adds every row of a row-major block with weight 1.</summary>

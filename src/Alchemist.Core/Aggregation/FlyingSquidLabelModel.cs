@@ -31,12 +31,23 @@ public sealed class FlyingSquidLabelModel : LabelModel
     /// <inheritdoc />
     public override string Name => ModelName;
 
+    /// <summary>Gets or sets the rows the class balance is estimated over when the statistics hold no distinct rows.</summary>
+    internal IRowChunks? RowSource { get; set; }
+
     /// <inheritdoc />
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
-        bool needRows = ClassBalances.Resolve(options, matrix.ClassCount) is null;
-        return FitCore(LabelStatistics.Compute(matrix, new LabelStatisticsOptions { IncludeDistinctRows = needRows }), options, cancellationToken);
+        DistinctRowTable? rows = null;
+        if (ClassBalances.Resolve(options, matrix.ClassCount) is null)
+        {
+            // The class balance comes from the posteriors over the rows: grouped when they repeat, the matrix's own otherwise.
+            rows = DistinctRowTable.BuildIfCompact(matrix);
+            RowSource = rows is null ? new MatrixRowChunks(matrix) : null;
+        }
+
+        return FitCore(LabelStatistics.Compute(matrix, pairs: true, rows), options, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -53,7 +64,7 @@ public sealed class FlyingSquidLabelModel : LabelModel
         int k = statistics.ClassCount;
         List<string> warnings = [];
         double[] accuracies = EstimateAccuracies(statistics, warnings, cancellationToken);
-        (VoteLogTable table, double[] balance) = OneCoinTable(accuracies, statistics, options, warnings);
+        (VoteLogTable table, double[] balance) = OneCoinTable(accuracies, statistics, (IRowChunks?)statistics.Rows ?? RowSource, options, warnings);
         _table = table;
         return new LabelModelFitReport
         {
@@ -93,7 +104,7 @@ public sealed class FlyingSquidLabelModel : LabelModel
     }
 
     /// <summary>Builds a one-coin table from accuracies with the given, dev-split or estimated class balance.</summary>
-    internal static (VoteLogTable Table, double[] Balance) OneCoinTable(double[] accuracies, LabelStatistics statistics, LabelModelFitOptions options, List<string> warnings)
+    internal static (VoteLogTable Table, double[] Balance) OneCoinTable(double[] accuracies, LabelStatistics statistics, IRowChunks? rows, LabelModelFitOptions options, List<string> warnings)
     {
         int k = statistics.ClassCount;
         double[] weights = [.. accuracies.Select(a => OneCoinEstimator.Weight(a, k))];
@@ -105,7 +116,7 @@ public sealed class FlyingSquidLabelModel : LabelModel
 
         double[] uniform = [.. Enumerable.Repeat(1.0 / k, k)];
         VoteLogTable table = VoteLogTable.OneCoin(weights, uniform);
-        if (statistics.Rows is { } rows)
+        if (rows is not null)
         {
             return (table, ClassBalances.FromPosteriors(rows, table, uniform));
         }

@@ -34,6 +34,9 @@ public abstract class LabelModel
     /// <summary>Gets the number of labeling functions the model was fitted for, or 0 before it is fitted.</summary>
     public int FunctionCount { get; private set; }
 
+    /// <summary>Gets or sets a value indicating whether a fit with a dev split scores itself there and warns against majority vote; the automatic choice turns it off for its candidates, which it scores by cross-validation.</summary>
+    internal bool ScoresOnDevSplit { get; set; } = true;
+
     /// <summary>Gets the report of the last fit.</summary>
     /// <exception cref="InvalidOperationException">The model has not been fitted.</exception>
     public LabelModelFitReport FitReport => _report ?? throw NotFitted();
@@ -199,7 +202,7 @@ public abstract class LabelModel
         ClassCount = classCount;
         FunctionCount = functionCount;
         _report = report with { ModelName = Name };
-        if (options.DevMatrix is { } devMatrix && options.DevLabels is { } devLabels && Name != MajorityVoteLabelModel.ModelName)
+        if (options.DevMatrix is { } devMatrix && options.DevLabels is { } devLabels && ScoresOnDevSplit && Name != MajorityVoteLabelModel.ModelName)
         {
             double score = report.DevScore ?? DevScoring.Score(PredictProbabilities(devMatrix), devLabels, options.Metric);
             double majority = DevScoring.Score(DevScoring.MajorityVote(devMatrix), devLabels, options.Metric);

@@ -23,6 +23,7 @@ public sealed class LabelModelCatalog
         catalog.Register(DawidSkeneLabelModel.ModelName, static () => new DawidSkeneLabelModel());
         catalog.Register(SnorkelLabelModel.ModelName, static () => new SnorkelLabelModel());
         catalog.Register(FlyingSquidLabelModel.ModelName, static () => new FlyingSquidLabelModel());
+        catalog.Register(AutoLabelModel.ModelName, static () => new AutoLabelModel());
         return catalog;
     }
 

@@ -23,22 +23,26 @@ public sealed partial class LabelStatistics
         }
 
         options ??= new LabelStatisticsOptions();
-        int m = matrix.FunctionCount;
-        int k = matrix.ClassCount;
-        bool joint = options.IncludePairCounts && m * k <= MaxJointDimension;
         DistinctRowTable? rows = null;
-        PairCountAccumulator counts;
         if (options.IncludeDistinctRows)
         {
-            rows = new DistinctRowTable(m);
+            rows = new DistinctRowTable(matrix.FunctionCount, matrix.ItemCount);
             rows.AddRows(matrix.AsSpan());
-            counts = Accumulate(rows, k, options.IncludePairCounts, joint);
-        }
-        else
-        {
-            counts = Accumulate(matrix, options.IncludePairCounts, joint);
         }
 
+        return Compute(matrix, options.IncludePairCounts, rows);
+    }
+
+    /// <summary>Computes the statistics of a matrix whose distinct rows, if any, are already grouped.</summary>
+    /// <param name="matrix">The votes.</param>
+    /// <param name="pairs">Whether to gather pair counts.</param>
+    /// <param name="rows">The matrix's distinct rows, whose pair counts are cheaper than the matrix's; or <see langword="null"/>.</param>
+    internal static LabelStatistics Compute(LabelMatrix matrix, bool pairs, DistinctRowTable? rows)
+    {
+        int m = matrix.FunctionCount;
+        int k = matrix.ClassCount;
+        bool joint = pairs && m * k <= MaxJointDimension;
+        PairCountAccumulator counts = rows is not null ? Accumulate(rows, k, pairs, joint) : Accumulate(matrix, pairs, joint);
         return Finish(m, k, matrix.FunctionNames, counts, rows);
     }
 
@@ -108,10 +112,11 @@ public sealed partial class LabelStatistics
         var total = new PairCountAccumulator(m, classCount, pairs, joint);
         void AddChunk(int chunk, PairCountAccumulator into)
         {
-            (ReadOnlyMemory<sbyte> chunkRows, ReadOnlyMemory<long> weights) = rows.GetChunk(chunk);
+            ReadOnlySpan<sbyte> chunkRows = rows.GetChunkRows(chunk);
+            ReadOnlySpan<long> weights = rows.GetChunkWeights(chunk);
             if (!bitset)
             {
-                into.AddRowwise(chunkRows.Span, weights.Span, weightOffset: 0);
+                into.AddRowwise(chunkRows, weights, weightOffset: 0);
                 return;
             }
 
@@ -119,10 +124,10 @@ public sealed partial class LabelStatistics
             int stride = PairCountAccumulator.BitsetBlockRows * m;
             for (int at = 0; at < chunkRows.Length; at += stride)
             {
-                into.AddBitset(chunkRows.Span.Slice(at, Math.Min(stride, chunkRows.Length - at)));
+                into.AddBitset(chunkRows.Slice(at, Math.Min(stride, chunkRows.Length - at)));
             }
 
-            into.AddRowwise(chunkRows.Span, weights.Span, weightOffset: 1);
+            into.AddRowwise(chunkRows, weights, weightOffset: 1);
         }
 
         if (rows.Count < ParallelRowThreshold)

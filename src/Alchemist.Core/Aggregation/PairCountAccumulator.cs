@@ -160,18 +160,18 @@ internal sealed class PairCountAccumulator
         _any ??= new ulong[BitsetBlockRows / 64];
         Span<ulong> bits = _bits.AsSpan(0, _d * words);
         bits.Clear();
+        // Vectorized: per row and class, a compare per 32 votes and a visit per vote; faster than a branch per cell
+        // (which mispredicts) or a branch-free write per cell.
+        var setter = new BitSetter(_bits, _k, words);
         for (int r = 0; r < rowCount; r++)
         {
             ReadOnlySpan<sbyte> row = rows.Slice(r * _m, _m);
-            int word = r >> 6;
-            ulong bit = 1UL << r;
-            for (int j = 0; j < row.Length; j++)
+            setter.Word = r >> 6;
+            setter.Bit = 1UL << r;
+            for (int c = 0; c < _k; c++)
             {
-                int v = row[j];
-                if (v >= 0)
-                {
-                    bits[((((j * _k) + v)) * words) + word] |= bit;
-                }
+                setter.Label = c;
+                VoteScan.ForEach(row, (sbyte)c, ref setter);
             }
         }
 
@@ -268,6 +268,16 @@ internal sealed class PairCountAccumulator
                 Agreements![rowStart + k] += agreement;
             }
         }
+    }
+
+    /// <summary>Sets the bit of one item in the bitset of (function, label) for each function that voted the label.</summary>
+    private struct BitSetter(ulong[] bits, int classCount, int words) : IVoteVisitor
+    {
+        public int Word;
+        public ulong Bit;
+        public int Label;
+
+        public readonly void Visit(int function) => bits[((((function * classCount) + Label)) * words) + Word] |= Bit;
     }
 
     private static long AndPopCount(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)

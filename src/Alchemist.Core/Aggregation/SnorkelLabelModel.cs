@@ -34,13 +34,16 @@ public sealed class SnorkelLabelModel : LabelModel
     /// <inheritdoc />
     public override string Name => ModelName;
 
+    /// <summary>Gets or sets the rows the class balance is estimated over when the statistics hold no distinct rows.</summary>
+    internal IRowChunks? RowSource { get; set; }
+
     /// <summary>Gets or sets the most L-BFGS iterations.</summary>
     /// <value>The default is 1000.</value>
     public int MaxIterations { get; init; } = 1000;
 
-    /// <summary>Gets or sets the weight of the L2 pull of the conditional probabilities toward the starting point (Snorkel's <c>l2</c>), relative to the moment loss scaled to 1 at the observed frequencies.</summary>
-    /// <value>The default is 1, chosen on the dev splits of the WRENCH datasets; 0 is the unregularized fit.</value>
-    public double Regularization { get; init; } = 1;
+    /// <summary>Gets or sets the strength of the L2 pull of the conditional probabilities toward the starting point (Snorkel's <c>l2</c>), in items: the start weighs as much as this many items, so the pull fades as the matrix grows.</summary>
+    /// <value>The default is 5000, chosen on the dev splits of the WRENCH datasets; 0 is the unregularized fit.</value>
+    public double Regularization { get; init; } = 5000;
 
     /// <summary>Gets or sets the bounds applied to the fitted conditional probabilities before prediction.</summary>
     /// <value>The default is 0.001 (Snorkel clips at 0.01, which erases the evidence of functions that vote on fewer than 1% of the items).</value>
@@ -49,9 +52,17 @@ public sealed class SnorkelLabelModel : LabelModel
     /// <inheritdoc />
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
-        bool needRows = ClassBalances.Resolve(options, matrix.ClassCount) is null;
-        return FitCore(LabelStatistics.Compute(matrix, new LabelStatisticsOptions { IncludeDistinctRows = needRows }), options, cancellationToken);
+        DistinctRowTable? rows = null;
+        if (ClassBalances.Resolve(options, matrix.ClassCount) is null)
+        {
+            // The class balance comes from the posteriors over the rows: grouped when they repeat, the matrix's own otherwise.
+            rows = DistinctRowTable.BuildIfCompact(matrix);
+            RowSource = rows is null ? new MatrixRowChunks(matrix) : null;
+        }
+
+        return FitCore(LabelStatistics.Compute(matrix, pairs: true, rows), options, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -73,7 +84,8 @@ public sealed class SnorkelLabelModel : LabelModel
         List<string> warnings = [];
         double[]? fixedBalance = ClassBalances.Resolve(options, k);
         double[] balance = fixedBalance ?? [.. Enumerable.Repeat(1.0 / k, k)];
-        if (fixedBalance is null && !statistics.HasDistinctRows)
+        IRowChunks? rows = (IRowChunks?)statistics.Rows ?? RowSource;
+        if (fixedBalance is null && rows is null)
         {
             warnings.Add("No class balance was given and the statistics hold no distinct rows to estimate it from; the Snorkel model assumed a uniform balance.");
         }
@@ -86,7 +98,7 @@ public sealed class SnorkelLabelModel : LabelModel
             LbfgsResult result;
             if (statistics.HasJointCounts)
             {
-                (mu, result) = MatrixCompletionEstimator.Fit(statistics, balance, mu, Regularization, MaxIterations, cancellationToken);
+                (mu, result) = MatrixCompletionEstimator.Fit(statistics, balance, mu, Regularization / statistics.ItemCount, MaxIterations, cancellationToken);
                 _table = Table(mu, balance, statistics.FunctionCount, k);
             }
             else
@@ -98,12 +110,12 @@ public sealed class SnorkelLabelModel : LabelModel
 
             iterations += result.Iterations;
             converged &= result.Converged;
-            if (fixedBalance is not null || !statistics.HasDistinctRows)
+            if (fixedBalance is not null || rows is null)
             {
                 break;
             }
 
-            double[] next = ClassBalances.FromPosteriors(statistics.Rows!, _table, balance);
+            double[] next = ClassBalances.FromPosteriors(rows, _table, balance);
             double change = next.Zip(balance, (a, b) => Math.Abs(a - b)).Max();
             balance = next;
             if (change < 1e-4)

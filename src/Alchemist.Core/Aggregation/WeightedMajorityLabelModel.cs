@@ -26,6 +26,9 @@ public sealed class WeightedMajorityLabelModel : LabelModel
     /// <inheritdoc />
     public override string Name => ModelName;
 
+    /// <summary>Gets or sets the rows the class balance is estimated over when the statistics hold no distinct rows.</summary>
+    internal IRowChunks? RowSource { get; set; }
+
     /// <summary>Gets or sets how many dev votes the unsupervised accuracy estimate counts as.</summary>
     /// <value>The default is 2.</value>
     public double PriorStrength { get; init; } = 2;
@@ -33,9 +36,17 @@ public sealed class WeightedMajorityLabelModel : LabelModel
     /// <inheritdoc />
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
-        bool needRows = ClassBalances.Resolve(options, matrix.ClassCount) is null;
-        return FitCore(LabelStatistics.Compute(matrix, new LabelStatisticsOptions { IncludeDistinctRows = needRows }), options, cancellationToken);
+        DistinctRowTable? rows = null;
+        if (ClassBalances.Resolve(options, matrix.ClassCount) is null)
+        {
+            // The class balance comes from the posteriors over the rows: grouped when they repeat, the matrix's own otherwise.
+            rows = DistinctRowTable.BuildIfCompact(matrix);
+            RowSource = rows is null ? new MatrixRowChunks(matrix) : null;
+        }
+
+        return FitCore(LabelStatistics.Compute(matrix, pairs: true, rows), options, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -57,7 +68,7 @@ public sealed class WeightedMajorityLabelModel : LabelModel
             accuracies = DevAccuracies(dev, labels, accuracies, PriorStrength);
         }
 
-        (VoteLogTable table, double[] balance) = FlyingSquidLabelModel.OneCoinTable(accuracies, statistics, options, warnings);
+        (VoteLogTable table, double[] balance) = FlyingSquidLabelModel.OneCoinTable(accuracies, statistics, (IRowChunks?)statistics.Rows ?? RowSource, options, warnings);
         _table = table;
         return new LabelModelFitReport
         {
