@@ -17,7 +17,7 @@ public class LabelModelTests
 
     [Fact]
     public void Fit_NullMatrix_Throws() =>
-        Assert.Throws<ArgumentNullException>("matrix", () => new MajorityVoteLabelModel().Fit(null!));
+        Assert.Throws<ArgumentNullException>("matrix", () => new MajorityVoteLabelModel().Fit((LabelMatrix)null!));
 
     [Fact]
     public void Fit_CanceledToken_Throws()
