@@ -26,7 +26,7 @@ internal sealed class LbfgsMinimizer
     }
 
     /// <summary>Minimizes the objective from <paramref name="point"/>, which receives the minimizer.</summary>
-    public LbfgsResult Minimize(IDifferentiableObjective objective, double[] point, CancellationToken cancellationToken)
+    public LbfgsMinimizerResult Minimize(IDifferentiableObjective objective, double[] point, CancellationToken cancellationToken)
     {
         int n = objective.Dimension;
         int m = _historySize;
@@ -121,7 +121,7 @@ internal sealed class LbfgsMinimizer
             }
         }
 
-        return new LbfgsResult(iteration, converged, value);
+        return new LbfgsMinimizerResult(iteration, converged, value);
     }
 
     private static void TwoLoopRecursion(double[] gradient, double[] direction, double[][] s, double[][] y, double[] rho, double[] alpha, int stored, int newest)
@@ -156,4 +156,4 @@ internal sealed class LbfgsMinimizer
 /// <param name="Iterations">The iterations done.</param>
 /// <param name="Converged">Whether the convergence criterion was met before the cap.</param>
 /// <param name="Value">The final value of the objective.</param>
-internal readonly record struct LbfgsResult(int Iterations, bool Converged, double Value);
+internal readonly record struct LbfgsMinimizerResult(int Iterations, bool Converged, double Value);

@@ -78,7 +78,7 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
 
         var objective = new SoftmaxObjective(rows, space.ColumnCount, k, scaledTargets, _options.L2, _options.MaxDegreeOfParallelism);
         var parameters = new double[objective.Dimension];
-        LbfgsResult result = new LbfgsMinimizer(_options.HistorySize, _options.MaxIterations, _options.Tolerance).Minimize(objective, parameters, cancellationToken);
+        LbfgsMinimizerResult result = new LbfgsMinimizer(_options.HistorySize, _options.MaxIterations, _options.Tolerance).Minimize(objective, parameters, cancellationToken);
         if (_options.ShiftIntercepts)
         {
             // Prior-shift correction: scaling class c's likelihood by w[c] adds ln w[c] to its score.

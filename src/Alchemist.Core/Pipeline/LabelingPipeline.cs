@@ -90,8 +90,8 @@ public sealed class LabelingPipeline
     }
 
     private static IEndModel<TItem> DefaultEndModel<TItem>() =>
-        typeof(TItem) == typeof(string)
-            ? (IEndModel<TItem>)(object)LogisticRegressionEndModel.ForText()
+        (object)LogisticRegressionEndModel.ForText() is IEndModel<TItem> forText && typeof(TItem) == typeof(string)
+            ? forText
             : throw new InvalidOperationException($"The job's items are {typeof(TItem).Name}, not strings; set LabelingJob.EndModel to an end model for them, for example new LogisticRegressionEndModel<{typeof(TItem).Name}>(options, item => item.Text).");
 
     /// <summary>One run: the stages in order, with their timings.</summary>
@@ -290,7 +290,7 @@ public sealed class LabelingPipeline
             _ => JsonSerializer.Serialize(item, item.GetType()),
         };
 
-        private List<ProgramOutcome> Records(
+        private static List<ProgramOutcome> Records(
             ProgramGateResult<TItem> gated,
             LabelingFunctionAnalysis analysis,
             LabelingFunctionAnalysis? seedAnalysis,
@@ -331,7 +331,7 @@ public sealed class LabelingPipeline
             return [.. records.OrderBy(r => r.Program.Name, StringComparer.Ordinal).ThenBy(r => r.Program.ContentHash, StringComparer.Ordinal)];
         }
 
-        private IProgress<LabelingProgress>? ApplyProgress(int total) =>
+        private StageProgress? ApplyProgress(int total) =>
             progress is null ? null : new StageProgress(progress, total);
 
         private void Begin(PipelineStage stage, string message)
