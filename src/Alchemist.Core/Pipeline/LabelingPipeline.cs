@@ -120,11 +120,13 @@ public sealed class LabelingPipeline
             End(PipelineStage.Gate);
 
             Begin(PipelineStage.Apply, $"Labeling {items.Count} items with {gated.Kept.Count} programs");
+            // Overruns are counted while the programs label the job's items, the figure the report gives.
             OverrunCounter<TItem>[] functions = [.. gated.Kept.Select(k => new OverrunCounter<TItem>(k.Function))];
+            ILabelingFunction<TItem>[] plain = [.. gated.Kept.Select(k => k.Function)];
             LabelingResult applied = owner._applier.Apply(items, functions, _classCount, ApplyProgress(items.Count), cancellationToken);
-            LabelMatrix? seedMatrix = seed.Count > 0 ? owner._applier.Apply(seed.Select(e => e.Item), functions, _classCount, cancellationToken: cancellationToken).Matrix : null;
-            LabelMatrix? testMatrix = job.TestSet is { Count: > 0 } test && functions.Length > 0
-                ? owner._applier.Apply(test.Select(e => e.Item), functions, _classCount, cancellationToken: cancellationToken).Matrix
+            LabelMatrix? seedMatrix = seed.Count > 0 ? owner._applier.Apply(seed.Select(e => e.Item), plain, _classCount, cancellationToken: cancellationToken).Matrix : null;
+            LabelMatrix? testMatrix = job.TestSet is { Count: > 0 } test && plain.Length > 0
+                ? owner._applier.Apply(test.Select(e => e.Item), plain, _classCount, cancellationToken: cancellationToken).Matrix
                 : null;
             LabelingFunctionAnalysis analysis = LabelingFunctionAnalysis.Analyze(applied.Matrix);
             LabelingFunctionAnalysis? seedAnalysis = seedMatrix is null ? null : LabelingFunctionAnalysis.Analyze(seedMatrix, [.. seed.Select(e => e.Label)]);

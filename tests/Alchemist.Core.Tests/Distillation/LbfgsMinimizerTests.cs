@@ -8,7 +8,7 @@ public class LbfgsMinimizerTests
         var objective = new Quadratic([1, 10, 100, 1000], [3, -2, 0.5, 7]);
         var point = new double[4];
 
-        LbfgsResult result = new LbfgsMinimizer(historySize: 5, maxIterations: 200, tolerance: 1e-14).Minimize(objective, point, CancellationToken.None);
+        LbfgsMinimizerResult result = new LbfgsMinimizer(historySize: 5, maxIterations: 200, tolerance: 1e-14).Minimize(objective, point, CancellationToken.None);
 
         Assert.True(result.Converged);
         Assert.Equal([3, -2, 0.5, 7], point.Select(x => Math.Round(x, 4)));
