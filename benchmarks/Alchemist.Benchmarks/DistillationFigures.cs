@@ -111,7 +111,7 @@ internal static class DistillationFigures
             UnlabeledGold = dataset.Train.GoldLabels,
             Synthesizer = new OfflineProgramSynthesizer(synthesizerOptions),
             ProgramCount = int.Parse(options.GetValueOrDefault("programs", "10"), CultureInfo.InvariantCulture),
-            Compile = RoslynProgramCompiler.Compile<string>,
+            Compile = SandboxProgramCompiler.Compile<string>,
             EndModel = LogisticRegressionEndModel.ForText(endModelOptions),
             IncludeSeedInTraining = options.GetValueOrDefault("withseed", "true") == "true",
             SeedWeight = double.Parse(options.GetValueOrDefault("seedweight", "1"), CultureInfo.InvariantCulture),

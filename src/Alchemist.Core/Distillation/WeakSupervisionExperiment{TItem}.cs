@@ -104,22 +104,7 @@ internal sealed class WeakSupervisionExperiment<TItem>
             LabelModel labelModel = LabelModelFactory();
             labelModel.Fit(votes, new LabelModelFitOptions { DevMatrix = seedVotes, DevLabels = SeedLabels }, cancellationToken);
             ClassProbabilities soft = labelModel.PredictProbabilities(votes);
-            if (Environment.GetEnvironmentVariable("ALCH_ORACLE") == "1" && UnlabeledGold is not null)
-            {
-                var oracle = new double[soft.ItemCount * k];
-                for (int i = 0; i < soft.ItemCount; i++)
-                {
-                    oracle[(i * k) + UnlabeledGold[i]] = 1;
-                }
-
-                soft = new ClassProbabilities(soft.ItemCount, k, oracle);
-            }
             EndModelTrainingSet<TItem> weak = EndModelTrainingSet.FromLabelModel(UnlabeledItems, votes, soft, Weighting);
-            if (Environment.GetEnvironmentVariable("ALCH_ORACLE") == "2" && UnlabeledGold is not null)
-            {
-                int[] pick = [.. Enumerable.Range(0, UnlabeledItems.Count).Where(i => i % 5 == 0)];
-                weak = EndModelTrainingSet.FromLabels([.. pick.Select(i => UnlabeledItems[i])], [.. pick.Select(i => UnlabeledGold[i])], k);
-            }
             if (UncoveredTeacherWeight > 0)
             {
                 int[] uncovered = [.. Enumerable.Range(0, votes.ItemCount).Where(i => votes.GetRow(i).IndexOfAnyExcept((sbyte)-1) < 0)];

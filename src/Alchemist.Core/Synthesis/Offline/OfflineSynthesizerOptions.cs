@@ -13,8 +13,8 @@ public sealed class OfflineSynthesizerOptions
     public int MinimumSupport { get; set; } = 3;
 
     /// <summary>Gets or sets the one-sided confidence of the lower bound on a heuristic's precision (Wilson score interval).</summary>
-    /// <value>The default is 0.8.</value>
-    public double Confidence { get; set; } = 0.8;
+    /// <value>The default is 0.95.</value>
+    public double Confidence { get; set; } = 0.95;
 
     /// <summary>Gets or sets the minimum lower bound on a heuristic's precision.</summary>
     /// <value>The default is 0.6.</value>

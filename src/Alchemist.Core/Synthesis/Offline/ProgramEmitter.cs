@@ -13,31 +13,12 @@ internal static class ProgramEmitter
     /// <summary>The helper that splits a text into lower-cased words, as <see cref="TextProfile.SplitWords"/> does.</summary>
     public const string WordsHelper = """
             /// <summary>Splits a text into words: runs of letters and digits, lower-cased.</summary>
-            private static List<string> Words(string text)
-            {
-                var words = new List<string>();
-                var word = new StringBuilder();
-                foreach (char c in text)
-                {
-                    if (char.IsLetterOrDigit(c))
-                    {
-                        word.Append(char.ToLowerInvariant(c));
-                    }
-                    else if (word.Length > 0)
-                    {
-                        words.Add(word.ToString());
-                        word.Clear();
-                    }
-                }
-
-                if (word.Length > 0)
-                {
-                    words.Add(word.ToString());
-                }
-
-                return words;
-            }
+            private static List<string> Words(string text) =>
+                WordPattern.Matches(text).Select(match => match.Value.ToLowerInvariant()).ToList();
         """;
+
+    /// <summary>The pattern of a word for <see cref="WordsHelper"/>: a run of letters (<c>\p{L}</c>) and decimal digits, which is what <see cref="char.IsLetterOrDigit(char)"/> accepts.</summary>
+    public const string WordPatternText = @"[\p{L}\p{Nd}]+";
 
     /// <summary>The helper that finds two words in a row.</summary>
     public const string ContainsPhraseHelper = """
@@ -79,6 +60,7 @@ internal static class ProgramEmitter
         bool usesWords = heuristic.Condition.UsesWords;
         if (usesWords)
         {
+            context.AddField("WordPattern", name => $"Regex {name} = new({VerbatimLiteral(WordPatternText)}, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds({OfflineProgramSynthesizer.RegexTimeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}));");
             context.AddHelper(WordsHelper);
         }
 
