@@ -8,6 +8,13 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Run one:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*Applier*'
 // Quick run: add --job short
 // Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
+// Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
+if (args.Length > 0 && args[0] == "pipeline")
+{
+    await Alchemist.Benchmarks.PipelineFigures.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "figures")
 {
     await Alchemist.Benchmarks.DistillationFigures.RunAsync(args[1..]);

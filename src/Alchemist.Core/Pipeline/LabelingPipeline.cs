@@ -23,6 +23,10 @@ public sealed class LabelingPipeline
     private readonly LabelingFunctionApplier _applier;
     private readonly LabelModelCatalog _catalog;
     private readonly DirectLabelingCostEstimator _estimator;
+    private const int SeedVoterFolds = 5;
+
+    /// <summary>The name of the label-matrix column holding the seed model's votes, when <see cref="LabelingPipelineOptions.SeedModelVoter"/> is on.</summary>
+    public const string SeedModelVoterName = "seed-model";
 
     /// <summary>Initializes a new instance of the <see cref="LabelingPipeline"/> class.</summary>
     /// <param name="synthesizers">The synthesizers asked for programs, in order; may be empty when every job brings its programs.</param>
@@ -133,11 +137,17 @@ public sealed class LabelingPipeline
             End(PipelineStage.Apply);
 
             Begin(PipelineStage.Aggregate, "Fitting the label model");
-            (LabelModel? labelModel, ClassProbabilities? labelProbabilities) = Aggregate(applied.Matrix, seedMatrix, seed);
+            LabelMatrix votes = applied.Matrix;
+            if (_options.SeedModelVoter && functions.Length > 0 && seed.Count >= SeedVoterFolds * _classCount)
+            {
+                (votes, seedMatrix, testMatrix) = await AddSeedModelVoterAsync(items, votes, seedMatrix!, testMatrix, seed).ConfigureAwait(false);
+            }
+
+            (LabelModel? labelModel, ClassProbabilities? labelProbabilities) = Aggregate(votes, seedMatrix, seed);
             End(PipelineStage.Aggregate);
 
             Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
-            ITrainedEndModel<TItem> trained = await DistillAsync(items, applied.Matrix, labelProbabilities, seed).ConfigureAwait(false);
+            ITrainedEndModel<TItem> trained = await DistillAsync(items, votes, labelProbabilities, seed).ConfigureAwait(false);
             ClassProbabilities probabilities = await trained.PredictProbabilitiesAsync(items, cancellationToken).ConfigureAwait(false);
             RunScores? testScores = await ScoreTestAsync(labelModel, testMatrix, trained, seed).ConfigureAwait(false);
             End(PipelineStage.Distill);
@@ -203,6 +213,73 @@ public sealed class LabelingPipeline
             return programs;
         }
 
+        private async Task<(LabelMatrix Votes, LabelMatrix SeedVotes, LabelMatrix? TestVotes)> AddSeedModelVoterAsync(
+            IReadOnlyList<TItem> items, LabelMatrix votes, LabelMatrix seedVotes, LabelMatrix? testVotes, IReadOnlyList<LabeledExample<TItem>> seed)
+        {
+            // The end model trained on the seed labels votes beside the programs. Its votes on the seed items come from
+            // models that did not see them (k-fold), so the label model judges it as honestly as it judges a program.
+            ITrainedEndModel<TItem> seedModel = await endModel.TrainAsync(SeedTrainingSet(seed), cancellationToken).ConfigureAwait(false);
+            sbyte[] onItems = await VotesAsync(seedModel, items).ConfigureAwait(false);
+            var onSeed = new sbyte[seed.Count];
+            int[] fold = Folds(seed, SeedVoterFolds, _options.Seed);
+            for (int f = 0; f < SeedVoterFolds; f++)
+            {
+                int current = f;
+                LabeledExample<TItem>[] inFold = [.. seed.Where((_, i) => fold[i] != current)];
+                int[] held = [.. Enumerable.Range(0, seed.Count).Where(i => fold[i] == current)];
+                ITrainedEndModel<TItem> foldModel = await endModel.TrainAsync(SeedTrainingSet(inFold), cancellationToken).ConfigureAwait(false);
+                sbyte[] heldVotes = await VotesAsync(foldModel, [.. held.Select(i => seed[i].Item)]).ConfigureAwait(false);
+                for (int h = 0; h < held.Length; h++)
+                {
+                    onSeed[held[h]] = heldVotes[h];
+                }
+            }
+
+            LabelMatrix? test = null;
+            if (testVotes is not null && job.TestSet is { } testSet)
+            {
+                test = AppendColumn(testVotes, await VotesAsync(seedModel, [.. testSet.Select(e => e.Item)]).ConfigureAwait(false));
+            }
+
+            return (AppendColumn(votes, onItems), AppendColumn(seedVotes, onSeed), test);
+        }
+
+        private async Task<sbyte[]> VotesAsync(ITrainedEndModel<TItem> model, IReadOnlyList<TItem> items)
+        {
+            ClassProbabilities p = await model.PredictProbabilitiesAsync(items, cancellationToken).ConfigureAwait(false);
+            return [.. p.Predict(TieBreak.ClassPrior).Select(v => (sbyte)v)];
+        }
+
+        private static LabelMatrix AppendColumn(LabelMatrix matrix, sbyte[] column)
+        {
+            int m = matrix.FunctionCount + 1;
+            var votes = new sbyte[(long)matrix.ItemCount * m];
+            for (int i = 0; i < matrix.ItemCount; i++)
+            {
+                matrix.GetRow(i).CopyTo(votes.AsSpan(i * m, m - 1));
+                votes[(i * m) + m - 1] = column[i];
+            }
+
+            return LabelMatrix.Wrap(matrix.ItemCount, m, matrix.ClassCount, votes, [.. matrix.FunctionNames, SeedModelVoterName]);
+        }
+
+        private int[] Folds(IReadOnlyList<LabeledExample<TItem>> seed, int folds, int randomSeed)
+        {
+            var random = new Random(randomSeed);
+            var fold = new int[seed.Count];
+            for (int k = 0; k < _classCount; k++)
+            {
+                int[] members = [.. Enumerable.Range(0, seed.Count).Where(i => seed[i].Label == k)];
+                random.Shuffle(members);
+                for (int j = 0; j < members.Length; j++)
+                {
+                    fold[members[j]] = j % folds;
+                }
+            }
+
+            return fold;
+        }
+
         private (LabelModel? Model, ClassProbabilities? Probabilities) Aggregate(LabelMatrix matrix, LabelMatrix? seedMatrix, IReadOnlyList<LabeledExample<TItem>> seed)
         {
             if (matrix.FunctionCount == 0)
@@ -238,7 +315,26 @@ public sealed class LabelingPipeline
                 throw new InvalidOperationException("There is nothing to learn from: no program was kept and the job has no seed set. Give labeled seed items, or programs that vote.");
             }
 
+            // The covered items are skewed toward the classes the programs vote for; the seed labels' balance undoes it.
+            if (seed.Count > 0 && _options.UseSeedClassBalance)
+            {
+                set = set.WithClassBalance(SeedClassBalance(seed));
+            }
+
             return await endModel.TrainAsync(set, cancellationToken).ConfigureAwait(false);
+        }
+
+        private double[] SeedClassBalance(IReadOnlyList<LabeledExample<TItem>> seed)
+        {
+            // Add-one smoothing keeps every share strictly positive, even for a class the seed set lacks.
+            var counts = new double[_classCount];
+            foreach (LabeledExample<TItem> example in seed)
+            {
+                counts[example.Label]++;
+            }
+
+            double total = seed.Count + _classCount;
+            return [.. counts.Select(c => (c + 1) / total)];
         }
 
         private EndModelTrainingSet<TItem> SeedTrainingSet(IReadOnlyList<LabeledExample<TItem>> seed) =>

@@ -23,6 +23,14 @@ public sealed class LabelingPipelineOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool TrainEndModelOnSeedSet { get; set; } = true;
 
+    /// <summary>Gets or sets a value indicating whether the end model's training set carries the seed labels' class balance (add-one smoothed), undoing the skew of the items the programs cover.</summary>
+    /// <value>The default is <see langword="false"/>: 5-fold cross-validation on the dev splits of YouTube, SMS and TREC favored leaving it off beside <see cref="SeedModelVoter"/> (docs/pipeline.md).</value>
+    public bool UseSeedClassBalance { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the end model trained on the seed labels votes beside the programs, as one more column of the label matrix.</summary>
+    /// <value>The default is <see langword="true"/>. Its votes on the seed items come from 5-fold models that did not see them, so the label model weighs it by an honest dev accuracy.</value>
+    public bool SeedModelVoter { get; set; } = true;
+
     /// <summary>Gets or sets a value indicating whether the seed-only baseline (the same end model trained on the seed labels alone) is trained and scored on the test split.</summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool ScoreSeedOnlyBaseline { get; set; } = true;
