@@ -20,6 +20,10 @@ public sealed class AlchemistOptions
     [Range(0.0, 1.0)]
     public double QuarantineFaultRate { get; set; } = 0.5;
 
+    /// <summary>Gets or sets a value indicating whether the pipeline asks the offline synthesizer, which mines programs from the seed labels with no LLM.</summary>
+    /// <value>The default is <see langword="true"/>. The chat synthesizer joins whenever a chat client is registered.</value>
+    public bool UseOfflineSynthesizer { get; set; } = true;
+
     /// <summary>Gets or sets the seed of every random choice (tie-breaks, sampling), so that runs are reproducible.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; set; }

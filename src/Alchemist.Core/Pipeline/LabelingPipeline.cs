@@ -23,6 +23,7 @@ public sealed class LabelingPipeline
     private readonly LabelingFunctionApplier _applier;
     private readonly LabelModelCatalog _catalog;
     private readonly DirectLabelingCostEstimator _estimator;
+    private readonly IServiceProvider? _services;
     private const int SeedVoterFolds = 5;
 
     /// <summary>The name of the label-matrix column holding the seed model's votes, when <see cref="LabelingPipelineOptions.SeedModelVoter"/> is on.</summary>
@@ -37,6 +38,7 @@ public sealed class LabelingPipeline
     /// <param name="catalog">The label models by name; the built-in ones when <see langword="null"/>.</param>
     /// <param name="ledger">The ledger the chat synthesizers record their calls in, so the run can report them; an empty one when <see langword="null"/>.</param>
     /// <param name="estimator">The direct-labeling cost estimator; the <c>o200k_base</c> one when <see langword="null"/>.</param>
+    /// <param name="services">Where a job without an end model finds one (an <see cref="IEndModel{TItem}"/> service), or <see langword="null"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="synthesizers"/> is <see langword="null"/> or holds <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is invalid, or the label model is not in the catalog.</exception>
     public LabelingPipeline(
@@ -47,7 +49,8 @@ public sealed class LabelingPipeline
         LabelingFunctionApplier? applier = null,
         LabelModelCatalog? catalog = null,
         CostLedger? ledger = null,
-        DirectLabelingCostEstimator? estimator = null)
+        DirectLabelingCostEstimator? estimator = null,
+        IServiceProvider? services = null)
     {
         ArgumentNullException.ThrowIfNull(synthesizers);
         _synthesizers = [.. synthesizers];
@@ -69,6 +72,7 @@ public sealed class LabelingPipeline
 
         Ledger = ledger ?? new CostLedger();
         _estimator = estimator ?? new DirectLabelingCostEstimator();
+        _services = services;
     }
 
     /// <summary>Gets the synthesizers, in the order they are asked.</summary>
@@ -84,12 +88,12 @@ public sealed class LabelingPipeline
     /// <param name="cancellationToken">Cancels the run; compiled programs are unloaded.</param>
     /// <returns>The run: labels, probabilities, programs, figures, cost and timings.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">The job has no end model and its items are not strings, or there is nothing to learn from (no program kept and no seed set).</exception>
+    /// <exception cref="InvalidOperationException">The job has no end model, none is registered for its item type, and its items are not strings; or there is nothing to learn from (no program kept and no seed set).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public Task<LabelingRun> RunAsync<TItem>(LabelingJob<TItem> job, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        IEndModel<TItem> endModel = job.EndModel ?? DefaultEndModel<TItem>();
+        IEndModel<TItem> endModel = job.EndModel ?? _services?.GetService(typeof(IEndModel<TItem>)) as IEndModel<TItem> ?? DefaultEndModel<TItem>();
         return new PipelineRun<TItem>(this, job, endModel, progress, cancellationToken).RunAsync();
     }
 
