@@ -91,7 +91,7 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
-        int[] fold = AssignFolds(labels, k, FoldCount);
+        int[] fold = DevFolds.Assign(labels, k, FoldCount);
         var outOfFold = new double[candidates.Count][];
         for (int c = 0; c < candidates.Count; c++)
         {
@@ -100,17 +100,12 @@ public sealed class AutoLabelModel : LabelModel
 
         for (int f = 0; f < FoldCount; f++)
         {
-            int[] held = [.. Enumerable.Range(0, dev.ItemCount).Where(i => fold[i] == f)];
-            int[] kept = [.. Enumerable.Range(0, dev.ItemCount).Where(i => fold[i] != f)];
+            (LabelModelFitOptions foldOptions, LabelMatrix heldMatrix, int[] held) = DevFolds.Split(options, fold, f);
             if (held.Length == 0)
             {
                 continue;
             }
 
-            LabelModelFitOptions foldOptions = options.Clone();
-            foldOptions.DevMatrix = SelectItems(dev, kept);
-            foldOptions.DevLabels = [.. kept.Select(i => labels[i])];
-            LabelMatrix heldMatrix = SelectItems(dev, held);
             for (int c = 0; c < candidates.Count; c++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -178,21 +173,6 @@ public sealed class AutoLabelModel : LabelModel
         }
     }
 
-    /// <summary>Assigns dev items to folds class by class, in item order, round-robin: stratified, and the same for every run.</summary>
-    internal static int[] AssignFolds(IReadOnlyList<int> labels, int classCount, int foldCount)
-    {
-        var fold = new int[labels.Count];
-        var seen = new int[classCount];
-        for (int i = 0; i < labels.Count; i++)
-        {
-            int y = labels[i];
-            fold[i] = (seen[y] + y) % foldCount;
-            seen[y]++;
-        }
-
-        return fold;
-    }
-
     private static (LabelModel Model, double Shift) Fit(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         LabelModel model = candidate.Create();
@@ -218,17 +198,5 @@ public sealed class AutoLabelModel : LabelModel
             ? DecisionShift.Tune(model.PredictProbabilities(options.DevMatrix!), options.DevLabels!, options.Metric)
             : 0;
         return (model, shift);
-    }
-
-    private static LabelMatrix SelectItems(LabelMatrix matrix, int[] items)
-    {
-        int m = matrix.FunctionCount;
-        var votes = new sbyte[items.Length * m];
-        for (int i = 0; i < items.Length; i++)
-        {
-            matrix.GetRow(items[i]).CopyTo(votes.AsSpan(i * m, m));
-        }
-
-        return LabelMatrix.Wrap(items.Length, m, matrix.ClassCount, votes, matrix.FunctionNames);
     }
 }

@@ -38,21 +38,22 @@ internal static class DawidSkeneEstimator
         RunPass(rows, table, balance, partials, initial: true);
         Accumulator total = Sum(partials, m, k);
         double[] outcomeWeights = [.. total.Counts];
-        MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k);
+        MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k, null);
 
         double change = double.NaN;
         int iterations = 0;
         bool converged = false;
+        var probabilities = new double[size + k];
         var previous = new double[size + k];
         while (iterations < problem.MaxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Snapshot(table, balance, previous);
+            (previous, probabilities) = (probabilities, previous);
             RunPass(rows, table, balance, partials, initial: false);
             total = Sum(partials, m, k);
             iterations++;
-            MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k);
-            change = Change(table, balance, previous);
+            MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k, probabilities);
+            change = iterations == 1 ? double.PositiveInfinity : Change(probabilities, previous);
             if (change <= problem.Tolerance)
             {
                 converged = true;
@@ -149,7 +150,7 @@ internal static class DawidSkeneEstimator
         return total;
     }
 
-    private static void MaximizationStep(DawidSkeneProblem problem, Accumulator total, double[] outcomeWeights, double[] supervised, VoteLogTable table, double[] balance, int m, int k)
+    private static void MaximizationStep(DawidSkeneProblem problem, Accumulator total, double[] outcomeWeights, double[] supervised, VoteLogTable table, double[] balance, int m, int k, double[]? probabilities)
     {
         int size = m * (k + 1) * k;
         double[] counts = total.Counts;
@@ -193,11 +194,15 @@ internal static class DawidSkeneEstimator
                     denominator += counts[index] + supervised[index] + Prior(o, y, beta);
                 }
 
-                double logDenominator = Math.Log(denominator);
                 for (int o = first; o <= k; o++)
                 {
                     int index = at + (o * k) + y;
-                    t[index] = Math.Log(counts[index] + supervised[index] + Prior(o, y, beta)) - logDenominator;
+                    double p = (counts[index] + supervised[index] + Prior(o, y, beta)) / denominator;
+                    t[index] = Math.Log(p);
+                    if (probabilities is not null)
+                    {
+                        probabilities[index] = p;
+                    }
                 }
 
                 if (!problem.ModelAbstentions)
@@ -210,30 +215,22 @@ internal static class DawidSkeneEstimator
         for (int c = 0; c < k; c++)
         {
             table.Bias[c] = Math.Log(balance[c]);
+            if (probabilities is not null)
+            {
+                probabilities[size + c] = balance[c];
+            }
         }
     }
 
     /// <summary>The Dirichlet pseudo-count of outcome <paramref name="o"/> (0 abstain, else vote + 1) under class <paramref name="y"/>: twice as much for the right vote.</summary>
     private static double Prior(int o, int y, double beta) => o == y + 1 ? 2 * beta : beta;
 
-    private static void Snapshot(VoteLogTable table, double[] balance, double[] into)
-    {
-        table.Table.CopyTo(into, 0);
-        balance.CopyTo(into, table.Table.Length);
-    }
-
-    private static double Change(VoteLogTable table, double[] balance, double[] previous)
+    private static double Change(double[] probabilities, double[] previous)
     {
         double change = 0;
-        double[] t = table.Table;
-        for (int i = 0; i < t.Length; i++)
+        for (int i = 0; i < probabilities.Length; i++)
         {
-            change = Math.Max(change, Math.Abs(Math.Exp(t[i]) - Math.Exp(previous[i])));
-        }
-
-        for (int c = 0; c < balance.Length; c++)
-        {
-            change = Math.Max(change, Math.Abs(balance[c] - previous[t.Length + c]));
+            change = Math.Max(change, Math.Abs(probabilities[i] - previous[i]));
         }
 
         return change;
