@@ -14,7 +14,8 @@ namespace Alchemist;
 /// maximizes the dev metric (for F1 of a rare class, that threshold is well below one half, and the probabilities are
 /// no longer calibrated). Each candidate is scored on the dev split by <see cref="FoldCount"/>-fold cross-validation,
 /// stratified by class and deterministic: on each fold it is fitted with the other folds as its dev split and scored
-/// on the held-out fold, so the dev labels a candidate learns from never score it. The metric is
+/// on the held-out fold, so the dev labels a candidate learns from never score it (EM fits that only score run to a
+/// looser tolerance, 1e-4, than the final one). The metric is
 /// <see cref="LabelModelFitOptions.Metric"/>; ties under the WRENCH protocol's random tie-break count in expectation.
 /// </para>
 /// <para>
@@ -109,7 +110,7 @@ public sealed class AutoLabelModel : LabelModel
             for (int c = 0; c < candidates.Count; c++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (LabelModel model, double shift) = Fit(candidates[c], statistics, rowSource, foldOptions, cancellationToken);
+                (LabelModel model, double shift) = Fit(candidates[c], statistics, rowSource, foldOptions, scoring: true, cancellationToken);
                 ClassProbabilities p = model.PredictProbabilities(heldMatrix);
                 for (int h = 0; h < held.Length; h++)
                 {
@@ -137,7 +138,7 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
-        (LabelModel chosen, double chosenShift) = Fit(candidates[best], statistics, rowSource, options, cancellationToken);
+        (LabelModel chosen, double chosenShift) = Fit(candidates[best], statistics, rowSource, options, scoring: false, cancellationToken);
         _chosen = chosen;
         _shift = chosenShift;
         LabelModelFitReport inner = chosen.FitReport;
@@ -173,9 +174,9 @@ public sealed class AutoLabelModel : LabelModel
         }
     }
 
-    private static (LabelModel Model, double Shift) Fit(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, CancellationToken cancellationToken)
+    private static (LabelModel Model, double Shift) Fit(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, bool scoring, CancellationToken cancellationToken)
     {
-        LabelModel model = candidate.Create();
+        LabelModel model = scoring && candidate.CreateForScoring is { } createForScoring ? createForScoring() : candidate.Create();
         model.ScoresOnDevSplit = false;
         switch (model)
         {

@@ -114,7 +114,7 @@ public sealed class DawidSkeneLabelModel : LabelModel
                 var fold = new DawidSkeneLabelModel
                 {
                     MaxIterations = MaxIterations,
-                    Tolerance = Tolerance,
+                    Tolerance = Math.Max(Tolerance, AutoCandidate.ScoringTolerance),
                     Smoothing = Smoothing,
                     ModelAbstentions = ModelAbstentions,
                     DevLabelWeight = DevLabelWeight,

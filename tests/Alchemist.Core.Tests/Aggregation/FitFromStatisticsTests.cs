@@ -21,18 +21,18 @@ public class FitFromStatisticsTests
     [MemberData(nameof(ModelsAndClasses))]
     public void Fit_MergedPartitionStatistics_EqualsFitOnTheWholeMatrix(string name, int classes)
     {
-        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 31 + classes, items: 24_000, functions: 9, classes).Matrix;
-        LabelMatrix dev = LabelMatrixGenerator.Create(seed: 41, items: 150, functions: 9, classes).Matrix;
-        var options = new LabelModelFitOptions { DevMatrix = dev, DevLabels = [.. Enumerable.Range(0, 150).Select(i => (i * 7) % classes)] };
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 31 + classes, items: 12_000, functions: 9, classes).Matrix;
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 41, items: 150, functions: 9, classes);
+        var options = new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels };
 
         LabelModel whole = LabelModelCatalog.CreateDefault().Create(name);
         whole.Fit(matrix, options);
 
         // Three "machines" each compute the statistics of their slice; only the statistics travel.
         LabelStatistics merged = LabelStatistics.Merge([
-            LabelStatistics.Compute(matrix.SliceItems(0, 7_000)),
-            LabelStatistics.Compute(matrix.SliceItems(7_000, 9_000)),
-            LabelStatistics.Compute(matrix.SliceItems(16_000, 8_000)),
+            LabelStatistics.Compute(matrix.SliceItems(0, 3_500)),
+            LabelStatistics.Compute(matrix.SliceItems(3_500, 4_500)),
+            LabelStatistics.Compute(matrix.SliceItems(8_000, 4_000)),
         ]);
         LabelModel fromStatistics = LabelModelCatalog.CreateDefault().Create(name);
         fromStatistics.Fit(merged, options);

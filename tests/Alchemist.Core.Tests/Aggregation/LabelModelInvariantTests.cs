@@ -66,9 +66,9 @@ public class LabelModelInvariantTests
     [MemberData(nameof(ModelNames))]
     public void PredictProbabilities_HundredClasses_AreDistributions(string name)
     {
-        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 9, items: 600, functions: 8, classes: 100);
-        LabelMatrix dev = LabelMatrixGenerator.Create(seed: 10, items: 200, functions: 8, classes: 100).Matrix;
-        var options = new LabelModelFitOptions { DevMatrix = dev, DevLabels = [.. Enumerable.Range(0, 200).Select(i => i % 100)] };
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 9, items: 300, functions: 8, classes: 100);
+        LabelMatrix dev = LabelMatrixGenerator.Create(seed: 10, items: 100, functions: 8, classes: 100).Matrix;
+        var options = new LabelModelFitOptions { DevMatrix = dev, DevLabels = [.. Enumerable.Range(0, 100).Select(i => i % 100)] };
 
         AssertDistributions(name, synthetic.Matrix, options);
     }
