@@ -15,7 +15,8 @@ namespace Alchemist;
 /// no longer calibrated). Each candidate is scored on the dev split by <see cref="FoldCount"/>-fold cross-validation,
 /// stratified by class and deterministic: on each fold it is fitted with the other folds as its dev split and scored
 /// on the held-out fold, so the dev labels a candidate learns from never score it (EM fits that only score run to a
-/// looser tolerance, 1e-4, than the final one). The metric is
+/// looser tolerance, 1e-4, than the final one, and, when a matrix's rows do not repeat, over an evenly strided sample
+/// of <see cref="ScoringRowLimit"/> of them). The metric is
 /// <see cref="LabelModelFitOptions.Metric"/>; ties under the WRENCH protocol's random tie-break count in expectation.
 /// </para>
 /// <para>
@@ -34,6 +35,9 @@ public sealed class AutoLabelModel : LabelModel
     private LabelModel? _chosen;
     private double _shift;
 
+    /// <summary>The most unlabeled rows the candidate-ranking EM fits use when a matrix's rows do not repeat.</summary>
+    public const int ScoringRowLimit = 1 << 17;
+
     /// <inheritdoc />
     public override string Name => ModelName;
 
@@ -46,15 +50,26 @@ public sealed class AutoLabelModel : LabelModel
     {
         ArgumentNullException.ThrowIfNull(matrix);
         DistinctRowTable? rows = DistinctRowTable.BuildIfCompact(matrix);
-        return Fit(LabelStatistics.Compute(matrix, pairs: true, rows), rows is null ? new MatrixRowChunks(matrix) : null, options, cancellationToken);
+        IRowChunks? rowSource = rows is null ? new MatrixRowChunks(matrix) : null;
+
+        // Rows that do not repeat make every EM fit a pass over the whole matrix per iteration. Fits that only rank the
+        // candidates use an evenly strided sample of the unlabeled rows; the final fit uses them all.
+        IRowChunks? scoringRows = rows is null && matrix.ItemCount > ScoringRowLimit ? new MatrixRowChunks(Stride(matrix, ScoringRowLimit)) : rowSource;
+        return Fit(LabelStatistics.Compute(matrix, pairs: true, rows), rowSource, scoringRows, options, cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>Needs every statistic the candidates need: pair counts and distinct rows. A candidate that cannot fit from the statistics given is left out, with a warning.</remarks>
     protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken) =>
-        Fit(statistics, null, options, cancellationToken);
+        Fit(statistics, null, null, options, cancellationToken);
 
-    private LabelModelFitReport Fit(LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, CancellationToken cancellationToken)
+    private static LabelMatrix Stride(LabelMatrix matrix, int count)
+    {
+        int[] items = [.. Enumerable.Range(0, count).Select(i => (int)((long)i * matrix.ItemCount / count))];
+        return DevFolds.SelectItems(matrix, items);
+    }
+
+    private LabelModelFitReport Fit(LabelStatistics statistics, IRowChunks? rowSource, IRowChunks? scoringRows, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(options);
@@ -110,7 +125,7 @@ public sealed class AutoLabelModel : LabelModel
             for (int c = 0; c < candidates.Count; c++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (LabelModel model, double shift) = Fit(candidates[c], statistics, rowSource, foldOptions, scoring: true, cancellationToken);
+                (LabelModel model, double shift) = Fit(candidates[c], statistics, scoringRows, foldOptions, scoring: true, cancellationToken);
                 ClassProbabilities p = model.PredictProbabilities(heldMatrix);
                 for (int h = 0; h < held.Length; h++)
                 {
