@@ -38,13 +38,13 @@ internal static class DawidSkeneEstimator
         RunPass(rows, table, balance, partials, initial: true);
         Accumulator total = Sum(partials, m, k);
         double[] outcomeWeights = [.. total.Counts];
-        MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k, null);
+        var probabilities = new double[size + k];
+        var previous = new double[size + k];
+        MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k, probabilities);
 
         double change = double.NaN;
         int iterations = 0;
         bool converged = false;
-        var probabilities = new double[size + k];
-        var previous = new double[size + k];
         while (iterations < problem.MaxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -53,7 +53,7 @@ internal static class DawidSkeneEstimator
             total = Sum(partials, m, k);
             iterations++;
             MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k, probabilities);
-            change = iterations == 1 ? double.PositiveInfinity : Change(probabilities, previous);
+            change = Change(probabilities, previous);
             if (change <= problem.Tolerance)
             {
                 converged = true;
@@ -150,7 +150,7 @@ internal static class DawidSkeneEstimator
         return total;
     }
 
-    private static void MaximizationStep(DawidSkeneProblem problem, Accumulator total, double[] outcomeWeights, double[] supervised, VoteLogTable table, double[] balance, int m, int k, double[]? probabilities)
+    private static void MaximizationStep(DawidSkeneProblem problem, Accumulator total, double[] outcomeWeights, double[] supervised, VoteLogTable table, double[] balance, int m, int k, double[] probabilities)
     {
         int size = m * (k + 1) * k;
         double[] counts = total.Counts;
@@ -199,10 +199,7 @@ internal static class DawidSkeneEstimator
                     int index = at + (o * k) + y;
                     double p = (counts[index] + supervised[index] + Prior(o, y, beta)) / denominator;
                     t[index] = Math.Log(p);
-                    if (probabilities is not null)
-                    {
-                        probabilities[index] = p;
-                    }
+                    probabilities[index] = p;
                 }
 
                 if (!problem.ModelAbstentions)
@@ -215,10 +212,7 @@ internal static class DawidSkeneEstimator
         for (int c = 0; c < k; c++)
         {
             table.Bias[c] = Math.Log(balance[c]);
-            if (probabilities is not null)
-            {
-                probabilities[size + c] = balance[c];
-            }
+            probabilities[size + c] = balance[c];
         }
     }
 
