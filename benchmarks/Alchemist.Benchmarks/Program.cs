@@ -6,7 +6,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // Run all:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*'
 // Run one:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*Applier*'
-// Quick run: add --job short
+// Quick run: add --job short --inProcess (a --job on the command line replaces the default MediumRun instead of
+// running beside it)
 // Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 if (args.Length > 0 && args[0] == "pipeline")
@@ -22,8 +23,11 @@ if (args.Length > 0 && args[0] == "figures")
 }
 
 IConfig config = ManualConfig.CreateMinimumViable()
-    .AddJob(Job.MediumRun.WithToolchain(InProcessEmitToolchain.Instance))
     .AddDiagnoser(MemoryDiagnoser.Default)
     .WithOptions(ConfigOptions.JoinSummary);
+if (!args.Contains("--job", StringComparer.OrdinalIgnoreCase) && !args.Contains("-j", StringComparer.Ordinal))
+{
+    config = config.AddJob(Job.MediumRun.WithToolchain(InProcessEmitToolchain.Instance));
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

@@ -14,7 +14,9 @@ namespace Alchemist;
 /// maximizes the dev metric (for F1 of a rare class, that threshold is well below one half, and the probabilities are
 /// no longer calibrated). Each candidate is scored on the dev split by <see cref="FoldCount"/>-fold cross-validation,
 /// stratified by class and deterministic: on each fold it is fitted with the other folds as its dev split and scored
-/// on the held-out fold, so the dev labels a candidate learns from never score it. The metric is
+/// on the held-out fold, so the dev labels a candidate learns from never score it (EM fits that only score run to a
+/// looser tolerance, 1e-4, than the final one, and, when a matrix's rows do not repeat, over an evenly strided sample
+/// of <see cref="ScoringRowLimit"/> of them). The metric is
 /// <see cref="LabelModelFitOptions.Metric"/>; ties under the WRENCH protocol's random tie-break count in expectation.
 /// </para>
 /// <para>
@@ -33,6 +35,9 @@ public sealed class AutoLabelModel : LabelModel
     private LabelModel? _chosen;
     private double _shift;
 
+    /// <summary>The most unlabeled rows the candidate-ranking EM fits use when a matrix's rows do not repeat.</summary>
+    public const int ScoringRowLimit = 1 << 17;
+
     /// <inheritdoc />
     public override string Name => ModelName;
 
@@ -45,15 +50,26 @@ public sealed class AutoLabelModel : LabelModel
     {
         ArgumentNullException.ThrowIfNull(matrix);
         DistinctRowTable? rows = DistinctRowTable.BuildIfCompact(matrix);
-        return Fit(LabelStatistics.Compute(matrix, pairs: true, rows), rows is null ? new MatrixRowChunks(matrix) : null, options, cancellationToken);
+        IRowChunks? rowSource = rows is null ? new MatrixRowChunks(matrix) : null;
+
+        // Rows that do not repeat make every EM fit a pass over the whole matrix per iteration. Fits that only rank the
+        // candidates use an evenly strided sample of the unlabeled rows; the final fit uses them all.
+        IRowChunks? scoringRows = rows is null && matrix.ItemCount > ScoringRowLimit ? new MatrixRowChunks(Stride(matrix, ScoringRowLimit)) : rowSource;
+        return Fit(LabelStatistics.Compute(matrix, pairs: true, rows), rowSource, scoringRows, options, cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>Needs every statistic the candidates need: pair counts and distinct rows. A candidate that cannot fit from the statistics given is left out, with a warning.</remarks>
     protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken) =>
-        Fit(statistics, null, options, cancellationToken);
+        Fit(statistics, null, null, options, cancellationToken);
 
-    private LabelModelFitReport Fit(LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, CancellationToken cancellationToken)
+    private static LabelMatrix Stride(LabelMatrix matrix, int count)
+    {
+        int[] items = [.. Enumerable.Range(0, count).Select(i => (int)((long)i * matrix.ItemCount / count))];
+        return DevFolds.SelectItems(matrix, items);
+    }
+
+    private LabelModelFitReport Fit(LabelStatistics statistics, IRowChunks? rowSource, IRowChunks? scoringRows, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(options);
@@ -91,7 +107,7 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
-        int[] fold = AssignFolds(labels, k, FoldCount);
+        int[] fold = DevFolds.Assign(labels, k, FoldCount);
         var outOfFold = new double[candidates.Count][];
         for (int c = 0; c < candidates.Count; c++)
         {
@@ -100,21 +116,16 @@ public sealed class AutoLabelModel : LabelModel
 
         for (int f = 0; f < FoldCount; f++)
         {
-            int[] held = [.. Enumerable.Range(0, dev.ItemCount).Where(i => fold[i] == f)];
-            int[] kept = [.. Enumerable.Range(0, dev.ItemCount).Where(i => fold[i] != f)];
+            (LabelModelFitOptions foldOptions, LabelMatrix heldMatrix, int[] held) = DevFolds.Split(options, fold, f);
             if (held.Length == 0)
             {
                 continue;
             }
 
-            LabelModelFitOptions foldOptions = options.Clone();
-            foldOptions.DevMatrix = SelectItems(dev, kept);
-            foldOptions.DevLabels = [.. kept.Select(i => labels[i])];
-            LabelMatrix heldMatrix = SelectItems(dev, held);
             for (int c = 0; c < candidates.Count; c++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (LabelModel model, double shift) = Fit(candidates[c], statistics, rowSource, foldOptions, cancellationToken);
+                (LabelModel model, double shift) = Fit(candidates[c], statistics, scoringRows, foldOptions, scoring: true, cancellationToken);
                 ClassProbabilities p = model.PredictProbabilities(heldMatrix);
                 for (int h = 0; h < held.Length; h++)
                 {
@@ -142,7 +153,7 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
-        (LabelModel chosen, double chosenShift) = Fit(candidates[best], statistics, rowSource, options, cancellationToken);
+        (LabelModel chosen, double chosenShift) = Fit(candidates[best], statistics, rowSource, options, scoring: false, cancellationToken);
         _chosen = chosen;
         _shift = chosenShift;
         LabelModelFitReport inner = chosen.FitReport;
@@ -178,24 +189,9 @@ public sealed class AutoLabelModel : LabelModel
         }
     }
 
-    /// <summary>Assigns dev items to folds class by class, in item order, round-robin: stratified, and the same for every run.</summary>
-    internal static int[] AssignFolds(IReadOnlyList<int> labels, int classCount, int foldCount)
+    private static (LabelModel Model, double Shift) Fit(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, bool scoring, CancellationToken cancellationToken)
     {
-        var fold = new int[labels.Count];
-        var seen = new int[classCount];
-        for (int i = 0; i < labels.Count; i++)
-        {
-            int y = labels[i];
-            fold[i] = (seen[y] + y) % foldCount;
-            seen[y]++;
-        }
-
-        return fold;
-    }
-
-    private static (LabelModel Model, double Shift) Fit(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, CancellationToken cancellationToken)
-    {
-        LabelModel model = candidate.Create();
+        LabelModel model = scoring && candidate.CreateForScoring is { } createForScoring ? createForScoring() : candidate.Create();
         model.ScoresOnDevSplit = false;
         switch (model)
         {
@@ -218,17 +214,5 @@ public sealed class AutoLabelModel : LabelModel
             ? DecisionShift.Tune(model.PredictProbabilities(options.DevMatrix!), options.DevLabels!, options.Metric)
             : 0;
         return (model, shift);
-    }
-
-    private static LabelMatrix SelectItems(LabelMatrix matrix, int[] items)
-    {
-        int m = matrix.FunctionCount;
-        var votes = new sbyte[items.Length * m];
-        for (int i = 0; i < items.Length; i++)
-        {
-            matrix.GetRow(items[i]).CopyTo(votes.AsSpan(i * m, m));
-        }
-
-        return LabelMatrix.Wrap(items.Length, m, matrix.ClassCount, votes, matrix.FunctionNames);
     }
 }

@@ -12,7 +12,7 @@ namespace Alchemist;
 /// on the number of threads or their timing. EM stops when no probability of the model moves by more than the
 /// tolerance between iterations.
 /// </remarks>
-internal static class DawidSkeneEstimator
+internal static partial class DawidSkeneEstimator
 {
     private const int MaxStripes = 16;
 
@@ -38,21 +38,22 @@ internal static class DawidSkeneEstimator
         RunPass(rows, table, balance, partials, initial: true);
         Accumulator total = Sum(partials, m, k);
         double[] outcomeWeights = [.. total.Counts];
-        MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k);
+        var probabilities = new double[size + k];
+        var previous = new double[size + k];
+        MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k, probabilities);
 
         double change = double.NaN;
         int iterations = 0;
         bool converged = false;
-        var previous = new double[size + k];
         while (iterations < problem.MaxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Snapshot(table, balance, previous);
+            (previous, probabilities) = (probabilities, previous);
             RunPass(rows, table, balance, partials, initial: false);
             total = Sum(partials, m, k);
             iterations++;
-            MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k);
-            change = Change(table, balance, previous);
+            MaximizationStep(problem, total, outcomeWeights, supervised, table, balance, m, k, probabilities);
+            change = Change(probabilities, previous);
             if (change <= problem.Tolerance)
             {
                 converged = true;
@@ -149,7 +150,7 @@ internal static class DawidSkeneEstimator
         return total;
     }
 
-    private static void MaximizationStep(DawidSkeneProblem problem, Accumulator total, double[] outcomeWeights, double[] supervised, VoteLogTable table, double[] balance, int m, int k)
+    private static void MaximizationStep(DawidSkeneProblem problem, Accumulator total, double[] outcomeWeights, double[] supervised, VoteLogTable table, double[] balance, int m, int k, double[] probabilities)
     {
         int size = m * (k + 1) * k;
         double[] counts = total.Counts;
@@ -193,11 +194,12 @@ internal static class DawidSkeneEstimator
                     denominator += counts[index] + supervised[index] + Prior(o, y, beta);
                 }
 
-                double logDenominator = Math.Log(denominator);
                 for (int o = first; o <= k; o++)
                 {
                     int index = at + (o * k) + y;
-                    t[index] = Math.Log(counts[index] + supervised[index] + Prior(o, y, beta)) - logDenominator;
+                    double p = (counts[index] + supervised[index] + Prior(o, y, beta)) / denominator;
+                    t[index] = Math.Log(p);
+                    probabilities[index] = p;
                 }
 
                 if (!problem.ModelAbstentions)
@@ -210,30 +212,19 @@ internal static class DawidSkeneEstimator
         for (int c = 0; c < k; c++)
         {
             table.Bias[c] = Math.Log(balance[c]);
+            probabilities[size + c] = balance[c];
         }
     }
 
     /// <summary>The Dirichlet pseudo-count of outcome <paramref name="o"/> (0 abstain, else vote + 1) under class <paramref name="y"/>: twice as much for the right vote.</summary>
     private static double Prior(int o, int y, double beta) => o == y + 1 ? 2 * beta : beta;
 
-    private static void Snapshot(VoteLogTable table, double[] balance, double[] into)
-    {
-        table.Table.CopyTo(into, 0);
-        balance.CopyTo(into, table.Table.Length);
-    }
-
-    private static double Change(VoteLogTable table, double[] balance, double[] previous)
+    private static double Change(double[] probabilities, double[] previous)
     {
         double change = 0;
-        double[] t = table.Table;
-        for (int i = 0; i < t.Length; i++)
+        for (int i = 0; i < probabilities.Length; i++)
         {
-            change = Math.Max(change, Math.Abs(Math.Exp(t[i]) - Math.Exp(previous[i])));
-        }
-
-        for (int c = 0; c < balance.Length; c++)
-        {
-            change = Math.Max(change, Math.Abs(balance[c] - previous[t.Length + c]));
+            change = Math.Max(change, Math.Abs(probabilities[i] - previous[i]));
         }
 
         return change;
@@ -260,170 +251,4 @@ internal static class DawidSkeneEstimator
 
         return accuracies;
     }
-
-    /// <summary>The M-step counts of one stripe: for each (function, outcome, class), the posterior weight of the rows with that outcome.</summary>
-    private sealed class Accumulator(int m, int k)
-    {
-        private readonly int _stride = (k + 1) * k;
-
-        public double[] Counts { get; } = new double[m * (k + 1) * k];
-
-        public double[] ClassMass { get; } = new double[k];
-
-        public double Weight { get; private set; }
-
-        /// <summary>Gets a value indicating whether only class 1's counts were kept (the binary pass).</summary>
-        public bool BinaryOnly { get; private set; }
-
-        public void Clear()
-        {
-            Array.Clear(Counts);
-            Array.Clear(ClassMass);
-            Weight = 0;
-            BinaryOnly = false;
-        }
-
-        public void Add(Accumulator other)
-        {
-            for (int i = 0; i < Counts.Length; i++)
-            {
-                Counts[i] += other.Counts[i];
-            }
-
-            for (int c = 0; c < ClassMass.Length; c++)
-            {
-                ClassMass[c] += other.ClassMass[c];
-            }
-
-            Weight += other.Weight;
-            BinaryOnly = other.BinaryOnly;
-        }
-
-        public void AddInitialRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, double[] balance)
-        {
-            Span<double> q = stackalloc double[k];
-            for (int r = 0, at = 0; at < rows.Length; r++, at += m)
-            {
-                ReadOnlySpan<sbyte> row = rows.Slice(at, m);
-                if (MajorityVoteLabelModel.HasVotes(row))
-                {
-                    MajorityVoteLabelModel.VoteShares(row, q);
-                }
-                else
-                {
-                    balance.CopyTo(q);
-                }
-
-                AddPosterior(row, weights.IsEmpty ? 1 : weights[r], q);
-            }
-        }
-
-        public void AddRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, VoteLogTable table)
-        {
-            Span<double> q = stackalloc double[k];
-            for (int r = 0, at = 0; at < rows.Length; r++, at += m)
-            {
-                ReadOnlySpan<sbyte> row = rows.Slice(at, m);
-                table.Predict(row, q);
-                AddPosterior(row, weights.IsEmpty ? 1 : weights[r], q);
-            }
-        }
-
-        public void AddBinaryRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, VoteLogTable table)
-        {
-            // Class 1's log-odds per (function, outcome), then one gather per cell for the E-step and one add for the
-            // M-step: branch-free, which beats visiting only the votes through bitmasks.
-            BinaryOnly = true;
-            Span<double> odds = m * 3 <= 1024 ? stackalloc double[m * 3] : new double[m * 3];
-            double[] t = table.Table;
-            for (int i = 0; i < odds.Length; i++)
-            {
-                odds[i] = t[(2 * i) + 1] - t[2 * i];
-            }
-
-            double bias = table.Bias[1] - table.Bias[0];
-            double[] counts = Counts;
-            double mass = 0, weight = 0;
-            for (int r = 0, at = 0; at < rows.Length; r++, at += m)
-            {
-                ReadOnlySpan<sbyte> row = rows.Slice(at, m);
-                double z = bias;
-                for (int j = 0, o = 1; j < row.Length; j++, o += 3)
-                {
-                    z += odds[o + row[j]];
-                }
-
-                double w = weights.IsEmpty ? 1 : weights[r];
-                double q1 = w / (1 + Math.Exp(-z));
-                mass += q1;
-                weight += w;
-                for (int j = 0, o = 3; j < row.Length; j++, o += 6)
-                {
-                    counts[o + (2 * row[j])] += q1;
-                }
-            }
-
-            ClassMass[1] += mass;
-            Weight += weight;
-        }
-
-        private void AddPosterior(ReadOnlySpan<sbyte> row, double w, Span<double> q)
-        {
-            double[] counts = Counts;
-            if (k == 2)
-            {
-                double q0 = w * q[0], q1 = w * q[1];
-                ClassMass[0] += q0;
-                ClassMass[1] += q1;
-                Weight += w;
-                for (int j = 0, o = 2; j < row.Length; j++, o += 6)
-                {
-                    int at = o + (2 * row[j]);
-                    counts[at] += q0;
-                    counts[at + 1] += q1;
-                }
-
-                return;
-            }
-
-            for (int c = 0; c < k; c++)
-            {
-                q[c] *= w;
-                ClassMass[c] += q[c];
-            }
-
-            Weight += w;
-            for (int j = 0, at = 0; j < row.Length; j++, at += _stride)
-            {
-                int o = at + ((row[j] + 1) * k);
-                for (int c = 0; c < k; c++)
-                {
-                    counts[o + c] += q[c];
-                }
-            }
-        }
-    }
 }
-
-/// <summary>What <see cref="DawidSkeneEstimator"/> fits: the rows, the shape and the settings.</summary>
-internal sealed record DawidSkeneProblem(IRowChunks Rows, int ClassCount)
-{
-    public double[]? FixedBalance { get; init; }
-
-    public double Smoothing { get; init; } = 1;
-
-    public bool ModelAbstentions { get; init; } = true;
-
-    public int MaxIterations { get; init; } = 200;
-
-    public double Tolerance { get; init; } = 1e-5;
-
-    public LabelMatrix? DevMatrix { get; init; }
-
-    public IReadOnlyList<int>? DevLabels { get; init; }
-
-    public double DevWeight { get; init; }
-}
-
-/// <summary>The outcome of <see cref="DawidSkeneEstimator.Fit"/>.</summary>
-internal sealed record DawidSkeneFit(VoteLogTable Table, double[] Balance, int Iterations, bool Converged, double LastChange, double[] Accuracies);

@@ -107,10 +107,29 @@ public sealed class DawidSkeneLabelModel : LabelModel
                 $"Dawid-Skene stopped after {fit.Iterations} iterations without converging (a probability still moved by {fit.LastChange:g3}); raise MaxIterations or treat the estimates as rough."));
         }
 
+        // Semi-supervised EM learned from the dev labels; score it by cross-validation rather than in sample.
+        double? devScore = DevLabelWeight > 0 && options.HasDevSplit && ScoresOnDevSplit
+            ? DevFolds.CrossValidatedScore(options, classCount, foldOptions =>
+            {
+                var fold = new DawidSkeneLabelModel
+                {
+                    MaxIterations = MaxIterations,
+                    Tolerance = Math.Max(Tolerance, AutoCandidate.ScoringTolerance),
+                    Smoothing = Smoothing,
+                    ModelAbstentions = ModelAbstentions,
+                    DevLabelWeight = DevLabelWeight,
+                    RowSource = rows,
+                    ScoresOnDevSplit = false,
+                };
+                fold.Fit(LabelStatistics.ShapeOnly(rows.Width, classCount, rows.TotalWeight, options.DevMatrix!.FunctionNames), foldOptions, cancellationToken);
+                return fold;
+            })
+            : null;
         return new LabelModelFitReport
         {
             ModelName = ModelName,
             ClassBalance = fit.Balance,
+            DevScore = devScore,
             Iterations = fit.Iterations,
             Converged = fit.Converged,
             FunctionAccuracies = fit.Accuracies,

@@ -202,12 +202,12 @@ public abstract class LabelModel
         ClassCount = classCount;
         FunctionCount = functionCount;
         _report = report with { ModelName = Name };
-        if (options.DevMatrix is { } devMatrix && options.DevLabels is { } devLabels && ScoresOnDevSplit && Name != MajorityVoteLabelModel.ModelName)
+        if (options.DevMatrix is { } devMatrix && options.DevLabels is { } devLabels && ScoresOnDevSplit)
         {
             double score = report.DevScore ?? DevScoring.Score(PredictProbabilities(devMatrix), devLabels, options.Metric);
             double majority = DevScoring.Score(DevScoring.MajorityVote(devMatrix), devLabels, options.Metric);
             List<string> warnings = [.. report.Warnings];
-            if (score < majority && report.Selected != MajorityVoteLabelModel.ModelName)
+            if (score < majority && Name != MajorityVoteLabelModel.ModelName && report.Selected != MajorityVoteLabelModel.ModelName)
             {
                 warnings.Add(
                     string.Create(CultureInfo.InvariantCulture, $"On the dev split, '{Name}' scores {score:0.000} ({options.Metric}), below majority vote's {majority:0.000}; prefer 'majority' or 'auto' unless there is a reason to trust this model."));

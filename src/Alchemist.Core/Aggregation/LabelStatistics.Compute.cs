@@ -105,6 +105,10 @@ public sealed partial class LabelStatistics
         return new LabelStatistics(first.FunctionCount, first.ClassCount, first.FunctionNames, items, covered, voteCounts, overlaps, agreements, jointCounts, rows);
     }
 
+    /// <summary>Creates statistics that carry only a shape and an item count, for a fit whose rows come from elsewhere (<see cref="IRowChunks"/>).</summary>
+    internal static LabelStatistics ShapeOnly(int functionCount, int classCount, long itemCount, IReadOnlyList<string> functionNames) =>
+        new(functionCount, classCount, functionNames, itemCount, 0, new long[functionCount * classCount], null, null, null, null);
+
     private static PairCountAccumulator Accumulate(DistinctRowTable rows, int classCount, bool pairs, bool joint)
     {
         int m = rows.Width;

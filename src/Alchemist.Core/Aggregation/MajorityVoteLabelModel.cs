@@ -4,7 +4,8 @@ namespace Alchemist;
 /// <remarks>
 /// An item with no votes gets the uniform distribution, so every class ties. The most-voted class, and the ties, are
 /// those of Snorkel's <c>MajorityLabelVoter</c>; unlike it, the probabilities keep the vote shares, which a distilled
-/// end model can learn from. Fitting only records the shape and the class balance (given, or the share of all votes).
+/// end model can learn from. Fitting only records the shape and the class balance (given, the dev split's, or the share
+/// of all votes), which only <see cref="TieBreak.ClassPrior"/> uses.
 /// </remarks>
 public sealed class MajorityVoteLabelModel : LabelModel
 {

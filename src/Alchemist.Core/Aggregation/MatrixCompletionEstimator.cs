@@ -121,7 +121,7 @@ internal static class MatrixCompletionEstimator
     /// <summary>
     /// Snorkel's start on the diagonal, <c>mu[(j, y), y] = P(lambda_j = y) * 0.7 / P(Y = y)</c>, and the rest of each
     /// vote's frequency spread over the other classes, <c>P(lambda_j = y) * 0.3 / (1 - P(Y = y))</c>, so that the start
-    /// matches the first moments (Snorkel starts them at 0); clamped to [0, 1].
+    /// matches the first moments (Snorkel starts them at 0), but never more than 3/7 of the right vote's; clamped to [0, 1].
     /// </summary>
     private static double[] InitialMu(int[] active, double[] diagonal, double[] balance, int k)
     {
@@ -129,12 +129,17 @@ internal static class MatrixCompletionEstimator
         for (int s = 0; s < active.Length; s++)
         {
             int y = active[s] % k;
-            mu[(s * k) + y] = Math.Clamp(diagonal[s] * InitialPrecision / balance[y], 0, 1);
+            double right = Math.Clamp(diagonal[s] * InitialPrecision / balance[y], 0, 1);
+            mu[(s * k) + y] = right;
+
+            // When class y dominates, 1 - P(Y = y) is small and the spread-out rest would exceed the right vote's
+            // probability; the start never lets a wrong class draw the vote more than 0.3 / 0.7 as often.
+            double wrong = Math.Min(diagonal[s] * (1 - InitialPrecision) / (1 - balance[y]), right * (1 - InitialPrecision) / InitialPrecision);
             for (int c = 0; c < k; c++)
             {
                 if (c != y)
                 {
-                    mu[(s * k) + c] = Math.Clamp(diagonal[s] * (1 - InitialPrecision) / (1 - balance[y]), 0, 1);
+                    mu[(s * k) + c] = Math.Clamp(wrong, 0, 1);
                 }
             }
         }

@@ -18,10 +18,11 @@ namespace Alchemist;
 /// </para>
 /// <para>
 /// It needs joint vote counts (<see cref="LabelStatistics.HasJointCounts"/>); when <c>m * K</c> exceeds
-/// <see cref="LabelStatistics.MaxJointDimension"/>, it fits the one-coin reduction of the same idea (one accuracy per
-/// function, matched to the pairwise agreement rates) and says so in a warning. Without a given or dev-split class
-/// balance, the balance is re-estimated from the fitted model's posteriors over the distinct rows, alternating with
-/// the fit until it settles; without distinct rows it is uniform, as in Snorkel.
+/// <see cref="LabelStatistics.MaxJointDimension"/>, or the full model would be too costly (many classes), it fits the
+/// one-coin reduction of the same idea (one accuracy per function, matched to the pairwise agreement rates) and says
+/// so in a warning. Without a given or dev-split class balance, the balance is the one the one-coin (triplet) model's
+/// posteriors imply over the distinct rows: Snorkel's loss itself cannot separate the balance from a rescaling of
+/// <c>mu</c>. Without distinct rows it is uniform, as in Snorkel.
 /// </para>
 /// </remarks>
 public sealed class SnorkelLabelModel : LabelModel
@@ -89,46 +90,38 @@ public sealed class SnorkelLabelModel : LabelModel
         {
             warnings.Add("No class balance was given and the statistics hold no distinct rows to estimate it from; the Snorkel model assumed a uniform balance.");
         }
-
-        int iterations = 0;
-        bool converged = true;
-        double[]? mu = null;
-        for (int round = 0; round < 20; round++)
+        else if (fixedBalance is null)
         {
-            LbfgsResult result;
-            if (statistics.HasJointCounts)
-            {
-                (mu, result) = MatrixCompletionEstimator.Fit(statistics, balance, mu, Regularization / statistics.ItemCount, MaxIterations, cancellationToken);
-                _table = Table(mu, balance, statistics.FunctionCount, k);
-            }
-            else
-            {
-                double[] accuracies;
-                (accuracies, result) = OneCoinEstimator.LeastSquares(statistics, MatrixCompletionEstimator.InitialPrecision, MaxIterations, cancellationToken);
-                _table = VoteLogTable.OneCoin([.. accuracies.Select(a => OneCoinEstimator.Weight(a, k))], balance);
-            }
-
-            iterations += result.Iterations;
-            converged &= result.Converged;
-            if (fixedBalance is not null || rows is null)
-            {
-                break;
-            }
-
-            double[] next = ClassBalances.FromPosteriors(rows, _table, balance);
-            double change = next.Zip(balance, (a, b) => Math.Abs(a - b)).Max();
-            balance = next;
-            if (change < 1e-4)
-            {
-                break;
-            }
+            // Snorkel's loss cannot tell the balance from a rescaling of mu, so it comes from the one-coin model of the
+            // same votes (triplet accuracies), whose posteriors do determine it.
+            double[] oneCoin = FlyingSquidLabelModel.EstimateAccuracies(statistics, [], cancellationToken);
+            balance = ClassBalances.FromPosteriors(rows!, VoteLogTable.OneCoin([.. oneCoin.Select(a => OneCoinEstimator.Weight(a, k))], balance), balance);
         }
 
-        if (!statistics.HasJointCounts)
+        // The full model has a parameter per (vote actually cast, class) and costs (cast votes)^2 * K per evaluation;
+        // beyond MaxFullModelCost, or without joint counts, the one-coin reduction stands in.
+        bool full = statistics.HasJointCounts && FullModelCost(statistics) <= MaxFullModelCost;
+        LbfgsResult result;
+        if (full)
+        {
+            double[] mu;
+            (mu, result) = MatrixCompletionEstimator.Fit(statistics, balance, null, Regularization / statistics.ItemCount, MaxIterations, cancellationToken);
+            _table = Table(mu, balance, statistics.FunctionCount, k);
+        }
+        else
+        {
+            double[] accuracies;
+            (accuracies, result) = OneCoinEstimator.LeastSquares(statistics, MatrixCompletionEstimator.InitialPrecision, MaxIterations, cancellationToken);
+            _table = VoteLogTable.OneCoin([.. accuracies.Select(a => OneCoinEstimator.Weight(a, k))], balance);
+        }
+
+        int iterations = result.Iterations;
+        bool converged = result.Converged;
+        if (!full)
         {
             warnings.Add(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{statistics.FunctionCount} functions x {k} classes exceed the {LabelStatistics.MaxJointDimension} function-class pairs of joint counts; the Snorkel model fitted one accuracy per function to the pairwise agreement rates instead."));
+                $"{statistics.FunctionCount} functions x {k} classes are too many for the full matrix-completion model (more than {LabelStatistics.MaxJointDimension} function-class pairs, or more than {MaxFullModelCost:0.#e0} operations per evaluation); the Snorkel model fitted one accuracy per function to the pairwise agreement rates instead."));
         }
 
         if (!converged)
@@ -151,6 +144,9 @@ public sealed class SnorkelLabelModel : LabelModel
             Warnings = warnings,
         };
     }
+
+    /// <summary>The largest <c>(cast votes)^2 * K</c> for which the full model is fitted.</summary>
+    private const double MaxFullModelCost = 2.5e7;
 
     /// <inheritdoc />
     protected override void PredictRowCore(ReadOnlySpan<sbyte> votes, Span<double> destination) => _table!.Predict(votes, destination);
@@ -178,6 +174,17 @@ public sealed class SnorkelLabelModel : LabelModel
         }
 
         return accuracies;
+    }
+
+    private static double FullModelCost(LabelStatistics statistics)
+    {
+        double cast = 0;
+        foreach (long count in statistics.VoteCounts)
+        {
+            cast += count > 0 ? 1 : 0;
+        }
+
+        return cast * cast * statistics.ClassCount;
     }
 
     private VoteLogTable Table(double[] mu, double[] balance, int m, int k)

@@ -70,11 +70,22 @@ public sealed class WeightedMajorityLabelModel : LabelModel
 
         (VoteLogTable table, double[] balance) = FlyingSquidLabelModel.OneCoinTable(accuracies, statistics, (IRowChunks?)statistics.Rows ?? RowSource, options, warnings);
         _table = table;
+
+        // The accuracies learned from the dev labels would flatter an in-sample score; score by cross-validation.
+        double? devScore = options.HasDevSplit && ScoresOnDevSplit
+            ? DevFolds.CrossValidatedScore(options, statistics.ClassCount, foldOptions =>
+            {
+                var fold = new WeightedMajorityLabelModel { PriorStrength = PriorStrength, RowSource = RowSource, ScoresOnDevSplit = false };
+                fold.Fit(statistics, foldOptions, cancellationToken);
+                return fold;
+            })
+            : null;
         return new LabelModelFitReport
         {
             ModelName = ModelName,
             ClassBalance = balance,
             FunctionAccuracies = accuracies,
+            DevScore = devScore,
             Warnings = warnings,
         };
     }
