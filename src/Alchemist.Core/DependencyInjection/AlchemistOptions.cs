@@ -6,9 +6,9 @@ namespace Alchemist;
 public sealed class AlchemistOptions
 {
     /// <summary>Gets or sets the name of the label model that aggregates the votes; one of the <see cref="LabelModelCatalog"/>'s names.</summary>
-    /// <value>The default is <c>"majority"</c>.</value>
+    /// <value>The default is <c>"auto"</c>: chosen on the seed (dev) labels by cross-validation, majority vote when there are none.</value>
     [Required]
-    public string LabelModel { get; set; } = MajorityVoteLabelModel.ModelName;
+    public string LabelModel { get; set; } = AutoLabelModel.ModelName;
 
     /// <summary>Gets or sets the largest number of threads labeling at once; <see langword="null"/> for one per core.</summary>
     /// <value>The default is <see langword="null"/>.</value>
