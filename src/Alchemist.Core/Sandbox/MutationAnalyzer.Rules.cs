@@ -321,6 +321,9 @@ internal sealed partial class MutationAnalyzer
                 return Taint.None;
             case IInvocationOperation invocation:
                 return TaintOfCall(invocation.TargetMethod, invocation.Type, invocation.Instance, invocation.Arguments);
+            case IConversionOperation { Operand: IInvocationOperation fresh } conversion
+                when !ProgramSymbolChecker.IsSource(fresh.TargetMethod) && FreshNames.Contains(fresh.TargetMethod.Name) && ElementsImmutable(conversion.Type):
+                return Taint.None; // For example (string[])table.Clone().
             case IObjectCreationOperation creation:
                 Taint parts = TaintOf(creation.Initializer);
                 foreach (IArgumentOperation argument in creation.Arguments)

@@ -14,6 +14,26 @@ internal sealed partial class ProgramSymbolChecker
     /// <summary>The most bytes of locals one method may declare.</summary>
     internal const int MaxFrameBytes = 32 * 1024;
 
+    /// <summary>Names of forbidden framework types that do not even bind (their assemblies are not referenced), with the rule they break.</summary>
+    private static readonly Dictionary<string, string> UnresolvedNames = new(StringComparer.Ordinal)
+    {
+        ["File"] = SandboxRules.Io, ["Directory"] = SandboxRules.Io, ["FileInfo"] = SandboxRules.Io, ["DirectoryInfo"] = SandboxRules.Io,
+        ["FileStream"] = SandboxRules.Io, ["StreamReader"] = SandboxRules.Io, ["StreamWriter"] = SandboxRules.Io, ["DriveInfo"] = SandboxRules.Io,
+        ["FileSystemWatcher"] = SandboxRules.Io, ["Console"] = SandboxRules.Io,
+        ["HttpClient"] = SandboxRules.Network, ["HttpClientHandler"] = SandboxRules.Network, ["WebClient"] = SandboxRules.Network,
+        ["WebRequest"] = SandboxRules.Network, ["HttpWebRequest"] = SandboxRules.Network, ["Socket"] = SandboxRules.Network,
+        ["TcpClient"] = SandboxRules.Network, ["UdpClient"] = SandboxRules.Network, ["TcpListener"] = SandboxRules.Network,
+        ["Dns"] = SandboxRules.Network, ["IPAddress"] = SandboxRules.Network, ["IPEndPoint"] = SandboxRules.Network, ["Ping"] = SandboxRules.Network,
+        ["NetworkStream"] = SandboxRules.Network, ["SmtpClient"] = SandboxRules.Network, ["ClientWebSocket"] = SandboxRules.Network,
+        ["Process"] = SandboxRules.Process, ["ProcessStartInfo"] = SandboxRules.Process,
+        ["Registry"] = SandboxRules.Environment, ["RegistryKey"] = SandboxRules.Environment,
+        ["Expression"] = SandboxRules.Reflection, ["DynamicMethod"] = SandboxRules.Reflection, ["ILGenerator"] = SandboxRules.Reflection,
+        ["AssemblyBuilder"] = SandboxRules.Reflection, ["AssemblyLoadContext"] = SandboxRules.Reflection, ["CSharpScript"] = SandboxRules.Reflection,
+        ["Thread"] = SandboxRules.Threading, ["ThreadPool"] = SandboxRules.Threading, ["Task"] = SandboxRules.Threading,
+        ["Parallel"] = SandboxRules.Threading, ["Timer"] = SandboxRules.Threading,
+        ["Marshal"] = SandboxRules.Interop, ["DllImport"] = SandboxRules.Interop, ["NativeLibrary"] = SandboxRules.Interop,
+    };
+
     private readonly SemanticModel _model;
     private readonly HashSet<INamedTypeSymbol> _hostTypes;
     private readonly DiagnosticSink _sink;
@@ -75,6 +95,21 @@ internal sealed partial class ProgramSymbolChecker
                 break;
             default:
                 break;
+        }
+
+        if (node is InvocationExpressionSyntax { ArgumentList: var formatted } && _model.GetSymbolInfo(node).Symbol is IMethodSymbol method &&
+            RewriteTargets.FormatParameter(method) is >= 0 and int format &&
+            RewriteTargets.ArgumentIndex(formatted, method, method.Parameters[format].Name) is int index &&
+            _model.GetConstantValue(formatted.Arguments[index].Expression) is { HasValue: true, Value: string constant } &&
+            !ProgramSyntaxChecker.IsSafeFormat(constant))
+        {
+            _sink.Add(SandboxRules.Allocation, $"The format \"{Shorten(constant)}\" asks for too many digits or too much padding (at most {ProgramSyntaxChecker.MaxFormatWidth:N0}); use a shorter format.", formatted.Arguments[index].GetLocation());
+        }
+
+        if (node is SimpleNameSyntax name && _model.GetSymbolInfo(node) is { Symbol: null, CandidateSymbols.IsEmpty: true } &&
+            UnresolvedNames.TryGetValue(name.Identifier.ValueText, out string? unresolvedRule))
+        {
+            _sink.Add(unresolvedRule, $"'{name.Identifier.ValueText}' is not available: {SandboxRules.Explain(unresolvedRule)}", node.GetLocation());
         }
 
         if (node is ExpressionSyntax expression)
@@ -218,7 +253,7 @@ internal sealed partial class ProgramSymbolChecker
 
     private void CheckType(ITypeSymbol? type, SyntaxNode node)
     {
-        if (type is null or IErrorTypeSymbol || !_checkedTypes.Add(type))
+        if (type is null or IErrorTypeSymbol || type.SpecialType == SpecialType.System_Void || !_checkedTypes.Add(type))
         {
             return;
         }
@@ -347,6 +382,8 @@ internal sealed partial class ProgramSymbolChecker
 
         return false;
     }
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..37] + "..." : text;
 
     internal static string Display(ISymbol symbol) =>
         symbol.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat.WithParameterOptions(SymbolDisplayParameterOptions.IncludeType));

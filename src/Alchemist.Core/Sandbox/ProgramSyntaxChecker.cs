@@ -147,7 +147,7 @@ internal static class ProgramSyntaxChecker
     }
 
     /// <summary>Determines whether a format specifier (or composite format string) asks for a bounded number of digits.</summary>
-    internal static bool IsSafeFormat(string format)
+    internal static bool IsSafeFormat(ReadOnlySpan<char> format)
     {
         long run = 0;
         foreach (char c in format)
