@@ -45,6 +45,7 @@ internal static class AlchemistCommandLine
         var root = new RootCommand("alchemist: programmatic data labeling with LLM-written, sandboxed labeling programs and weak supervision.");
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(ProgramsCommand.Create());
         return root;
     }
 
