@@ -7,6 +7,13 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Run all:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*'
 // Run one:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*Applier*'
 // Quick run: add --job short
+// Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
+if (args is ["--sandbox-cold"])
+{
+    Alchemist.Benchmarks.SandboxBenchmarks.RunColdStart(Console.Out);
+    return;
+}
+
 IConfig config = ManualConfig.CreateMinimumViable()
     .AddJob(Job.MediumRun.WithToolchain(InProcessEmitToolchain.Instance))
     .AddDiagnoser(MemoryDiagnoser.Default)

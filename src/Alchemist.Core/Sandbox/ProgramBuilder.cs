@@ -42,15 +42,9 @@ internal static class ProgramBuilder
             [.. SandboxReferences.FrameworkReferences, .. item.References],
             CompilationOptions);
 
-        foreach (Diagnostic diagnostic in compilation.GetDiagnostics(cancellationToken))
-        {
-            if (diagnostic.Severity == DiagnosticSeverity.Error)
-            {
-                sink.Add(SandboxRules.Compile, $"{diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}", diagnostic.Location);
-            }
-        }
-
-        bool compiled = sink.Count == 0 || !sink.HasRule(SandboxRules.Compile);
+        // The checks bind the program once through this model; the emit of the rewritten program binds it again. Compiler
+        // errors are collected from the model only when the program is rejected anyway or fails to emit, which keeps an
+        // accepted program at two bindings.
         SemanticModel model = compilation.GetSemanticModel(tree);
         HashSet<INamedTypeSymbol> hostTypes = ResolveHostTypes(compilation, item);
         ProgramSymbolChecker.Check(model, hostTypes, sink, cancellationToken);
@@ -59,16 +53,17 @@ internal static class ProgramBuilder
         IMethodSymbol? entryPoint = itemType is null ? null : EntryPointFinder.Find(compilation, tree, itemType, sink);
         if (itemType is null)
         {
-            sink.Add(SandboxRules.EntryPoint, $"The item type '{item.ItemType}' cannot be used by programs; label a string or a type of your own assembly.", null);
+            sink.Add(SandboxRules.EntryPoint, $"The item type '{item.ItemType}' cannot be used by programs; label a string or a public type of your own assembly.", null);
         }
 
-        if (compiled && sink.Count == 0)
+        if (sink.Count == 0)
         {
             MutationAnalyzer.Analyze(model, entryPoint, sink, cancellationToken);
         }
 
         if (sink.Count > 0 || entryPoint is null)
         {
+            AddCompilerErrors(model, implicitTree, sink, cancellationToken);
             return BuildResult.Rejected(sink.ToList());
         }
 
@@ -81,16 +76,36 @@ internal static class ProgramBuilder
         EmitResult result = emitted.Emit(image, cancellationToken: cancellationToken);
         if (!result.Success)
         {
-            var errors = new DiagnosticSink(rewrittenTree);
-            foreach (Diagnostic diagnostic in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
+            // Report the errors of the program as written; only when it has none is the rewrite to blame.
+            AddCompilerErrors(model, implicitTree, sink, cancellationToken);
+            if (sink.Count == 0)
             {
-                errors.Add(SandboxRules.Compile, $"{diagnostic.Id} after the sandbox rewrite (a sandbox bug; please report it with the program): {diagnostic.GetMessage(CultureInfo.InvariantCulture)}", diagnostic.Location);
+                var rewriteErrors = new DiagnosticSink(rewrittenTree);
+                foreach (Diagnostic diagnostic in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
+                {
+                    rewriteErrors.Add(SandboxRules.Compile, $"{diagnostic.Id} after the sandbox rewrite (a sandbox bug; please report it with the program): {diagnostic.GetMessage(CultureInfo.InvariantCulture)}", diagnostic.Location);
+                }
+
+                return BuildResult.Rejected(rewriteErrors.ToList()) with { RewrittenSource = rewrittenSource };
             }
 
-            return BuildResult.Rejected(errors.ToList()) with { RewrittenSource = rewrittenSource };
+            return BuildResult.Rejected(sink.ToList());
         }
 
         return new BuildResult([], image.ToArray(), SandboxAllowList.MetadataName(entryPoint.ContainingType), rewrittenSource);
+    }
+
+    private static void AddCompilerErrors(SemanticModel model, SyntaxTree implicitTree, DiagnosticSink sink, CancellationToken cancellationToken)
+    {
+        IEnumerable<Diagnostic> diagnostics = model.GetDiagnostics(cancellationToken: cancellationToken)
+            .Concat(model.Compilation.GetSemanticModel(implicitTree).GetDiagnostics(cancellationToken: cancellationToken));
+        foreach (Diagnostic diagnostic in diagnostics)
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            {
+                sink.Add(SandboxRules.Compile, $"{diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}", diagnostic.Location);
+            }
+        }
     }
 
     private static HashSet<INamedTypeSymbol> ResolveHostTypes(Compilation compilation, ItemTypeContext item)
