@@ -14,10 +14,18 @@ internal sealed partial class MutationAnalyzer
         "RemoveRange", "RemoveWhere", "RemoveFirst", "RemoveLast", "Clear", "Sort", "Reverse", "Push", "Pop", "TryPop", "Enqueue",
         "EnqueueRange", "EnqueueDequeue", "Dequeue", "DequeueEnqueue", "TryDequeue", "TryAdd", "UnionWith", "IntersectWith", "ExceptWith",
         "SymmetricExceptWith", "TrimExcess", "EnsureCapacity", "Fill", "SetValue", "Initialize", "Resize", "Replace", "Append", "AppendLine",
-        "AppendJoin", "AppendFormat", "Set", "SetAll", "MoveToImmutable", "ItemRef", "Shuffle");
+        "AppendJoin", "AppendFormat", "Set", "SetAll", "MoveToImmutable", "ItemRef", "Shuffle", "MoveNext", "Reset");
 
     /// <summary>The framework methods that write into a destination argument.</summary>
     private static readonly FrozenSet<string> CopyNames = FrozenSet.Create(StringComparer.Ordinal, "CopyTo", "TryCopyTo", "Copy", "ConstrainedCopy");
+
+    /// <summary>The framework types whose constructors copy the collection they are given (unlike views such as spans and segments).</summary>
+    private static readonly FrozenSet<string> CopyingConstructors = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "System.Collections.Generic.List`1", "System.Collections.Generic.HashSet`1", "System.Collections.Generic.Dictionary`2",
+        "System.Collections.Generic.SortedSet`1", "System.Collections.Generic.SortedDictionary`2", "System.Collections.Generic.SortedList`2",
+        "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1", "System.Collections.Generic.LinkedList`1",
+        "System.Collections.Generic.PriorityQueue`2", "System.Text.StringBuilder", "System.String");
 
     /// <summary>The framework methods that return a new collection; it is shared only if its elements are.</summary>
     private static readonly FrozenSet<string> FreshNames = FrozenSet.Create(
@@ -331,7 +339,9 @@ internal sealed partial class MutationAnalyzer
                     parts |= TaintOf(argument.Value);
                 }
 
-                return creation.Constructor is { } constructor && !ProgramSymbolChecker.IsSource(constructor) && ElementsImmutable(creation.Type) ? Taint.None : parts;
+                return creation.Type is INamedTypeSymbol created && CopyingConstructors.Contains(SandboxAllowList.MetadataName(created)) && ElementsImmutable(created)
+                    ? Taint.None
+                    : parts;
             case IAnonymousFunctionOperation lambda:
                 return Get(_returns, lambda.Symbol);
             case IDelegateCreationOperation delegateCreation:

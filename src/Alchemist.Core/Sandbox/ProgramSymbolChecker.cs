@@ -30,7 +30,7 @@ internal sealed partial class ProgramSymbolChecker
         ["Expression"] = SandboxRules.Reflection, ["DynamicMethod"] = SandboxRules.Reflection, ["ILGenerator"] = SandboxRules.Reflection,
         ["AssemblyBuilder"] = SandboxRules.Reflection, ["AssemblyLoadContext"] = SandboxRules.Reflection, ["CSharpScript"] = SandboxRules.Reflection,
         ["Thread"] = SandboxRules.Threading, ["ThreadPool"] = SandboxRules.Threading, ["Task"] = SandboxRules.Threading,
-        ["Parallel"] = SandboxRules.Threading, ["Timer"] = SandboxRules.Threading,
+        ["Parallel"] = SandboxRules.Threading, ["Timer"] = SandboxRules.Threading, ["AsParallel"] = SandboxRules.Threading,
         ["Marshal"] = SandboxRules.Interop, ["DllImport"] = SandboxRules.Interop, ["NativeLibrary"] = SandboxRules.Interop,
     };
 
@@ -162,6 +162,7 @@ internal sealed partial class ProgramSymbolChecker
 
         if (method.MethodKind is MethodKind.BuiltinOperator or MethodKind.AnonymousFunction or MethodKind.LocalFunction || IsSource(method))
         {
+            CheckGenericGrowth(method.TypeArguments, method, node);
             return;
         }
 
@@ -182,9 +183,12 @@ internal sealed partial class ProgramSymbolChecker
             return;
         }
 
-        if (definition.MethodKind == MethodKind.Constructor && definition.Parameters.Any(p => IsException(p.Type)))
+        if (definition.MethodKind == MethodKind.Constructor && IsException(definition.ContainingType) &&
+            definition.Parameters.Any(p => IsException(p.Type) || p.Type.SpecialType == SpecialType.System_Object))
         {
-            ReportOnce(definition, SandboxRules.Api, "Exceptions that wrap an inner exception are not allowed; throw a new exception with a message instead.", node);
+            // An inner exception makes chains whose ToString recurses; an 'actual value' object is formatted by the host,
+            // outside any budget, when it reads the message.
+            ReportOnce(definition, SandboxRules.Api, "Exceptions that wrap an inner exception or carry an object are not allowed; throw a new exception with a message instead.", node);
         }
         else if (definition.Name == "Insert" && definition.Parameters.Length == 3 && definition.Parameters[2].Name == "count" &&
             SandboxAllowList.MetadataName(definition.ContainingType) == "System.Text.StringBuilder")
@@ -311,6 +315,7 @@ internal sealed partial class ProgramSymbolChecker
 
         if (IsSource(named) || _hostTypes.Contains(named.OriginalDefinition))
         {
+            CheckGenericGrowth(named.TypeArguments, named, node);
             CheckValueTypeSize(named, node);
             return;
         }
@@ -333,6 +338,30 @@ internal sealed partial class ProgramSymbolChecker
 
         CheckValueTypeSize(named, node);
     }
+
+    /// <summary>
+    /// Refuses instantiating the program's own generics with value types built from type parameters, such as
+    /// <c>M&lt;(T, T)&gt;</c>: recursion through such calls doubles the size of a local at every level, which would
+    /// overflow the stack in one frame, before any check runs.
+    /// </summary>
+    private void CheckGenericGrowth(System.Collections.Immutable.ImmutableArray<ITypeSymbol> arguments, ISymbol generic, SyntaxNode node)
+    {
+        foreach (ITypeSymbol argument in arguments)
+        {
+            if (argument.IsValueType && argument is INamedTypeSymbol { IsGenericType: true } constructed && MentionsTypeParameter(constructed))
+            {
+                ReportOnce(generic.OriginalDefinition, SandboxRules.Stack, $"'{generic.Name}' is instantiated with the value type '{argument.ToDisplayString()}' built from a type parameter; recursion through such instantiations grows the stack without bound. Use a class or a non-generic helper.", node);
+            }
+        }
+    }
+
+    private static bool MentionsTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol => true,
+        IArrayTypeSymbol array => MentionsTypeParameter(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(MentionsTypeParameter),
+        _ => false,
+    };
 
     /// <summary>Refuses object- and interface-typed parts of structural types, whose ToString and Equals recurse into them without a budget check.</summary>
     private void CheckComponent(string holder, ITypeSymbol component, SyntaxNode node)
