@@ -31,10 +31,22 @@ internal static class ProgramBuilder
                 $"The program has {source.Length:N0} characters, more than the {options.MaxSourceLength:N0} the sandbox accepts; write a shorter program."), 0, 0));
         }
 
+        if (SourcePrescan.MaxDepth(source, out int deepAt) > SourcePrescan.MaxNesting)
+        {
+            int line = 1 + source.AsSpan(0, deepAt).Count('\n');
+            int column = deepAt - source.LastIndexOf('\n', Math.Max(0, deepAt - 1));
+            return BuildResult.Rejected(new SandboxDiagnostic(SandboxRules.Syntax, string.Create(CultureInfo.InvariantCulture,
+                $"The program nests brackets or interpolated strings more than {SourcePrescan.MaxNesting} deep; write flatter code."), line, column));
+        }
+
         SyntaxTree tree = CSharpSyntaxTree.ParseText(source, ParseOptions, ProgramPath, cancellationToken: cancellationToken);
         SyntaxTree implicitTree = CSharpSyntaxTree.ParseText(item.ImplicitSource, ParseOptions, "implicit.g.cs", cancellationToken: cancellationToken);
         var sink = new DiagnosticSink(tree);
         ProgramSyntaxChecker.Check(tree, sink);
+        if (sink.StopBeforeBinding)
+        {
+            return BuildResult.Rejected(sink.ToList());
+        }
 
         CSharpCompilation compilation = CSharpCompilation.Create(
             "alchemist-program-" + program.ContentHash[..16],
