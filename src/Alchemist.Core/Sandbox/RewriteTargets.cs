@@ -95,7 +95,7 @@ internal static class RewriteTargets
     {
         IMethodSymbol definition = (method.ReducedFrom ?? method).OriginalDefinition;
         string type = SandboxAllowList.MetadataName(definition.ContainingType);
-        ImmutableArrayOfTypes arguments = new(method.ContainingType.TypeArguments, method.TypeArguments);
+        TypeArguments arguments = new(method.ContainingType.TypeArguments, method.TypeArguments);
         return type switch
         {
             "System.String" or "System.Text.StringBuilder" => 2,
@@ -139,7 +139,7 @@ internal static class RewriteTargets
     private static bool IsRegex(INamedTypeSymbol? type) => type is not null && SandboxAllowList.MetadataName(type) == RegexType;
 
     /// <summary>The type arguments of a member: those of its type first, then its own.</summary>
-    private readonly struct ImmutableArrayOfTypes(System.Collections.Immutable.ImmutableArray<ITypeSymbol> typeArguments, System.Collections.Immutable.ImmutableArray<ITypeSymbol> methodArguments)
+    private readonly struct TypeArguments(System.Collections.Immutable.ImmutableArray<ITypeSymbol> typeArguments, System.Collections.Immutable.ImmutableArray<ITypeSymbol> methodArguments)
     {
         public ITypeSymbol? Get(int index) =>
             index < typeArguments.Length ? typeArguments[index] :
