@@ -174,10 +174,12 @@ internal sealed partial class MutationAnalyzer
             return true;
         }
 
-        if (type.TypeKind is TypeKind.Enum or TypeKind.Delegate)
+        if (type.TypeKind == TypeKind.Enum)
         {
             return true;
         }
+
+        // A delegate cannot be changed, but what it returns can be shared (() => StaticTable), so it carries sharing.
 
         if (type is not INamedTypeSymbol named)
         {

@@ -134,6 +134,11 @@ internal sealed partial class MutationAnalyzer
                 if (argument.Parameter is { } parameter)
                 {
                     Set(parameter.OriginalDefinition, TaintOf(argument.Value));
+                    if (parameter.RefKind is RefKind.Out or RefKind.Ref)
+                    {
+                        // What the method stores in an out or ref parameter flows back to the caller's variable.
+                        Assign(argument.Value, Get(parameter.OriginalDefinition), null);
+                    }
                 }
             }
 
@@ -344,6 +349,20 @@ internal sealed partial class MutationAnalyzer
                     : parts;
             case IAnonymousFunctionOperation lambda:
                 return Get(_returns, lambda.Symbol);
+            case IObjectOrCollectionInitializerOperation initializer:
+                // Elements added by a collection initializer and values assigned by an object initializer are stored.
+                Taint stored = Taint.None;
+                foreach (IOperation part in initializer.Descendants())
+                {
+                    stored |= part switch
+                    {
+                        IArgumentOperation argument => TaintOf(argument.Value),
+                        IAssignmentOperation assignment => TaintOf(assignment.Value),
+                        _ => Taint.None,
+                    };
+                }
+
+                return stored;
             case IDelegateCreationOperation delegateCreation:
                 return TaintOf(delegateCreation.Target);
             case IMethodReferenceOperation reference:
