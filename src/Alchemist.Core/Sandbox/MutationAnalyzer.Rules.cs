@@ -35,6 +35,11 @@ internal sealed partial class MutationAnalyzer
 
     private void Visit(IOperation operation)
     {
+        if (_staticInitialization)
+        {
+            CheckStaticInitializer(operation);
+        }
+
         switch (operation)
         {
             case IVariableDeclaratorOperation { Initializer: { } initializer } declarator:
@@ -102,6 +107,22 @@ internal sealed partial class MutationAnalyzer
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>Refuses storing a stateful closure in a static field: it would keep state between items.</summary>
+    private void CheckStaticInitializer(IOperation operation)
+    {
+        IOperation? value = operation switch
+        {
+            IFieldInitializerOperation { InitializedFields: [{ IsStatic: true }, ..] } initializer => initializer.Value,
+            IPropertyInitializerOperation { InitializedProperties: [{ IsStatic: true }, ..] } initializer => initializer.Value,
+            ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Field.IsStatic: true } } assignment => assignment.Value,
+            _ => null,
+        };
+        if (_report is not null && value is not null && (TaintOf(value) & Taint.Closure) != 0)
+        {
+            _report.Add(SandboxRules.StaticState, "A static field would hold a lambda or local function that changes variables it captured, which keeps state between items; compute the value inside Label instead.", value.Syntax.GetLocation());
         }
     }
 
@@ -277,6 +298,7 @@ internal sealed partial class MutationAnalyzer
 
     private void Violation(Taint taint, IOperation at, string? member)
     {
+        taint &= Taint.Static | Taint.Item;
         if (_report is null || taint == Taint.None || _staticInitialization)
         {
             return;
@@ -348,7 +370,7 @@ internal sealed partial class MutationAnalyzer
                     ? Taint.None
                     : parts;
             case IAnonymousFunctionOperation lambda:
-                return Get(_returns, lambda.Symbol);
+                return Get(_returns, lambda.Symbol) | (_statefulFunctions.Contains(lambda.Symbol) ? Taint.Closure : Taint.None);
             case IObjectOrCollectionInitializerOperation initializer:
                 // Elements added by a collection initializer and values assigned by an object initializer are stored.
                 Taint stored = Taint.None;
@@ -366,7 +388,8 @@ internal sealed partial class MutationAnalyzer
             case IDelegateCreationOperation delegateCreation:
                 return TaintOf(delegateCreation.Target);
             case IMethodReferenceOperation reference:
-                return (ProgramSymbolChecker.IsSource(reference.Method) ? Get(_returns, reference.Method.OriginalDefinition) : Taint.None) | TaintOf(reference.Instance);
+                return (ProgramSymbolChecker.IsSource(reference.Method) ? Get(_returns, reference.Method.OriginalDefinition) : Taint.None) |
+                    (_statefulFunctions.Contains(reference.Method.OriginalDefinition) ? Taint.Closure : Taint.None) | TaintOf(reference.Instance);
             case IConditionalAccessInstanceOperation:
                 for (IOperation? parent = operation.Parent; parent is not null; parent = parent.Parent)
                 {

@@ -67,6 +67,7 @@ public class MutationAnalyzerTests
     [InlineData("if (Map.TryGetValue(text, out var list) && list.Contains(text)) { return 1; }")]
     [InlineData("foreach (var (key, value) in Map) { if (value.Count > 0 && key == text) { return 1; } }")]
     [InlineData("var words = Seen.Where(s => s.Length > 2).Select(s => s.ToUpperInvariant()).ToList(); words.Sort();")]
+    [InlineData("int count = 0; Seen.ForEach(s => count++); void Bump() => count += 2; Bump(); if (count > 100) { return 1; }")]
     public void Label_ReadingStaticTablesAndChangingCopies_IsAccepted(string body)
     {
         using ProgramCompilation<string> compilation = CompileAccepted(Prelude.Replace("BODY", body, StringComparison.Ordinal));
