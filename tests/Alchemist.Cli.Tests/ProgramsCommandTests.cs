@@ -113,6 +113,10 @@ public sealed class ProgramsCommandTests : IDisposable
         Assert.Equal(Math.Round((double)expectedVotes / items, 6), good.GetProperty("coverage").GetDouble(), 6);
         Assert.Equal(0, good.GetProperty("faults").GetInt64());
         Assert.True(good.GetProperty("milliseconds").GetDouble() > 0);
+        Assert.Equal(
+            good.GetProperty("compileMilliseconds").GetDouble() + good.GetProperty("applyMilliseconds").GetDouble(),
+            good.GetProperty("milliseconds").GetDouble(),
+            2);
 
         JsonElement thief = programs[1];
         Assert.False(thief.GetProperty("accepted").GetBoolean());
