@@ -150,8 +150,11 @@ internal static class ProgramsCommand
         }
 
         return new ProgramRun(file, program.Name, true, [], votes, items.Length == 0 ? 0 : (double)votes / items.Length, faults.Total,
-            function.BudgetOverruns, faults.Quarantined, faults.FirstError, compileMilliseconds, applyMilliseconds);
+            function.BudgetOverruns, faults.Quarantined, Shorten(faults.FirstError), compileMilliseconds, applyMilliseconds);
     }
+
+    /// <summary>Shortens a fault message: a hostile program can throw an exception with a message of any length.</summary>
+    private static string? Shorten(string? message) => message is { Length: > 300 } ? message[..297] + "..." : message;
 
     private static string Milliseconds(double value) => value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
