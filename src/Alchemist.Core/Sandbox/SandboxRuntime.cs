@@ -57,6 +57,7 @@ public static class SandboxRuntime
 
     /// <summary>Charges one step: a loop iteration.</summary>
     /// <exception cref="ProgramBudgetExceededException">The call has no steps or memory left.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step()
     {
         if (--_stepsLeft < 0 || GC.GetAllocatedBytesForCurrentThread() > _allocationLimit)
@@ -67,6 +68,7 @@ public static class SandboxRuntime
 
     /// <summary>Charges one step and one level of call depth: an entry into a method, local function, lambda or accessor.</summary>
     /// <exception cref="ProgramBudgetExceededException">The call has no steps, depth, stack or memory left.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Enter()
     {
         int depth = ++_depth;
@@ -79,6 +81,7 @@ public static class SandboxRuntime
     }
 
     /// <summary>Leaves a method that <see cref="Enter"/> entered.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Exit() => _depth--;
 
     /// <summary>Charges an explicitly sized allocation before it happens.</summary>
