@@ -8,8 +8,15 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Run one:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*Applier*'
 // Quick run: add --job short --inProcess (a --job on the command line replaces the default MediumRun instead of
 // running beside it)
+// Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
 // Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
+if (args is ["--sandbox-cold"])
+{
+    Alchemist.Benchmarks.SandboxBenchmarks.RunColdStart(Console.Out);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await Alchemist.Benchmarks.PipelineFigures.RunAsync(args[1..]);

@@ -47,6 +47,7 @@ internal static class AlchemistCommandLine
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
+        root.Subcommands.Add(ProgramsCommand.Create());
         return root;
     }
 
