@@ -142,7 +142,8 @@ public sealed class LabelingPipeline
 
             Begin(PipelineStage.Aggregate, "Fitting the label model");
             LabelMatrix votes = applied.Matrix;
-            if (_options.SeedModelVoter && functions.Length > 0 && seed.Count >= SeedVoterFolds * _classCount)
+            bool seedModelVoted = _options.SeedModelVoter && functions.Length > 0 && seed.Count >= SeedVoterFolds * _classCount;
+            if (seedModelVoted)
             {
                 (votes, seedMatrix, testMatrix) = await AddSeedModelVoterAsync(items, votes, seedMatrix!, testMatrix, seed).ConfigureAwait(false);
             }
@@ -169,6 +170,7 @@ public sealed class LabelingPipeline
                 Labels = probabilities.Predict(TieBreak.Random(_options.Seed)),
                 LabelModelProbabilities = labelProbabilities,
                 Matrix = applied.Matrix,
+                SeedModelVoted = seedModelVoted,
                 Programs = Records(gated, analysis, seedAnalysis, applied, functions),
                 Analysis = analysis,
                 LabelModel = labelModel?.FitReport,

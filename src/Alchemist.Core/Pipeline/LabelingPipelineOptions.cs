@@ -28,7 +28,7 @@ public sealed class LabelingPipelineOptions
     public bool UseSeedClassBalance { get; set; }
 
     /// <summary>Gets or sets a value indicating whether the end model trained on the seed labels votes beside the programs, as one more column of the label matrix.</summary>
-    /// <value>The default is <see langword="true"/>. Its votes on the seed items come from 5-fold models that did not see them, so the label model weighs it by an honest dev accuracy.</value>
+    /// <value>The default is <see langword="true"/>. Its votes on the seed items come from 5-fold models that did not see them, so the label model weighs it by an honest dev accuracy. It needs at least five seed items per class and at least one kept program; otherwise it is skipped.</value>
     public bool SeedModelVoter { get; set; } = true;
 
     /// <summary>Gets or sets a value indicating whether the seed-only baseline (the same end model trained on the seed labels alone) is trained and scored on the test split.</summary>

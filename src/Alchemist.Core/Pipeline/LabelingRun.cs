@@ -28,6 +28,9 @@ public sealed class LabelingRun
     /// <summary>Gets every candidate program, kept or dropped, in the gate's order.</summary>
     public required IReadOnlyList<ProgramOutcome> Programs { get; init; }
 
+    /// <summary>Gets a value indicating whether the end model trained on the seed labels voted beside the programs, as one more column of the matrix the label model aggregated (<see cref="LabelingPipelineOptions.SeedModelVoter"/>); <see cref="Matrix"/> and <see cref="Analysis"/> hold the programs' votes only.</summary>
+    public bool SeedModelVoted { get; init; }
+
     /// <summary>Gets the analysis of the kept programs' votes on every item.</summary>
     public required LabelingFunctionAnalysis Analysis { get; init; }
 

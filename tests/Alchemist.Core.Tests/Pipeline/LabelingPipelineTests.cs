@@ -66,6 +66,7 @@ public class LabelingPipelineTests
         ProgramOutcome duplicate = Assert.Single(run.Programs, p => p.Program.Name == "subscribe-again");
         Assert.Equal(GateDropReason.Duplicate, duplicate.DropReason);
         Assert.Equal(3, run.Matrix.FunctionCount);
+        Assert.True(run.SeedModelVoted);
         Assert.Equal("majority", run.LabelModel!.ModelName);
         Assert.Equal(120, run.SeedItems);
         Assert.All(run.Programs.Where(p => p.Kept), p => Assert.NotNull(p.DevAccuracy));

@@ -24,6 +24,7 @@ public class RunReportTests
 
         Assert.Contains("| `evil` | fixed | SandboxRejected |", md, StringComparison.Ordinal);
         Assert.Contains("seed-only baseline", md, StringComparison.Ordinal);
+        Assert.Contains("- **Seed-model voter**: the end model trained on the seed labels voted", md, StringComparison.Ordinal);
     }
 
     [Fact]

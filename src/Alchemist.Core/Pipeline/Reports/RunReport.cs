@@ -135,6 +135,11 @@ public static partial class RunReport
         yield return ("Programs", string.Create(Invariant, $"{run.KeptCount} kept, {run.DroppedCount} dropped"));
         yield return ("Coverage", string.Create(Invariant, $"{Percent(run.Analysis.Coverage)} of the items have at least one vote"));
         yield return ("Label model", run.LabelModel is { } lm ? lm.Selected is null ? lm.ModelName : $"{lm.ModelName} (selected {lm.Selected})" : "none");
+        if (run.SeedModelVoted)
+        {
+            yield return ("Seed-model voter", "the end model trained on the seed labels voted as one more column of the label matrix (its votes on the seed items come from 5-fold models that did not see them)");
+        }
+
         yield return ("End model", string.Create(Invariant, $"{run.EndModelName}, {run.EndModel.ItemCount:N0} training items, {run.EndModel.FeatureCount:N0} features"));
         yield return ("Cost", CostSentence(run));
         yield return ("Wall time", string.Create(Invariant, $"{run.Elapsed.TotalSeconds:0.0} s"));
