@@ -192,31 +192,71 @@ public sealed class LabelingPipeline
         {
             var programs = new List<LabelingProgram>();
             var validator = new SandboxProgramValidator<TItem>(owner._compiler, sample, _classCount);
-            foreach (IProgramSynthesizer synthesizer in owner._synthesizers)
+            SynthesisFeedback<TItem>? feedback = null;
+            for (int round = 1; round <= 1 + _options.FeedbackRounds; round++)
             {
-                var request = new SynthesisRequest<TItem>(job.Task)
+                IProgramSynthesizer[] asked = round == 1 ? owner._synthesizers : [.. owner._synthesizers.Where(s => s.AcceptsFeedback)];
+                if (asked.Length == 0)
                 {
-                    ProgramCount = _options.ProgramsPerSynthesizer,
-                    Examples = job.SeedSet,
-                    UnlabeledSample = job.Items,
-                    Validator = validator,
-                    Log = _log,
-                };
-                try
+                    break;
+                }
+
+                if (round > 1)
                 {
-                    await foreach (LabelingProgram program in synthesizer.SynthesizeAsync(request, cancellationToken).ConfigureAwait(false))
+                    feedback = Feedback(programs, sample);
+                    if (feedback.IsEmpty)
                     {
-                        programs.Add(program);
-                        progress?.Report(new PipelineProgress(PipelineStage.Synthesize, $"{synthesizer.Name}: {program.Name}", programs.Count, null));
+                        break;
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+                foreach (IProgramSynthesizer synthesizer in asked)
                 {
-                    _warnings.Add($"The '{synthesizer.Name}' synthesizer failed after {programs.Count} programs: {ex.Message}");
+                    var request = new SynthesisRequest<TItem>(job.Task)
+                    {
+                        ProgramCount = _options.ProgramsPerSynthesizer,
+                        Examples = job.SeedSet,
+                        UnlabeledSample = job.Items,
+                        Validator = validator,
+                        Log = _log,
+                        Feedback = feedback,
+                        ProgramNamePrefix = round == 1
+                            ? SynthesisRequest<TItem>.DefaultProgramNamePrefix
+                            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{SynthesisRequest<TItem>.DefaultProgramNamePrefix}-r{round}"),
+                    };
+                    await SynthesizeWithAsync(synthesizer, request, programs).ConfigureAwait(false);
                 }
             }
 
             return programs;
+        }
+
+        private async Task SynthesizeWithAsync(IProgramSynthesizer synthesizer, SynthesisRequest<TItem> request, List<LabelingProgram> programs)
+        {
+            int before = programs.Count;
+            try
+            {
+                await foreach (LabelingProgram program in synthesizer.SynthesizeAsync(request, cancellationToken).ConfigureAwait(false))
+                {
+                    programs.Add(program);
+                    progress?.Report(new PipelineProgress(PipelineStage.Synthesize, $"{synthesizer.Name}: {program.Name}", programs.Count, null));
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _warnings.Add($"The '{synthesizer.Name}' synthesizer failed after {programs.Count - before} programs: {ex.Message}");
+            }
+        }
+
+        /// <summary>Gates the programs so far and shows their gaps: the seed items (or sample items) no kept program covers or where kept ones disagree, and why programs were dropped.</summary>
+        private SynthesisFeedback<TItem> Feedback(List<LabelingProgram> programs, TItem[] sample)
+        {
+            IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
+            using ProgramGateResult<TItem> gated = owner._gate.Evaluate(programs, job.Task, sample, seed.Count > 0 ? seed : null, cancellationToken);
+            string[] problems = [.. gated.Dropped.Take(5).Select(d => $"{d.Program.Name}: {d.Message}")];
+            IReadOnlyList<TItem> items = seed.Count > 0 ? [.. seed.Select(e => e.Item)] : sample;
+            LabelMatrix votes = owner._applier.Apply(items, gated.Functions, _classCount, cancellationToken: cancellationToken).Matrix;
+            return SynthesisFeedback.FromVotes(items, votes, seed.Count > 0 ? [.. seed.Select(e => e.Label)] : null, problems: problems);
         }
 
         private async Task<(LabelMatrix Votes, LabelMatrix SeedVotes, LabelMatrix? TestVotes)> AddSeedModelVoterAsync(

@@ -7,6 +7,10 @@ public sealed class LabelingPipelineOptions
     /// <value>The default is 10.</value>
     public int ProgramsPerSynthesizer { get; set; } = 10;
 
+    /// <summary>Gets or sets the number of feedback rounds after the first: synthesizers that accept feedback (the chat synthesizer) are asked again, shown the problems of the programs so far and the seed items that no kept program covers or where kept programs disagree.</summary>
+    /// <value>The default is 1.</value>
+    public int FeedbackRounds { get; set; } = 1;
+
     /// <summary>Gets or sets the label model, by its name in the <see cref="LabelModelCatalog"/>.</summary>
     /// <value>The default is <c>auto</c>: chosen on the seed (dev) set, never on test data.</value>
     public string LabelModel { get; set; } = "auto";
@@ -47,6 +51,7 @@ public sealed class LabelingPipelineOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ProgramsPerSynthesizer, 1, nameof(ProgramsPerSynthesizer));
         ArgumentOutOfRangeException.ThrowIfLessThan(GateSampleSize, 1, nameof(GateSampleSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(FeedbackRounds, nameof(FeedbackRounds));
         if (string.IsNullOrWhiteSpace(LabelModel))
         {
             throw new ArgumentException("LabelingPipelineOptions.LabelModel must name a label model, such as 'auto'.", nameof(LabelModel));

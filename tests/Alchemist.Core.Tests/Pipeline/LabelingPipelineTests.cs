@@ -122,7 +122,7 @@ public class LabelingPipelineTests
         var chatSynthesizer = new ChatProgramSynthesizer(chat, new ChatSynthesizerOptions { MaxConcurrency = 1, MaxRepairs = 0 }, ledger);
         var pipeline = new LabelingPipeline(
             [new PipelineTestData.FixedSynthesizer(("links", LinkProgram)), chatSynthesizer],
-            new LabelingPipelineOptions { LabelModel = "majority", ProgramsPerSynthesizer = 2 },
+            new LabelingPipelineOptions { LabelModel = "majority", ProgramsPerSynthesizer = 2, FeedbackRounds = 0 },
             ledger: ledger);
 
         LabelingRun run = await pipeline.RunAsync(PipelineTestData.YouTubeJob());
@@ -135,6 +135,27 @@ public class LabelingPipelineTests
         Assert.Contains(run.Programs, p => p.Kept && p.Program.Provenance.Synthesizer == "chat");
         Assert.NotNull(run.TimesCheaper);
         Assert.Equal((double)(run.DirectLabeling!.CostUsd!.Value / run.SynthesisCost.CostUsd), run.TimesCheaper!.Value, 9);
+    }
+
+    [Fact]
+    public async Task RunAsync_FeedbackRound_ShowsTheChatModelWhatTheFirstRoundMissed()
+    {
+        using var chat = new ScriptedChatClient("gpt-4o-mini")
+            .Reply("```csharp\n" + SubscribeProgram + "\n```", inputTokens: 1_000, outputTokens: 200)
+            .Reply("```csharp\n" + SongProgram + "\n```", inputTokens: 1_100, outputTokens: 210);
+        var pipeline = new LabelingPipeline(
+            [new PipelineTestData.FixedSynthesizer(("links", LinkProgram)), new ChatProgramSynthesizer(chat, new ChatSynthesizerOptions { MaxConcurrency = 1, MaxRepairs = 0 })],
+            new LabelingPipelineOptions { LabelModel = "majority", ProgramsPerSynthesizer = 1, FeedbackRounds = 1 });
+
+        LabelingRun run = await pipeline.RunAsync(PipelineTestData.YouTubeJob());
+
+        Assert.Equal(2, chat.Requests.Count);
+        string first = chat.Requests[0].Messages[^1].Text;
+        string second = chat.Requests[1].Messages[^1].Text;
+        Assert.DoesNotContain("Items no current program labels", first, StringComparison.Ordinal);
+        Assert.Contains("Items no current program labels", second, StringComparison.Ordinal);
+        Assert.Contains(run.Programs, p => p.Kept && p.Program.Name.StartsWith("llm-r2", StringComparison.Ordinal));
+        Assert.Equal(["links", "llm-000", "llm-r2-000"], run.Programs.Where(p => p.Kept).Select(p => p.Program.Name));
     }
 
     [Fact]

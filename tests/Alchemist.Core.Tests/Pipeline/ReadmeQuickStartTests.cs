@@ -19,7 +19,7 @@ public class ReadmeQuickStartTests
         var services = new ServiceCollection();
         services.AddAlchemist(options => options.Seed = 42)
                 .UseChatClient(_ => myChatClient)
-                .ConfigurePipeline(o => o.ProgramsPerSynthesizer = 1);
+                .ConfigurePipeline(o => { o.ProgramsPerSynthesizer = 1; o.FeedbackRounds = 0; });
         await using ServiceProvider provider = services.BuildServiceProvider();
 
         var task = new LabelingTask("youtube-spam", "Is a YouTube comment spam?", ["ham", "spam"]);
