@@ -6,20 +6,35 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // Run all:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*'
 // Run one:   dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --filter '*Applier*'
-// Quick run: add --job short (a --job on the command line replaces the default MediumRun job)
+// Quick run: add --job short --inProcess (a --job on the command line replaces the default MediumRun instead of
+// running beside it)
+// Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
 // Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
+// Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
+if (args is ["--sandbox-cold"])
+{
+    Alchemist.Benchmarks.SandboxBenchmarks.RunColdStart(Console.Out);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "pipeline")
+{
+    await Alchemist.Benchmarks.PipelineFigures.RunAsync(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "figures")
 {
     await Alchemist.Benchmarks.DistillationFigures.RunAsync(args[1..]);
     return;
 }
 
-ManualConfig config = ManualConfig.CreateMinimumViable()
+IConfig config = ManualConfig.CreateMinimumViable()
     .AddDiagnoser(MemoryDiagnoser.Default)
     .WithOptions(ConfigOptions.JoinSummary);
-if (!args.Any(a => a is "--job" or "-j" || a.StartsWith("--job=", StringComparison.Ordinal)))
+if (!args.Contains("--job", StringComparer.OrdinalIgnoreCase) && !args.Contains("-j", StringComparer.Ordinal))
 {
-    config.AddJob(Job.MediumRun.WithToolchain(InProcessEmitToolchain.Instance));
+    config = config.AddJob(Job.MediumRun.WithToolchain(InProcessEmitToolchain.Instance));
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

@@ -45,7 +45,9 @@ internal static class AlchemistCommandLine
         var root = new RootCommand("alchemist: programmatic data labeling with LLM-written, sandboxed labeling programs and weak supervision.");
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
+        root.Subcommands.Add(ProgramsCommand.Create());
         return root;
     }
 

@@ -100,4 +100,71 @@ public class EvaluateCommandTests
 
     [Fact]
     public void Evaluate_BadSeed_ExitsTwo() => Assert.Equal(2, CliRunner.Run("evaluate", "--seed", "x").ExitCode);
+
+    [Fact]
+    public void Evaluate_Auto_AddsSelectedAndCandidatesToTheContract()
+    {
+        JsonElement json = CliRunner.RunJson("evaluate", "--label-model", "auto", "--json");
+
+        Assert.Equal("auto", json.GetProperty("labelModel").GetString());
+        Assert.Equal(1686, json.GetProperty("trainItems").GetInt32());
+        Assert.Equal(250, json.GetProperty("test").GetProperty("items").GetInt32());
+        string selected = json.GetProperty("selected").GetString()!;
+        JsonElement candidates = json.GetProperty("candidates");
+        Assert.Equal(
+            ["majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "dawid-skene+dev",
+             "majority+threshold", "weighted-majority+threshold", "dawid-skene+threshold", "snorkel+threshold", "flyingsquid+threshold", "dawid-skene+dev+threshold"],
+            candidates.EnumerateObject().Select(p => p.Name));
+        Assert.All(candidates.EnumerateObject(), p => Assert.InRange(p.Value.GetDouble(), 0, 1));
+        Assert.Equal(candidates.EnumerateObject().Max(p => p.Value.GetDouble()), candidates.GetProperty(selected).GetDouble());
+    }
+
+    [Fact]
+    public void Evaluate_FixedModel_HasNoSelectedOrCandidates()
+    {
+        JsonElement json = CliRunner.RunJson("evaluate", "--label-model", "dawid-skene", "--json");
+        Assert.Equal("dawid-skene", json.GetProperty("labelModel").GetString());
+        Assert.False(json.TryGetProperty("selected", out _));
+        Assert.False(json.TryGetProperty("candidates", out _));
+    }
+
+    [Theory]
+    [InlineData("weighted-majority")]
+    [InlineData("dawid-skene")]
+    [InlineData("snorkel")]
+    [InlineData("flyingsquid")]
+    public void Evaluate_EveryModel_ScoresTheTestSplit(string model)
+    {
+        JsonElement json = CliRunner.RunJson("evaluate", "--label-model", model, "--json");
+        Assert.Equal(model, json.GetProperty("labelModel").GetString());
+        Assert.InRange(json.GetProperty("test").GetProperty("accuracy").GetDouble(), 0.7, 1);
+    }
+
+    [Fact]
+    public void Evaluate_MetricF1_ChoosesByDevF1()
+    {
+        JsonElement json = CliRunner.RunJson("evaluate", "--data", TestData.DatasetPath("sms"), "--label-model", "auto", "--metric", "f1", "--json");
+        Assert.Equal("dawid-skene+dev+threshold", json.GetProperty("selected").GetString());
+        Assert.Equal(0.230159, json.GetProperty("test").GetProperty("f1").GetDouble(), 6);
+    }
+
+    [Fact]
+    public void Evaluate_MetricF1_MulticlassExitsTwo()
+    {
+        (int code, _, string error) = CliRunner.Run("evaluate", "--data", TestData.DatasetPath("trec"), "--metric", "f1");
+        Assert.Equal(2, code);
+        Assert.Contains("--metric f1 scores class 1 of a binary task; the dataset 'trec' has 6 classes. Use --metric accuracy.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_UnknownMetric_ExitsTwo() => Assert.Equal(2, CliRunner.Run("evaluate", "--metric", "recall").ExitCode);
+
+    [Fact]
+    public void Evaluate_AutoTable_ListsTheCandidates()
+    {
+        (int code, string output, _) = CliRunner.Run("evaluate", "--label-model", "auto");
+        Assert.Equal(0, code);
+        Assert.Contains("(selected ", output, StringComparison.Ordinal);
+        Assert.Contains("dawid-skene+dev", output, StringComparison.Ordinal);
+    }
 }

@@ -16,20 +16,28 @@ internal static class EvaluateCommand
         Option<string> labelModel = CliOptions.LabelModel(MajorityVoteLabelModel.ModelName);
         Option<int> seed = CliOptions.Seed();
         Option<bool> json = CliOptions.Json();
-        var command = new Command("evaluate", "Fit a label model on a dataset's own labeling-function votes (train split) and score it on the test split.")
+        var metric = new Option<string>("--metric")
         {
-            data, labelModel, seed, json,
+            Description = "The dev-split metric that scores fits: the choice of 'auto' and the warning against majority vote. 'f1' (of class 1) needs a binary task.",
+            DefaultValueFactory = _ => "accuracy",
+            HelpName = "accuracy|f1",
+        };
+        metric.AcceptOnlyFromAmong("accuracy", "f1");
+        var command = new Command("evaluate", "Fit a label model on a dataset's own labeling-function votes (train split, with valid.json as the dev split) and score it on the test split.")
+        {
+            data, labelModel, seed, metric, json,
         };
         command.SetAction(parsed => Execute(
             parsed.InvocationConfiguration.Output,
             parsed.GetValue(data),
             parsed.GetValue(labelModel)!,
             parsed.GetValue(seed),
+            parsed.GetValue(metric) == "f1" ? LabelModelMetric.F1 : LabelModelMetric.Accuracy,
             parsed.GetValue(json)));
         return command;
     }
 
-    private static int Execute(TextWriter output, string? dataDirectory, string modelName, int seed, bool json)
+    private static int Execute(TextWriter output, string? dataDirectory, string modelName, int seed, LabelModelMetric metric, bool json)
     {
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
         if (!catalog.Contains(modelName))
@@ -40,9 +48,14 @@ internal static class EvaluateCommand
         WrenchDataset dataset = CliDatasets.Load(dataDirectory);
         WrenchSplit train = dataset.Train;
         WrenchSplit test = CliDatasets.Require(dataset, dataset.Test, "test");
+        if (metric == LabelModelMetric.F1 && dataset.Task.ClassCount != 2)
+        {
+            throw new UsageException($"--metric f1 scores class 1 of a binary task; the dataset '{dataset.Name}' has {dataset.Task.ClassCount} classes. Use --metric accuracy.");
+        }
+
         LabelModel model = catalog.Create(modelName);
 
-        var fitOptions = new LabelModelFitOptions { Seed = seed };
+        var fitOptions = new LabelModelFitOptions { Seed = seed, Metric = metric };
         if (dataset.Valid is { } valid)
         {
             fitOptions.DevMatrix = valid.WeakLabels;

@@ -16,10 +16,24 @@ internal static class PriceFile
             throw new UsageException($"The prices file '{path}' does not exist. Give a JSON object such as {{\"gpt-4o-mini\": {{\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}}}.");
         }
 
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Reads the model prices shipped with the tool (prices.json, list prices at the time of writing); --prices replaces them.</summary>
+    public static Dictionary<string, ModelPrice> LoadDefaults()
+    {
+        using Stream stream = typeof(PriceFile).Assembly.GetManifestResourceStream("prices.json")
+            ?? throw new InvalidOperationException("The tool's default prices.json is missing from its resources.");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd(), "prices.json (the tool's defaults)");
+    }
+
+    private static Dictionary<string, ModelPrice> Parse(string text, string path)
+    {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path));
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException ex)
         {

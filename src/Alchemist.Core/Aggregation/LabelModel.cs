@@ -1,17 +1,21 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Alchemist;
 
 /// <summary>Aggregates the noisy votes of labeling functions into a probability for each class of each item.</summary>
 /// <remarks>
 /// <para>
-/// Call <see cref="Fit"/> once, then <see cref="PredictProbabilities(LabelMatrix)"/> or <see cref="Predict"/> on any matrix
+/// Call <see cref="Fit(LabelMatrix, LabelModelFitOptions?, CancellationToken)"/> once (or fit from merged
+/// <see cref="LabelStatistics"/>), then <see cref="PredictProbabilities(LabelMatrix)"/> or <see cref="Predict"/> on any matrix
 /// with the same functions and classes. A fitted model is read-only, so prediction is thread-safe; fitting is not,
 /// and must not overlap any other call on the same instance.
 /// </para>
 /// <para>
-/// Implementations override <see cref="FitCore"/> and <see cref="PredictRowCore"/>; this class validates the
-/// arguments, times the fit and enforces the fitted state.
+/// Implementations override <see cref="FitCore(LabelMatrix, LabelModelFitOptions, CancellationToken)"/> (and, when they
+/// can start from statistics, <see cref="FitCore(LabelStatistics, LabelModelFitOptions, CancellationToken)"/>) and
+/// <see cref="PredictRowCore"/>; this class validates the arguments, times the fit, scores it on the dev split and
+/// enforces the fitted state.
 /// </para>
 /// </remarks>
 public abstract class LabelModel
@@ -24,11 +28,14 @@ public abstract class LabelModel
     /// <summary>Gets a value indicating whether the model has been fitted.</summary>
     public bool IsFitted => _report is not null;
 
-    /// <summary>Gets the number of classes the model was fitted for, or 0 before <see cref="Fit"/>.</summary>
+    /// <summary>Gets the number of classes the model was fitted for, or 0 before it is fitted.</summary>
     public int ClassCount { get; private set; }
 
-    /// <summary>Gets the number of labeling functions the model was fitted for, or 0 before <see cref="Fit"/>.</summary>
+    /// <summary>Gets the number of labeling functions the model was fitted for, or 0 before it is fitted.</summary>
     public int FunctionCount { get; private set; }
+
+    /// <summary>Gets or sets a value indicating whether a fit with a dev split scores itself there and warns against majority vote; the automatic choice turns it off for its candidates, which it scores by cross-validation.</summary>
+    internal bool ScoresOnDevSplit { get; set; } = true;
 
     /// <summary>Gets the report of the last fit.</summary>
     /// <exception cref="InvalidOperationException">The model has not been fitted.</exception>
@@ -42,6 +49,10 @@ public abstract class LabelModel
     /// <exception cref="ArgumentNullException"><paramref name="matrix"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="matrix"/> has no items or no functions, or <paramref name="options"/> does not fit it.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    /// <remarks>
+    /// When a dev split is given, the report carries the model's dev score (<see cref="LabelModelFitReport.DevScore"/>)
+    /// and a warning whenever that score is below majority vote's on the same split.
+    /// </remarks>
     public LabelModelFitReport Fit(LabelMatrix matrix, LabelModelFitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(matrix);
@@ -51,15 +62,40 @@ public abstract class LabelModel
         }
 
         options ??= new LabelModelFitOptions();
-        options.Validate(matrix, nameof(options));
+        options.Validate(matrix.FunctionCount, matrix.ClassCount, nameof(options));
         cancellationToken.ThrowIfCancellationRequested();
 
         long started = Stopwatch.GetTimestamp();
         LabelModelFitReport report = FitCore(matrix, options, cancellationToken);
-        ClassCount = matrix.ClassCount;
-        FunctionCount = matrix.FunctionCount;
-        _report = report with { ModelName = Name, Elapsed = Stopwatch.GetElapsedTime(started) };
-        return _report;
+        return Complete(report, matrix.FunctionCount, matrix.ClassCount, options, started);
+    }
+
+    /// <summary>Fits the model to the statistics of a label matrix, for example the merged statistics of partitions built on several machines.</summary>
+    /// <param name="statistics">The statistics; at least one item. Which statistics a model needs is in its documentation.</param>
+    /// <param name="options">A class balance and a dev split, when known; <see langword="null"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the fit; checked once per iteration.</param>
+    /// <returns>What happened during the fit; also available as <see cref="FitReport"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="statistics"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="statistics"/> describe no items, or <paramref name="options"/> does not fit them.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="statistics"/> lack what this model needs.</exception>
+    /// <exception cref="NotSupportedException">The model cannot be fitted from statistics.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    /// <remarks>The fit is identical to <see cref="Fit(LabelMatrix, LabelModelFitOptions?, CancellationToken)"/> on the matrix the statistics describe.</remarks>
+    public LabelModelFitReport Fit(LabelStatistics statistics, LabelModelFitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        if (statistics.ItemCount == 0)
+        {
+            throw new ArgumentException("A label model needs at least one item; the statistics describe none.", nameof(statistics));
+        }
+
+        options ??= new LabelModelFitOptions();
+        options.Validate(statistics.FunctionCount, statistics.ClassCount, nameof(options));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        long started = Stopwatch.GetTimestamp();
+        LabelModelFitReport report = FitCore(statistics, options, cancellationToken);
+        return Complete(report, statistics.FunctionCount, statistics.ClassCount, options, started);
     }
 
     /// <summary>Computes the class distribution of every item.</summary>
@@ -119,6 +155,15 @@ public abstract class LabelModel
     /// <returns>A report; <see cref="LabelModelFitReport.ModelName"/> and <see cref="LabelModelFitReport.Elapsed"/> are filled in by the caller.</returns>
     protected abstract LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken);
 
+    /// <summary>Fits the model from statistics; the arguments are already validated. By default the model cannot be fitted from statistics.</summary>
+    /// <param name="statistics">The statistics, with at least one item.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <returns>A report; <see cref="LabelModelFitReport.ModelName"/> and <see cref="LabelModelFitReport.Elapsed"/> are filled in by the caller.</returns>
+    /// <exception cref="NotSupportedException">Always, unless overridden.</exception>
+    protected virtual LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"The label model '{Name}' cannot be fitted from statistics; fit it on a label matrix.");
+
     /// <summary>Computes the distribution of one item; the model is fitted and the lengths are checked.</summary>
     /// <param name="votes">The votes on the item.</param>
     /// <param name="destination">Exactly <see cref="ClassCount"/> values to fill, summing to 1.</param>
@@ -150,6 +195,29 @@ public abstract class LabelModel
                 PredictRowCore(matrix.GetRow(i), destination.AsSpan(i * k, k));
             }
         });
+    }
+
+    private LabelModelFitReport Complete(LabelModelFitReport report, int functionCount, int classCount, LabelModelFitOptions options, long started)
+    {
+        ClassCount = classCount;
+        FunctionCount = functionCount;
+        _report = report with { ModelName = Name };
+        if (options.DevMatrix is { } devMatrix && options.DevLabels is { } devLabels && ScoresOnDevSplit)
+        {
+            double score = report.DevScore ?? DevScoring.Score(PredictProbabilities(devMatrix), devLabels, options.Metric);
+            double majority = DevScoring.Score(DevScoring.MajorityVote(devMatrix), devLabels, options.Metric);
+            List<string> warnings = [.. report.Warnings];
+            if (score < majority && Name != MajorityVoteLabelModel.ModelName && report.Selected != MajorityVoteLabelModel.ModelName)
+            {
+                warnings.Add(
+                    string.Create(CultureInfo.InvariantCulture, $"On the dev split, '{Name}' scores {score:0.000} ({options.Metric}), below majority vote's {majority:0.000}; prefer 'majority' or 'auto' unless there is a reason to trust this model."));
+            }
+
+            _report = _report with { DevScore = score, Warnings = warnings };
+        }
+
+        _report = _report with { Elapsed = Stopwatch.GetElapsedTime(started) };
+        return _report;
     }
 
     private void EnsureCompatible(LabelMatrix matrix)

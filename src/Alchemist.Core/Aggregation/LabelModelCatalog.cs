@@ -19,6 +19,11 @@ public sealed class LabelModelCatalog
     {
         var catalog = new LabelModelCatalog();
         catalog.Register(MajorityVoteLabelModel.ModelName, static () => new MajorityVoteLabelModel());
+        catalog.Register(WeightedMajorityLabelModel.ModelName, static () => new WeightedMajorityLabelModel());
+        catalog.Register(DawidSkeneLabelModel.ModelName, static () => new DawidSkeneLabelModel());
+        catalog.Register(SnorkelLabelModel.ModelName, static () => new SnorkelLabelModel());
+        catalog.Register(FlyingSquidLabelModel.ModelName, static () => new FlyingSquidLabelModel());
+        catalog.Register(AutoLabelModel.ModelName, static () => new AutoLabelModel());
         return catalog;
     }
 

@@ -16,6 +16,14 @@ public sealed class LabelModelFitOptions
     /// <value>The default is <see langword="null"/>.</value>
     public IReadOnlyList<int>? DevLabels { get; set; }
 
+    /// <summary>Gets or sets where the class balance comes from when <see cref="ClassBalance"/> is not given.</summary>
+    /// <value>The default is <see cref="ClassBalanceEstimation.Automatic"/>: the dev split when given, otherwise the votes.</value>
+    public ClassBalanceEstimation ClassBalanceEstimation { get; set; }
+
+    /// <summary>Gets or sets the metric by which fits are scored on the dev split: the warning against majority vote, and the choice of the <c>auto</c> model.</summary>
+    /// <value>The default is <see cref="LabelModelMetric.Accuracy"/>. <see cref="LabelModelMetric.F1"/> needs a binary task.</value>
+    public LabelModelMetric Metric { get; set; }
+
     /// <summary>Gets or sets the seed of any randomness in fitting, so that a fit is reproducible.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
@@ -23,13 +31,37 @@ public sealed class LabelModelFitOptions
     /// <summary>Gets a value indicating whether a dev split was given.</summary>
     public bool HasDevSplit => DevMatrix is not null && DevLabels is not null;
 
-    internal void Validate(LabelMatrix matrix, string paramName)
+    /// <summary>Creates a copy of these options.</summary>
+    /// <returns>A new instance with the same values.</returns>
+    public LabelModelFitOptions Clone() => (LabelModelFitOptions)MemberwiseClone();
+
+    internal void Validate(int functionCount, int classCount, string paramName)
     {
+        if (!Enum.IsDefined(ClassBalanceEstimation))
+        {
+            throw new ArgumentException($"ClassBalanceEstimation is {ClassBalanceEstimation}, which is not a defined value.", paramName);
+        }
+
+        if (!Enum.IsDefined(Metric))
+        {
+            throw new ArgumentException($"Metric is {Metric}, which is not a defined value.", paramName);
+        }
+
+        if (Metric == LabelModelMetric.F1 && classCount != 2)
+        {
+            throw new ArgumentException($"The F1 metric scores class 1 of a binary task; this task has {classCount} classes. Use LabelModelMetric.Accuracy.", paramName);
+        }
+
+        if (ClassBalanceEstimation == ClassBalanceEstimation.DevSplit && !HasDevSplit && ClassBalance is null)
+        {
+            throw new ArgumentException("ClassBalanceEstimation is DevSplit, but no dev split was given; set DevMatrix and DevLabels, or choose another estimation.", paramName);
+        }
+
         if (ClassBalance is not null)
         {
-            if (ClassBalance.Count != matrix.ClassCount)
+            if (ClassBalance.Count != classCount)
             {
-                throw new ArgumentException($"The class balance has {ClassBalance.Count} values for {matrix.ClassCount} classes.", paramName);
+                throw new ArgumentException($"The class balance has {ClassBalance.Count} values for {classCount} classes.", paramName);
             }
 
             double sum = 0;
@@ -56,10 +88,10 @@ public sealed class LabelModelFitOptions
 
         if (DevMatrix is not null && DevLabels is not null)
         {
-            if (DevMatrix.FunctionCount != matrix.FunctionCount || DevMatrix.ClassCount != matrix.ClassCount)
+            if (DevMatrix.FunctionCount != functionCount || DevMatrix.ClassCount != classCount)
             {
                 throw new ArgumentException(
-                    $"The dev matrix has {DevMatrix.FunctionCount} functions and {DevMatrix.ClassCount} classes; the label matrix has {matrix.FunctionCount} and {matrix.ClassCount}.",
+                    $"The dev matrix has {DevMatrix.FunctionCount} functions and {DevMatrix.ClassCount} classes; the label matrix has {functionCount} and {classCount}.",
                     paramName);
             }
 
@@ -70,9 +102,9 @@ public sealed class LabelModelFitOptions
 
             for (int i = 0; i < DevLabels.Count; i++)
             {
-                if (!Label.IsClass(DevLabels[i], matrix.ClassCount))
+                if (!Label.IsClass(DevLabels[i], classCount))
                 {
-                    throw new ArgumentException($"Dev label {i} is {DevLabels[i]}; it must be a class index in 0..{matrix.ClassCount - 1}.", paramName);
+                    throw new ArgumentException($"Dev label {i} is {DevLabels[i]}; it must be a class index in 0..{classCount - 1}.", paramName);
                 }
             }
         }

@@ -24,6 +24,10 @@ public sealed record LabelModelFitReport
     /// <summary>Gets each candidate's dev-split score when an automatic choice was made; otherwise <see langword="null"/>.</summary>
     public IReadOnlyDictionary<string, double>? CandidateScores { get; init; }
 
+    /// <summary>Gets the fitted model's score on the dev split by the metric of the fit options, when a dev split was given; otherwise <see langword="null"/>.</summary>
+    /// <remarks>A model that fitted on the dev labels reports a cross-validated score, so that it is not flattered by its own training data.</remarks>
+    public double? DevScore { get; init; }
+
     /// <summary>Gets the estimated accuracy of each labeling function, in column order, when the model estimates them; otherwise <see langword="null"/>.</summary>
     public IReadOnlyList<double>? FunctionAccuracies { get; init; }
 

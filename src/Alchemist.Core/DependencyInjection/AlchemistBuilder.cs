@@ -1,5 +1,6 @@
 using Alchemist;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -68,6 +69,63 @@ public sealed class AlchemistBuilder
     {
         ArgumentNullException.ThrowIfNull(configure);
         Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Configures the pipeline: programs per synthesizer, the dev metric, the gate sample, the end model's training set and the cost plan.</summary>
+    /// <param name="configure">Configures <see cref="LabelingPipelineOptions"/>. The label model and the seed come from <see cref="AlchemistOptions"/>.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder ConfigurePipeline(Action<LabelingPipelineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Configures the sandbox: step budget, call depth, regex timeout, source length.</summary>
+    /// <param name="configure">Configures <see cref="SandboxOptions"/>.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder ConfigureSandbox(Action<SandboxOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Configures the offline synthesizer, which mines programs from the seed labels.</summary>
+    /// <param name="configure">Configures <see cref="OfflineSynthesizerOptions"/>.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder ConfigureOfflineSynthesizer(Action<OfflineSynthesizerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Adds a synthesizer of the host's own to those the pipeline asks, after the offline and chat ones.</summary>
+    /// <param name="factory">Creates the synthesizer once, from the container.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder AddSynthesizer(Func<IServiceProvider, IProgramSynthesizer> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddSingleton(new SynthesizerRegistration(factory));
+        return this;
+    }
+
+    /// <summary>Uses an end model of the host's for items of type <typeparamref name="TItem"/>, replacing the default (the hashed n-gram logistic regression for text, which also picks up a registered embedding generator).</summary>
+    /// <typeparam name="TItem">The type of item.</typeparam>
+    /// <param name="factory">Creates the end model once, from the container.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder UseEndModel<TItem>(Func<IServiceProvider, IEndModel<TItem>> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.RemoveAll<IEndModel<TItem>>();
+        Services.AddSingleton(factory);
         return this;
     }
 }

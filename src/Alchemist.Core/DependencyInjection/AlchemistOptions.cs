@@ -6,9 +6,9 @@ namespace Alchemist;
 public sealed class AlchemistOptions
 {
     /// <summary>Gets or sets the name of the label model that aggregates the votes; one of the <see cref="LabelModelCatalog"/>'s names.</summary>
-    /// <value>The default is <c>"majority"</c>.</value>
+    /// <value>The default is <c>"auto"</c>: chosen on the seed (dev) labels by cross-validation, majority vote when there are none.</value>
     [Required]
-    public string LabelModel { get; set; } = MajorityVoteLabelModel.ModelName;
+    public string LabelModel { get; set; } = AutoLabelModel.ModelName;
 
     /// <summary>Gets or sets the largest number of threads labeling at once; <see langword="null"/> for one per core.</summary>
     /// <value>The default is <see langword="null"/>.</value>
@@ -19,6 +19,10 @@ public sealed class AlchemistOptions
     /// <value>The default is 0.5: a function that fails on more than half of the items stops being called.</value>
     [Range(0.0, 1.0)]
     public double QuarantineFaultRate { get; set; } = 0.5;
+
+    /// <summary>Gets or sets a value indicating whether the pipeline asks the offline synthesizer, which mines programs from the seed labels with no LLM.</summary>
+    /// <value>The default is <see langword="true"/>. The chat synthesizer joins whenever a chat client is registered.</value>
+    public bool UseOfflineSynthesizer { get; set; } = true;
 
     /// <summary>Gets or sets the seed of every random choice (tie-breaks, sampling), so that runs are reproducible.</summary>
     /// <value>The default is 0.</value>

@@ -66,7 +66,69 @@ public static class AlchemistServiceCollectionExtensions
             sp.GetService<ILogger<ChatProgramSynthesizer>>()));
         services.TryAddSingleton<IProgramSynthesizer>(static sp => sp.GetRequiredService<ChatProgramSynthesizer>());
 
+        AddPipeline(services);
         return new AlchemistBuilder(services);
+    }
+
+    private static void AddPipeline(IServiceCollection services)
+    {
+        services.AddOptions<LabelingPipelineOptions>();
+        services.AddOptions<OfflineSynthesizerOptions>();
+        services.AddOptions<SandboxOptions>();
+        services.AddOptions<ProgramGateOptions>();
+        services.AddOptions<LogisticRegressionEndModelOptions>();
+        services.TryAddSingleton(static sp => new OfflineProgramSynthesizer(
+            sp.GetRequiredService<IOptions<OfflineSynthesizerOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static sp => new ProgramCompiler(sp.GetRequiredService<IOptions<SandboxOptions>>().Value));
+        services.TryAddSingleton(static sp => new ProgramGate(
+            sp.GetRequiredService<ProgramCompiler>(), sp.GetRequiredService<IOptions<ProgramGateOptions>>().Value, sp.GetRequiredService<LabelingFunctionApplier>()));
+        services.TryAddSingleton<IEndModel<string>>(static sp => LogisticRegressionEndModel.ForText(
+            sp.GetRequiredService<IOptions<LogisticRegressionEndModelOptions>>().Value, sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>()));
+        services.TryAddSingleton(static sp =>
+        {
+            AlchemistOptions alchemist = sp.GetRequiredService<IOptions<AlchemistOptions>>().Value;
+            LabelingPipelineOptions configured = sp.GetRequiredService<IOptions<LabelingPipelineOptions>>().Value;
+            var options = new LabelingPipelineOptions
+            {
+                ProgramsPerSynthesizer = configured.ProgramsPerSynthesizer,
+                LabelModel = alchemist.LabelModel,
+                SelectionMetric = configured.SelectionMetric,
+                GateSampleSize = configured.GateSampleSize,
+                TrainEndModelOnSeedSet = configured.TrainEndModelOnSeedSet,
+                UseSeedClassBalance = configured.UseSeedClassBalance,
+                SeedModelVoter = configured.SeedModelVoter,
+                ScoreSeedOnlyBaseline = configured.ScoreSeedOnlyBaseline,
+                DirectLabelingModel = configured.DirectLabelingModel,
+                Seed = alchemist.Seed,
+            };
+            return new LabelingPipeline(
+                Synthesizers(sp, alchemist),
+                options,
+                sp.GetRequiredService<ProgramCompiler>(),
+                sp.GetRequiredService<ProgramGate>(),
+                sp.GetRequiredService<LabelingFunctionApplier>(),
+                sp.GetRequiredService<LabelModelCatalog>(),
+                sp.GetRequiredService<CostLedger>(),
+                services: sp);
+        });
+    }
+
+    private static List<IProgramSynthesizer> Synthesizers(IServiceProvider services, AlchemistOptions options)
+    {
+        var synthesizers = new List<IProgramSynthesizer>();
+        if (options.UseOfflineSynthesizer)
+        {
+            synthesizers.Add(services.GetRequiredService<OfflineProgramSynthesizer>());
+        }
+
+        // The chat synthesizer joins only when a chat client is there to talk to.
+        if (services.GetKeyedService<IChatClient>(AlchemistBuilder.ChatClientKey) is not null || services.GetService<IChatClient>() is not null)
+        {
+            synthesizers.Add(services.GetRequiredService<ChatProgramSynthesizer>());
+        }
+
+        synthesizers.AddRange(services.GetServices<SynthesizerRegistration>().Select(r => r.Factory(services)));
+        return synthesizers;
     }
 
     private static IChatClient ResolveChatClient(IServiceProvider services) =>

@@ -21,6 +21,7 @@ namespace Alchemist;
 public sealed class LabelingFunctionApplier
 {
     private const int SequentialThreshold = 256;
+    private const int MaxErrorLength = 500;
     private readonly LabelingApplierOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="LabelingFunctionApplier"/> class.</summary>
@@ -320,12 +321,16 @@ public sealed class LabelingFunctionApplier
                 counters.Exceptions[column]++;
                 if (counters.IsFirstError(column, itemIndex))
                 {
-                    counters.FirstErrors[column] = (itemIndex, $"{ex.GetType().Name} on item {itemIndex}: {ex.Message}");
+                    counters.FirstErrors[column] = (itemIndex, $"{ex.GetType().Name} on item {itemIndex}: {Shorten(ex.Message)}");
                 }
 
                 return Label.Abstain;
             }
         }
+
+        /// <summary>Keeps a fault message short: a hostile function can throw a message of any size, and the first one is kept for the whole run.</summary>
+        private static string Shorten(string message) =>
+            message.Length <= MaxErrorLength ? message : string.Concat(message.AsSpan(0, MaxErrorLength), $"... ({message.Length - MaxErrorLength} more characters)");
 
         private void Merge(Counters counters)
         {

@@ -13,6 +13,9 @@ internal sealed class DiagnosticSink(SyntaxTree programTree)
 
     public int Count => _diagnostics.Count;
 
+    /// <summary>Gets or sets a value indicating whether binding the program could itself be a denial of service, so the build must stop before it.</summary>
+    public bool StopBeforeBinding { get; set; }
+
     public bool HasRule(string rule) => _diagnostics.Exists(d => d.Rule == rule);
 
     public void Add(string rule, string message, Location? location)

@@ -106,6 +106,47 @@ internal sealed partial class MutationAnalyzer
         return null;
     }
 
+    /// <summary>Determines whether a lambda or local function assigns a local or parameter declared outside it.</summary>
+    private static bool WritesCapturedVariables(IOperation function, IMethodSymbol symbol)
+    {
+        foreach (IOperation operation in function.Descendants())
+        {
+            IOperation? target = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+            ISymbol? variable = target switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                _ => null,
+            };
+            if (variable is not null && IsOutside(variable.ContainingSymbol, symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Determines whether a variable's owner encloses a function, so that the function captures the variable.</summary>
+    private static bool IsOutside(ISymbol owner, IMethodSymbol function)
+    {
+        for (ISymbol? s = function.ContainingSymbol; s is not null; s = s.ContainingSymbol)
+        {
+            if (SymbolEqualityComparer.Default.Equals(s, owner))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsLocation(IOperation operation) =>
         operation is IArrayElementReferenceOperation or IPropertyReferenceOperation or IFieldReferenceOperation;
 
@@ -174,10 +215,12 @@ internal sealed partial class MutationAnalyzer
             return true;
         }
 
-        if (type.TypeKind is TypeKind.Enum or TypeKind.Delegate)
+        if (type.TypeKind == TypeKind.Enum)
         {
             return true;
         }
+
+        // A delegate cannot be changed, but what it returns can be shared (() => StaticTable), so it carries sharing.
 
         if (type is not INamedTypeSymbol named)
         {

@@ -14,10 +14,18 @@ internal sealed partial class MutationAnalyzer
         "RemoveRange", "RemoveWhere", "RemoveFirst", "RemoveLast", "Clear", "Sort", "Reverse", "Push", "Pop", "TryPop", "Enqueue",
         "EnqueueRange", "EnqueueDequeue", "Dequeue", "DequeueEnqueue", "TryDequeue", "TryAdd", "UnionWith", "IntersectWith", "ExceptWith",
         "SymmetricExceptWith", "TrimExcess", "EnsureCapacity", "Fill", "SetValue", "Initialize", "Resize", "Replace", "Append", "AppendLine",
-        "AppendJoin", "AppendFormat", "Set", "SetAll", "MoveToImmutable", "ItemRef", "Shuffle");
+        "AppendJoin", "AppendFormat", "Set", "SetAll", "MoveToImmutable", "ItemRef", "Shuffle", "MoveNext", "Reset");
 
     /// <summary>The framework methods that write into a destination argument.</summary>
     private static readonly FrozenSet<string> CopyNames = FrozenSet.Create(StringComparer.Ordinal, "CopyTo", "TryCopyTo", "Copy", "ConstrainedCopy");
+
+    /// <summary>The framework types whose constructors copy the collection they are given (unlike views such as spans and segments).</summary>
+    private static readonly FrozenSet<string> CopyingConstructors = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "System.Collections.Generic.List`1", "System.Collections.Generic.HashSet`1", "System.Collections.Generic.Dictionary`2",
+        "System.Collections.Generic.SortedSet`1", "System.Collections.Generic.SortedDictionary`2", "System.Collections.Generic.SortedList`2",
+        "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1", "System.Collections.Generic.LinkedList`1",
+        "System.Collections.Generic.PriorityQueue`2", "System.Text.StringBuilder", "System.String");
 
     /// <summary>The framework methods that return a new collection; it is shared only if its elements are.</summary>
     private static readonly FrozenSet<string> FreshNames = FrozenSet.Create(
@@ -27,6 +35,11 @@ internal sealed partial class MutationAnalyzer
 
     private void Visit(IOperation operation)
     {
+        if (_staticInitialization)
+        {
+            CheckStaticInitializer(operation);
+        }
+
         switch (operation)
         {
             case IVariableDeclaratorOperation { Initializer: { } initializer } declarator:
@@ -97,6 +110,22 @@ internal sealed partial class MutationAnalyzer
         }
     }
 
+    /// <summary>Refuses storing a stateful closure in a static field: it would keep state between items.</summary>
+    private void CheckStaticInitializer(IOperation operation)
+    {
+        IOperation? value = operation switch
+        {
+            IFieldInitializerOperation { InitializedFields: [{ IsStatic: true }, ..] } initializer => initializer.Value,
+            IPropertyInitializerOperation { InitializedProperties: [{ IsStatic: true }, ..] } initializer => initializer.Value,
+            ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Field.IsStatic: true } } assignment => assignment.Value,
+            _ => null,
+        };
+        if (_report is not null && value is not null && (TaintOf(value) & Taint.Closure) != 0)
+        {
+            _report.Add(SandboxRules.StaticState, "A static field would hold a lambda or local function that changes variables it captured, which keeps state between items; compute the value inside Label instead.", value.Syntax.GetLocation());
+        }
+    }
+
     private void VisitInvocation(IInvocationOperation invocation)
     {
         IMethodSymbol method = invocation.TargetMethod;
@@ -126,6 +155,11 @@ internal sealed partial class MutationAnalyzer
                 if (argument.Parameter is { } parameter)
                 {
                     Set(parameter.OriginalDefinition, TaintOf(argument.Value));
+                    if (parameter.RefKind is RefKind.Out or RefKind.Ref)
+                    {
+                        // What the method stores in an out or ref parameter flows back to the caller's variable.
+                        Assign(argument.Value, Get(parameter.OriginalDefinition), null);
+                    }
                 }
             }
 
@@ -264,6 +298,7 @@ internal sealed partial class MutationAnalyzer
 
     private void Violation(Taint taint, IOperation at, string? member)
     {
+        taint &= Taint.Static | Taint.Item;
         if (_report is null || taint == Taint.None || _staticInitialization)
         {
             return;
@@ -321,6 +356,9 @@ internal sealed partial class MutationAnalyzer
                 return Taint.None;
             case IInvocationOperation invocation:
                 return TaintOfCall(invocation.TargetMethod, invocation.Type, invocation.Instance, invocation.Arguments);
+            case IConversionOperation { Operand: IInvocationOperation fresh } conversion
+                when !ProgramSymbolChecker.IsSource(fresh.TargetMethod) && FreshNames.Contains(fresh.TargetMethod.Name) && ElementsImmutable(conversion.Type):
+                return Taint.None; // For example (string[])table.Clone().
             case IObjectCreationOperation creation:
                 Taint parts = TaintOf(creation.Initializer);
                 foreach (IArgumentOperation argument in creation.Arguments)
@@ -328,13 +366,30 @@ internal sealed partial class MutationAnalyzer
                     parts |= TaintOf(argument.Value);
                 }
 
-                return creation.Constructor is { } constructor && !ProgramSymbolChecker.IsSource(constructor) && ElementsImmutable(creation.Type) ? Taint.None : parts;
+                return creation.Type is INamedTypeSymbol created && CopyingConstructors.Contains(SandboxAllowList.MetadataName(created)) && ElementsImmutable(created)
+                    ? Taint.None
+                    : parts;
             case IAnonymousFunctionOperation lambda:
-                return Get(_returns, lambda.Symbol);
+                return Get(_returns, lambda.Symbol) | (_statefulFunctions.Contains(lambda.Symbol) ? Taint.Closure : Taint.None);
+            case IObjectOrCollectionInitializerOperation initializer:
+                // Elements added by a collection initializer and values assigned by an object initializer are stored.
+                Taint stored = Taint.None;
+                foreach (IOperation part in initializer.Descendants())
+                {
+                    stored |= part switch
+                    {
+                        IArgumentOperation argument => TaintOf(argument.Value),
+                        IAssignmentOperation assignment => TaintOf(assignment.Value),
+                        _ => Taint.None,
+                    };
+                }
+
+                return stored;
             case IDelegateCreationOperation delegateCreation:
                 return TaintOf(delegateCreation.Target);
             case IMethodReferenceOperation reference:
-                return (ProgramSymbolChecker.IsSource(reference.Method) ? Get(_returns, reference.Method.OriginalDefinition) : Taint.None) | TaintOf(reference.Instance);
+                return (ProgramSymbolChecker.IsSource(reference.Method) ? Get(_returns, reference.Method.OriginalDefinition) : Taint.None) |
+                    (_statefulFunctions.Contains(reference.Method.OriginalDefinition) ? Taint.Closure : Taint.None) | TaintOf(reference.Instance);
             case IConditionalAccessInstanceOperation:
                 for (IOperation? parent = operation.Parent; parent is not null; parent = parent.Parent)
                 {

@@ -35,6 +35,7 @@ internal sealed partial class MutationAnalyzer
     private readonly Stack<ISymbol?> _functions = new();
     private Taint _delegateArguments;
     private bool _staticInitialization;
+    private readonly HashSet<ISymbol> _statefulFunctions = new(SymbolEqualityComparer.Default);
     private DiagnosticSink? _report;
     private bool _changed;
 
@@ -46,6 +47,9 @@ internal sealed partial class MutationAnalyzer
         None = 0,
         Static = 1,
         Item = 2,
+
+        /// <summary>A lambda or local function that changes variables it captured: harmless per call, state if it outlives the call.</summary>
+        Closure = 4,
     }
 
     public static void Analyze(SemanticModel model, IMethodSymbol? entryPoint, DiagnosticSink sink, CancellationToken cancellationToken)
@@ -142,6 +146,11 @@ internal sealed partial class MutationAnalyzer
             case IAnonymousFunctionOperation or ILocalFunctionOperation:
                 // A lambda or local function runs later, once per call, even when a static initializer creates it.
                 IMethodSymbol function = operation is IAnonymousFunctionOperation lambda ? lambda.Symbol : ((ILocalFunctionOperation)operation).Symbol;
+                if (WritesCapturedVariables(operation, function) && _statefulFunctions.Add(function))
+                {
+                    MarkChanged();
+                }
+
                 bool staticInitialization = _staticInitialization;
                 _staticInitialization = false;
                 ApplyDelegateArguments(function);

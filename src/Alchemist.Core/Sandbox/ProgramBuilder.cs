@@ -31,10 +31,22 @@ internal static class ProgramBuilder
                 $"The program has {source.Length:N0} characters, more than the {options.MaxSourceLength:N0} the sandbox accepts; write a shorter program."), 0, 0));
         }
 
+        if (SourcePrescan.MaxDepth(source, out int deepAt) > SourcePrescan.MaxNesting)
+        {
+            int line = 1 + source.AsSpan(0, deepAt).Count('\n');
+            int column = deepAt - source.LastIndexOf('\n', Math.Max(0, deepAt - 1));
+            return BuildResult.Rejected(new SandboxDiagnostic(SandboxRules.Syntax, string.Create(CultureInfo.InvariantCulture,
+                $"The program nests brackets or interpolated strings more than {SourcePrescan.MaxNesting} deep; write flatter code."), line, column));
+        }
+
         SyntaxTree tree = CSharpSyntaxTree.ParseText(source, ParseOptions, ProgramPath, cancellationToken: cancellationToken);
         SyntaxTree implicitTree = CSharpSyntaxTree.ParseText(item.ImplicitSource, ParseOptions, "implicit.g.cs", cancellationToken: cancellationToken);
         var sink = new DiagnosticSink(tree);
         ProgramSyntaxChecker.Check(tree, sink);
+        if (sink.StopBeforeBinding)
+        {
+            return BuildResult.Rejected(sink.ToList());
+        }
 
         CSharpCompilation compilation = CSharpCompilation.Create(
             "alchemist-program-" + program.ContentHash[..16],
@@ -42,15 +54,9 @@ internal static class ProgramBuilder
             [.. SandboxReferences.FrameworkReferences, .. item.References],
             CompilationOptions);
 
-        foreach (Diagnostic diagnostic in compilation.GetDiagnostics(cancellationToken))
-        {
-            if (diagnostic.Severity == DiagnosticSeverity.Error)
-            {
-                sink.Add(SandboxRules.Compile, $"{diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}", diagnostic.Location);
-            }
-        }
-
-        bool compiled = sink.Count == 0 || !sink.HasRule(SandboxRules.Compile);
+        // The checks bind the program once through this model; the emit of the rewritten program binds it again. Compiler
+        // errors are collected from the model only when the program is rejected anyway or fails to emit, which keeps an
+        // accepted program at two bindings.
         SemanticModel model = compilation.GetSemanticModel(tree);
         HashSet<INamedTypeSymbol> hostTypes = ResolveHostTypes(compilation, item);
         ProgramSymbolChecker.Check(model, hostTypes, sink, cancellationToken);
@@ -59,16 +65,17 @@ internal static class ProgramBuilder
         IMethodSymbol? entryPoint = itemType is null ? null : EntryPointFinder.Find(compilation, tree, itemType, sink);
         if (itemType is null)
         {
-            sink.Add(SandboxRules.EntryPoint, $"The item type '{item.ItemType}' cannot be used by programs; label a string or a type of your own assembly.", null);
+            sink.Add(SandboxRules.EntryPoint, $"The item type '{item.ItemType}' cannot be used by programs; label a string or a public type of your own assembly.", null);
         }
 
-        if (compiled && sink.Count == 0)
+        if (sink.Count == 0)
         {
             MutationAnalyzer.Analyze(model, entryPoint, sink, cancellationToken);
         }
 
         if (sink.Count > 0 || entryPoint is null)
         {
+            AddCompilerErrors(model, implicitTree, sink, cancellationToken);
             return BuildResult.Rejected(sink.ToList());
         }
 
@@ -81,16 +88,36 @@ internal static class ProgramBuilder
         EmitResult result = emitted.Emit(image, cancellationToken: cancellationToken);
         if (!result.Success)
         {
-            var errors = new DiagnosticSink(rewrittenTree);
-            foreach (Diagnostic diagnostic in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
+            // Report the errors of the program as written; only when it has none is the rewrite to blame.
+            AddCompilerErrors(model, implicitTree, sink, cancellationToken);
+            if (sink.Count == 0)
             {
-                errors.Add(SandboxRules.Compile, $"{diagnostic.Id} after the sandbox rewrite (a sandbox bug; please report it with the program): {diagnostic.GetMessage(CultureInfo.InvariantCulture)}", diagnostic.Location);
+                var rewriteErrors = new DiagnosticSink(rewrittenTree);
+                foreach (Diagnostic diagnostic in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
+                {
+                    rewriteErrors.Add(SandboxRules.Compile, $"{diagnostic.Id} after the sandbox rewrite (a sandbox bug; please report it with the program): {diagnostic.GetMessage(CultureInfo.InvariantCulture)}", diagnostic.Location);
+                }
+
+                return BuildResult.Rejected(rewriteErrors.ToList()) with { RewrittenSource = rewrittenSource };
             }
 
-            return BuildResult.Rejected(errors.ToList()) with { RewrittenSource = rewrittenSource };
+            return BuildResult.Rejected(sink.ToList());
         }
 
         return new BuildResult([], image.ToArray(), SandboxAllowList.MetadataName(entryPoint.ContainingType), rewrittenSource);
+    }
+
+    private static void AddCompilerErrors(SemanticModel model, SyntaxTree implicitTree, DiagnosticSink sink, CancellationToken cancellationToken)
+    {
+        IEnumerable<Diagnostic> diagnostics = model.GetDiagnostics(cancellationToken: cancellationToken)
+            .Concat(model.Compilation.GetSemanticModel(implicitTree).GetDiagnostics(cancellationToken: cancellationToken));
+        foreach (Diagnostic diagnostic in diagnostics)
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            {
+                sink.Add(SandboxRules.Compile, $"{diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}", diagnostic.Location);
+            }
+        }
     }
 
     private static HashSet<INamedTypeSymbol> ResolveHostTypes(Compilation compilation, ItemTypeContext item)

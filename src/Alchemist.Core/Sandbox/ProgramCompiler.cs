@@ -29,6 +29,9 @@ namespace Alchemist;
 /// </example>
 public sealed class ProgramCompiler
 {
+    /// <summary>The stack of the compiler thread: 256 MiB, enough for Roslyn to parse any source within the length limit.</summary>
+    private const int CompilerStackSize = 256 * 1024 * 1024;
+
     private readonly SandboxOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="ProgramCompiler"/> class.</summary>
@@ -60,7 +63,7 @@ public sealed class ProgramCompiler
             timeout.CancelAfter(_options.CompileTimeout);
             try
             {
-                build = ProgramBuilder.Build(program, item, _options, timeout.Token);
+                build = RunWithLargeStack(() => ProgramBuilder.Build(program, item, _options, timeout.Token));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -74,25 +77,65 @@ public sealed class ProgramCompiler
             }
         }
 
-        if (build.Image is null || build.EntryTypeName is null)
+        if (build.Image is not { } image || build.EntryTypeName is not { } entryTypeName)
         {
             return new ProgramCompilation<TItem>(program, null, build.Diagnostics, stopwatch.Elapsed, null, build.RewrittenSource);
         }
 
+        return Load<TItem>(program, item, image, entryTypeName, build.RewrittenSource, stopwatch, _options);
+    }
+
+    /// <summary>
+    /// Runs the compiler on a thread with a large stack. Roslyn's parser and lexer recurse on nesting without always
+    /// checking the stack, so hostile source (tens of thousands of nested parentheses or interpolated strings) could
+    /// otherwise overflow the caller's stack, which would end the process. The stack is reserved, not committed.
+    /// </summary>
+    private static BuildResult RunWithLargeStack(Func<BuildResult> build)
+    {
+        BuildResult? result = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    result = build();
+                }
+#pragma warning disable CA1031 // Every failure is rethrown on the caller's thread below.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+                }
+            },
+            CompilerStackSize)
+        {
+            Name = "Alchemist sandbox compiler",
+            IsBackground = true,
+        };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result!;
+    }
+
+    private static ProgramCompilation<TItem> Load<TItem>(
+        LabelingProgram program, ItemTypeContext item, byte[] image, string entryTypeName, string? rewrittenSource, Stopwatch stopwatch, SandboxOptions options)
+    {
         var context = new ProgramLoadContext("alchemist-program:" + program.Name, [typeof(SandboxRuntime).Assembly, .. item.Assemblies]);
         try
         {
             Assembly assembly;
-            using (var image = new MemoryStream(build.Image, writable: false))
+            using (var stream = new MemoryStream(image, writable: false))
             {
-                assembly = context.LoadFromStream(image);
+                assembly = context.LoadFromStream(stream);
             }
 
-            MethodInfo method = assembly.GetType(build.EntryTypeName, throwOnError: true)!
+            MethodInfo method = assembly.GetType(entryTypeName, throwOnError: true)!
                 .GetMethod("Label", BindingFlags.Public | BindingFlags.Static, [typeof(TItem)])
                 ?? throw new InvalidOperationException($"The compiled program '{program.Name}' has no Label({typeof(TItem).Name}) method; this is a sandbox bug.");
-            var function = new SandboxedLabelingFunction<TItem>(program, method.CreateDelegate<Func<TItem, int>>(), _options);
-            return new ProgramCompilation<TItem>(program, function, [], stopwatch.Elapsed, context, build.RewrittenSource);
+            var function = new SandboxedLabelingFunction<TItem>(program, method.CreateDelegate<Func<TItem, int>>(), options);
+            return new ProgramCompilation<TItem>(program, function, [], stopwatch.Elapsed, context, rewrittenSource);
         }
         catch
         {

@@ -196,6 +196,11 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
             rewritten = rewritten.WithArgumentList(ChargeSize(rewritten.ArgumentList, method, sizeParameter));
         }
 
+        if (RewriteTargets.FormatParameter(method) is >= 0 and int format)
+        {
+            rewritten = rewritten.WithArgumentList(CheckFormat(rewritten.ArgumentList, node.ArgumentList, method, format));
+        }
+
         if (RewriteTargets.IsLazyLinq(method))
         {
             return Track(rewritten);
@@ -269,7 +274,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
 
     private static ArgumentListSyntax AddRegexTimeout(ArgumentListSyntax arguments, IMethodSymbol method)
     {
-        if (IndexOfParameter(arguments, method, "matchTimeout") is int timeoutIndex)
+        if (RewriteTargets.ArgumentIndex(arguments, method, "matchTimeout") is int timeoutIndex)
         {
             ArgumentSyntax timeout = arguments.Arguments[timeoutIndex];
             return arguments.WithArguments(arguments.Arguments.Replace(timeout, timeout.WithExpression(
@@ -277,7 +282,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
         }
 
         SeparatedSyntaxList<ArgumentSyntax> list = arguments.Arguments;
-        if (IndexOfParameter(arguments, method, "options") is null)
+        if (RewriteTargets.ArgumentIndex(arguments, method, "options") is null)
         {
             list = list.Add(Argument(ParseExpression("global::System.Text.RegularExpressions.RegexOptions.None")).WithNameColon(NameColon("options")));
         }
@@ -288,7 +293,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
 
     private static ArgumentListSyntax ChargeSize(ArgumentListSyntax arguments, IMethodSymbol method, string parameter)
     {
-        if (IndexOfParameter(arguments, method, parameter) is not int index)
+        if (RewriteTargets.ArgumentIndex(arguments, method, parameter) is not int index)
         {
             return arguments;
         }
@@ -299,20 +304,17 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
         return arguments.WithArguments(arguments.Arguments.Replace(argument, argument.WithExpression(charged)));
     }
 
-    /// <summary>Finds the argument bound to a parameter, by name or by position.</summary>
-    private static int? IndexOfParameter(ArgumentListSyntax arguments, IMethodSymbol method, string parameter)
+    private ArgumentListSyntax CheckFormat(ArgumentListSyntax arguments, ArgumentListSyntax original, IMethodSymbol method, int format)
     {
-        int position = method.Parameters.IndexOf(method.Parameters.FirstOrDefault(p => p.Name == parameter)!);
-        for (int i = 0; i < arguments.Arguments.Count; i++)
+        if (RewriteTargets.ArgumentIndex(arguments, method, method.Parameters[format].Name) is not int index ||
+            _model.GetConstantValue(original.Arguments[index].Expression).HasValue)
         {
-            ArgumentSyntax argument = arguments.Arguments[i];
-            if (argument.NameColon is { } name ? name.Name.Identifier.ValueText == parameter : i == position)
-            {
-                return i;
-            }
+            return arguments; // Constant formats were checked before the rewrite.
         }
 
-        return null;
+        ArgumentSyntax argument = arguments.Arguments[index];
+        return arguments.WithArguments(arguments.Arguments.Replace(argument, argument.WithExpression(
+            InvocationExpression(ParseExpression($"{Runtime}.Format"), ArgumentList(SingletonSeparatedList(Argument(argument.Expression)))))));
     }
 
     private static InvocationExpressionSyntax SizeCall(ExpressionSyntax count, string elementBytes) =>

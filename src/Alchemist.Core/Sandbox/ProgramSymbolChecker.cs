@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,6 +12,26 @@ internal sealed partial class ProgramSymbolChecker
 
     /// <summary>The most bytes of locals one method may declare.</summary>
     internal const int MaxFrameBytes = 32 * 1024;
+
+    /// <summary>Names of forbidden framework types that do not even bind (their assemblies are not referenced), with the rule they break.</summary>
+    private static readonly Dictionary<string, string> UnresolvedNames = new(StringComparer.Ordinal)
+    {
+        ["File"] = SandboxRules.Io, ["Directory"] = SandboxRules.Io, ["FileInfo"] = SandboxRules.Io, ["DirectoryInfo"] = SandboxRules.Io,
+        ["FileStream"] = SandboxRules.Io, ["StreamReader"] = SandboxRules.Io, ["StreamWriter"] = SandboxRules.Io, ["DriveInfo"] = SandboxRules.Io,
+        ["FileSystemWatcher"] = SandboxRules.Io, ["Console"] = SandboxRules.Io,
+        ["HttpClient"] = SandboxRules.Network, ["HttpClientHandler"] = SandboxRules.Network, ["WebClient"] = SandboxRules.Network,
+        ["WebRequest"] = SandboxRules.Network, ["HttpWebRequest"] = SandboxRules.Network, ["Socket"] = SandboxRules.Network,
+        ["TcpClient"] = SandboxRules.Network, ["UdpClient"] = SandboxRules.Network, ["TcpListener"] = SandboxRules.Network,
+        ["Dns"] = SandboxRules.Network, ["IPAddress"] = SandboxRules.Network, ["IPEndPoint"] = SandboxRules.Network, ["Ping"] = SandboxRules.Network,
+        ["NetworkStream"] = SandboxRules.Network, ["SmtpClient"] = SandboxRules.Network, ["ClientWebSocket"] = SandboxRules.Network,
+        ["Process"] = SandboxRules.Process, ["ProcessStartInfo"] = SandboxRules.Process,
+        ["Registry"] = SandboxRules.Environment, ["RegistryKey"] = SandboxRules.Environment,
+        ["Expression"] = SandboxRules.Reflection, ["DynamicMethod"] = SandboxRules.Reflection, ["ILGenerator"] = SandboxRules.Reflection,
+        ["AssemblyBuilder"] = SandboxRules.Reflection, ["AssemblyLoadContext"] = SandboxRules.Reflection, ["CSharpScript"] = SandboxRules.Reflection,
+        ["Thread"] = SandboxRules.Threading, ["ThreadPool"] = SandboxRules.Threading, ["Task"] = SandboxRules.Threading,
+        ["Parallel"] = SandboxRules.Threading, ["Timer"] = SandboxRules.Threading, ["AsParallel"] = SandboxRules.Threading,
+        ["Marshal"] = SandboxRules.Interop, ["DllImport"] = SandboxRules.Interop, ["NativeLibrary"] = SandboxRules.Interop,
+    };
 
     private readonly SemanticModel _model;
     private readonly HashSet<INamedTypeSymbol> _hostTypes;
@@ -77,6 +96,21 @@ internal sealed partial class ProgramSymbolChecker
                 break;
         }
 
+        if (node is InvocationExpressionSyntax { ArgumentList: var formatted } && _model.GetSymbolInfo(node).Symbol is IMethodSymbol method &&
+            RewriteTargets.FormatParameter(method) is >= 0 and int format &&
+            RewriteTargets.ArgumentIndex(formatted, method, method.Parameters[format].Name) is int index &&
+            _model.GetConstantValue(formatted.Arguments[index].Expression) is { HasValue: true, Value: string constant } &&
+            !ProgramSyntaxChecker.IsSafeFormat(constant))
+        {
+            _sink.Add(SandboxRules.Allocation, $"The format \"{Shorten(constant)}\" asks for too many digits or too much padding (at most {ProgramSyntaxChecker.MaxFormatWidth:N0}); use a shorter format.", formatted.Arguments[index].GetLocation());
+        }
+
+        if (node is SimpleNameSyntax name && _model.GetSymbolInfo(node) is { Symbol: null, CandidateSymbols.IsEmpty: true } &&
+            UnresolvedNames.TryGetValue(name.Identifier.ValueText, out string? unresolvedRule))
+        {
+            _sink.Add(unresolvedRule, $"'{name.Identifier.ValueText}' is not available: {SandboxRules.Explain(unresolvedRule)}", node.GetLocation());
+        }
+
         if (node is ExpressionSyntax expression)
         {
             TypeInfo type = _model.GetTypeInfo(expression);
@@ -127,6 +161,7 @@ internal sealed partial class ProgramSymbolChecker
 
         if (method.MethodKind is MethodKind.BuiltinOperator or MethodKind.AnonymousFunction or MethodKind.LocalFunction || IsSource(method))
         {
+            CheckGenericGrowth(method.TypeArguments, method, node);
             return;
         }
 
@@ -147,9 +182,12 @@ internal sealed partial class ProgramSymbolChecker
             return;
         }
 
-        if (definition.MethodKind == MethodKind.Constructor && definition.Parameters.Any(p => IsException(p.Type)))
+        if (definition.MethodKind == MethodKind.Constructor && IsException(definition.ContainingType) &&
+            definition.Parameters.Any(p => IsException(p.Type) || p.Type.SpecialType == SpecialType.System_Object))
         {
-            ReportOnce(definition, SandboxRules.Api, "Exceptions that wrap an inner exception are not allowed; throw a new exception with a message instead.", node);
+            // An inner exception makes chains whose ToString recurses; an 'actual value' object is formatted by the host,
+            // outside any budget, when it reads the message.
+            ReportOnce(definition, SandboxRules.Api, "Exceptions that wrap an inner exception or carry an object are not allowed; throw a new exception with a message instead.", node);
         }
         else if (definition.Name == "Insert" && definition.Parameters.Length == 3 && definition.Parameters[2].Name == "count" &&
             SandboxAllowList.MetadataName(definition.ContainingType) == "System.Text.StringBuilder")
@@ -216,114 +254,6 @@ internal sealed partial class ProgramSymbolChecker
         }
     }
 
-    private void CheckType(ITypeSymbol? type, SyntaxNode node)
-    {
-        if (type is null or IErrorTypeSymbol || !_checkedTypes.Add(type))
-        {
-            return;
-        }
-
-        switch (type)
-        {
-            case IArrayTypeSymbol array:
-                CheckType(array.ElementType, node);
-                return;
-            case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
-                _sink.Add(SandboxRules.Unsafe, $"The pointer type '{type.ToDisplayString()}' is not allowed: {SandboxRules.Explain(SandboxRules.Unsafe)}", node.GetLocation());
-                return;
-            case IDynamicTypeSymbol:
-                _sink.Add(SandboxRules.Dynamic, $"'dynamic' is not allowed: {SandboxRules.Explain(SandboxRules.Dynamic)} Use the static types.", node.GetLocation());
-                return;
-            case ITypeParameterSymbol:
-                return;
-            case INamedTypeSymbol named:
-                CheckNamedType(named, node);
-                return;
-            default:
-                return;
-        }
-    }
-
-    private void CheckNamedType(INamedTypeSymbol named, SyntaxNode node)
-    {
-        if (named.IsAnonymousType)
-        {
-            foreach (IPropertySymbol property in named.GetMembers().OfType<IPropertySymbol>())
-            {
-                CheckType(property.Type, node);
-                CheckComponent("An anonymous type", property.Type, node);
-            }
-
-            return;
-        }
-
-        if (named.IsTupleType)
-        {
-            foreach (IFieldSymbol element in named.TupleElements)
-            {
-                CheckType(element.Type, node);
-                CheckComponent("A tuple", element.Type, node);
-            }
-
-            CheckValueTypeSize(named, node);
-            return;
-        }
-
-        foreach (ITypeSymbol argument in named.TypeArguments)
-        {
-            CheckType(argument, node);
-        }
-
-        if (IsSource(named) || _hostTypes.Contains(named.OriginalDefinition))
-        {
-            CheckValueTypeSize(named, node);
-            return;
-        }
-
-        if (!SandboxAllowList.IsAllowedType(named) || named.DeclaredAccessibility != Accessibility.Public)
-        {
-            string rule = SandboxRules.Classify(named);
-            _sink.Add(rule, $"The type '{named.OriginalDefinition.ToDisplayString()}' is not allowed: {SandboxRules.Explain(rule)}", node.GetLocation());
-            return;
-        }
-
-        string name = SandboxAllowList.MetadataName(named);
-        if (name is "System.Collections.Generic.KeyValuePair`2" or "System.Nullable`1")
-        {
-            foreach (ITypeSymbol argument in named.TypeArguments)
-            {
-                CheckComponent("A key-value pair", argument, node);
-            }
-        }
-
-        CheckValueTypeSize(named, node);
-    }
-
-    /// <summary>Refuses object- and interface-typed parts of structural types, whose ToString and Equals recurse into them without a budget check.</summary>
-    private void CheckComponent(string holder, ITypeSymbol component, SyntaxNode node)
-    {
-        bool open = component.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum ||
-            component is IDynamicTypeSymbol || component.TypeKind == TypeKind.Interface ||
-            (component is INamedTypeSymbol { IsAbstract: true, TypeKind: TypeKind.Class } && !IsSource(component));
-        if (open)
-        {
-            _sink.Add(SandboxRules.Stack, $"{holder} may not hold a value of type '{component.ToDisplayString()}': its ToString and Equals recurse into it, so a value nested in itself could overflow the stack; use a concrete type.", node.GetLocation());
-        }
-    }
-
-    private void CheckValueTypeSize(INamedTypeSymbol type, SyntaxNode node)
-    {
-        if (type.IsValueType && type.SpecialType == SpecialType.None && type.TypeKind != TypeKind.Enum)
-        {
-            int size = TypeSize.Estimate(type);
-            if (size > MaxValueTypeBytes)
-            {
-                _sink.Add(SandboxRules.Stack, string.Create(CultureInfo.InvariantCulture,
-                    $"The value type '{type.ToDisplayString()}' takes about {size:N0} bytes; value types may take at most {MaxValueTypeBytes} bytes so that locals cannot exhaust the stack. Use a class or an array."), node.GetLocation());
-            }
-        }
-    }
-
     private void Report(string rule, ISymbol symbol, SyntaxNode node) =>
         _sink.Add(rule, $"'{Display(symbol)}' is not allowed: {SandboxRules.Explain(rule)}", node.GetLocation());
 
@@ -347,6 +277,8 @@ internal sealed partial class ProgramSymbolChecker
 
         return false;
     }
+
+    private static string Shorten(string text) => text.Length > 40 ? text[..37] + "..." : text;
 
     internal static string Display(ISymbol symbol) =>
         symbol.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat.WithParameterOptions(SymbolDisplayParameterOptions.IncludeType));

@@ -14,12 +14,26 @@ internal static class ProgramSyntaxChecker
     /// <summary>The widest interpolation alignment and the largest number in a format specifier a program may write.</summary>
     internal const int MaxFormatWidth = 10_000;
 
+    /// <summary>The deepest nesting of lambdas: overload resolution over nested lambdas takes time exponential in the depth.</summary>
+    internal const int MaxLambdaNesting = 3;
+
+    /// <summary>The deepest nesting of syntax (expressions in expressions, statements in statements) a program may have.</summary>
+    /// <remarks>Realistic programs stay below 40, or a few hundred for a long chain of || conditions. Deeper trees would make the compiler's, the sandbox's and the JIT's recursive passes risk the stack.</remarks>
+    internal const int MaxSyntaxDepth = 512;
+
     /// <summary>The most dimensions an array may have.</summary>
     internal const int MaxArrayRank = 3;
 
     public static void Check(SyntaxTree tree, DiagnosticSink sink)
     {
         SyntaxNode root = tree.GetRoot();
+        if (FindTooDeep(root) is { } deep)
+        {
+            sink.Add(SandboxRules.Syntax, $"The program nests expressions or statements more than {MaxSyntaxDepth} deep; write flatter code.", deep.GetLocation());
+            sink.StopBeforeBinding = true;
+            return;
+        }
+
         foreach (SyntaxTrivia trivia in root.DescendantTrivia(descendIntoTrivia: true))
         {
             if (trivia.Kind() is SyntaxKind.LineDirectiveTrivia or SyntaxKind.LineSpanDirectiveTrivia or SyntaxKind.PragmaChecksumDirectiveTrivia
@@ -93,6 +107,10 @@ internal static class ProgramSyntaxChecker
             case GotoStatementSyntax or LabeledStatementSyntax:
                 sink.Add(SandboxRules.Syntax, "'goto' and statement labels are not allowed; use a loop, 'break' or 'continue'.", node.GetLocation());
                 break;
+            case AnonymousFunctionExpressionSyntax when node.Ancestors().Count(a => a is AnonymousFunctionExpressionSyntax) == MaxLambdaNesting:
+                sink.Add(SandboxRules.Syntax, $"Lambdas are nested more than {MaxLambdaNesting} deep; the compiler's time grows exponentially with the depth. Move the inner lambdas into a helper method.", node.GetLocation());
+                sink.StopBeforeBinding = true;
+                break;
             case DestructorDeclarationSyntax:
                 sink.Add(SandboxRules.Finalizer, "Finalizers are not allowed: they run on the runtime's finalizer thread, outside any budget; remove it.", node.GetLocation());
                 break;
@@ -146,8 +164,29 @@ internal static class ProgramSyntaxChecker
         }
     }
 
+    /// <summary>Finds the first node nested deeper than <see cref="MaxSyntaxDepth"/>, without recursing.</summary>
+    private static SyntaxNode? FindTooDeep(SyntaxNode root)
+    {
+        var ancestors = new Stack<SyntaxNode>();
+        foreach (SyntaxNode node in root.DescendantNodes())
+        {
+            while (ancestors.Count > 0 && ancestors.Peek() != node.Parent)
+            {
+                ancestors.Pop();
+            }
+
+            ancestors.Push(node);
+            if (ancestors.Count > MaxSyntaxDepth)
+            {
+                return node;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Determines whether a format specifier (or composite format string) asks for a bounded number of digits.</summary>
-    internal static bool IsSafeFormat(string format)
+    internal static bool IsSafeFormat(ReadOnlySpan<char> format)
     {
         long run = 0;
         foreach (char c in format)

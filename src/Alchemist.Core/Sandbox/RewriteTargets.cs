@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Alchemist;
 
@@ -65,16 +66,36 @@ internal static class RewriteTargets
         return definition.Parameters.Any(p => p.Name == parameter && p.Type.SpecialType == SpecialType.System_Int32) ? parameter : null;
     }
 
+    /// <summary>Gets the index of a framework method's format parameter (a string or span the method parses as a format), or -1.</summary>
+    public static int FormatParameter(IMethodSymbol method)
+    {
+        if (ProgramSymbolChecker.IsSource(method))
+        {
+            return -1;
+        }
+
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            if (parameter.Name == "format" && (parameter.Type.SpecialType == SpecialType.System_String ||
+                (parameter.Type is INamedTypeSymbol { TypeArguments: [{ SpecialType: SpecialType.System_Char }] } span && SandboxAllowList.MetadataName(span) == "System.ReadOnlySpan`1")))
+            {
+                return parameter.Ordinal;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Determines whether a method must be called directly so that the rewrite can add its checks.</summary>
     public static bool MustBeCalledDirectly(IMethodSymbol method) =>
-        IsRegexPatternCall(method) || IsLazyLinq(method) || SizeParameter(method) is not null;
+        IsRegexPatternCall(method) || IsLazyLinq(method) || SizeParameter(method) is not null || FormatParameter(method) >= 0;
 
     /// <summary>Estimates the bytes one element of an allocation sized by <paramref name="method"/> takes.</summary>
     public static int ElementBytes(IMethodSymbol method)
     {
         IMethodSymbol definition = (method.ReducedFrom ?? method).OriginalDefinition;
         string type = SandboxAllowList.MetadataName(definition.ContainingType);
-        ImmutableArrayOfTypes arguments = new(method.ContainingType.TypeArguments, method.TypeArguments);
+        TypeArguments arguments = new(method.ContainingType.TypeArguments, method.TypeArguments);
         return type switch
         {
             "System.String" or "System.Text.StringBuilder" => 2,
@@ -86,10 +107,39 @@ internal static class RewriteTargets
         };
     }
 
+    /// <summary>Finds the index of the argument bound to a parameter, by name or by position, or <see langword="null"/> when it was left out.</summary>
+    public static int? ArgumentIndex(BaseArgumentListSyntax? arguments, IMethodSymbol method, string parameter)
+    {
+        if (arguments is null)
+        {
+            return null;
+        }
+
+        int position = -1;
+        for (int i = 0; i < method.Parameters.Length; i++)
+        {
+            if (method.Parameters[i].Name == parameter)
+            {
+                position = i;
+            }
+        }
+
+        for (int i = 0; i < arguments.Arguments.Count; i++)
+        {
+            ArgumentSyntax argument = arguments.Arguments[i];
+            if (argument.NameColon is { } name ? name.Name.Identifier.ValueText == parameter : i == position)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsRegex(INamedTypeSymbol? type) => type is not null && SandboxAllowList.MetadataName(type) == RegexType;
 
     /// <summary>The type arguments of a member: those of its type first, then its own.</summary>
-    private readonly struct ImmutableArrayOfTypes(System.Collections.Immutable.ImmutableArray<ITypeSymbol> typeArguments, System.Collections.Immutable.ImmutableArray<ITypeSymbol> methodArguments)
+    private readonly struct TypeArguments(System.Collections.Immutable.ImmutableArray<ITypeSymbol> typeArguments, System.Collections.Immutable.ImmutableArray<ITypeSymbol> methodArguments)
     {
         public ITypeSymbol? Get(int index) =>
             index < typeArguments.Length ? typeArguments[index] :

@@ -11,9 +11,8 @@ internal static partial class SandboxAllowList
 
         string[] exceptionMembers =
         [
-            ".ctor", "Message", "ParamName", "ActualValue", "ToString", "Equals", "GetHashCode",
+            ".ctor", "Message", "ParamName", "ToString", "Equals", "GetHashCode",
             "ThrowIfNull", "ThrowIfNullOrEmpty", "ThrowIfNullOrWhiteSpace", "ThrowIfNegative", "ThrowIfZero", "ThrowIfNegativeOrZero",
-            "ThrowIfEqual", "ThrowIfNotEqual", "ThrowIfGreaterThan", "ThrowIfGreaterThanOrEqual", "ThrowIfLessThan", "ThrowIfLessThanOrEqual",
         ];
 
         var rules = new Dictionary<string, TypeRule>(StringComparer.Ordinal);

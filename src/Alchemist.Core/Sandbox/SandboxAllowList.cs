@@ -24,6 +24,7 @@ internal static partial class SandboxAllowList
         "System.Collections.Generic.SortedList`2.this[]",
         "System.Collections.Generic.LinkedListNode`1.Value",
         "System.ArraySegment`1.this[]",
+        "System.Span`1.this[]",
         "System.Text.StringBuilder.Length",
         "System.Text.StringBuilder.this[]",
         "System.Collections.Immutable.ImmutableArray`1+Builder.this[]",

@@ -57,6 +57,7 @@ public static class SandboxRuntime
 
     /// <summary>Charges one step: a loop iteration.</summary>
     /// <exception cref="ProgramBudgetExceededException">The call has no steps or memory left.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step()
     {
         if (--_stepsLeft < 0 || GC.GetAllocatedBytesForCurrentThread() > _allocationLimit)
@@ -67,6 +68,7 @@ public static class SandboxRuntime
 
     /// <summary>Charges one step and one level of call depth: an entry into a method, local function, lambda or accessor.</summary>
     /// <exception cref="ProgramBudgetExceededException">The call has no steps, depth, stack or memory left.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Enter()
     {
         int depth = ++_depth;
@@ -79,6 +81,7 @@ public static class SandboxRuntime
     }
 
     /// <summary>Leaves a method that <see cref="Enter"/> entered.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Exit() => _depth--;
 
     /// <summary>Charges an explicitly sized allocation before it happens.</summary>
@@ -157,6 +160,34 @@ public static class SandboxRuntime
     public static TimeSpan ClampRegexTimeout(TimeSpan requested) =>
         requested == Regex.InfiniteMatchTimeout || requested > RegexTimeout ? RegexTimeout : requested;
 
+    /// <summary>Checks a format string the program computed at run time before a formatting method sees it.</summary>
+    /// <param name="format">The format string or specifier.</param>
+    /// <returns><paramref name="format"/>.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The format asks for more digits or padding than a program may use.</exception>
+    public static string? Format(string? format)
+    {
+        if (format is not null && !ProgramSyntaxChecker.IsSafeFormat(format))
+        {
+            ThrowFormat();
+        }
+
+        return format;
+    }
+
+    /// <summary>Checks a format specifier the program computed at run time before a formatting method sees it.</summary>
+    /// <param name="format">The format specifier.</param>
+    /// <returns><paramref name="format"/>.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The format asks for more digits or padding than a program may use.</exception>
+    public static ReadOnlySpan<char> Format(ReadOnlySpan<char> format)
+    {
+        if (!ProgramSyntaxChecker.IsSafeFormat(format))
+        {
+            ThrowFormat();
+        }
+
+        return format;
+    }
+
     /// <summary>Wraps a lazy sequence so that each element it yields is charged a step and the stack is checked.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="source">The sequence a LINQ operator returned.</param>
@@ -221,20 +252,35 @@ public static class SandboxRuntime
             return; // The runtime rejects negative sizes itself.
         }
 
-        _stepsLeft -= (count >> 4) + 1;
-        if (_stepsLeft < 0 || _maxDepth == 0)
+        if (_maxDepth == 0)
         {
             ThrowOverrun(ProgramBudgetKind.Steps);
         }
 
+        // Refuse the allocation before it happens when it alone would pass the memory budget.
         double bytes = (double)count * Math.Max(elementBytes, 1);
         if (bytes > _allocationLimit - GC.GetAllocatedBytesForCurrentThread())
         {
             _overrun = ProgramBudgetKind.Memory;
             _stepsLeft = Overrun;
             throw new ProgramBudgetExceededException(ProgramBudgetKind.Memory, _maxAllocatedBytes, string.Create(CultureInfo.InvariantCulture,
-                $"The program tried to allocate {count:N0} elements (about {bytes / (1024 * 1024):N0} MiB) in one call, more than its memory budget of {_maxAllocatedBytes / (1024 * 1024):N0} MiB allows; keep collections and strings proportional to the item."));
+                $"The program tried to allocate {count:N0} elements (about {bytes / (1024 * 1024):N0} MiB) on one item, more than its memory budget of {_maxAllocatedBytes / (1024 * 1024):N0} MiB allows; keep collections and strings proportional to the item."));
         }
+
+        _stepsLeft -= (count >> 4) + 1;
+        if (_stepsLeft < 0)
+        {
+            ThrowOverrun(ProgramBudgetKind.Steps);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowFormat()
+    {
+        _overrun = ProgramBudgetKind.Memory;
+        _stepsLeft = Overrun;
+        throw new ProgramBudgetExceededException(ProgramBudgetKind.Memory, ProgramSyntaxChecker.MaxFormatWidth, string.Create(CultureInfo.InvariantCulture,
+            $"The program used a format that asks for more than {ProgramSyntaxChecker.MaxFormatWidth:N0} digits or characters of padding; use a shorter format."));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

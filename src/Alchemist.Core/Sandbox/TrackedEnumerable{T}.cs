@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace Alchemist;
 
@@ -30,6 +31,14 @@ internal sealed class TrackedEnumerable<T>(IEnumerable<T> source) : IEnumerable<
 
         public void Reset() => inner.Reset();
 
-        public void Dispose() => inner.Dispose();
+        public void Dispose()
+        {
+            // Disposing a long chain recurses down it; past the safe depth the framework iterators below are left to the
+            // garbage collector, which is all their Dispose would have done.
+            if (RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                inner.Dispose();
+            }
+        }
     }
 }

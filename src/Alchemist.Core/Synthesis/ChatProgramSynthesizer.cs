@@ -70,6 +70,10 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
     /// <inheritdoc />
     public string Name => SynthesizerName;
 
+    /// <inheritdoc />
+    /// <remarks>The chat synthesizer shows the feedback to the model: problems of earlier programs, items no kept program covers, items where kept programs disagree.</remarks>
+    public bool AcceptsFeedback => true;
+
     /// <summary>Gets the ledger that records the usage and cost of every call this synthesizer makes.</summary>
     public CostLedger Ledger { get; }
 

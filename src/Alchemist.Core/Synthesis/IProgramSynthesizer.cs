@@ -10,6 +10,10 @@ public interface IProgramSynthesizer
     /// <summary>Gets the name of the synthesizer, recorded in each program's <see cref="ProgramProvenance.Synthesizer"/>.</summary>
     string Name { get; }
 
+    /// <summary>Gets a value indicating whether the synthesizer reads <see cref="SynthesisRequest{TItem}.Feedback"/>, so that a pipeline asks it again in feedback rounds.</summary>
+    /// <value>The default is <see langword="false"/>: a synthesizer that ignores feedback would only repeat itself.</value>
+    bool AcceptsFeedback => false;
+
     /// <summary>Produces labeling programs for a task.</summary>
     /// <typeparam name="TItem">The type of item the programs label.</typeparam>
     /// <param name="request">The task, the number of programs wanted, examples and the validator used for self-repair.</param>

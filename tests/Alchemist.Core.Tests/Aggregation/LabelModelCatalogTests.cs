@@ -11,6 +11,14 @@ public class LabelModelCatalogTests
     }
 
     [Fact]
+    public void CreateDefault_KnowsEveryBuiltInModel()
+    {
+        LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
+        Assert.Equal(["majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "auto"], catalog.Names);
+        Assert.All(catalog.Names, name => Assert.Equal(name, catalog.Create(name).Name));
+    }
+
+    [Fact]
     public void Create_ReturnsANewModelEachTime()
     {
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();

@@ -1,3 +1,5 @@
+using Alchemist.Testing;
+
 namespace Alchemist.Tests.Aggregation;
 
 public class LabelModelTests
@@ -17,7 +19,7 @@ public class LabelModelTests
 
     [Fact]
     public void Fit_NullMatrix_Throws() =>
-        Assert.Throws<ArgumentNullException>("matrix", () => new MajorityVoteLabelModel().Fit(null!));
+        Assert.Throws<ArgumentNullException>("matrix", () => new MajorityVoteLabelModel().Fit((LabelMatrix)null!));
 
     [Fact]
     public void Fit_CanceledToken_Throws()
@@ -69,7 +71,7 @@ public class LabelModelTests
     public void PredictProbabilities_LargeMatrix_EqualsRowByRow()
     {
         // Above the parallel threshold the default implementation splits the rows across threads.
-        LabelMatrix large = Alchemist.Testing.LabelMatrixGenerator.Create(seed: 1, items: 40_000, functions: 7, classes: 3).Matrix;
+        LabelMatrix large = LabelMatrixGenerator.Create(seed: 1, items: 40_000, functions: 7, classes: 3).Matrix;
         var model = new MajorityVoteLabelModel();
         model.Fit(large);
         ClassProbabilities all = model.PredictProbabilities(large);
@@ -79,5 +81,53 @@ public class LabelModelTests
             model.PredictProbabilities(large.GetRow(i), row);
             Assert.Equal(row, all.GetRow(i).ToArray());
         }
+    }
+
+    [Fact]
+    public void Fit_F1OnMulticlass_Throws()
+    {
+        LabelMatrix three = LabelMatrix.FromRows([[0, 2]], 3);
+        ArgumentException ex = Assert.Throws<ArgumentException>("options", () => new MajorityVoteLabelModel().Fit(three, new LabelModelFitOptions { Metric = LabelModelMetric.F1 }));
+        Assert.StartsWith("The F1 metric scores class 1 of a binary task; this task has 3 classes. Use LabelModelMetric.Accuracy.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_DevSplitBalanceWithoutDevSplit_Throws()
+    {
+        ArgumentException ex = Assert.Throws<ArgumentException>("options", () => new MajorityVoteLabelModel().Fit(Matrix, new LabelModelFitOptions { ClassBalanceEstimation = ClassBalanceEstimation.DevSplit }));
+        Assert.StartsWith("ClassBalanceEstimation is DevSplit, but no dev split was given; set DevMatrix and DevLabels, or choose another estimation.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_DevSplit_ClassBalanceComesFromItsLabels()
+    {
+        LabelModelFitReport report = new DawidSkeneLabelModel().Fit(Matrix, new LabelModelFitOptions { DevMatrix = Matrix, DevLabels = [1, 1] });
+        Assert.Equal([1 / 4.0, 3 / 4.0], report.ClassBalance);
+    }
+
+    [Fact]
+    public void Fit_BelowMajorityVoteOnTheDevSplit_Warns()
+    {
+        // The dev labels contradict the votes and the given balance: the model scores 0, while majority vote's coin
+        // flip on the row without votes scores half a point.
+        LabelMatrix votes = LabelMatrixGenerator.Create(seed: 1, items: 2_000, classes: 2, accuracies: [0.9, 0.9, 0.9], coverages: [0.5, 0.5, 0.5], classBalance: [0.5, 0.5]).Matrix;
+        LabelMatrix dev = LabelMatrix.FromRows([[0, 0, 0], [1, 1, 1], [-1, -1, -1]], 2);
+
+        LabelModelFitReport report = new DawidSkeneLabelModel().Fit(votes, new LabelModelFitOptions { DevMatrix = dev, DevLabels = [1, 0, 1], ClassBalance = [0.9, 0.1] });
+
+        Assert.NotNull(report.DevScore);
+        Assert.Contains("On the dev split, 'dawid-skene' scores 0.000 (Accuracy), below majority vote's 0.167; prefer 'majority' or 'auto' unless there is a reason to trust this model.", report.Warnings);
+    }
+
+    [Fact]
+    public void Fit_AtOrAboveMajorityVote_DoesNotWarn()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 3, items: 3_000, functions: 7, classes: 2);
+        var options = new LabelModelFitOptions { DevMatrix = synthetic.Matrix.SliceItems(0, 500), DevLabels = [.. synthetic.TrueLabels.Take(500)] };
+
+        LabelModelFitReport report = new DawidSkeneLabelModel().Fit(synthetic.Matrix, options);
+
+        Assert.DoesNotContain(report.Warnings, w => w.StartsWith("On the dev split", StringComparison.Ordinal));
+        Assert.True(report.DevScore > 0.8);
     }
 }

@@ -79,4 +79,16 @@ public class MajorityVoteLabelModelTests
         Assert.Equal([4 / 6.0, 2 / 6.0], report.ClassBalance);
         Assert.Null(report.Iterations);
     }
+
+    [Fact]
+    public void Fit_DevSplit_ReportsItsDevScoreWithoutWarning()
+    {
+        LabelMatrix matrix = LabelMatrix.FromRows([[0, 0], [1, -1], [-1, -1]], classCount: 2);
+        LabelModelFitReport report = new MajorityVoteLabelModel().Fit(matrix, new LabelModelFitOptions { DevMatrix = matrix, DevLabels = [0, 0, 1] });
+
+        // Row 0 right, row 1 wrong, row 2 a coin flip: 1.5 of 3.
+        Assert.Equal(0.5, report.DevScore);
+        Assert.Empty(report.Warnings);
+        Assert.Equal([0.6, 0.4], report.ClassBalance);
+    }
 }

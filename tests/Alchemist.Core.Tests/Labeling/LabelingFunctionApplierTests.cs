@@ -91,6 +91,17 @@ public class LabelingFunctionApplierTests
     }
 
     [Fact]
+    public void Apply_HugeFaultMessage_IsShortened()
+    {
+        string huge = new('x', 100_000);
+        ILabelingFunction<int>[] functions = [LabelingFunction.Create<int>("loud", _ => throw new InvalidOperationException(huge))];
+        LabelingResult result = new LabelingFunctionApplier().Apply([1, 2], functions, 2);
+        Assert.Equal(2, result.Faults[0].Exceptions);
+        Assert.EndsWith("... (99500 more characters)", result.Faults[0].FirstError, StringComparison.Ordinal);
+        Assert.True(result.Faults[0].FirstError!.Length < 600);
+    }
+
+    [Fact]
     public void Apply_QuarantineThreshold_StopsCallingAFailingFunction()
     {
         int calls = 0;

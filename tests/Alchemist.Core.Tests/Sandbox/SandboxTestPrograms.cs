@@ -3,8 +3,11 @@ namespace Alchemist.Tests.Sandbox;
 /// <summary>Helpers that turn source text into labeling programs and compile them with shared, test-friendly options.</summary>
 internal static class SandboxTestPrograms
 {
-    /// <summary>Options for tests: the default limits, except a smaller memory budget so that allocation tests stay light.</summary>
-    public static SandboxOptions Options => new() { MaxAllocatedBytes = 64L * 1024 * 1024 };
+    /// <summary>
+    /// Options for tests: the default limits, except a quarter of the step budget and a quarter of the memory budget, so
+    /// that the many runaway programs of the hostile corpus are stopped sooner in unoptimized test builds.
+    /// </summary>
+    public static SandboxOptions Options => new() { StepBudget = 250_000, MaxAllocatedBytes = 64L * 1024 * 1024 };
 
     public static ProgramCompiler Compiler { get; } = new(Options);
 

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using Alchemist.Tests.Shared;
+
+namespace Alchemist.Benchmarks;
+
+/// <summary>
+/// The pipeline's figures (docs/pipeline.md): <c>pipeline test</c> runs <see cref="LabelingPipeline"/> with the
+/// offline synthesizer (seed labels = the dev split) and scores it on the test split beside the seed-only baseline;
+/// <c>pipeline cv</c> makes design choices honestly: it holds out each fold of the dev split in turn as the scored
+/// set and uses the other folds as seed labels, never reading the test split.
+/// </summary>
+/// <remarks>Usage: <c>pipeline test|cv [youtube sms trec] [--programs 20] [--folds 5] [--voter true|false] [--balance true|false] [--model auto]</c>.</remarks>
+internal static class PipelineFigures
+{
+    public static async Task RunAsync(string[] args)
+    {
+        string mode = args.Length > 0 ? args[0] : "test";
+        List<string> datasets = [.. args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))];
+        if (datasets.Count == 0)
+        {
+            datasets = ["youtube", "sms", "trec"];
+        }
+
+        Dictionary<string, string> options = [];
+        for (int i = 0; i < args.Length - 1; i++)
+        {
+            if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                options[args[i][2..]] = args[i + 1];
+            }
+        }
+
+        Console.WriteLine($"mode {mode}; {string.Join(' ', options.Select(o => $"{o.Key}={o.Value}"))}");
+        foreach (string name in datasets)
+        {
+            WrenchDataset dataset = TestData.Load(name);
+            bool f1 = name == "sms";
+            var stopwatch = Stopwatch.StartNew();
+            LabeledExample<string>[] dev = Examples(dataset.Valid!);
+            var scores = new List<(double Seed, double End, double LabelModel)>();
+            if (mode == "cv")
+            {
+                int folds = int.Parse(options.GetValueOrDefault("folds", "5"), CultureInfo.InvariantCulture);
+                int[] fold = Folds(dev, dataset.Task.ClassCount, folds);
+                for (int f = 0; f < folds; f++)
+                {
+                    int current = f;
+                    scores.Add(await RunOnceAsync(dataset, [.. dev.Where((_, i) => fold[i] != current)], [.. dev.Where((_, i) => fold[i] == current)], f1, options));
+                }
+            }
+            else
+            {
+                scores.Add(await RunOnceAsync(dataset, dev, Examples(dataset.Test!), f1, options));
+            }
+
+            string metric = f1 ? "F1" : "accuracy";
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name,-8} {mode} {metric}: seed-only {scores.Average(s => s.Seed):0.0000}  pipeline {scores.Average(s => s.End):0.0000}  (delta {scores.Average(s => s.End - s.Seed):+0.0000;-0.0000})  label model {scores.Average(s => s.LabelModel):0.0000}  [{stopwatch.Elapsed.TotalSeconds:0}s]"));
+            if (scores.Count > 1)
+            {
+                Console.WriteLine("         per fold (seed/pipeline): " + string.Join("  ", scores.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Seed:0.000}/{s.End:0.000}"))));
+            }
+        }
+    }
+
+    private static async Task<(double Seed, double End, double LabelModel)> RunOnceAsync(
+        WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] scored, bool f1, Dictionary<string, string> options)
+    {
+        var pipeline = new LabelingPipeline(
+            [new OfflineProgramSynthesizer()],
+            new LabelingPipelineOptions
+            {
+                ProgramsPerSynthesizer = int.Parse(options.GetValueOrDefault("programs", "20"), CultureInfo.InvariantCulture),
+                LabelModel = options.GetValueOrDefault("model", "auto"),
+                SelectionMetric = f1 ? LabelModelMetric.F1 : LabelModelMetric.Accuracy,
+                SeedModelVoter = options.GetValueOrDefault("voter", "true") == "true",
+                UseSeedClassBalance = options.GetValueOrDefault("balance", "true") == "true",
+                DirectLabelingModel = null,
+            });
+        var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)]) { SeedSet = seed, TestSet = scored };
+        LabelingRun run = await pipeline.RunAsync(job);
+        double Score(ClassificationScores? s) => s is null ? double.NaN : f1 ? s.F1 ?? 0 : s.Accuracy;
+        return (Score(run.Test!.SeedOnly), Score(run.Test.EndModel), Score(run.Test.LabelModel));
+    }
+
+    private static LabeledExample<string>[] Examples(WrenchSplit split) =>
+        [.. split.Texts.Select((t, i) => new LabeledExample<string>(t!, split.GoldLabels[i]))];
+
+    private static int[] Folds(IReadOnlyList<LabeledExample<string>> examples, int classCount, int folds)
+    {
+        var random = new Random(7);
+        var fold = new int[examples.Count];
+        for (int k = 0; k < classCount; k++)
+        {
+            int[] members = [.. Enumerable.Range(0, examples.Count).Where(i => examples[i].Label == k)];
+            random.Shuffle(members);
+            for (int j = 0; j < members.Length; j++)
+            {
+                fold[members[j]] = j % folds;
+            }
+        }
+
+        return fold;
+    }
+}

@@ -1,0 +1,314 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Alchemist.Cli.Llm;
+using Microsoft.Extensions.AI;
+
+namespace Alchemist.Cli.Commands;
+
+/// <summary>
+/// <c>alchemist run</c>: the whole pipeline on a WRENCH-format dataset. Offline programs mined from the seed (dev)
+/// labels, plus an LLM's when <c>--llm</c> names one; the sandbox and the gate; the label model (chosen on dev);
+/// the distilled end model; labels, programs, reports and the run's figures written to <c>--out</c>.
+/// </summary>
+internal static class RunCommand
+{
+    public const string DefaultOutput = "alchemist-run";
+    public const string LabelsFileName = "labels.jsonl";
+    public const string ProgramsFolderName = "programs";
+    public const string MarkdownReportFileName = "report.md";
+    public const string HtmlReportFileName = "report.html";
+    public const string RunFileName = "run.json";
+
+    public static Command Create()
+    {
+        Option<string?> data = CliOptions.Data();
+        Option<string> llm = new("--llm")
+        {
+            Description = "none (the default: offline programs only), or an LLM whose programs join the offline ones: replay:FILE, openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL), ollama:MODEL (OLLAMA_HOST).",
+            DefaultValueFactory = _ => "none",
+            HelpName = "SPEC",
+        };
+        Option<int> programs = new("--programs") { Description = "The number of programs each synthesizer is asked for.", DefaultValueFactory = _ => 10, HelpName = "N" };
+        Option<int?> seedLabels = new("--seed-labels") { Description = "Use only N labeled items of the dev split as seed labels (a seeded random choice); all of them when left out.", HelpName = "N" };
+        Option<string> labelModel = CliOptions.LabelModel("auto");
+        Option<string> metric = new("--metric") { Description = "The dev metric the label model is chosen by: accuracy, or f1 (binary tasks; F1 of class 1).", DefaultValueFactory = _ => "accuracy", HelpName = "accuracy|f1" };
+        Option<string?> library = new("--library") { Description = "Re-run the programs of a program library folder (such as an earlier run's programs/) with no synthesizer call.", HelpName = "DIR" };
+        Option<string?> prices = new("--prices") { Description = "A JSON file of model prices, replacing the tool's defaults: {\"MODEL\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}.", HelpName = "FILE" };
+        Option<string> directModel = new("--direct-model") { Description = "The model whose direct labeling of every item the cost plan estimates; the --llm model when it names one.", DefaultValueFactory = _ => "gpt-4o-mini", HelpName = "MODEL" };
+        Option<string> output = new("--out") { Description = "The folder the labels, programs, reports and run.json are written to.", DefaultValueFactory = _ => DefaultOutput, HelpName = "DIR" };
+        Option<int> seed = CliOptions.Seed();
+        Option<bool> json = CliOptions.Json();
+        var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
+        {
+            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, seed, json,
+        };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(
+            parsed.InvocationConfiguration.Output,
+            parsed.InvocationConfiguration.Error,
+            new Settings(
+                parsed.GetValue(data),
+                parsed.GetValue(llm)!,
+                parsed.GetValue(programs),
+                parsed.GetValue(seedLabels),
+                parsed.GetValue(labelModel)!,
+                parsed.GetValue(metric)!,
+                parsed.GetValue(library),
+                parsed.GetValue(prices),
+                parsed.GetValue(directModel)!,
+                parsed.GetValue(output)!,
+                parsed.GetValue(seed),
+                parsed.GetValue(json)),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(TextWriter output, TextWriter error, Settings settings, CancellationToken cancellationToken)
+    {
+        LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
+        LabelModelMetric metric = settings.Check(catalog);
+        Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
+        IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
+
+        WrenchDataset dataset = CliDatasets.Load(settings.Data);
+        if (!dataset.Train.HasText)
+        {
+            throw new UsageException($"The dataset '{dataset.Name}' has no item texts in train.json; programs need texts to run on.");
+        }
+
+        LabeledExample<string>[] seedSet = SeedSet(dataset, settings.SeedLabels, settings.Seed);
+        LabeledExample<string>[]? testSet = dataset.Test is { HasText: true } test
+            ? [.. test.Texts.Select((t, i) => new LabeledExample<string>(t!, test.GoldLabels[i]))]
+            : null;
+        PrepareOutputFolder(settings.Out);
+
+        var ledger = new CostLedger(prices);
+        var synthesizers = new List<IProgramSynthesizer> { new OfflineProgramSynthesizer() };
+        string? modelId = null;
+        StreamWriter? transcript = null;
+        IChatClient? client = null;
+        try
+        {
+            if (reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase))
+            {
+                (string provider, string argument) = ChatClientFactory.Parse(settings.Llm);
+                modelId = provider == "replay" ? null : argument;
+                Directory.CreateDirectory(Path.Combine(settings.Out, ProgramsFolderName));
+                transcript = new StreamWriter(Path.Combine(settings.Out, ProgramsFolderName, ProgramLibrary.TranscriptFileName), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+                client = new ChatClientBuilder(ChatClientFactory.Create(settings.Llm, Environment.GetEnvironmentVariable))
+                    .UseRetry(o => o.ShouldRetry = ChatClientFactory.IsTransient)
+                    .UseRecording(transcript)
+                    .Build();
+                synthesizers.Add(new ChatProgramSynthesizer(client, new ChatSynthesizerOptions { Seed = settings.Seed }, ledger));
+            }
+
+            var pipeline = new LabelingPipeline(
+                synthesizers,
+                new LabelingPipelineOptions
+                {
+                    ProgramsPerSynthesizer = settings.Programs,
+                    LabelModel = settings.LabelModel,
+                    SelectionMetric = metric,
+                    DirectLabelingModel = modelId ?? settings.DirectModel,
+                    Seed = settings.Seed,
+                },
+                catalog: catalog,
+                ledger: ledger);
+            var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)])
+            {
+                ItemIds = dataset.Train.Ids,
+                DatasetName = dataset.Name,
+                SeedSet = seedSet,
+                TestSet = testSet,
+                Programs = reused,
+            };
+
+            ProgressRenderer progress = ProgressRenderer.For(error);
+            LabelingRun run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
+            progress.Complete();
+
+            JsonObject runJson = await WriteOutputsAsync(run, settings.Out, cancellationToken).ConfigureAwait(false);
+            if (settings.Json)
+            {
+                CliJson.Write(output, runJson);
+            }
+            else
+            {
+                WriteSummary(output, run, settings.Out);
+            }
+
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            client?.Dispose();
+            if (transcript is not null)
+            {
+                await transcript.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal static JsonObject ToJson(LabelingRun run)
+    {
+        static JsonObject Scores(ClassificationScores? scores) => new()
+        {
+            ["accuracy"] = scores is null ? null : CliJson.Round(scores.Accuracy),
+            ["f1"] = CliJson.Round(scores?.F1),
+        };
+
+        return new JsonObject
+        {
+            ["dataset"] = run.DatasetName,
+            ["programs"] = new JsonObject { ["kept"] = run.KeptCount, ["dropped"] = run.DroppedCount },
+            ["labelModel"] = run.LabelModel is { } lm ? lm.Selected ?? lm.ModelName : null,
+            ["labelModelTest"] = Scores(run.Test?.LabelModel),
+            ["endModelTest"] = Scores(run.Test?.EndModel),
+            ["seedOnlyTest"] = Scores(run.Test?.SeedOnly),
+            ["coverage"] = CliJson.Round(run.Analysis.Coverage),
+            ["cost"] = new JsonObject
+            {
+                ["synthesisUsd"] = (double)run.SynthesisCost.CostUsd,
+                ["directLabelingUsdEstimate"] = run.DirectLabeling?.CostUsd is decimal d ? (double)d : null,
+            },
+            ["seconds"] = Math.Round(run.Elapsed.TotalSeconds, 3),
+        };
+    }
+
+    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun run, string folder, CancellationToken cancellationToken)
+    {
+        await using (var labels = new StreamWriter(Path.Combine(folder, LabelsFileName), append: false, new UTF8Encoding(false)))
+        {
+            for (int i = 0; i < run.ItemIds.Count; i++)
+            {
+                var line = new JsonObject
+                {
+                    ["id"] = run.ItemIds[i],
+                    ["label"] = run.Labels[i],
+                    ["probabilities"] = new JsonArray([.. run.Probabilities.GetRow(i).ToArray().Select(p => (JsonNode?)JsonValue.Create(CliJson.Round(p)))]),
+                };
+                await labels.WriteLineAsync(line.ToJsonString().AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        new ProgramLibrary(run.Programs.Where(p => p.Kept).Select(p => p.Program), run.Task).Save(Path.Combine(folder, ProgramsFolderName));
+        await File.WriteAllTextAsync(Path.Combine(folder, MarkdownReportFileName), RunReport.ToMarkdown(run), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(folder, HtmlReportFileName), RunReport.ToHtml(run), cancellationToken).ConfigureAwait(false);
+        JsonObject json = ToJson(run);
+        await File.WriteAllTextAsync(Path.Combine(folder, RunFileName), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
+        return json;
+    }
+
+    private static void WriteSummary(TextWriter output, LabelingRun run, string folder)
+    {
+        output.WriteLine($"Dataset      {run.DatasetName}: {run.ItemIds.Count:N0} items, {run.SeedItems:N0} seed labels, {run.Task.ClassCount} classes");
+        output.WriteLine($"Programs     {run.KeptCount} kept, {run.DroppedCount} dropped; coverage {TextTable.Format(run.Analysis.Coverage)}");
+        output.WriteLine($"Label model  {(run.LabelModel is { } lm ? lm.Selected is null ? lm.ModelName : $"{lm.ModelName} (selected {lm.Selected})" : "none")}");
+        if (run.Test is { } test)
+        {
+            output.WriteLine();
+            var table = new TextTable("test split", "accuracy", "F1 (class 1)", "macro-F1");
+            table.Add("end model (distilled)", test.EndModel.Accuracy, test.EndModel.F1, test.EndModel.MacroF1);
+            table.Add("label model", test.LabelModel?.Accuracy, test.LabelModel?.F1, test.LabelModel?.MacroF1);
+            table.Add("seed-only baseline", test.SeedOnly?.Accuracy, test.SeedOnly?.F1, test.SeedOnly?.MacroF1);
+            output.Write(table.ToString());
+        }
+
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cost         synthesis ${run.SynthesisCost.CostUsd:0.######}; labeling every item directly with {run.DirectLabeling?.ModelId ?? "an LLM"} ~ {(run.DirectLabeling?.CostUsd is decimal d ? "$" + d.ToString("0.####", CultureInfo.InvariantCulture) : "unpriced")}{(run.TimesCheaper is double x ? $" ({x:N0}x cheaper)" : string.Empty)}"));
+        output.WriteLine($"Time         {run.Elapsed.TotalSeconds:0.0} s");
+        foreach (string warning in run.Warnings)
+        {
+            output.WriteLine($"warning: {warning}");
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Wrote {Path.Combine(folder, LabelsFileName)}, {Path.Combine(folder, ProgramsFolderName)}/, {Path.Combine(folder, MarkdownReportFileName)}, {Path.Combine(folder, HtmlReportFileName)}, {Path.Combine(folder, RunFileName)}");
+    }
+
+    private static LabeledExample<string>[] SeedSet(WrenchDataset dataset, int? count, int seed)
+    {
+        if (dataset.Valid is not { HasText: true } valid)
+        {
+            throw new UsageException($"The dataset '{dataset.Name}' has no valid.json with texts; the run needs labeled seed items from it.");
+        }
+
+        LabeledExample<string>[] all = [.. valid.Texts.Select((t, i) => new LabeledExample<string>(t!, valid.GoldLabels[i]))];
+        if (count is not int n || n >= all.Length)
+        {
+            return all;
+        }
+
+        int[] order = [.. Enumerable.Range(0, all.Length)];
+        new Random(seed).Shuffle(order);
+        return [.. order.Take(n).Order().Select(i => all[i])];
+    }
+
+    private static LabelingProgram[] LoadLibrary(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new UsageException($"The program library folder '{folder}' does not exist.");
+        }
+
+        return [.. ProgramLibrary.Load(folder).Programs];
+    }
+
+    private static void PrepareOutputFolder(string folder)
+    {
+        if (File.Exists(folder))
+        {
+            throw new UsageException($"--out '{folder}' is a file; give a folder for the run's outputs.");
+        }
+
+        Directory.CreateDirectory(folder);
+        string programs = Path.Combine(folder, ProgramsFolderName);
+        if (Directory.Exists(programs))
+        {
+            // Only a program library an earlier run wrote is replaced; anything else is the user's and stays.
+            if (!File.Exists(Path.Combine(programs, ProgramLibrary.ManifestFileName)) && Directory.EnumerateFileSystemEntries(programs).Any())
+            {
+                throw new UsageException($"'{programs}' exists and is not a program library an earlier run wrote; move it or choose another --out.");
+            }
+
+            Directory.Delete(programs, recursive: true);
+        }
+    }
+
+    internal sealed record Settings(
+        string? Data, string Llm, int Programs, int? SeedLabels, string LabelModel, string Metric, string? Library,
+        string? PricesFile, string DirectModel, string Out, int Seed, bool Json)
+    {
+        public LabelModelMetric Check(LabelModelCatalog catalog)
+        {
+            if (Programs is < 1 or > 1_000)
+            {
+                throw new UsageException($"--programs is {Programs}; ask for between 1 and 1000 programs per synthesizer.");
+            }
+
+            if (SeedLabels is < 1)
+            {
+                throw new UsageException($"--seed-labels is {SeedLabels}; use at least 1, or leave it out for the whole dev split.");
+            }
+
+            if (!catalog.Contains(LabelModel))
+            {
+                throw new UsageException($"Unknown label model '{LabelModel}'. Known label models: {string.Join(", ", catalog.Names)}.");
+            }
+
+            if (Library is not null && !string.Equals(Llm, "none", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException("--library re-runs stored programs with no synthesizer call; leave out --llm with it.");
+            }
+
+            return Metric.ToLowerInvariant() switch
+            {
+                "accuracy" => LabelModelMetric.Accuracy,
+                "f1" => LabelModelMetric.F1,
+                _ => throw new UsageException($"--metric is '{Metric}'; use accuracy or f1."),
+            };
+        }
+    }
+}

@@ -1,0 +1,39 @@
+namespace Alchemist;
+
+/// <summary>A model the automatic choice considers: a name for the report, a factory, and whether its binary decision threshold is tuned on the dev split.</summary>
+internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool TunesDecision = false)
+{
+    /// <summary>The EM tolerance of the fits that only score a candidate on a fold: ranking needs no tighter convergence.</summary>
+    public const double ScoringTolerance = 1e-4;
+
+    /// <summary>Gets a value indicating whether the candidate fits from pair counts.</summary>
+    public bool NeedsPairCounts { get; init; }
+
+    /// <summary>Gets a value indicating whether the candidate fits from rows (EM).</summary>
+    public bool NeedsRows { get; init; }
+
+    /// <summary>Gets the factory of the fold fits that only score the candidate, when it differs from <see cref="Create"/>.</summary>
+    public Func<LabelModel>? CreateForScoring { get; init; }
+
+    /// <summary>Gets the candidates for a task, simplest first (ties go to the earlier one).</summary>
+    public static IReadOnlyList<AutoCandidate> Defaults(LabelStatistics statistics, LabelMatrix dev)
+    {
+        // Semi-supervised EM in which the dev items weigh as much, together, as the unlabeled items.
+        double balanced = Math.Max(1, (double)statistics.ItemCount / Math.Max(1, dev.ItemCount));
+        List<AutoCandidate> candidates =
+        [
+            new(MajorityVoteLabelModel.ModelName, static () => new MajorityVoteLabelModel()),
+            new(WeightedMajorityLabelModel.ModelName, static () => new WeightedMajorityLabelModel()) { NeedsPairCounts = true },
+            new(DawidSkeneLabelModel.ModelName, static () => new DawidSkeneLabelModel()) { NeedsRows = true, CreateForScoring = static () => new DawidSkeneLabelModel { Tolerance = ScoringTolerance } },
+            new(SnorkelLabelModel.ModelName, static () => new SnorkelLabelModel()) { NeedsPairCounts = true },
+            new(FlyingSquidLabelModel.ModelName, static () => new FlyingSquidLabelModel()) { NeedsPairCounts = true },
+            new("dawid-skene+dev", () => new DawidSkeneLabelModel { DevLabelWeight = balanced }) { NeedsRows = true, CreateForScoring = () => new DawidSkeneLabelModel { DevLabelWeight = balanced, Tolerance = ScoringTolerance } },
+        ];
+        if (statistics.ClassCount == 2)
+        {
+            candidates.AddRange([.. candidates.Select(c => c with { Name = c.Name + "+threshold", TunesDecision = true })]);
+        }
+
+        return candidates;
+    }
+}

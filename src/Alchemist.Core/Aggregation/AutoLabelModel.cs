@@ -1,0 +1,218 @@
+using System.Globalization;
+
+namespace Alchemist;
+
+/// <summary>
+/// A label model that fits several candidate models, some of which learn from the dev labels, scores each by
+/// cross-validation on the dev split, and keeps the best; without a dev split it is majority vote.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The candidates are the fixed models (majority vote, weighted majority, Dawid-Skene, Snorkel, FlyingSquid) and
+/// models that use the dev labels in fitting: Dawid-Skene with the dev items joining EM with their posteriors clamped
+/// to their gold class, and, for binary tasks, variants whose class-1 prior is moved to the decision threshold that
+/// maximizes the dev metric (for F1 of a rare class, that threshold is well below one half, and the probabilities are
+/// no longer calibrated). Each candidate is scored on the dev split by <see cref="FoldCount"/>-fold cross-validation,
+/// stratified by class and deterministic: on each fold it is fitted with the other folds as its dev split and scored
+/// on the held-out fold, so the dev labels a candidate learns from never score it (EM fits that only score run to a
+/// looser tolerance, 1e-4, than the final one, and, when a matrix's rows do not repeat, over an evenly strided sample
+/// of <see cref="ScoringRowLimit"/> of them). The metric is
+/// <see cref="LabelModelFitOptions.Metric"/>; ties under the WRENCH protocol's random tie-break count in expectation.
+/// </para>
+/// <para>
+/// The winner (ties go to the earlier, simpler candidate) is refitted with the whole dev split. The report names it
+/// (<see cref="LabelModelFitReport.Selected"/>), gives every candidate's cross-validated score
+/// (<see cref="LabelModelFitReport.CandidateScores"/>), and reports the winner's score as
+/// <see cref="LabelModelFitReport.DevScore"/>. The unlabeled matrix is read once: every candidate fits from the same
+/// <see cref="LabelStatistics"/>. Test data must never be passed as the dev split.
+/// </para>
+/// </remarks>
+public sealed class AutoLabelModel : LabelModel
+{
+    /// <summary>The name of this model in the catalog: <c>"auto"</c>.</summary>
+    public const string ModelName = "auto";
+
+    private LabelModel? _chosen;
+    private double _shift;
+
+    /// <summary>The most unlabeled rows the candidate-ranking EM fits use when a matrix's rows do not repeat.</summary>
+    public const int ScoringRowLimit = 1 << 17;
+
+    /// <inheritdoc />
+    public override string Name => ModelName;
+
+    /// <summary>Gets or sets the number of cross-validation folds over the dev split.</summary>
+    /// <value>The default is 5. Classes with fewer dev items than folds leave some folds without them.</value>
+    public int FoldCount { get; init; } = 5;
+
+    /// <inheritdoc />
+    protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        DistinctRowTable? rows = DistinctRowTable.BuildIfCompact(matrix);
+        IRowChunks? rowSource = rows is null ? new MatrixRowChunks(matrix) : null;
+
+        // Rows that do not repeat make every EM fit a pass over the whole matrix per iteration. Fits that only rank the
+        // candidates use an evenly strided sample of the unlabeled rows; the final fit uses them all.
+        IRowChunks? scoringRows = rows is null && matrix.ItemCount > ScoringRowLimit ? new MatrixRowChunks(Stride(matrix, ScoringRowLimit)) : rowSource;
+        return Fit(LabelStatistics.Compute(matrix, pairs: true, rows), rowSource, scoringRows, options, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Needs every statistic the candidates need: pair counts and distinct rows. A candidate that cannot fit from the statistics given is left out, with a warning.</remarks>
+    protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken) =>
+        Fit(statistics, null, null, options, cancellationToken);
+
+    private static LabelMatrix Stride(LabelMatrix matrix, int count)
+    {
+        int[] items = [.. Enumerable.Range(0, count).Select(i => (int)((long)i * matrix.ItemCount / count))];
+        return DevFolds.SelectItems(matrix, items);
+    }
+
+    private LabelModelFitReport Fit(LabelStatistics statistics, IRowChunks? rowSource, IRowChunks? scoringRows, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(FoldCount, 2);
+        if (options.DevMatrix is not { } dev || options.DevLabels is not { } labels)
+        {
+            var majority = new MajorityVoteLabelModel();
+            LabelModelFitReport fallback = majority.Fit(statistics, options, cancellationToken);
+            _chosen = majority;
+            _shift = 0;
+            return fallback with
+            {
+                ModelName = ModelName,
+                Selected = MajorityVoteLabelModel.ModelName,
+                Warnings = [.. fallback.Warnings, "No dev split was given, so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it."],
+            };
+        }
+
+        int k = statistics.ClassCount;
+        List<string> skipped = [];
+        List<AutoCandidate> candidates = [];
+        foreach (AutoCandidate candidate in AutoCandidate.Defaults(statistics, dev))
+        {
+            if (candidate.NeedsPairCounts && !statistics.HasPairCounts)
+            {
+                skipped.Add($"The candidate '{candidate.Name}' was left out: the statistics hold no pair counts.");
+            }
+            else if (candidate.NeedsRows && !statistics.HasDistinctRows && rowSource is null)
+            {
+                skipped.Add($"The candidate '{candidate.Name}' was left out: the statistics hold no distinct rows.");
+            }
+            else
+            {
+                candidates.Add(candidate);
+            }
+        }
+
+        int[] fold = DevFolds.Assign(labels, k, FoldCount);
+        var outOfFold = new double[candidates.Count][];
+        for (int c = 0; c < candidates.Count; c++)
+        {
+            outOfFold[c] = new double[dev.ItemCount * k];
+        }
+
+        for (int f = 0; f < FoldCount; f++)
+        {
+            (LabelModelFitOptions foldOptions, LabelMatrix heldMatrix, int[] held) = DevFolds.Split(options, fold, f);
+            if (held.Length == 0)
+            {
+                continue;
+            }
+
+            for (int c = 0; c < candidates.Count; c++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                (LabelModel model, double shift) = Fit(candidates[c], statistics, scoringRows, foldOptions, scoring: true, cancellationToken);
+                ClassProbabilities p = model.PredictProbabilities(heldMatrix);
+                for (int h = 0; h < held.Length; h++)
+                {
+                    Span<double> row = outOfFold[c].AsSpan(held[h] * k, k);
+                    p.GetRow(h).CopyTo(row);
+                    if (shift != 0)
+                    {
+                        DecisionShift.Apply(row, shift);
+                    }
+                }
+            }
+        }
+
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        int best = 0;
+        double bestScore = double.NegativeInfinity;
+        for (int c = 0; c < candidates.Count; c++)
+        {
+            double score = DevScoring.Score(new ClassProbabilities(dev.ItemCount, k, outOfFold[c]), labels, options.Metric);
+            scores[candidates[c].Name] = score;
+            if (score > bestScore + 1e-12)
+            {
+                best = c;
+                bestScore = score;
+            }
+        }
+
+        (LabelModel chosen, double chosenShift) = Fit(candidates[best], statistics, rowSource, options, scoring: false, cancellationToken);
+        _chosen = chosen;
+        _shift = chosenShift;
+        LabelModelFitReport inner = chosen.FitReport;
+        List<string> warnings = [.. skipped, .. inner.Warnings];
+        if (chosenShift != 0)
+        {
+            warnings.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The automatic choice moved class 1's log-odds by {chosenShift:+0.00;-0.00} to maximize dev {options.Metric}; its probabilities are tuned for that decision, not calibrated."));
+        }
+
+        return new LabelModelFitReport
+        {
+            ModelName = ModelName,
+            ClassBalance = inner.ClassBalance,
+            Iterations = inner.Iterations,
+            Converged = inner.Converged,
+            FunctionAccuracies = inner.FunctionAccuracies,
+            Selected = candidates[best].Name,
+            CandidateScores = scores,
+            DevScore = bestScore,
+            Warnings = warnings,
+        };
+    }
+
+    /// <inheritdoc />
+    protected override void PredictRowCore(ReadOnlySpan<sbyte> votes, Span<double> destination)
+    {
+        _chosen!.PredictProbabilities(votes, destination);
+        if (_shift != 0)
+        {
+            DecisionShift.Apply(destination, _shift);
+        }
+    }
+
+    private static (LabelModel Model, double Shift) Fit(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, bool scoring, CancellationToken cancellationToken)
+    {
+        LabelModel model = scoring && candidate.CreateForScoring is { } createForScoring ? createForScoring() : candidate.Create();
+        model.ScoresOnDevSplit = false;
+        switch (model)
+        {
+            case DawidSkeneLabelModel ds:
+                ds.RowSource = rowSource;
+                break;
+            case SnorkelLabelModel snorkel:
+                snorkel.RowSource = rowSource;
+                break;
+            case FlyingSquidLabelModel flyingSquid:
+                flyingSquid.RowSource = rowSource;
+                break;
+            case WeightedMajorityLabelModel weighted:
+                weighted.RowSource = rowSource;
+                break;
+        }
+
+        model.Fit(statistics, options, cancellationToken);
+        double shift = candidate.TunesDecision
+            ? DecisionShift.Tune(model.PredictProbabilities(options.DevMatrix!), options.DevLabels!, options.Metric)
+            : 0;
+        return (model, shift);
+    }
+}

@@ -1,0 +1,53 @@
+namespace Alchemist;
+
+/// <summary>Represents what a <see cref="LabelingPipeline"/> run labels: the task, the items, the labeled seed (dev) items, and optionally a test split to score on or programs to reuse.</summary>
+/// <typeparam name="TItem">The type of item.</typeparam>
+public sealed class LabelingJob<TItem>
+{
+    /// <summary>Initializes a new instance of the <see cref="LabelingJob{TItem}"/> class.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="items">The items to label; at least one.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="items"/> is empty.</exception>
+    public LabelingJob(LabelingTask task, IReadOnlyList<TItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            throw new ArgumentException("A labeling job needs at least one item.", nameof(items));
+        }
+
+        Task = task;
+        Items = items;
+    }
+
+    /// <summary>Gets the task.</summary>
+    public LabelingTask Task { get; }
+
+    /// <summary>Gets the items to label.</summary>
+    public IReadOnlyList<TItem> Items { get; }
+
+    /// <summary>Gets the id of each item; <c>0, 1, 2, ...</c> when <see langword="null"/>.</summary>
+    public IReadOnlyList<string>? ItemIds { get; init; }
+
+    /// <summary>Gets a name for the data in reports.</summary>
+    /// <value>The default is the task's name.</value>
+    public string? DatasetName { get; init; }
+
+    /// <summary>Gets the labeled seed items (the dev split, or items a user labeled): synthesizers learn from them, the gate checks accuracy on them, the label model is chosen and fitted with them, and the end model trains on them too.</summary>
+    /// <value>The default is none; then the label model falls back to majority vote and nothing is checked against gold.</value>
+    public IReadOnlyList<LabeledExample<TItem>> SeedSet { get; init; } = [];
+
+    /// <summary>Gets labeled items only to score the run on (a test split). They are never used to fit or choose anything.</summary>
+    public IReadOnlyList<LabeledExample<TItem>>? TestSet { get; init; }
+
+    /// <summary>Gets programs to reuse, such as a program library loaded from disk; when set, no synthesizer is called.</summary>
+    public IReadOnlyList<LabelingProgram>? Programs { get; init; }
+
+    /// <summary>Gets the end model to distill; <see langword="null"/> for the hashed n-gram logistic regression when <typeparamref name="TItem"/> is <see cref="string"/>.</summary>
+    public IEndModel<TItem>? EndModel { get; init; }
+
+    /// <summary>Gets how an item is shown as text in the direct-labeling cost estimate; <see langword="null"/> for the string itself, or the JSON of a record.</summary>
+    public Func<TItem, string>? DescribeItem { get; init; }
+}

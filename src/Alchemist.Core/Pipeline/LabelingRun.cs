@@ -1,0 +1,84 @@
+namespace Alchemist;
+
+/// <summary>Represents the outcome of a <see cref="LabelingPipeline"/> run: labels with probabilities for every item, the programs kept and dropped, the figures, the cost and the timings.</summary>
+/// <remarks>Immutable once built. The reports (<see cref="RunReport"/>) and the command line's files are rendered from it.</remarks>
+public sealed class LabelingRun
+{
+    /// <summary>Gets the task.</summary>
+    public required LabelingTask Task { get; init; }
+
+    /// <summary>Gets a name for the data, such as the dataset's.</summary>
+    public required string DatasetName { get; init; }
+
+    /// <summary>Gets the id of each item, in input order.</summary>
+    public required IReadOnlyList<string> ItemIds { get; init; }
+
+    /// <summary>Gets the final class distribution of each item: the distilled end model's, which covers every item.</summary>
+    public required ClassProbabilities Probabilities { get; init; }
+
+    /// <summary>Gets the final label of each item: the most probable class, ties broken by a seeded random choice.</summary>
+    public required IReadOnlyList<int> Labels { get; init; }
+
+    /// <summary>Gets the label model's class distribution of each item, or <see langword="null"/> when no program was kept.</summary>
+    public ClassProbabilities? LabelModelProbabilities { get; init; }
+
+    /// <summary>Gets the votes of the kept programs on every item (zero columns when none was kept).</summary>
+    public required LabelMatrix Matrix { get; init; }
+
+    /// <summary>Gets every candidate program, kept or dropped, in the gate's order.</summary>
+    public required IReadOnlyList<ProgramOutcome> Programs { get; init; }
+
+    /// <summary>Gets a value indicating whether the end model trained on the seed labels voted beside the programs, as one more column of the matrix the label model aggregated (<see cref="LabelingPipelineOptions.SeedModelVoter"/>); <see cref="Matrix"/> and <see cref="Analysis"/> hold the programs' votes only.</summary>
+    public bool SeedModelVoted { get; init; }
+
+    /// <summary>Gets the analysis of the kept programs' votes on every item.</summary>
+    public required LabelingFunctionAnalysis Analysis { get; init; }
+
+    /// <summary>Gets the label model's fit report (its choice and candidates' dev scores for <c>auto</c>), or <see langword="null"/> when no program was kept.</summary>
+    public LabelModelFitReport? LabelModel { get; init; }
+
+    /// <summary>Gets the end model's training report.</summary>
+    public required EndModelTrainingReport EndModel { get; init; }
+
+    /// <summary>Gets the name of the end model.</summary>
+    public required string EndModelName { get; init; }
+
+    /// <summary>Gets the scores on the test split, when the job had one; never used for any choice.</summary>
+    public RunScores? Test { get; init; }
+
+    /// <summary>Gets the number of labeled seed (dev) items the run learned from.</summary>
+    public int SeedItems { get; init; }
+
+    /// <summary>Gets what synthesis cost: every chat call's tokens and price.</summary>
+    public required CostSummary SynthesisCost { get; init; }
+
+    /// <summary>Gets the estimate of labeling every item directly with an LLM, when one was made.</summary>
+    public DirectLabelingEstimate? DirectLabeling { get; init; }
+
+    /// <summary>Gets every synthesis call and what came of it.</summary>
+    public IReadOnlyList<SynthesisAttempt> SynthesisAttempts { get; init; } = [];
+
+    /// <summary>Gets the duration of each stage.</summary>
+    public required IReadOnlyList<StageTiming> Timings { get; init; }
+
+    /// <summary>Gets the wall-clock duration of the whole run.</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Gets warnings a user should read, such as a label model that does worse than majority vote on dev.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Gets the seed of every random choice in the run.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Gets the number of kept programs.</summary>
+    public int KeptCount => Programs.Count(p => p.Kept);
+
+    /// <summary>Gets the number of dropped programs.</summary>
+    public int DroppedCount => Programs.Count(p => !p.Kept);
+
+    /// <summary>Gets how many times cheaper the run's synthesis was than labeling every item directly, or <see langword="null"/> when either cost is unknown or synthesis cost nothing.</summary>
+    public double? TimesCheaper =>
+        DirectLabeling?.CostUsd is decimal direct && SynthesisCost.CostUsd > 0 && SynthesisCost.IsComplete
+            ? (double)(direct / SynthesisCost.CostUsd)
+            : null;
+}

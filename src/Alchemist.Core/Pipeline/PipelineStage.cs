@@ -1,0 +1,23 @@
+namespace Alchemist;
+
+/// <summary>Specifies a stage of a <see cref="LabelingPipeline"/> run, in the order the stages run.</summary>
+public enum PipelineStage
+{
+    /// <summary>Synthesizers write candidate programs.</summary>
+    Synthesize,
+
+    /// <summary>The sandbox compiles each candidate and the gate keeps the ones that earn their place.</summary>
+    Gate,
+
+    /// <summary>The kept programs label every item.</summary>
+    Apply,
+
+    /// <summary>A label model aggregates the votes into class probabilities.</summary>
+    Aggregate,
+
+    /// <summary>An end model is trained on the soft labels and predicts every item.</summary>
+    Distill,
+
+    /// <summary>Figures, costs and reports are assembled.</summary>
+    Report,
+}

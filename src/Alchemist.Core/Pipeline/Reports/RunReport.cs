@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Text;
+
+namespace Alchemist;
+
+/// <summary>Renders a <see cref="LabelingRun"/> as a Markdown report or as a self-contained HTML page with charts.</summary>
+/// <remarks>
+/// Both show the same facts: the results beside the seed-only baseline, the cost beside the estimate of labeling every
+/// item directly, every kept program with its figures and every dropped one with its reason, the label model's
+/// choice, the label distribution, the confidence of the labels, the timings and the warnings. The HTML page needs no
+/// network: styles and charts (SVG) are inline.
+/// </remarks>
+public static partial class RunReport
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>Renders the run as Markdown.</summary>
+    /// <param name="run">The run.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is <see langword="null"/>.</exception>
+    public static string ToMarkdown(LabelingRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var md = new StringBuilder();
+        md.Append(Invariant, $"# Alchemist run: {run.DatasetName}\n\n");
+        foreach ((string label, string value) in SummaryRows(run))
+        {
+            md.Append(Invariant, $"- **{label}**: {value}\n");
+        }
+
+        if (run.Test is { } test)
+        {
+            md.Append("\n## Results on the test split\n\n");
+            md.Append("The test split is only scored; nothing was fitted or chosen on it.\n\n");
+            md.Append("| model | accuracy | F1 (class 1) | macro-F1 |\n|---|---:|---:|---:|\n");
+            foreach ((string name, ClassificationScores? scores) in ScoreRows(test))
+            {
+                md.Append(Invariant, $"| {name} | {Number(scores?.Accuracy)} | {Number(scores?.F1)} | {Number(scores?.MacroF1)} |\n");
+            }
+        }
+
+        md.Append("\n## Cost\n\n").Append(CostSentence(run)).Append("\n\n");
+        md.Append("| | calls | input tokens | output tokens | US dollars |\n|---|---:|---:|---:|---:|\n");
+        md.Append(Invariant, $"| synthesis (actual) | {run.SynthesisCost.Calls} | {run.SynthesisCost.InputTokens:N0} | {run.SynthesisCost.OutputTokens:N0} | {Dollars(run.SynthesisCost.CostUsd)} |\n");
+        if (run.DirectLabeling is { } direct)
+        {
+            md.Append(Invariant, $"| direct labeling with {direct.ModelId} (estimate, {direct.Tokenizer}) | {direct.Items:N0} | {direct.InputTokens:N0} | {direct.OutputTokens:N0} | {Dollars(direct.CostUsd)} |\n");
+        }
+
+        AppendProgramsMarkdown(md, run);
+        AppendLabelModelMarkdown(md, run);
+
+        md.Append("\n## Labels\n\n| class | items | share |\n|---|---:|---:|\n");
+        int[] distribution = LabelDistribution(run);
+        for (int c = 0; c < distribution.Length; c++)
+        {
+            md.Append(Invariant, $"| {c} {run.Task.ClassNames[c]} | {distribution[c]:N0} | {Percent((double)distribution[c] / Math.Max(1, run.Labels.Count))} |\n");
+        }
+
+        md.Append("\nConfidence of the final labels (highest class probability):\n\n| confidence | items |\n|---|---:|\n");
+        int[] histogram = ConfidenceHistogram(run.Probabilities, Bins);
+        for (int b = 0; b < histogram.Length; b++)
+        {
+            md.Append(Invariant, $"| {BinLabel(b, run.Task.ClassCount)} | {histogram[b]:N0} |\n");
+        }
+
+        md.Append("\n## Timings\n\n| stage | seconds |\n|---|---:|\n");
+        foreach (StageTiming timing in run.Timings)
+        {
+            md.Append(Invariant, $"| {timing.Stage} | {timing.Elapsed.TotalSeconds:0.00} |\n");
+        }
+
+        md.Append(Invariant, $"| **total** | **{run.Elapsed.TotalSeconds:0.00}** |\n");
+        if (run.Warnings.Count > 0)
+        {
+            md.Append("\n## Warnings\n\n");
+            foreach (string warning in run.Warnings)
+            {
+                md.Append("- ").Append(warning).Append('\n');
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static void AppendProgramsMarkdown(StringBuilder md, LabelingRun run)
+    {
+        md.Append(Invariant, $"\n## Programs kept ({run.KeptCount})\n\n");
+        if (run.KeptCount > 0)
+        {
+            md.Append("| program | from | polarity | coverage | dev coverage | dev accuracy | faults | budget overruns | what it does |\n|---|---|---|---:|---:|---:|---:|---:|---|\n");
+            foreach (ProgramOutcome p in run.Programs.Where(p => p.Kept))
+            {
+                md.Append(Invariant, $"| `{p.Program.Name}` | {p.Program.Provenance.Synthesizer} | {Polarity(run, p)} | {Number(p.Analysis?.Coverage)} | {Number(p.DevCoverage)} | {Number(p.DevAccuracy)} | {p.Faults?.Total ?? 0} | {p.BudgetOverruns} | {Cell(Describe(p.Program))} |\n");
+            }
+        }
+
+        md.Append(Invariant, $"\n## Programs dropped ({run.DroppedCount})\n\n");
+        if (run.DroppedCount > 0)
+        {
+            md.Append("| program | from | reason | why |\n|---|---|---|---|\n");
+            foreach (ProgramOutcome p in run.Programs.Where(p => !p.Kept))
+            {
+                md.Append(Invariant, $"| `{p.Program.Name}` | {p.Program.Provenance.Synthesizer} | {p.DropReason} | {Cell(p.DropMessage ?? string.Empty)} |\n");
+            }
+        }
+    }
+
+    private static void AppendLabelModelMarkdown(StringBuilder md, LabelingRun run)
+    {
+        md.Append("\n## Label model\n\n");
+        if (run.LabelModel is not { } report)
+        {
+            md.Append("No label model was fitted: no program was kept.\n");
+            return;
+        }
+
+        md.Append(Invariant, $"{report.ModelName}{(report.Selected is null ? string.Empty : $", which selected **{report.Selected}**")}; class balance {string.Join(", ", report.ClassBalance.Select(b => b.ToString("0.000", Invariant)))}; fitted in {report.Elapsed.TotalMilliseconds:0.0} ms.\n");
+        if (report.CandidateScores is { Count: > 0 } candidates)
+        {
+            md.Append("\n| candidate | dev score |\n|---|---:|\n");
+            foreach ((string name, double score) in candidates)
+            {
+                md.Append(Invariant, $"| {name} | {score:0.0000} |\n");
+            }
+        }
+    }
+
+    private static IEnumerable<(string Label, string Value)> SummaryRows(LabelingRun run)
+    {
+        yield return ("Task", $"{run.Task.Name}: {run.Task.Description}");
+        yield return ("Classes", string.Join(", ", run.Task.ClassNames.Select((n, i) => $"{i} {n}")));
+        yield return ("Items labeled", run.ItemIds.Count.ToString("N0", Invariant));
+        yield return ("Seed (dev) items", run.SeedItems.ToString("N0", Invariant));
+        yield return ("Programs", string.Create(Invariant, $"{run.KeptCount} kept, {run.DroppedCount} dropped"));
+        yield return ("Coverage", string.Create(Invariant, $"{Percent(run.Analysis.Coverage)} of the items have at least one vote"));
+        yield return ("Label model", run.LabelModel is { } lm ? lm.Selected is null ? lm.ModelName : $"{lm.ModelName} (selected {lm.Selected})" : "none");
+        if (run.SeedModelVoted)
+        {
+            yield return ("Seed-model voter", "the end model trained on the seed labels voted as one more column of the label matrix (its votes on the seed items come from 5-fold models that did not see them)");
+        }
+
+        yield return ("End model", string.Create(Invariant, $"{run.EndModelName}, {run.EndModel.ItemCount:N0} training items, {run.EndModel.FeatureCount:N0} features"));
+        yield return ("Cost", CostSentence(run));
+        yield return ("Wall time", string.Create(Invariant, $"{run.Elapsed.TotalSeconds:0.0} s"));
+    }
+
+    private static IEnumerable<(string Name, ClassificationScores? Scores)> ScoreRows(RunScores test)
+    {
+        yield return ("end model, distilled from the weak labels", test.EndModel);
+        yield return ("label model", test.LabelModel);
+        yield return ("seed-only baseline (same end model, seed labels only)", test.SeedOnly);
+    }
+
+    private static string CostSentence(LabelingRun run)
+    {
+        CostSummary cost = run.SynthesisCost;
+        string synthesis = cost.Calls == 0
+            ? "Synthesis made no LLM call and cost nothing"
+            : string.Create(Invariant, $"Synthesis made {cost.Calls} LLM calls ({cost.InputTokens:N0} input and {cost.OutputTokens:N0} output tokens) costing {Dollars(cost.CostUsd)}{(cost.IsComplete ? string.Empty : $" plus unpriced calls to {string.Join(", ", cost.UnpricedModels)}")}");
+        if (run.DirectLabeling is not { } direct)
+        {
+            return synthesis + ".";
+        }
+
+        string estimate = direct.CostUsd is decimal usd
+            ? string.Create(Invariant, $"labeling all {direct.Items:N0} items directly with {direct.ModelId} would cost about {Dollars(usd)} ({direct.InputTokens:N0} input tokens counted with {direct.Tokenizer})")
+            : string.Create(Invariant, $"labeling all {direct.Items:N0} items directly with {direct.ModelId} would take {direct.InputTokens:N0} input tokens (no price is configured for it)");
+        string ratio = run.TimesCheaper is double times ? string.Create(Invariant, $": this run was {times:N0}x cheaper") : string.Empty;
+        return $"{synthesis}; {estimate}{ratio}.";
+    }
+
+    private static string Describe(LabelingProgram program) =>
+        program.Provenance.Description ?? (program.Provenance.ModelId is { } model ? $"written by {model}" : program.Provenance.Synthesizer);
+
+    private static string Polarity(LabelingRun run, ProgramOutcome p) =>
+        p.Analysis is { Polarity.Count: > 0 } a ? string.Join(", ", a.Polarity.Select(c => run.Task.ClassNames[c])) : "-";
+
+    private static int[] LabelDistribution(LabelingRun run)
+    {
+        var counts = new int[run.Task.ClassCount];
+        foreach (int label in run.Labels)
+        {
+            if (Label.IsClass(label, counts.Length))
+            {
+                counts[label]++;
+            }
+        }
+
+        return counts;
+    }
+
+    private const int Bins = 10;
+
+    private static int[] ConfidenceHistogram(ClassProbabilities probabilities, int bins)
+    {
+        // Bins span [1/K, 1]: the highest class probability can never be below 1/K.
+        var counts = new int[bins];
+        double floor = 1.0 / probabilities.ClassCount;
+        for (int i = 0; i < probabilities.ItemCount; i++)
+        {
+            double max = 0;
+            foreach (double p in probabilities.GetRow(i))
+            {
+                max = Math.Max(max, p);
+            }
+
+            int bin = (int)((max - floor) / (1 - floor) * bins);
+            counts[Math.Clamp(bin, 0, bins - 1)]++;
+        }
+
+        return counts;
+    }
+
+    private static string BinLabel(int bin, int classCount)
+    {
+        double floor = 1.0 / classCount;
+        double width = (1 - floor) / Bins;
+        return string.Create(Invariant, $"{floor + (bin * width):0.00}-{floor + ((bin + 1) * width):0.00}");
+    }
+
+    private static string Number(double? value) => value is double v && !double.IsNaN(v) ? v.ToString("0.0000", Invariant) : "-";
+
+    private static string Percent(double value) => (value * 100).ToString("0.0", Invariant) + "%";
+
+    private static string Dollars(decimal? value) => value is decimal d ? "$" + d.ToString(d < 0.01m ? "0.000000" : "0.00", Invariant) : "unpriced";
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+
+namespace Alchemist.Cli.Tests;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("alchemist-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Run_Defaults_WritesEveryOutputAndPrintsTheContractJson()
+    {
+        string output = Path.Combine(_dir, "out");
+        JsonElement json = CliRunner.RunJson("run", "--out", output, "--json");
+
+        Assert.Equal("youtube", json.GetProperty("dataset").GetString());
+        int kept = json.GetProperty("programs").GetProperty("kept").GetInt32();
+        Assert.True(kept > 0);
+        Assert.True(json.GetProperty("programs").GetProperty("dropped").GetInt32() >= 0);
+        Assert.False(string.IsNullOrEmpty(json.GetProperty("labelModel").GetString()));
+        foreach (string key in new[] { "labelModelTest", "endModelTest", "seedOnlyTest" })
+        {
+            Assert.InRange(json.GetProperty(key).GetProperty("accuracy").GetDouble(), 0.5, 1.0);
+            Assert.Equal(JsonValueKind.Number, json.GetProperty(key).GetProperty("f1").ValueKind);
+        }
+
+        Assert.InRange(json.GetProperty("coverage").GetDouble(), 0.0, 1.0);
+        Assert.Equal(0, json.GetProperty("cost").GetProperty("synthesisUsd").GetDouble());
+        Assert.True(json.GetProperty("cost").GetProperty("directLabelingUsdEstimate").GetDouble() > 0);
+        Assert.True(json.GetProperty("seconds").GetDouble() > 0);
+
+        string[] labels = File.ReadAllLines(Path.Combine(output, "labels.jsonl"));
+        Assert.Equal(1686, labels.Length);
+        using (JsonDocument first = JsonDocument.Parse(labels[0]))
+        {
+            Assert.Equal("0", first.RootElement.GetProperty("id").GetString());
+            Assert.InRange(first.RootElement.GetProperty("label").GetInt32(), 0, 1);
+            Assert.Equal(2, first.RootElement.GetProperty("probabilities").GetArrayLength());
+        }
+
+        Assert.Equal(kept, Directory.GetFiles(Path.Combine(output, "programs"), "*.cs").Length);
+        Assert.True(File.Exists(Path.Combine(output, "programs", "library.json")));
+        Assert.StartsWith("# Alchemist run: youtube", File.ReadAllText(Path.Combine(output, "report.md")), StringComparison.Ordinal);
+        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(Path.Combine(output, "report.html")), StringComparison.Ordinal);
+        using JsonDocument runJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json")));
+        Assert.Equal(kept, runJson.RootElement.GetProperty("programs").GetProperty("kept").GetInt32());
+
+        // Re-running the stored library calls no synthesizer and gives the same labels.
+        string again = Path.Combine(_dir, "again");
+        (int code, _, string error) = CliRunner.Run("run", "--library", Path.Combine(output, "programs"), "--out", again, "--json");
+        Assert.True(code == 0, error);
+        Assert.Equal(labels, File.ReadAllLines(Path.Combine(again, "labels.jsonl")));
+    }
+
+    [Fact]
+    public void Run_Redirected_PrintsPlainProgressLinesOnStderr()
+    {
+        (int code, string output, string error) = CliRunner.Run("run", "--out", Path.Combine(_dir, "plain"), "--seed-labels", "40", "--programs", "4");
+        Assert.Equal(0, code);
+        Assert.Contains("[synthesize] Synthesizing programs", error, StringComparison.Ordinal);
+        Assert.Contains("[distill]", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\r', error);
+        Assert.Contains("Dataset      youtube: 1,686 items, 40 seed labels, 2 classes", output, StringComparison.Ordinal);
+        Assert.Contains("seed-only baseline", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--programs", "0")]
+    [InlineData("--seed-labels", "0")]
+    [InlineData("--label-model", "nope")]
+    [InlineData("--metric", "auc")]
+    [InlineData("--llm", "bogus:x")]
+    [InlineData("--library", "/no/such/library")]
+    public void Run_BadArguments_ExitTwo(string option, string value)
+    {
+        (int code, _, string error) = CliRunner.Run("run", "--out", Path.Combine(_dir, "bad"), option, value);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_OutIsAFile_ExitsTwo()
+    {
+        string file = Path.Combine(_dir, "file");
+        File.WriteAllText(file, "x");
+        (int code, _, string error) = CliRunner.Run("run", "--out", file);
+        Assert.Equal(2, code);
+        Assert.Contains("is a file", error, StringComparison.Ordinal);
+    }
+}

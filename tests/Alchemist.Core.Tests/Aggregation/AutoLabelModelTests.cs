@@ -1,0 +1,78 @@
+using Alchemist.Testing;
+
+namespace Alchemist.Tests.Aggregation;
+
+public class AutoLabelModelTests
+{
+    [Fact]
+    public void Fit_NoDevSplit_FallsBackToMajorityVoteAndSaysSo()
+    {
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 1, items: 500, functions: 5, classes: 3).Matrix;
+        var auto = new AutoLabelModel();
+
+        LabelModelFitReport report = auto.Fit(matrix);
+
+        Assert.Equal("auto", report.ModelName);
+        Assert.Equal("majority", report.Selected);
+        Assert.Null(report.CandidateScores);
+        Assert.Contains("No dev split was given, so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it.", report.Warnings);
+        var majority = new MajorityVoteLabelModel();
+        majority.Fit(matrix);
+        Assert.Equal(majority.PredictProbabilities(matrix).AsSpan().ToArray(), auto.PredictProbabilities(matrix).AsSpan().ToArray());
+    }
+
+    [Fact]
+    public void Fit_DevSplit_ScoresEveryCandidateAndKeepsTheBest()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 3_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 200, functions: 6, classes: 3);
+        var auto = new AutoLabelModel();
+
+        LabelModelFitReport report = auto.Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+
+        Assert.Equal(["majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "dawid-skene+dev"], report.CandidateScores!.Keys);
+        Assert.Equal(report.CandidateScores.Values.Max(), report.DevScore);
+        Assert.Equal(report.CandidateScores[report.Selected!], report.DevScore);
+        Assert.Equal(report.CandidateScores.First(kv => kv.Value == report.DevScore).Key, report.Selected);
+    }
+
+    [Fact]
+    public void Fit_BinaryTask_AlsoConsidersTunedDecisionThresholds()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 4, items: 2_000, classes: 2, accuracies: [0.7, 0.8, 0.75], coverages: [0.3, 0.3, 0.3], classBalance: [0.85, 0.15]);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 5, items: 300, classes: 2, accuracies: [0.7, 0.8, 0.75], coverages: [0.3, 0.3, 0.3], classBalance: [0.85, 0.15]);
+
+        LabelModelFitReport report = new AutoLabelModel().Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels, Metric = LabelModelMetric.F1 });
+
+        Assert.Equal(12, report.CandidateScores!.Count);
+        Assert.Contains("majority+threshold", report.CandidateScores.Keys);
+        Assert.All(report.CandidateScores.Values, s => Assert.InRange(s, 0, 1));
+    }
+
+    [Fact]
+    public void AssignFolds_IsStratifiedAndDeterministic()
+    {
+        int[] labels = [.. Enumerable.Range(0, 103).Select(i => i % 7 == 0 ? 1 : 0)];
+        int[] folds = DevFolds.Assign(labels, 2, 5);
+
+        Assert.Equal(folds, DevFolds.Assign(labels, 2, 5));
+        for (int f = 0; f < 5; f++)
+        {
+            int positives = Enumerable.Range(0, labels.Length).Count(i => folds[i] == f && labels[i] == 1);
+            Assert.InRange(positives, 2, 3);
+        }
+    }
+
+    [Fact]
+    public void Fit_StatisticsWithoutDistinctRows_LeavesOutTheEmCandidates()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 2_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 100, functions: 6, classes: 3);
+        LabelStatistics stats = LabelStatistics.Compute(synthetic.Matrix, new LabelStatisticsOptions { IncludeDistinctRows = false });
+
+        LabelModelFitReport report = new AutoLabelModel().Fit(stats, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+
+        Assert.DoesNotContain("dawid-skene", report.CandidateScores!.Keys);
+        Assert.Contains("The candidate 'dawid-skene' was left out: the statistics hold no distinct rows.", report.Warnings);
+    }
+}

@@ -1,0 +1,101 @@
+using Alchemist.Tests.Shared;
+
+namespace Alchemist.Tests.Aggregation;
+
+/// <summary>
+/// The test-split figures of every model on the repository's WRENCH data, under the WRENCH protocol: fit on the train
+/// votes (valid.json as the dev split), predict the test split, ties broken by a seeded random choice (seed 0);
+/// accuracy, F1 of spam for SMS. The figures are the ones docs/label-models.md reports.
+/// </summary>
+public class WrenchFiguresTests
+{
+    [Theory]
+    [InlineData("youtube", "majority", 0.832)]
+    [InlineData("youtube", "weighted-majority", 0.876)]
+    [InlineData("youtube", "dawid-skene", 0.832)]
+    [InlineData("youtube", "snorkel", 0.840)]
+    [InlineData("youtube", "flyingsquid", 0.776)]
+    [InlineData("youtube", "auto", 0.856)]
+    [InlineData("sms", "majority", 0.190)]
+    [InlineData("sms", "weighted-majority", 0.028)]
+    [InlineData("sms", "dawid-skene", 0.026)]
+    [InlineData("sms", "snorkel", 0.071)]
+    [InlineData("sms", "flyingsquid", 0.071)]
+    [InlineData("sms", "auto", 0.230)]
+    [InlineData("trec", "majority", 0.612)]
+    [InlineData("trec", "weighted-majority", 0.636)]
+    [InlineData("trec", "dawid-skene", 0.366)]
+    [InlineData("trec", "snorkel", 0.600)]
+    [InlineData("trec", "flyingsquid", 0.626)]
+    [InlineData("trec", "auto", 0.636)]
+    [InlineData("imdb", "majority", 0.708)]
+    [InlineData("imdb", "weighted-majority", 0.706)]
+    [InlineData("imdb", "dawid-skene", 0.706)]
+    [InlineData("imdb", "snorkel", 0.708)]
+    [InlineData("imdb", "flyingsquid", 0.698)]
+    [InlineData("imdb", "auto", 0.715)]
+    public void Evaluate_WrenchProtocol_GivesTheReportedFigure(string dataset, string model, double expected) =>
+        Assert.Equal(expected, TestScore(dataset, model), 3);
+
+    [Theory]
+    [InlineData("sms")]
+    [InlineData("trec")]
+    [InlineData("imdb")]
+    public void Auto_AtLeastAsGoodAsEveryFixedModel(string dataset)
+    {
+        double auto = TestScore(dataset, AutoLabelModel.ModelName);
+        foreach (string fixedModel in LabelModelCatalog.CreateDefault().Names.Where(n => n != AutoLabelModel.ModelName))
+        {
+            Assert.True(auto >= TestScore(dataset, fixedModel), $"{dataset}: auto {auto} < {fixedModel} {TestScore(dataset, fixedModel)}.");
+        }
+    }
+
+    [Fact]
+    public void Auto_YouTube_IsTheKnownShortfall()
+    {
+        // On YouTube's 120 dev items, cross-validation prefers majority vote with a tuned threshold (0.875 vs weighted
+        // majority's 0.858), and the test split disagrees (0.856 vs 0.876). Kept visible rather than tuned away on test.
+        LabelModel auto = Fitted("youtube", AutoLabelModel.ModelName);
+        Assert.Equal("majority+threshold", auto.FitReport.Selected);
+        Assert.True(TestScore("youtube", AutoLabelModel.ModelName) < TestScore("youtube", WeightedMajorityLabelModel.ModelName));
+    }
+
+    [Fact]
+    public void Auto_Sms_LearnsFromTheDevLabelsAndTunesTheF1Threshold()
+    {
+        LabelModel auto = Fitted("sms", AutoLabelModel.ModelName);
+        Assert.Equal("dawid-skene+dev+threshold", auto.FitReport.Selected);
+        Assert.Contains(auto.FitReport.Warnings, w => w.StartsWith("The automatic choice moved class 1's log-odds by +", StringComparison.Ordinal));
+    }
+
+    private static readonly Dictionary<(string, string), double> Scores = [];
+
+    private static double TestScore(string dataset, string model)
+    {
+        lock (Scores)
+        {
+            if (!Scores.TryGetValue((dataset, model), out double score))
+            {
+                WrenchDataset data = TestData.Load(dataset);
+                int[] predicted = Fitted(dataset, model).Predict(data.Test!.WeakLabels, TieBreak.Random(0));
+                score = dataset == "sms" ? ClassificationMetrics.F1(data.Test.GoldLabels, predicted) : ClassificationMetrics.Accuracy(data.Test.GoldLabels, predicted);
+                Scores[(dataset, model)] = score;
+            }
+
+            return score;
+        }
+    }
+
+    private static LabelModel Fitted(string dataset, string model)
+    {
+        WrenchDataset data = TestData.Load(dataset);
+        LabelModel labelModel = LabelModelCatalog.CreateDefault().Create(model);
+        labelModel.Fit(data.Train.WeakLabels, new LabelModelFitOptions
+        {
+            DevMatrix = data.Valid!.WeakLabels,
+            DevLabels = data.Valid.GoldLabels,
+            Metric = dataset == "sms" ? LabelModelMetric.F1 : LabelModelMetric.Accuracy,
+        });
+        return labelModel;
+    }
+}

@@ -1,0 +1,201 @@
+using Alchemist.Testing;
+
+namespace Alchemist.Tests.Pipeline;
+
+public class LabelingPipelineTests
+{
+    private const string LinkProgram = """
+        using System.Text.RegularExpressions;
+        public static class Links
+        {
+            private static readonly Regex Url = new(@"https?://|www\.", RegexOptions.IgnoreCase);
+            public static int Label(string item) => Url.IsMatch(item) ? 1 : -1;
+        }
+        """;
+
+    private const string SubscribeProgram = """
+        public static class Subscribe
+        {
+            public static int Label(string item) => item.Contains("subscribe", System.StringComparison.OrdinalIgnoreCase) ? 1 : -1;
+        }
+        """;
+
+    private const string SongProgram = """
+        public static class Song
+        {
+            public static int Label(string item) => item.Contains("song", System.StringComparison.OrdinalIgnoreCase) ? 0 : -1;
+        }
+        """;
+
+    private const string HostileProgram = """
+        public static class Hostile
+        {
+            public static int Label(string item) => System.IO.File.Exists("/etc/passwd") ? 1 : -1;
+        }
+        """;
+
+    private const string LoopingProgram = """
+        public static class Looping
+        {
+            public static int Label(string item)
+            {
+                int n = 0;
+                while (item.Length > 0 && !item.Contains("love", System.StringComparison.OrdinalIgnoreCase)) { n++; }
+                return 0;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task RunAsync_FixedPrograms_LabelsEveryItemAndExplainsEveryDrop()
+    {
+        var synthesizer = new PipelineTestData.FixedSynthesizer(
+            ("links", LinkProgram), ("subscribe", SubscribeProgram), ("song", SongProgram), ("hostile", HostileProgram), ("subscribe-again", SubscribeProgram));
+        var pipeline = new LabelingPipeline([synthesizer], new LabelingPipelineOptions { LabelModel = "majority" });
+        var stages = new List<PipelineStage>();
+
+        LabelingRun run = await pipeline.RunAsync(PipelineTestData.YouTubeJob(), new SynchronousProgress<PipelineProgress>(p => stages.Add(p.Stage)));
+
+        Assert.Equal(1686, run.ItemIds.Count);
+        Assert.Equal(1686, run.Labels.Count);
+        Assert.Equal(1686, run.Probabilities.ItemCount);
+        Assert.All(run.Labels, l => Assert.InRange(l, 0, 1));
+        Assert.Equal(["links", "song", "subscribe"], run.Programs.Where(p => p.Kept).Select(p => p.Program.Name));
+        ProgramOutcome hostile = Assert.Single(run.Programs, p => p.Program.Name == "hostile");
+        Assert.Equal(GateDropReason.SandboxRejected, hostile.DropReason);
+        ProgramOutcome duplicate = Assert.Single(run.Programs, p => p.Program.Name == "subscribe-again");
+        Assert.Equal(GateDropReason.Duplicate, duplicate.DropReason);
+        Assert.Equal(3, run.Matrix.FunctionCount);
+        Assert.True(run.SeedModelVoted);
+        Assert.Equal("majority", run.LabelModel!.ModelName);
+        Assert.Equal(120, run.SeedItems);
+        Assert.All(run.Programs.Where(p => p.Kept), p => Assert.NotNull(p.DevAccuracy));
+        Assert.NotNull(run.Test);
+        Assert.NotNull(run.Test.SeedOnly);
+        Assert.NotNull(run.Test.LabelModel);
+        Assert.Equal(Enum.GetValues<PipelineStage>(), stages.Distinct());
+        Assert.Equal(Enum.GetValues<PipelineStage>(), run.Timings.Select(t => t.Stage));
+        Assert.Equal(0, run.SynthesisCost.Calls);
+        Assert.Equal(1686, run.DirectLabeling!.Items);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReusedPrograms_CallsNoSynthesizerAndGivesTheSameLabels()
+    {
+        var synthesizer = new PipelineTestData.FixedSynthesizer(("links", LinkProgram), ("song", SongProgram));
+        var options = new LabelingPipelineOptions { LabelModel = "majority", Seed = 3 };
+        LabelingRun first = await new LabelingPipeline([synthesizer], options).RunAsync(PipelineTestData.YouTubeJob());
+        LabelingProgram[] kept = [.. first.Programs.Where(p => p.Kept).Select(p => p.Program)];
+
+        LabelingRun again = await new LabelingPipeline([new PipelineTestData.ForbiddenSynthesizer()], options).RunAsync(PipelineTestData.YouTubeJob(kept));
+
+        Assert.Equal(first.Labels, again.Labels);
+        Assert.True(first.Matrix.AsSpan().SequenceEqual(again.Matrix.AsSpan()));
+    }
+
+    [Fact]
+    public async Task RunAsync_RunawayProgram_IsContainedAndCounted()
+    {
+        // The loop only ends on items that mention "love": everywhere else the step budget stops it.
+        var synthesizer = new PipelineTestData.FixedSynthesizer(("links", LinkProgram), ("looping", LoopingProgram));
+        var options = new LabelingPipelineOptions { LabelModel = "majority", GateSampleSize = 50 };
+        var compiler = new ProgramCompiler(new SandboxOptions { StepBudget = 20_000 });
+        var gate = new ProgramGate(compiler, new ProgramGateOptions { MaxFaultRate = 1.0, MinDevAccuracy = 0, MinDevCoverage = 0 });
+        var applier = new LabelingFunctionApplier(new LabelingApplierOptions { QuarantineFaultRate = 0.5, QuarantineMinimumItems = 100, ChunkSize = 100 });
+
+        LabelingRun run = await new LabelingPipeline([synthesizer], options, compiler, gate, applier).RunAsync(PipelineTestData.YouTubeJob());
+
+        ProgramOutcome looping = Assert.Single(run.Programs, p => p.Program.Name == "looping");
+        Assert.True(looping.Kept);
+        Assert.True(looping.Faults!.Quarantined);
+        Assert.True(looping.BudgetOverruns > 50);
+        Assert.Equal(looping.BudgetOverruns, looping.Faults.Exceptions);
+    }
+
+    [Fact]
+    public async Task RunAsync_ChatAndFixedSynthesizers_ReportsTheChatCost()
+    {
+        using var chat = new ScriptedChatClient("gpt-4o-mini")
+            .Reply("```csharp\n" + SubscribeProgram + "\n```", inputTokens: 1_000, outputTokens: 200)
+            .Reply("No code here, sorry.", inputTokens: 900, outputTokens: 20);
+        var ledger = new CostLedger([new("gpt-4o-mini", new ModelPrice(0.15m, 0.60m))]);
+        var chatSynthesizer = new ChatProgramSynthesizer(chat, new ChatSynthesizerOptions { MaxConcurrency = 1, MaxRepairs = 0 }, ledger);
+        var pipeline = new LabelingPipeline(
+            [new PipelineTestData.FixedSynthesizer(("links", LinkProgram)), chatSynthesizer],
+            new LabelingPipelineOptions { LabelModel = "majority", ProgramsPerSynthesizer = 2, FeedbackRounds = 0 },
+            ledger: ledger);
+
+        LabelingRun run = await pipeline.RunAsync(PipelineTestData.YouTubeJob());
+
+        Assert.Equal(2, run.SynthesisCost.Calls);
+        Assert.Equal(1_900, run.SynthesisCost.InputTokens);
+        Assert.Equal(220, run.SynthesisCost.OutputTokens);
+        Assert.Equal(((1_900 * 0.15m) + (220 * 0.60m)) / 1_000_000m, run.SynthesisCost.CostUsd);
+        Assert.Contains(run.SynthesisAttempts, a => a.Outcome == SynthesisOutcome.RejectedReply);
+        Assert.Contains(run.Programs, p => p.Kept && p.Program.Provenance.Synthesizer == "chat");
+        Assert.NotNull(run.TimesCheaper);
+        Assert.Equal((double)(run.DirectLabeling!.CostUsd!.Value / run.SynthesisCost.CostUsd), run.TimesCheaper!.Value, 9);
+    }
+
+    [Fact]
+    public async Task RunAsync_FeedbackRound_ShowsTheChatModelWhatTheFirstRoundMissed()
+    {
+        using var chat = new ScriptedChatClient("gpt-4o-mini")
+            .Reply("```csharp\n" + SubscribeProgram + "\n```", inputTokens: 1_000, outputTokens: 200)
+            .Reply("```csharp\n" + SongProgram + "\n```", inputTokens: 1_100, outputTokens: 210);
+        var pipeline = new LabelingPipeline(
+            [new PipelineTestData.FixedSynthesizer(("links", LinkProgram)), new ChatProgramSynthesizer(chat, new ChatSynthesizerOptions { MaxConcurrency = 1, MaxRepairs = 0 })],
+            new LabelingPipelineOptions { LabelModel = "majority", ProgramsPerSynthesizer = 1, FeedbackRounds = 1 });
+
+        LabelingRun run = await pipeline.RunAsync(PipelineTestData.YouTubeJob());
+
+        Assert.Equal(2, chat.Requests.Count);
+        string first = chat.Requests[0].Messages[^1].Text;
+        string second = chat.Requests[1].Messages[^1].Text;
+        Assert.DoesNotContain("Items no current program labels", first, StringComparison.Ordinal);
+        Assert.Contains("Items no current program labels", second, StringComparison.Ordinal);
+        Assert.Contains(run.Programs, p => p.Kept && p.Program.Name.StartsWith("llm-r2", StringComparison.Ordinal));
+        Assert.Equal(["links", "llm-000", "llm-r2-000"], run.Programs.Where(p => p.Kept).Select(p => p.Program.Name));
+    }
+
+    [Fact]
+    public async Task RunAsync_NothingToLearnFrom_Throws()
+    {
+        LabelingJob<string> job = PipelineTestData.YouTubeJob();
+        var unseeded = new LabelingJob<string>(job.Task, job.Items);
+        var pipeline = new LabelingPipeline([new PipelineTestData.FixedSynthesizer(("hostile", HostileProgram))], new LabelingPipelineOptions { LabelModel = "majority" });
+        InvalidOperationException ex = await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.RunAsync(unseeded));
+        Assert.StartsWith("There is nothing to learn from", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_Canceled_Throws()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var pipeline = new LabelingPipeline([new PipelineTestData.FixedSynthesizer(("links", LinkProgram))]);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.RunAsync(PipelineTestData.YouTubeJob(), cancellationToken: cts.Token));
+    }
+
+    [Fact]
+    public void Ctor_UnknownLabelModel_ListsKnownModels()
+    {
+        ArgumentException ex = Assert.Throws<ArgumentException>("options", () => new LabelingPipeline([], new LabelingPipelineOptions { LabelModel = "nope" }));
+        Assert.StartsWith("Unknown label model 'nope'. Known label models: majority", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_RecordItemsWithoutEndModel_ExplainsWhatToSet()
+    {
+        var job = new LabelingJob<Ticket>(new LabelingTask("t", "", ["a", "b"]), [new Ticket("x")]);
+        InvalidOperationException ex = await Assert.ThrowsAsync<InvalidOperationException>(() => new LabelingPipeline([]).RunAsync(job));
+        Assert.Contains("set LabelingJob.EndModel", ex.Message, StringComparison.Ordinal);
+    }
+
+    public sealed record Ticket(string Body);
+
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,48 @@
+namespace Alchemist.Tests.Pipeline;
+
+public class RunReportTests
+{
+    private static readonly Lazy<Task<LabelingRun>> Run = new(() =>
+        new LabelingPipeline(
+            [new PipelineTestData.FixedSynthesizer(
+                ("links", "public static class L { public static int Label(string s) => s.Contains(\"http\") ? 1 : -1; }"),
+                ("song", "public static class S { public static int Label(string s) => s.Contains(\"song\") ? 0 : -1; }"),
+                ("evil", "public static class E { public static int Label(string s) => System.Environment.ProcessorCount > 0 ? 1 : -1; } // <script>alert(1)</script>"))],
+            new LabelingPipelineOptions { LabelModel = "majority" },
+            ledger: new CostLedger([new("gpt-4o-mini", new ModelPrice(0.15m, 0.60m))]))
+        .RunAsync(PipelineTestData.YouTubeJob()));
+
+    [Fact]
+    public async Task ToMarkdown_HasEverySection()
+    {
+        string md = RunReport.ToMarkdown(await Run.Value);
+        Assert.StartsWith("# Alchemist run: youtube", md, StringComparison.Ordinal);
+        foreach (string section in new[] { "## Results on the test split", "## Cost", "## Programs kept (2)", "## Programs dropped (1)", "## Label model", "## Labels", "## Timings" })
+        {
+            Assert.Contains(section, md, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("| `evil` | fixed | SandboxRejected |", md, StringComparison.Ordinal);
+        Assert.Contains("seed-only baseline", md, StringComparison.Ordinal);
+        Assert.Contains("- **Seed-model voter**: the end model trained on the seed labels voted", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ToHtml_IsSelfContainedAndEscaped()
+    {
+        string html = RunReport.ToHtml(await Run.Value);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("src=", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.Contains("Programs: coverage and dev accuracy", html, StringComparison.Ordinal);
+        Assert.Contains("Label distribution", html, StringComparison.Ordinal);
+        Assert.Contains("Confidence of the final labels", html, StringComparison.Ordinal);
+        Assert.Contains("Cost in US dollars", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToMarkdown_Null_Throws() => Assert.Throws<ArgumentNullException>("run", () => RunReport.ToMarkdown(null!));
+}

@@ -1,0 +1,11 @@
+// hostile: for (;;)
+// expect: overrun Steps
+public static class P
+{
+    public static int Label(string text)
+    {
+        for (;;)
+        {
+        }
+    }
+}
