@@ -12,7 +12,8 @@ namespace Alchemist;
 /// <para>
 /// Each n-gram is hashed with FNV-1a and a MurmurHash3 finalizer (never <see cref="string.GetHashCode()"/>, which changes
 /// from process to process), so features are the same on every machine and in every run. A row holds each bucket once,
-/// sorted, with its (optionally sublinear) count.
+/// in the order of its first occurrence (word n-grams first), with its (optionally sublinear) count. Repeated buckets
+/// are merged through a small open-addressing table per thread, reset in constant time from row to row.
 /// </para>
 /// </remarks>
 internal sealed class HashedTextFeaturizer
@@ -21,7 +22,6 @@ internal sealed class HashedTextFeaturizer
     private const uint FnvPrime = 16777619;
     private const uint WordSalt = 0x9E3779B9;
     private const uint CharSalt = 0x85EBCA6B;
-    private const int BlockSize = 1024;
     private const uint StartSentinel = 0x5BD1E995;
 
     private readonly int _wordMin;
@@ -48,71 +48,68 @@ internal sealed class HashedTextFeaturizer
     /// <summary>Featurizes texts into rows of (bucket, count), in order; the result does not depend on the degree of parallelism.</summary>
     public SparseRows Featurize<TItem>(IReadOnlyList<TItem> items, Func<TItem, string?> textSelector, int? maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
-        int blockCount = (items.Count + BlockSize - 1) / BlockSize;
-        var builders = new SparseRowsBuilder[blockCount];
+        var blocks = new SparseRowBlock[SparseRows.BlockCount(items.Count)];
         var parallelOptions = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 };
-        Parallel.For(0, blockCount, parallelOptions, () => new Scratch(), (block, _, scratch) =>
+        Parallel.For(0, blocks.Length, parallelOptions, () => (new Scratch(), new SparseRowsBuilder()), (block, _, local) =>
         {
-            int start = block * BlockSize;
-            int end = Math.Min(items.Count, start + BlockSize);
-            var builder = new SparseRowsBuilder(end - start, (end - start) * 64);
-            for (int i = start; i < end; i++)
+            (Scratch scratch, SparseRowsBuilder builder) = local;
+            int end = Math.Min(items.Count, (block + 1) * SparseRows.RowsPerBlock);
+            for (int i = block * SparseRows.RowsPerBlock; i < end; i++)
             {
-                AddRow(textSelector(items[i]), builder, scratch);
+                int count = FeaturizeRow(textSelector(items[i]), scratch);
+                builder.AddRow(scratch.Buckets.AsSpan(0, count), scratch.Counts.AsSpan(0, count));
             }
 
-            builders[block] = builder;
-            return scratch;
+            blocks[block] = builder.TakeBlock();
+            return local;
         }, static _ => { });
 
-        return SparseRowsBuilder.Concat(builders);
+        return new SparseRows(blocks);
     }
 
-    /// <summary>Appends the row of one text to a builder.</summary>
-    public void AddRow(string? text, SparseRowsBuilder builder, Scratch scratch)
+    /// <summary>Featurizes one text into <see cref="Scratch.Buckets"/> and <see cref="Scratch.Counts"/> and returns the number of distinct buckets.</summary>
+    public int FeaturizeRow(string? text, Scratch scratch)
     {
-        int length = Normalize(text ?? string.Empty, scratch);
-        ReadOnlySpan<char> normalized = scratch.Text.AsSpan(0, length);
-        int buckets = 0;
-        if (_wordMax > 0)
+        text ??= string.Empty;
+        int wordRange = _wordMax > 0 ? _wordMax - _wordMin + 1 : 0;
+        int charRange = _charMax > 0 ? _charMax - _charMin + 1 : 0;
+        int length = Normalize(text, scratch);
+
+        // At most one word per character plus the start marker; every n-gram may be distinct.
+        scratch.BeginRow(length, ((length + 1) * wordRange) + (length * charRange));
+        Span<char> normalized = scratch.Text.AsSpan(0, length);
+        if (wordRange > 0)
         {
-            buckets = AddWordNgrams(normalized, scratch, buckets);
+            AddWordNgrams(normalized, scratch);
         }
 
-        if (_charMax > 0)
+        if (charRange > 0)
         {
             if (_normalizeDigits)
             {
-                Span<char> chars = scratch.Text.AsSpan(0, length);
-                for (int i = 0; i < chars.Length; i++)
+                for (int i = 0; i < normalized.Length; i++)
                 {
-                    if (char.IsAsciiDigit(chars[i]))
+                    if (char.IsAsciiDigit(normalized[i]))
                     {
-                        chars[i] = '0';
+                        normalized[i] = '0';
                     }
                 }
             }
 
-            buckets = AddCharNgrams(normalized, scratch, buckets);
+            AddCharNgrams(normalized, scratch);
         }
 
-        Span<int> all = scratch.Buckets.AsSpan(0, buckets);
-        all.Sort();
-        int index = 0;
-        while (index < all.Length)
+        int distinct = scratch.Distinct;
+        Span<float> counts = scratch.Counts.AsSpan(0, distinct);
+        if (_sublinear)
         {
-            int bucket = all[index];
-            int count = 1;
-            while (index + count < all.Length && all[index + count] == bucket)
+            for (int e = 0; e < counts.Length; e++)
             {
-                count++;
+                counts[e] = 1f + MathF.Log(counts[e]);
             }
-
-            builder.Add(bucket, _sublinear ? 1f + MathF.Log(count) : count);
-            index += count;
         }
 
-        builder.EndRow();
+        return distinct;
     }
 
     private static int Normalize(string text, Scratch scratch)
@@ -144,17 +141,17 @@ internal sealed class HashedTextFeaturizer
         return length;
     }
 
-    private int AddWordNgrams(ReadOnlySpan<char> text, Scratch scratch, int buckets)
+    private void AddWordNgrams(ReadOnlySpan<char> text, Scratch scratch)
     {
+        uint[] wordHashes = scratch.WordHashes;
         int words = 0;
-        int i = 0;
         if (_markStart)
         {
             // A sentinel word before the first one, so that word n-grams starting with it say how the text begins.
-            scratch.EnsureWords(1);
-            scratch.WordHashes[words++] = StartSentinel;
+            wordHashes[words++] = StartSentinel;
         }
 
+        int i = 0;
         while (i < text.Length)
         {
             if (!char.IsLetterOrDigit(text[i]))
@@ -170,44 +167,39 @@ internal sealed class HashedTextFeaturizer
                 i++;
             }
 
-            scratch.EnsureWords(words + 1);
-            scratch.WordHashes[words++] = hash;
+            wordHashes[words++] = hash;
         }
 
-        scratch.EnsureBuckets(buckets + (words * (_wordMax - _wordMin + 1)));
         for (int start = 0; start < words; start++)
         {
             uint hash = FnvOffset ^ WordSalt;
-            for (int n = 1; n <= _wordMax && start + n <= words; n++)
+            int longest = Math.Min(_wordMax, words - start);
+            for (int n = 1; n <= longest; n++)
             {
-                hash = (hash ^ scratch.WordHashes[start + n - 1]) * FnvPrime;
+                hash = (hash ^ wordHashes[start + n - 1]) * FnvPrime;
                 if (n >= _wordMin)
                 {
-                    scratch.Buckets[buckets++] = (int)(Finalize(hash + ((uint)n * WordSalt)) & _mask);
+                    scratch.Add((int)(Finalize(hash + ((uint)n * WordSalt)) & _mask));
                 }
             }
         }
-
-        return buckets;
     }
 
-    private int AddCharNgrams(ReadOnlySpan<char> text, Scratch scratch, int buckets)
+    private void AddCharNgrams(ReadOnlySpan<char> text, Scratch scratch)
     {
-        scratch.EnsureBuckets(buckets + (text.Length * (_charMax - _charMin + 1)));
         for (int start = 0; start < text.Length; start++)
         {
             uint hash = FnvOffset ^ CharSalt;
-            for (int n = 1; n <= _charMax && start + n <= text.Length; n++)
+            int longest = Math.Min(_charMax, text.Length - start);
+            for (int n = 1; n <= longest; n++)
             {
                 hash = (hash ^ text[start + n - 1]) * FnvPrime;
                 if (n >= _charMin)
                 {
-                    scratch.Buckets[buckets++] = (int)(Finalize(hash + ((uint)n * CharSalt)) & _mask);
+                    scratch.Add((int)(Finalize(hash + ((uint)n * CharSalt)) & _mask));
                 }
             }
         }
-
-        return buckets;
     }
 
     /// <summary>The MurmurHash3 32-bit finalizer: spreads every input bit over the output.</summary>
@@ -221,14 +213,27 @@ internal sealed class HashedTextFeaturizer
         return hash;
     }
 
-    /// <summary>Per-thread buffers, reused from text to text.</summary>
+    /// <summary>Per-thread buffers, reused from text to text: the normalized text, word hashes, and the distinct buckets of the current row with their counts.</summary>
     internal sealed class Scratch
     {
+        private int[] _slotBucket = new int[2048];
+        private int[] _slotEntry = new int[2048];
+        private int[] _slotStamp = new int[2048];
+        private int _stamp;
+        private int _shift = 32 - 11;
+
         public char[] Text { get; private set; } = new char[256];
 
-        public uint[] WordHashes { get; private set; } = new uint[64];
+        public uint[] WordHashes { get; private set; } = new uint[256];
 
+        /// <summary>Gets the distinct buckets of the current row, in order of first occurrence.</summary>
         public int[] Buckets { get; private set; } = new int[1024];
+
+        /// <summary>Gets the count of each bucket of <see cref="Buckets"/>; the featurizer turns them into term frequencies in place.</summary>
+        public float[] Counts { get; private set; } = new float[1024];
+
+        /// <summary>Gets the number of distinct buckets of the current row.</summary>
+        public int Distinct { get; private set; }
 
         public void EnsureText(int length)
         {
@@ -238,23 +243,65 @@ internal sealed class HashedTextFeaturizer
             }
         }
 
-        public void EnsureWords(int count)
+        /// <summary>Starts a row of a normalized text of <paramref name="length"/> characters with at most <paramref name="maxNgrams"/> n-grams.</summary>
+        public void BeginRow(int length, int maxNgrams)
         {
-            if (WordHashes.Length < count)
+            if (WordHashes.Length < length + 1)
             {
-                uint[] grown = new uint[WordHashes.Length * 2];
-                WordHashes.CopyTo(grown, 0);
-                WordHashes = grown;
+                WordHashes = new uint[(int)BitOperations.RoundUpToPowerOf2((uint)length + 1)];
             }
+
+            if (Buckets.Length < maxNgrams)
+            {
+                int size = (int)BitOperations.RoundUpToPowerOf2((uint)maxNgrams);
+                Buckets = new int[size];
+                Counts = new float[size];
+            }
+
+            // The table stays at most half full, so probes are short.
+            if (_slotStamp.Length < 2 * maxNgrams)
+            {
+                int size = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * maxNgrams));
+                _slotBucket = new int[size];
+                _slotEntry = new int[size];
+                _slotStamp = new int[size];
+                _shift = 32 - BitOperations.Log2((uint)size);
+                _stamp = 0;
+            }
+
+            if (++_stamp == int.MaxValue)
+            {
+                Array.Clear(_slotStamp);
+                _stamp = 1;
+            }
+
+            Distinct = 0;
         }
 
-        public void EnsureBuckets(int count)
+        /// <summary>Counts one occurrence of a bucket in the current row.</summary>
+        public void Add(int bucket)
         {
-            if (Buckets.Length < count)
+            int mask = _slotStamp.Length - 1;
+            int slot = (int)(((uint)bucket * 0x9E3779B1u) >> _shift);
+            while (true)
             {
-                int[] grown = new int[(int)BitOperations.RoundUpToPowerOf2((uint)count)];
-                Buckets.CopyTo(grown, 0);
-                Buckets = grown;
+                if (_slotStamp[slot] != _stamp)
+                {
+                    _slotStamp[slot] = _stamp;
+                    _slotBucket[slot] = bucket;
+                    _slotEntry[slot] = Distinct;
+                    Buckets[Distinct] = bucket;
+                    Counts[Distinct++] = 1;
+                    return;
+                }
+
+                if (_slotBucket[slot] == bucket)
+                {
+                    Counts[_slotEntry[slot]]++;
+                    return;
+                }
+
+                slot = (slot + 1) & mask;
             }
         }
     }

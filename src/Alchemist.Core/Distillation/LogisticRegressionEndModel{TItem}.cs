@@ -71,12 +71,20 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
 
         cancellationToken.ThrowIfCancellationRequested();
         var featurizer = new HashedTextFeaturizer(_options);
-        SparseRows raw = featurizer.Featurize(items, _textSelector, _options.MaxDegreeOfParallelism, cancellationToken);
-        var space = TextFeatureSpace.Fit(raw, _options, embeddingDimension);
-        SparseRows rows = space.Transform(raw, embeddings);
-        raw = null!; // the raw counts are no longer needed; let them go before the optimizer allocates its history
+        bool keepHashed = embeddings is null || _options.KeepHashedFeaturesWithEmbeddings;
+        SparseRows? rows = keepHashed ? featurizer.Featurize(items, _textSelector, _options.MaxDegreeOfParallelism, cancellationToken) : null;
+        var space = TextFeatureSpace.Fit(rows, _options, embeddingDimension);
+        if (rows is not null)
+        {
+            space.TransformInPlace(rows, _options.MaxDegreeOfParallelism, cancellationToken);
+        }
 
-        var objective = new SoftmaxObjective(rows, space.ColumnCount, k, scaledTargets, _options.L2, _options.MaxDegreeOfParallelism);
+        if (embeddings is not null)
+        {
+            space.NormalizeEmbeddings(embeddings);
+        }
+
+        var objective = new SoftmaxObjective(rows, space.HashedCount, embeddings, embeddingDimension, items.Length, k, scaledTargets, _options.L2, _options.MaxDegreeOfParallelism);
         var parameters = new double[objective.Dimension];
         LbfgsMinimizerResult result = new LbfgsMinimizer(_options.HistorySize, _options.MaxIterations, _options.Tolerance).Minimize(objective, parameters, cancellationToken);
         if (_options.ShiftIntercepts)

@@ -11,39 +11,73 @@ namespace Alchemist;
 /// where <c>s[i] = x[i] W + b</c>: the weighted cross-entropy, exact for one-hot and soft targets alike.
 /// </para>
 /// <para>
-/// Rows are split into blocks whose boundaries depend only on the number of rows; each block has its own gradient
-/// buffer and the buffers are summed in block order, so the result is bit-for-bit the same for any number of threads.
+/// Features are the sparse hashed columns (<c>0..H-1</c>) and, optionally, dense embedding columns after them. Rows are
+/// split into gradient blocks made of whole <see cref="SparseRows"/> blocks; the partition depends only on the number of
+/// rows. Each gradient block has its own gradient buffer and the buffers are summed in block order, so the result is
+/// bit-for-bit the same for any number of threads. One evaluation reads every row once (scores, then the gradient
+/// update of the same row while it is in cache) and allocates nothing.
 /// </para>
 /// </remarks>
 internal sealed class SoftmaxObjective : IDifferentiableObjective
 {
-    private const int RowsPerBlock = 2048;
-    private const int MaxBlocks = 8;
+    private const int RowsPerGradientBlock = 2048;
+    private const int MaxGradientBlocks = 8;
 
-    private readonly SparseRows _rows;
-    private readonly int _features;
+    private readonly SparseRows? _rows;
+    private readonly float[]? _dense;
+    private readonly int _denseDimension;
+    private readonly int _hashedColumns;
+    private readonly int _rowCount;
     private readonly int _classes;
     private readonly double[] _scaledTargets;
     private readonly double[] _rowMass;
     private readonly double _l2;
+    private readonly int _storageBlocksPerGradientBlock;
     private readonly double[][] _blockGradients;
     private readonly double[] _blockLosses;
     private readonly ParallelOptions _parallelOptions;
 
-    public SoftmaxObjective(SparseRows rows, int features, int classes, double[] scaledTargets, double l2, int? maxDegreeOfParallelism)
+    /// <summary>Initializes a new instance of the <see cref="SoftmaxObjective"/> class.</summary>
+    /// <param name="rows">The sparse hashed part of the rows, columns below <paramref name="hashedColumns"/>; <see langword="null"/> when there is none.</param>
+    /// <param name="hashedColumns">The number of hashed columns.</param>
+    /// <param name="dense">The dense part of the rows, row-major, or <see langword="null"/>.</param>
+    /// <param name="denseDimension">The number of dense columns, which follow the hashed ones.</param>
+    /// <param name="rowCount">The number of rows.</param>
+    /// <param name="classes">The number of classes.</param>
+    /// <param name="scaledTargets">The scaled targets <c>a[i,k]</c>, row-major.</param>
+    /// <param name="l2">The L2 penalty.</param>
+    /// <param name="maxDegreeOfParallelism">The thread cap, or <see langword="null"/>.</param>
+    public SoftmaxObjective(SparseRows? rows, int hashedColumns, float[]? dense, int denseDimension, int rowCount, int classes, double[] scaledTargets, double l2, int? maxDegreeOfParallelism)
     {
+        if (rows is not null && (rows.RowCount != rowCount || !IndicesBelow(rows, hashedColumns)))
+        {
+            throw new ArgumentException("The sparse rows do not match the row count or hold a column index out of range.", nameof(rows));
+        }
+
+        if ((long)rowCount * denseDimension != (dense?.LongLength ?? 0) || scaledTargets.LongLength != (long)rowCount * classes)
+        {
+            throw new ArgumentException("The dense features or the targets do not match the row count.", nameof(dense));
+        }
+
         _rows = rows;
-        _features = features;
+        _dense = dense;
+        _denseDimension = denseDimension;
+        _hashedColumns = hashedColumns;
+        _rowCount = rowCount;
         _classes = classes;
         _scaledTargets = scaledTargets;
         _l2 = l2;
-        _rowMass = new double[rows.RowCount];
+        _rowMass = new double[rowCount];
         for (int i = 0; i < _rowMass.Length; i++)
         {
             _rowMass[i] = TensorPrimitives.Sum<double>(scaledTargets.AsSpan(i * classes, classes));
         }
 
-        int blocks = Math.Clamp((rows.RowCount + RowsPerBlock - 1) / RowsPerBlock, 1, MaxBlocks);
+        // Gradient blocks are runs of storage blocks; how many depends on the number of rows only.
+        int storageBlocks = Math.Max(1, SparseRows.BlockCount(rowCount));
+        int wanted = Math.Clamp((rowCount + RowsPerGradientBlock - 1) / RowsPerGradientBlock, 1, MaxGradientBlocks);
+        _storageBlocksPerGradientBlock = (storageBlocks + wanted - 1) / wanted;
+        int blocks = (storageBlocks + _storageBlocksPerGradientBlock - 1) / _storageBlocksPerGradientBlock;
         _blockGradients = new double[blocks][];
         for (int b = 0; b < blocks; b++)
         {
@@ -54,19 +88,18 @@ internal sealed class SoftmaxObjective : IDifferentiableObjective
         _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 };
     }
 
-    public int Dimension => (_features + 1) * _classes;
+    public int Dimension => (_hashedColumns + _denseDimension + 1) * _classes;
 
     public double Evaluate(double[] point, double[] gradient)
     {
         int blocks = _blockGradients.Length;
-        int rowsPerBlock = (_rows.RowCount + blocks - 1) / blocks;
         if (blocks == 1)
         {
-            EvaluateBlock(0, point, 0, _rows.RowCount);
+            EvaluateBlock(0, point);
         }
         else
         {
-            Parallel.For(0, blocks, _parallelOptions, b => EvaluateBlock(b, point, b * rowsPerBlock, Math.Min(_rows.RowCount, (b + 1) * rowsPerBlock)));
+            Parallel.For(0, blocks, _parallelOptions, b => EvaluateBlock(b, point));
         }
 
         _blockGradients[0].AsSpan().CopyTo(gradient);
@@ -77,65 +110,44 @@ internal sealed class SoftmaxObjective : IDifferentiableObjective
             loss += _blockLosses[b];
         }
 
-        int weightCount = _features * _classes;
+        int weightCount = Dimension - _classes;
         ReadOnlySpan<double> weights = point.AsSpan(0, weightCount);
         Span<double> weightGradient = gradient.AsSpan(0, weightCount);
         TensorPrimitives.MultiplyAdd<double>(weights, _l2, weightGradient, weightGradient);
         return loss + (0.5 * _l2 * TensorPrimitives.Dot<double>(weights, weights));
     }
 
-    /// <summary>Computes the scores <c>x W + b</c> of one row.</summary>
-    public static void Score(SparseRows rows, int row, ReadOnlySpan<double> weights, ReadOnlySpan<double> intercepts, Span<double> scores)
+    private static bool IndicesBelow(SparseRows rows, int bound)
     {
-        int k = scores.Length;
-        intercepts.CopyTo(scores);
-        int[] indices = rows.Indices;
-        float[] values = rows.Values;
-        for (int e = rows.RowStarts[row]; e < rows.RowStarts[row + 1]; e++)
+        foreach (SparseRowBlock block in rows.Blocks)
         {
-            double value = values[e];
-            ReadOnlySpan<double> w = weights.Slice(indices[e] * k, k);
-            for (int c = 0; c < k; c++)
+            ReadOnlySpan<int> indices = block.Indices.AsSpan(0, block.EntryCount);
+            if (!indices.IsEmpty && (TensorPrimitives.Min<int>(indices) < 0 || TensorPrimitives.Max<int>(indices) >= bound))
             {
-                scores[c] += value * w[c];
+                return false;
             }
         }
+
+        return true;
     }
 
-    /// <summary>Turns scores into probabilities in place and returns the log of the normalizer.</summary>
-    public static double Softmax(Span<double> scores)
-    {
-        double max = TensorPrimitives.Max<double>(scores);
-        double sum = 0;
-        for (int c = 0; c < scores.Length; c++)
-        {
-            scores[c] = Math.Exp(scores[c] - max);
-            sum += scores[c];
-        }
-
-        for (int c = 0; c < scores.Length; c++)
-        {
-            scores[c] /= sum;
-        }
-
-        return max + Math.Log(sum);
-    }
-
-    private void EvaluateBlock(int block, double[] point, int start, int end)
+    private void EvaluateBlock(int block, double[] point)
     {
         int k = _classes;
-        int weightCount = _features * k;
+        int weightCount = Dimension - k;
         double[] gradient = _blockGradients[block];
         Array.Clear(gradient);
         ReadOnlySpan<double> weights = point.AsSpan(0, weightCount);
         ReadOnlySpan<double> intercepts = point.AsSpan(weightCount, k);
+        Span<double> weightGradient = gradient.AsSpan(0, weightCount);
         Span<double> interceptGradient = gradient.AsSpan(weightCount, k);
         Span<double> scores = stackalloc double[k];
         Span<double> residual = stackalloc double[k];
-        int[] indices = _rows.Indices;
-        float[] values = _rows.Values;
+        int d = _denseDimension;
         double loss = 0;
-        for (int i = start; i < end; i++)
+        int firstRow = block * _storageBlocksPerGradientBlock * SparseRows.RowsPerBlock;
+        int endRow = Math.Min(_rowCount, firstRow + (_storageBlocksPerGradientBlock * SparseRows.RowsPerBlock));
+        for (int i = firstRow; i < endRow; i++)
         {
             double mass = _rowMass[i];
             if (mass <= 0)
@@ -143,10 +155,23 @@ internal sealed class SoftmaxObjective : IDifferentiableObjective
                 continue;
             }
 
+            ReadOnlySpan<int> indices = default;
+            ReadOnlySpan<float> values = default;
+            if (_rows is not null)
+            {
+                SparseRowBlock storage = _rows.Blocks[i / SparseRows.RowsPerBlock];
+                int local = i % SparseRows.RowsPerBlock;
+                int start = storage.RowStarts[local];
+                int length = storage.RowStarts[local + 1] - start;
+                indices = storage.Indices.AsSpan(start, length);
+                values = storage.Values.AsSpan(start, length);
+            }
+
+            ReadOnlySpan<float> dense = d > 0 ? _dense.AsSpan(i * d, d) : default;
             ReadOnlySpan<double> targets = _scaledTargets.AsSpan(i * k, k);
-            Score(_rows, i, weights, intercepts, scores);
+            LinearScores.Score(indices, values, dense, _hashedColumns, weights, intercepts, scores);
             double dot = TensorPrimitives.Dot<double>(targets, scores);
-            double logNormalizer = Softmax(scores);
+            double logNormalizer = LinearScores.Softmax(scores);
             loss += (mass * logNormalizer) - dot;
             for (int c = 0; c < k; c++)
             {
@@ -154,15 +179,7 @@ internal sealed class SoftmaxObjective : IDifferentiableObjective
                 interceptGradient[c] += residual[c];
             }
 
-            for (int e = _rows.RowStarts[i]; e < _rows.RowStarts[i + 1]; e++)
-            {
-                double value = values[e];
-                Span<double> g = gradient.AsSpan(indices[e] * k, k);
-                for (int c = 0; c < k; c++)
-                {
-                    g[c] += value * residual[c];
-                }
-            }
+            LinearScores.AddGradient(indices, values, dense, _hashedColumns, residual, weightGradient);
         }
 
         _blockLosses[block] = loss;

@@ -1,67 +1,44 @@
 namespace Alchemist;
 
-/// <summary>Accumulates sparse rows into growable flat arrays; one builder per featurization block.</summary>
+/// <summary>Accumulates the rows of one block into growable buffers that are reused from block to block (one builder per thread).</summary>
 internal sealed class SparseRowsBuilder
 {
-    private int[] _indices;
-    private float[] _values;
-    private int[] _rowEnds;
+    private int[] _indices = new int[1 << 16];
+    private float[] _values = new float[1 << 16];
+    private int[] _rowEnds = new int[SparseRows.RowsPerBlock];
+    private int _rows;
+    private int _entries;
 
-    public SparseRowsBuilder(int expectedRows, int expectedEntries)
+    /// <summary>Appends a row.</summary>
+    public void AddRow(ReadOnlySpan<int> indices, ReadOnlySpan<float> values)
     {
-        _indices = new int[Math.Max(16, expectedEntries)];
-        _values = new float[_indices.Length];
-        _rowEnds = new int[Math.Max(4, expectedRows)];
-    }
-
-    public int RowCount { get; private set; }
-
-    public int EntryCount { get; private set; }
-
-    public void Add(int index, float value)
-    {
-        if (EntryCount == _indices.Length)
+        int needed = _entries + indices.Length;
+        if (needed > _indices.Length)
         {
-            Array.Resize(ref _indices, _indices.Length * 2);
-            Array.Resize(ref _values, _values.Length * 2);
+            int size = Math.Max(needed, _indices.Length * 2);
+            Array.Resize(ref _indices, size);
+            Array.Resize(ref _values, size);
         }
 
-        _indices[EntryCount] = index;
-        _values[EntryCount] = value;
-        EntryCount++;
-    }
-
-    public void EndRow()
-    {
-        if (RowCount == _rowEnds.Length)
+        if (_rows == _rowEnds.Length)
         {
             Array.Resize(ref _rowEnds, _rowEnds.Length * 2);
         }
 
-        _rowEnds[RowCount++] = EntryCount;
+        indices.CopyTo(_indices.AsSpan(_entries));
+        values.CopyTo(_values.AsSpan(_entries));
+        _entries = needed;
+        _rowEnds[_rows++] = _entries;
     }
 
-    /// <summary>Concatenates the rows of several builders, in order.</summary>
-    public static SparseRows Concat(IReadOnlyList<SparseRowsBuilder> builders)
+    /// <summary>Copies the rows added since the last call into a block of exactly their size, and starts a new block.</summary>
+    public SparseRowBlock TakeBlock()
     {
-        int rows = builders.Sum(b => b.RowCount);
-        long entries = builders.Sum(b => (long)b.EntryCount);
-        var rowStarts = new int[rows + 1];
-        var indices = new int[checked((int)entries)];
-        var values = new float[indices.Length];
-        int row = 0, offset = 0;
-        foreach (SparseRowsBuilder builder in builders)
-        {
-            Array.Copy(builder._indices, 0, indices, offset, builder.EntryCount);
-            Array.Copy(builder._values, 0, values, offset, builder.EntryCount);
-            for (int r = 0; r < builder.RowCount; r++)
-            {
-                rowStarts[++row] = offset + builder._rowEnds[r];
-            }
-
-            offset += builder.EntryCount;
-        }
-
-        return new SparseRows(rowStarts, indices, values);
+        var rowStarts = new int[_rows + 1];
+        _rowEnds.AsSpan(0, _rows).CopyTo(rowStarts.AsSpan(1));
+        var block = new SparseRowBlock(rowStarts, _indices[.._entries], _values[.._entries]);
+        _rows = 0;
+        _entries = 0;
+        return block;
     }
 }

@@ -2,51 +2,53 @@ namespace Alchemist;
 
 /// <summary>Represents the features a trained end model knows: the hashed buckets seen in training (one column each, with its inverse document frequency) and, optionally, embedding dimensions after them.</summary>
 /// <remarks>
+/// <para>
 /// A bucket never seen in training would get no weight, so it is dropped before rows are normalized (as a fixed
 /// vocabulary does in TF-IDF). The hashed part of each row has unit length, and so has the embedding part before it is
 /// scaled by the embedding scale.
+/// </para>
 /// </remarks>
 internal sealed class TextFeatureSpace
 {
     private readonly int[] _columnOfBucket;
     private readonly float[] _idf;
-    private readonly bool _keepHashed;
     private readonly float _embeddingScale;
 
-    private TextFeatureSpace(int[] columnOfBucket, float[] idf, int embeddingDimension, bool keepHashed, float embeddingScale)
+    private TextFeatureSpace(int[] columnOfBucket, float[] idf, int embeddingDimension, float embeddingScale)
     {
         _columnOfBucket = columnOfBucket;
         _idf = idf;
         EmbeddingDimension = embeddingDimension;
-        _keepHashed = keepHashed;
         _embeddingScale = embeddingScale;
     }
 
-    /// <summary>Gets the number of hashed columns.</summary>
-    public int HashedCount => _keepHashed ? _idf.Length : 0;
+    /// <summary>Gets the number of hashed columns; 0 when the hashed features are not used.</summary>
+    public int HashedCount => _idf.Length;
 
     /// <summary>Gets the number of embedding dimensions, 0 without embeddings.</summary>
     public int EmbeddingDimension { get; }
 
-    /// <summary>Gets the number of columns.</summary>
+    /// <summary>Gets the number of columns: the hashed ones, then the embedding dimensions.</summary>
     public int ColumnCount => HashedCount + EmbeddingDimension;
 
-    /// <summary>Builds the feature space of the training rows.</summary>
-    public static TextFeatureSpace Fit(SparseRows raw, LogisticRegressionEndModelOptions options, int embeddingDimension)
+    /// <summary>Builds the feature space of the training rows; <paramref name="raw"/> is <see langword="null"/> when the hashed features are not used.</summary>
+    public static TextFeatureSpace Fit(SparseRows? raw, LogisticRegressionEndModelOptions options, int embeddingDimension)
     {
-        bool keepHashed = embeddingDimension == 0 || options.KeepHashedFeaturesWithEmbeddings;
         var columnOfBucket = new int[1 << options.HashBits];
         Array.Fill(columnOfBucket, -1);
-        if (!keepHashed)
+        if (raw is null)
         {
-            return new TextFeatureSpace(columnOfBucket, [], embeddingDimension, keepHashed, (float)options.EmbeddingScale);
+            return new TextFeatureSpace(columnOfBucket, [], embeddingDimension, (float)options.EmbeddingScale);
         }
 
         // Document frequency per bucket: each bucket appears at most once per row.
         var documentFrequency = new int[columnOfBucket.Length];
-        foreach (int bucket in raw.Indices.AsSpan(0, raw.EntryCount))
+        foreach (SparseRowBlock block in raw.Blocks)
         {
-            documentFrequency[bucket]++;
+            foreach (int bucket in block.Indices.AsSpan(0, block.EntryCount))
+            {
+                documentFrequency[bucket]++;
+            }
         }
 
         int columns = 0;
@@ -71,72 +73,87 @@ internal sealed class TextFeatureSpace
             }
         }
 
-        return new TextFeatureSpace(columnOfBucket, idf, embeddingDimension, keepHashed, (float)options.EmbeddingScale);
+        return new TextFeatureSpace(columnOfBucket, idf, embeddingDimension, (float)options.EmbeddingScale);
     }
 
-    /// <summary>Maps raw rows (and embeddings, row-major, when the space has them) to weighted, normalized rows of columns.</summary>
-    public SparseRows Transform(SparseRows raw, float[]? embeddings)
+    /// <summary>Maps a raw row of (bucket, term frequency) to (column, weight) in place, dropping unseen buckets, weighting by IDF and scaling to unit length; returns the new length.</summary>
+    /// <remarks>Training and prediction both go through here, so a text gets the same values in both.</remarks>
+    public int TransformRow(Span<int> indices, Span<float> values)
     {
-        int n = raw.RowCount;
-        var rowStarts = new int[n + 1];
-        long capacity = (_keepHashed ? raw.EntryCount : 0) + ((long)n * EmbeddingDimension);
-        var indices = new int[checked((int)capacity)];
-        var values = new float[indices.Length];
-        int offset = 0;
-        for (int i = 0; i < n; i++)
+        int length = 0;
+        double sumOfSquares = 0;
+        for (int e = 0; e < indices.Length; e++)
         {
-            if (_keepHashed)
+            int column = _columnOfBucket[indices[e]];
+            if (column >= 0)
             {
-                int start = offset;
-                double sumOfSquares = 0;
-                for (int e = raw.RowStarts[i]; e < raw.RowStarts[i + 1]; e++)
-                {
-                    int column = _columnOfBucket[raw.Indices[e]];
-                    if (column >= 0)
-                    {
-                        float value = raw.Values[e] * _idf[column];
-                        indices[offset] = column;
-                        values[offset++] = value;
-                        sumOfSquares += value * value;
-                    }
-                }
-
-                if (sumOfSquares > 0)
-                {
-                    float scale = (float)(1 / Math.Sqrt(sumOfSquares));
-                    for (int e = start; e < offset; e++)
-                    {
-                        values[e] *= scale;
-                    }
-                }
+                float value = values[e] * _idf[column];
+                indices[length] = column;
+                values[length++] = value;
+                sumOfSquares += value * value;
             }
-
-            if (EmbeddingDimension > 0)
-            {
-                ReadOnlySpan<float> embedding = embeddings.AsSpan(i * EmbeddingDimension, EmbeddingDimension);
-                double sumOfSquares = 0;
-                foreach (float value in embedding)
-                {
-                    sumOfSquares += value * value;
-                }
-
-                float scale = sumOfSquares > 0 ? (float)(_embeddingScale / Math.Sqrt(sumOfSquares)) : 0f;
-                for (int d = 0; d < embedding.Length; d++)
-                {
-                    indices[offset] = HashedCount + d;
-                    values[offset++] = embedding[d] * scale;
-                }
-            }
-
-            rowStarts[i + 1] = offset;
         }
 
-        if (offset < indices.Length)
+        if (sumOfSquares > 0)
         {
-            Array.Resize(ref indices, offset);
-            Array.Resize(ref values, offset);
+            float scale = (float)(1 / Math.Sqrt(sumOfSquares));
+            foreach (ref float value in values[..length])
+            {
+                value *= scale;
+            }
         }
 
-        return new SparseRows(rowStarts, indices, values);
+        return length;
+    }
+
+    /// <summary>Transforms the raw training rows in place (see <see cref="TransformRow"/>), block by block in parallel.</summary>
+    public void TransformInPlace(SparseRows raw, int? maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
+        var parallelOptions = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 };
+        Parallel.For(0, raw.Blocks.Length, parallelOptions, b =>
+        {
+            SparseRowBlock block = raw.Blocks[b];
+            int[] starts = block.RowStarts;
+            int write = 0;
+            for (int row = 0; row < block.RowCount; row++)
+            {
+                int start = starts[row];
+                int length = TransformRow(block.Indices.AsSpan(start, starts[row + 1] - start), block.Values.AsSpan(start, starts[row + 1] - start));
+
+                // Rows only shrink, so compacting towards the start of the block never overwrites unread entries.
+                block.Indices.AsSpan(start, length).CopyTo(block.Indices.AsSpan(write));
+                block.Values.AsSpan(start, length).CopyTo(block.Values.AsSpan(write));
+                starts[row] = write;
+                write += length;
+            }
+
+            starts[block.RowCount] = write;
+        });
+    }
+
+    /// <summary>Scales an embedding to unit length times the embedding scale, into <paramref name="destination"/> (which may be the source).</summary>
+    public void NormalizeEmbedding(ReadOnlySpan<float> embedding, Span<float> destination)
+    {
+        double sumOfSquares = 0;
+        foreach (float value in embedding)
+        {
+            sumOfSquares += value * value;
+        }
+
+        float scale = sumOfSquares > 0 ? (float)(_embeddingScale / Math.Sqrt(sumOfSquares)) : 0f;
+        for (int d = 0; d < embedding.Length; d++)
+        {
+            destination[d] = embedding[d] * scale;
+        }
+    }
+
+    /// <summary>Normalizes every embedding of a row-major array in place.</summary>
+    public void NormalizeEmbeddings(float[] embeddings)
+    {
+        for (int start = 0; start + EmbeddingDimension <= embeddings.Length && EmbeddingDimension > 0; start += EmbeddingDimension)
+        {
+            Span<float> row = embeddings.AsSpan(start, EmbeddingDimension);
+            NormalizeEmbedding(row, row);
+        }
     }
 }

@@ -49,22 +49,38 @@ internal sealed class TrainedLogisticRegression<TItem> : ITrainedEndModel<TItem>
             (embeddings, _) = await EmbeddingFeatures.GenerateAsync(_embeddingGenerator, texts, _options.EmbeddingBatchSize, _space.EmbeddingDimension, cancellationToken).ConfigureAwait(false);
         }
 
-        SparseRows raw = _featurizer.Featurize(items, _textSelector, _options.MaxDegreeOfParallelism, cancellationToken);
-        SparseRows rows = _space.Transform(raw, embeddings);
+        // Each row is featurized, transformed and scored on the spot with per-thread buffers: no feature matrix is built.
         int k = ClassCount;
-        var probabilities = new double[(long)rows.RowCount * k];
+        int dimension = _space.EmbeddingDimension;
+        bool hashed = _space.HashedCount > 0;
+        var probabilities = new double[(long)items.Count * k];
         var parallelOptions = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism ?? -1 };
-        Parallel.For(0, (rows.RowCount + 4095) / 4096, parallelOptions, block =>
+        Parallel.For(0, SparseRows.BlockCount(items.Count), parallelOptions, () => (new HashedTextFeaturizer.Scratch(), new float[dimension]), (block, _, local) =>
         {
-            int end = Math.Min(rows.RowCount, (block + 1) * 4096);
-            for (int i = block * 4096; i < end; i++)
+            (HashedTextFeaturizer.Scratch scratch, float[] dense) = local;
+            int end = Math.Min(items.Count, (block + 1) * SparseRows.RowsPerBlock);
+            for (int i = block * SparseRows.RowsPerBlock; i < end; i++)
             {
-                Span<double> row = probabilities.AsSpan(i * k, k);
-                SoftmaxObjective.Score(rows, i, _weights, _intercepts, row);
-                SoftmaxObjective.Softmax(row);
-            }
-        });
+                int length = 0;
+                if (hashed)
+                {
+                    int raw = _featurizer.FeaturizeRow(_textSelector(items[i]), scratch);
+                    length = _space.TransformRow(scratch.Buckets.AsSpan(0, raw), scratch.Counts.AsSpan(0, raw));
+                }
 
-        return new ClassProbabilities(rows.RowCount, k, probabilities);
+                if (dimension > 0)
+                {
+                    _space.NormalizeEmbedding(embeddings.AsSpan(i * dimension, dimension), dense);
+                }
+
+                Span<double> row = probabilities.AsSpan(i * k, k);
+                LinearScores.Score(scratch.Buckets.AsSpan(0, length), scratch.Counts.AsSpan(0, length), dense, _space.HashedCount, _weights, _intercepts, row);
+                LinearScores.Softmax(row);
+            }
+
+            return local;
+        }, static _ => { });
+
+        return new ClassProbabilities(items.Count, k, probabilities);
     }
 }

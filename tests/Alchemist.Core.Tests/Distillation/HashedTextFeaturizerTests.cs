@@ -21,17 +21,16 @@ public class HashedTextFeaturizerTests
     }
 
     [Fact]
-    public void Featurize_Row_HoldsEachBucketOnceInOrderWithSublinearCounts()
+    public void Featurize_Row_HoldsEachBucketOnceWithSublinearCounts()
     {
         var options = new LogisticRegressionEndModelOptions { CharNgramMin = 0, CharNgramMax = 0, WordNgramMax = 1, MarkTextStart = false };
 
         SparseRows rows = Featurize(options, "spam spam spam eggs");
 
-        int[] indices = rows.Indices[rows.RowStarts[0]..rows.RowStarts[1]];
-        Assert.Equal(2, indices.Length);
-        Assert.Equal(indices.Order(), indices);
-        Assert.Contains(1f + MathF.Log(3), rows.Values[..2]);
-        Assert.Contains(1f, rows.Values[..2]);
+        (int Bucket, float Value)[] row = Row(rows, 0);
+        Assert.Equal(2, row.Length);
+        Assert.Equal(2, row.Select(e => e.Bucket).Distinct().Count());
+        Assert.Equal([1f + MathF.Log(3), 1f], row.Select(e => e.Value)); // in order of first occurrence
     }
 
     [Fact]
@@ -42,9 +41,32 @@ public class HashedTextFeaturizerTests
         Assert.Equal(2, rows.RowCount);
     }
 
+    [Fact]
+    public void Featurize_ManyTexts_SplitsIntoBlocksAndMatchesRowByRow()
+    {
+        // More rows than one block, with a long text that makes the per-thread buffers grow on the way.
+        var options = new LogisticRegressionEndModelOptions();
+        string[] texts = [.. Enumerable.Range(0, SparseRows.RowsPerBlock + 300).Select(i => i == 700 ? string.Concat(Enumerable.Repeat($"word{i} ", 2000)) : $"text number {i} says hello")];
+        var featurizer = new HashedTextFeaturizer(options);
+
+        SparseRows parallel = featurizer.Featurize(texts, static t => t, maxDegreeOfParallelism: null, CancellationToken.None);
+        SparseRows sequential = featurizer.Featurize(texts, static t => t, maxDegreeOfParallelism: 1, CancellationToken.None);
+
+        Assert.Equal(2, parallel.Blocks.Length);
+        Assert.Equal(texts.Length, parallel.RowCount);
+        var scratch = new HashedTextFeaturizer.Scratch();
+        foreach (int i in new[] { 0, 699, 700, 701, SparseRows.RowsPerBlock, texts.Length - 1 })
+        {
+            int count = featurizer.FeaturizeRow(texts[i], scratch);
+            Assert.Equal(scratch.Buckets[..count], parallel.RowIndices(i).ToArray());
+            Assert.Equal(scratch.Counts[..count], parallel.RowValues(i).ToArray());
+            Assert.Equal(Row(parallel, i), Row(sequential, i));
+        }
+    }
+
     private static SparseRows Featurize(LogisticRegressionEndModelOptions options, params string?[] texts) =>
         new HashedTextFeaturizer(options).Featurize(texts, static t => t, maxDegreeOfParallelism: null, CancellationToken.None);
 
-    private static (int, float)[] Row(SparseRows rows, int row) =>
-        [.. Enumerable.Range(rows.RowStarts[row], rows.RowStarts[row + 1] - rows.RowStarts[row]).Select(e => (rows.Indices[e], rows.Values[e]))];
+    private static (int Bucket, float Value)[] Row(SparseRows rows, int row) =>
+        [.. rows.RowIndices(row).ToArray().Zip(rows.RowValues(row).ToArray())];
 }
