@@ -10,7 +10,7 @@ namespace Alchemist.Benchmarks;
 /// <c>pipeline cv</c> makes design choices honestly: it holds out each fold of the dev split in turn as the scored
 /// set and uses the other folds as seed labels, never reading the test split.
 /// </summary>
-/// <remarks>Usage: <c>pipeline test|cv [youtube sms trec] [--programs 20] [--folds 5] [--voter true|false] [--balance true|false] [--model auto]</c>.</remarks>
+/// <remarks>Usage: <c>pipeline test|cv [youtube sms trec] [--programs N] [--folds 5] [--voter true|false] [--balance true|false] [--seedweight W] [--model auto]; options not given keep the library defaults</c>.</remarks>
 internal static class PipelineFigures
 {
     public static async Task RunAsync(string[] args)
@@ -68,15 +68,18 @@ internal static class PipelineFigures
     private static async Task<(double Seed, double End, double LabelModel)> RunOnceAsync(
         WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] scored, bool f1, Dictionary<string, string> options)
     {
+        // Every option not given on the command line keeps the library's default, so the figures are the shipped pipeline's.
+        var defaults = new LabelingPipelineOptions();
         var pipeline = new LabelingPipeline(
             [new OfflineProgramSynthesizer()],
             new LabelingPipelineOptions
             {
-                ProgramsPerSynthesizer = int.Parse(options.GetValueOrDefault("programs", "20"), CultureInfo.InvariantCulture),
-                LabelModel = options.GetValueOrDefault("model", "auto"),
+                ProgramsPerSynthesizer = options.TryGetValue("programs", out string? programs) ? int.Parse(programs, CultureInfo.InvariantCulture) : defaults.ProgramsPerSynthesizer,
+                LabelModel = options.GetValueOrDefault("model", defaults.LabelModel),
                 SelectionMetric = f1 ? LabelModelMetric.F1 : LabelModelMetric.Accuracy,
-                SeedModelVoter = options.GetValueOrDefault("voter", "true") == "true",
-                UseSeedClassBalance = options.GetValueOrDefault("balance", "true") == "true",
+                SeedModelVoter = options.TryGetValue("voter", out string? voter) ? voter == "true" : defaults.SeedModelVoter,
+                UseSeedClassBalance = options.TryGetValue("balance", out string? balance) ? balance == "true" : defaults.UseSeedClassBalance,
+                SeedItemWeight = options.TryGetValue("seedweight", out string? weight) ? double.Parse(weight, CultureInfo.InvariantCulture) : defaults.SeedItemWeight,
                 DirectLabelingModel = null,
             });
         var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)]) { SeedSet = seed, TestSet = scored };

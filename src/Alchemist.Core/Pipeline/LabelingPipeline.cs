@@ -352,7 +352,7 @@ public sealed class LabelingPipeline
             EndModelTrainingSet<TItem>? set = labelProbabilities is null ? null : EndModelTrainingSet.FromLabelModel(items, matrix, labelProbabilities);
             if (seed.Count > 0 && (_options.TrainEndModelOnSeedSet || set is null))
             {
-                EndModelTrainingSet<TItem> seedSet = SeedTrainingSet(seed);
+                EndModelTrainingSet<TItem> seedSet = SeedTrainingSet(seed, _options.SeedItemWeight);
                 set = set is null ? seedSet : set.Concat(seedSet);
             }
 
@@ -383,8 +383,8 @@ public sealed class LabelingPipeline
             return [.. counts.Select(c => (c + 1) / total)];
         }
 
-        private EndModelTrainingSet<TItem> SeedTrainingSet(IReadOnlyList<LabeledExample<TItem>> seed) =>
-            EndModelTrainingSet.FromLabels<TItem>([.. seed.Select(e => e.Item)], [.. seed.Select(e => e.Label)], _classCount);
+        private EndModelTrainingSet<TItem> SeedTrainingSet(IReadOnlyList<LabeledExample<TItem>> seed, double weight = 1.0) =>
+            EndModelTrainingSet.FromLabels<TItem>([.. seed.Select(e => e.Item)], [.. seed.Select(e => e.Label)], _classCount, weight);
 
         private async Task<RunScores?> ScoreTestAsync(LabelModel? labelModel, LabelMatrix? testMatrix, ITrainedEndModel<TItem> trained, IReadOnlyList<LabeledExample<TItem>> seed)
         {

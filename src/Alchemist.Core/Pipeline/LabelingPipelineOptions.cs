@@ -27,6 +27,10 @@ public sealed class LabelingPipelineOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool TrainEndModelOnSeedSet { get; set; } = true;
 
+    /// <summary>Gets or sets the training weight of each seed item (with its gold label) in the end model's training set, beside weakly labeled items that weigh at most 1 (their label model confidence).</summary>
+    /// <value>The default is 1.</value>
+    public double SeedItemWeight { get; set; } = 1.0;
+
     /// <summary>Gets or sets a value indicating whether the end model's training set carries the seed labels' class balance (add-one smoothed), undoing the skew of the items the programs cover.</summary>
     /// <value>The default is <see langword="false"/>: 5-fold cross-validation on the dev splits of YouTube, SMS and TREC favored leaving it off beside <see cref="SeedModelVoter"/> (docs/pipeline.md).</value>
     public bool UseSeedClassBalance { get; set; }
@@ -52,6 +56,10 @@ public sealed class LabelingPipelineOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ProgramsPerSynthesizer, 1, nameof(ProgramsPerSynthesizer));
         ArgumentOutOfRangeException.ThrowIfLessThan(GateSampleSize, 1, nameof(GateSampleSize));
         ArgumentOutOfRangeException.ThrowIfNegative(FeedbackRounds, nameof(FeedbackRounds));
+        if (!double.IsFinite(SeedItemWeight) || SeedItemWeight <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SeedItemWeight), SeedItemWeight, "LabelingPipelineOptions.SeedItemWeight must be a finite number above 0.");
+        }
         if (string.IsNullOrWhiteSpace(LabelModel))
         {
             throw new ArgumentException("LabelingPipelineOptions.LabelModel must name a label model, such as 'auto'.", nameof(LabelModel));

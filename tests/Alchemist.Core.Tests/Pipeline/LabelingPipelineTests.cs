@@ -185,6 +185,34 @@ public class LabelingPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_SeedItemWeight_WeighsEachSeedItemInTheEndModelsTrainingSet()
+    {
+        var recording = new RecordingEndModel(LogisticRegressionEndModel.ForText());
+        LabelingJob<string> youtube = PipelineTestData.YouTubeJob();
+        var job = new LabelingJob<string>(youtube.Task, youtube.Items) { SeedSet = youtube.SeedSet, EndModel = recording };
+        var options = new LabelingPipelineOptions { LabelModel = "majority", SeedItemWeight = 4, SeedModelVoter = false, ScoreSeedOnlyBaseline = false };
+
+        await new LabelingPipeline([new PipelineTestData.FixedSynthesizer(("links", LinkProgram))], options).RunAsync(job);
+
+        EndModelTrainingSet<string> trained = Assert.Single(recording.TrainingSets);
+        int seedCount = youtube.SeedSet.Count;
+        Assert.Equal(youtube.SeedSet.Select(e => e.Item), trained.Items.Skip(trained.Count - seedCount));
+        Assert.All(trained.Weights.Skip(trained.Count - seedCount), w => Assert.Equal(4.0, w));
+        Assert.All(trained.Weights.Take(trained.Count - seedCount), w => Assert.InRange(w, 0.0, 1.0));
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Ctor_SeedItemWeightNotPositive_Throws(double weight)
+    {
+        ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => new LabelingPipeline([], new LabelingPipelineOptions { SeedItemWeight = weight }));
+        Assert.Equal(nameof(LabelingPipelineOptions.SeedItemWeight), ex.ParamName);
+    }
+
+    [Fact]
     public async Task RunAsync_RecordItemsWithoutEndModel_ExplainsWhatToSet()
     {
         var job = new LabelingJob<Ticket>(new LabelingTask("t", "", ["a", "b"]), [new Ticket("x")]);
@@ -193,6 +221,20 @@ public class LabelingPipelineTests
     }
 
     public sealed record Ticket(string Body);
+
+    /// <summary>An end model that records every training set it is given and trains the wrapped model on it.</summary>
+    private sealed class RecordingEndModel(IEndModel<string> inner) : IEndModel<string>
+    {
+        public List<EndModelTrainingSet<string>> TrainingSets { get; } = [];
+
+        public string Name => inner.Name;
+
+        public ValueTask<ITrainedEndModel<string>> TrainAsync(EndModelTrainingSet<string> trainingSet, CancellationToken cancellationToken = default)
+        {
+            TrainingSets.Add(trainingSet);
+            return inner.TrainAsync(trainingSet, cancellationToken);
+        }
+    }
 
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
