@@ -217,7 +217,7 @@ internal static class RunCommand
         }
 
         output.WriteLine();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cost         synthesis ${run.SynthesisCost.CostUsd:0.######}; labeling every item directly with {run.DirectLabeling?.ModelId ?? "an LLM"} ~ {(run.DirectLabeling?.CostUsd is decimal d ? "$" + d.ToString("0.####", CultureInfo.InvariantCulture) : "unpriced")}{(run.TimesCheaper is double x ? $" ({x:N0}x cheaper)" : string.Empty)}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cost         synthesis ${run.SynthesisCost.CostUsd:0.######}; labeling every item directly with {run.DirectLabeling?.ModelId ?? "an LLM"} ~ {(run.DirectLabeling?.CostUsd is decimal d ? "$" + d.ToString("0.####", CultureInfo.InvariantCulture) : "unpriced")}{CostRatio(run)}"));
         output.WriteLine($"Time         {run.Elapsed.TotalSeconds:0.0} s");
         foreach (string warning in run.Warnings)
         {
@@ -227,6 +227,13 @@ internal static class RunCommand
         output.WriteLine();
         output.WriteLine($"Wrote {Path.Combine(folder, LabelsFileName)}, {Path.Combine(folder, ProgramsFolderName)}/, {Path.Combine(folder, MarkdownReportFileName)}, {Path.Combine(folder, HtmlReportFileName)}, {Path.Combine(folder, RunFileName)}");
     }
+
+    private static string CostRatio(LabelingRun run) => run.TimesCheaper switch
+    {
+        double x when x >= 1 => string.Create(CultureInfo.InvariantCulture, $" ({x:0.#}x cheaper)"),
+        double x => string.Create(CultureInfo.InvariantCulture, $" (synthesis cost {1 / x:0.#}x more; it pays off from about {run.BreakEvenItemCount:N0} items)"),
+        _ => string.Empty,
+    };
 
     private static LabeledExample<string>[] SeedSet(WrenchDataset dataset, int? count, int seed)
     {

@@ -77,8 +77,16 @@ public sealed class LabelingRun
     public int DroppedCount => Programs.Count(p => !p.Kept);
 
     /// <summary>Gets how many times cheaper the run's synthesis was than labeling every item directly, or <see langword="null"/> when either cost is unknown or synthesis cost nothing.</summary>
+    /// <remarks>A value below 1 means synthesis cost more than labeling this run's items directly would; see <see cref="BreakEvenItemCount"/>.</remarks>
     public double? TimesCheaper =>
         DirectLabeling?.CostUsd is decimal direct && SynthesisCost.CostUsd > 0 && SynthesisCost.IsComplete
             ? (double)(direct / SynthesisCost.CostUsd)
+            : null;
+
+    /// <summary>Gets the number of items from which the run's synthesis is cheaper than labeling them directly (at this run's direct cost per item), or <see langword="null"/> when <see cref="TimesCheaper"/> is.</summary>
+    /// <remarks>The programs are free to re-run, so every further item labeled with them widens the gap.</remarks>
+    public long? BreakEvenItemCount =>
+        TimesCheaper is double times && DirectLabeling is { Items: > 0 } direct
+            ? (long)Math.Ceiling(direct.Items / times)
             : null;
 }

@@ -135,6 +135,33 @@ public class LabelingPipelineTests
         Assert.Contains(run.Programs, p => p.Kept && p.Program.Provenance.Synthesizer == "chat");
         Assert.NotNull(run.TimesCheaper);
         Assert.Equal((double)(run.DirectLabeling!.CostUsd!.Value / run.SynthesisCost.CostUsd), run.TimesCheaper!.Value, 9);
+        Assert.True(run.TimesCheaper > 1);
+        Assert.Contains($"this run was {RunReport.Times(run.TimesCheaper.Value)}x cheaper", RunReport.ToMarkdown(run), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SynthesisDearerThanDirectLabeling_ReportsWhereItPaysOff()
+    {
+        // A million prompt tokens cost $0.15, several times what labeling the YouTube train split directly would.
+        using var chat = new ScriptedChatClient("gpt-4o-mini")
+            .Reply("```csharp\n" + SubscribeProgram + "\n```", inputTokens: 1_000_000, outputTokens: 200);
+        var ledger = new CostLedger([new("gpt-4o-mini", new ModelPrice(0.15m, 0.60m))]);
+        var chatSynthesizer = new ChatProgramSynthesizer(chat, new ChatSynthesizerOptions { MaxConcurrency = 1, MaxRepairs = 0 }, ledger);
+        var pipeline = new LabelingPipeline(
+            [new PipelineTestData.FixedSynthesizer(("links", LinkProgram)), chatSynthesizer],
+            new LabelingPipelineOptions { LabelModel = "majority", ProgramsPerSynthesizer = 1, FeedbackRounds = 0 },
+            ledger: ledger);
+
+        LabelingRun run = await pipeline.RunAsync(PipelineTestData.YouTubeJob());
+
+        double times = run.TimesCheaper!.Value;
+        Assert.InRange(times, 0.0, 1.0);
+        long breakEven = run.BreakEvenItemCount!.Value;
+        Assert.Equal((long)Math.Ceiling(run.DirectLabeling!.Items / times), breakEven);
+        Assert.True(breakEven > run.DirectLabeling.Items);
+        string md = RunReport.ToMarkdown(run);
+        Assert.Contains($"what labeling these items directly would, and pays for itself from about {breakEven:N0} items", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("x cheaper", md, StringComparison.Ordinal);
     }
 
     [Fact]

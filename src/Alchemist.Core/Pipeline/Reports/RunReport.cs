@@ -166,9 +166,17 @@ public static partial class RunReport
         string estimate = direct.CostUsd is decimal usd
             ? string.Create(Invariant, $"labeling all {direct.Items:N0} items directly with {direct.ModelId} would cost about {Dollars(usd)} ({direct.InputTokens:N0} input tokens counted with {direct.Tokenizer})")
             : string.Create(Invariant, $"labeling all {direct.Items:N0} items directly with {direct.ModelId} would take {direct.InputTokens:N0} input tokens (no price is configured for it)");
-        string ratio = run.TimesCheaper is double times ? string.Create(Invariant, $": this run was {times:N0}x cheaper") : string.Empty;
+        string ratio = run.TimesCheaper switch
+        {
+            double times when times >= 1 => string.Create(Invariant, $": this run was {Times(times)}x cheaper"),
+            double times => string.Create(Invariant, $": synthesis cost {Times(1 / times)}x what labeling these items directly would, and pays for itself from about {run.BreakEvenItemCount:N0} items (re-running the programs costs nothing)"),
+            _ => string.Empty,
+        };
         return $"{synthesis}; {estimate}{ratio}.";
     }
+
+    /// <summary>Formats a cost ratio: one decimal below 10, whole numbers above.</summary>
+    internal static string Times(double times) => times < 10 ? times.ToString("0.#", Invariant) : times.ToString("N0", Invariant);
 
     private static string Describe(LabelingProgram program) =>
         program.Provenance.Description ?? (program.Provenance.ModelId is { } model ? $"written by {model}" : program.Provenance.Synthesizer);
