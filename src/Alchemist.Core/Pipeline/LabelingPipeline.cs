@@ -111,6 +111,7 @@ public sealed class LabelingPipeline
         private readonly SynthesisLog _log = new();
         private readonly int _classCount = job.Task.ClassCount;
         private long _stageStarted;
+        private ITrainedEndModel<TItem>? _seedOnlyModel;
 
         public async Task<LabelingRun> RunAsync()
         {
@@ -264,7 +265,7 @@ public sealed class LabelingPipeline
         {
             // The end model trained on the seed labels votes beside the programs. Its votes on the seed items come from
             // models that did not see them (k-fold), so the label model judges it as honestly as it judges a program.
-            ITrainedEndModel<TItem> seedModel = await endModel.TrainAsync(SeedTrainingSet(seed), cancellationToken).ConfigureAwait(false);
+            ITrainedEndModel<TItem> seedModel = await SeedOnlyModelAsync(seed).ConfigureAwait(false);
             sbyte[] onItems = await VotesAsync(seedModel, items).ConfigureAwait(false);
             var onSeed = new sbyte[seed.Count];
             int[] fold = Folds(seed, SeedVoterFolds, _options.Seed);
@@ -289,6 +290,10 @@ public sealed class LabelingPipeline
 
             return (AppendColumn(votes, onItems), AppendColumn(seedVotes, onSeed), test);
         }
+
+        /// <summary>The end model trained on the seed labels alone: the seed-model voter and the seed-only baseline are the same model, trained once.</summary>
+        private async Task<ITrainedEndModel<TItem>> SeedOnlyModelAsync(IReadOnlyList<LabeledExample<TItem>> seed) =>
+            _seedOnlyModel ??= await endModel.TrainAsync(SeedTrainingSet(seed), cancellationToken).ConfigureAwait(false);
 
         private async Task<sbyte[]> VotesAsync(ITrainedEndModel<TItem> model, IReadOnlyList<TItem> items)
         {
@@ -402,7 +407,7 @@ public sealed class LabelingPipeline
             ClassificationScores? seedScores = null;
             if (_options.ScoreSeedOnlyBaseline && seed.Count > 0)
             {
-                ITrainedEndModel<TItem> seedOnly = await endModel.TrainAsync(SeedTrainingSet(seed), cancellationToken).ConfigureAwait(false);
+                ITrainedEndModel<TItem> seedOnly = await SeedOnlyModelAsync(seed).ConfigureAwait(false);
                 seedScores = await ScoreAsync(seedOnly, testItems, gold).ConfigureAwait(false);
             }
 
