@@ -10,6 +10,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // running beside it)
 // Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
 // Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
+// Nested dev-split check of label models (docs/label-models.md): ... -- labelmodels nested [datasets] [--models a,b]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 if (args is ["--sandbox-cold"])
 {
@@ -20,6 +21,12 @@ if (args is ["--sandbox-cold"])
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await Alchemist.Benchmarks.PipelineFigures.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "labelmodels")
+{
+    Alchemist.Benchmarks.LabelModelFigures.Run(args[1..]);
     return;
 }
 
