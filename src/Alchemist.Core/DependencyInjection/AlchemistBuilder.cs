@@ -61,6 +61,18 @@ public sealed class AlchemistBuilder
         return this;
     }
 
+    /// <summary>Uses a keyed <see cref="IChatClient"/> the app already registers (for example with <c>AddKeyedChatClient("labeler", ...)</c>) for program synthesis.</summary>
+    /// <param name="serviceKey">The key the app registered the client under.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceKey"/> is <see langword="null"/>.</exception>
+    /// <remarks>The app's client keeps its own pipeline (caching, logging, retries); Alchemist adds none. Resolving the synthesizer fails, naming the key, when no client is registered under it.</remarks>
+    public AlchemistBuilder UseKeyedChatClient(object serviceKey)
+    {
+        ArgumentNullException.ThrowIfNull(serviceKey);
+        return UseChatClient(services => services.GetKeyedService<IChatClient>(serviceKey)
+            ?? throw new InvalidOperationException($"No IChatClient is registered under the key '{serviceKey}' that AddAlchemist().UseKeyedChatClient(...) names."));
+    }
+
     /// <summary>Configures the chat-based synthesizer: concurrency, repairs, temperatures, prompt content and model prices.</summary>
     /// <param name="configure">Configures the <see cref="ChatSynthesizerOptions"/>; they are validated at start-up.</param>
     /// <returns>This builder, for chaining.</returns>

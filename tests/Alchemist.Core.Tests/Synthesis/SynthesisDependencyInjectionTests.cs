@@ -33,6 +33,32 @@ public class SynthesisDependencyInjectionTests
     }
 
     [Fact]
+    public async Task UseKeyedChatClient_UsesTheAppsKeyedClient()
+    {
+        var appClient = new ScriptedChatClient("app-model");
+        var labeler = new ScriptedChatClient("labeler-model").Reply(Fenced(GoodProgram));
+        var services = new ServiceCollection();
+        services.AddChatClient(appClient);
+        services.AddKeyedChatClient("labeler", labeler);
+        services.AddAlchemist().UseKeyedChatClient("labeler");
+        await using ServiceProvider provider = services.BuildServiceProvider(validateScopes: true);
+
+        LabelingProgram program = Assert.Single(await provider.GetRequiredService<IProgramSynthesizer>()
+            .SynthesizeAsync(new SynthesisRequest<string>(SpamTask) { ProgramCount = 1 }).ToListAsync());
+        Assert.Equal("labeler-model", program.Provenance.ModelId);
+        Assert.Single(labeler.Requests);
+        Assert.Empty(appClient.Requests);
+    }
+
+    [Fact]
+    public async Task UseKeyedChatClient_MissingKey_ThrowsNamingIt()
+    {
+        await using ServiceProvider provider = new ServiceCollection().AddAlchemist().UseKeyedChatClient("nope").Services.BuildServiceProvider();
+        InvalidOperationException ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IProgramSynthesizer>());
+        Assert.Contains("under the key 'nope'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Synthesizer_WithoutUseChatClient_FallsBackToTheAppClient()
     {
         var appClient = new ScriptedChatClient("app-model").Reply(Fenced(GoodProgram));
