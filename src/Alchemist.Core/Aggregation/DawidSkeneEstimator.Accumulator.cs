@@ -1,3 +1,7 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Alchemist;
 
 internal static partial class DawidSkeneEstimator
@@ -5,10 +9,16 @@ internal static partial class DawidSkeneEstimator
     /// <summary>The M-step counts of one stripe: for each (function, outcome, class), the posterior weight of the rows with that outcome.</summary>
     private sealed class Accumulator(int m, int k)
     {
-        /// <summary>The number of rows whose E-step sums the binary pass interleaves.</summary>
+        /// <summary>The number of rows whose log-odds sums the binary pass interleaves.</summary>
         private const int BinaryBlock = 4;
 
         private readonly int _stride = (k + 1) * k;
+
+        // Two classes: the counts by class, outcome (abstain, 0, 1) and function, contiguous in the function so that a
+        // row adds to them eight functions at a time; moved into Counts when the stripe's pass ends (Finish). The
+        // binary pass fills class 1's only; the initial pass both.
+        private double[]? _dense;
+        private int _denseFirstClass = -1;
 
         public double[] Counts { get; } = new double[m * (k + 1) * k];
 
@@ -25,6 +35,33 @@ internal static partial class DawidSkeneEstimator
             Array.Clear(ClassMass);
             Weight = 0;
             BinaryOnly = false;
+            _denseFirstClass = -1;
+            if (_dense is not null)
+            {
+                Array.Clear(_dense);
+            }
+        }
+
+        /// <summary>Completes the stripe's counts after its last rows.</summary>
+        public void Finish()
+        {
+            if (_denseFirstClass < 0)
+            {
+                return;
+            }
+
+            double[] dense = _dense!;
+            for (int c = _denseFirstClass; c < 2; c++)
+            {
+                for (int o = 0; o <= 2; o++)
+                {
+                    ReadOnlySpan<double> outcome = dense.AsSpan(((c * 3) + o) * m, m);
+                    for (int j = 0; j < m; j++)
+                    {
+                        Counts[(j * 6) + (o * 2) + c] = outcome[j];
+                    }
+                }
+            }
         }
 
         public void Add(Accumulator other)
@@ -46,6 +83,12 @@ internal static partial class DawidSkeneEstimator
         public void AddInitialRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, double[] balance)
         {
             Span<double> q = stackalloc double[k];
+            double[] dense = k == 2 ? _dense ??= new double[6 * m] : [];
+            if (k == 2)
+            {
+                _denseFirstClass = 0;
+            }
+
             for (int r = 0, at = 0; at < rows.Length; r++, at += m)
             {
                 ReadOnlySpan<sbyte> row = rows.Slice(at, m);
@@ -58,7 +101,21 @@ internal static partial class DawidSkeneEstimator
                     balance.CopyTo(q);
                 }
 
-                AddPosterior(row, weights.IsEmpty ? 1 : weights[r], q);
+                double w = weights.IsEmpty ? 1 : weights[r];
+                if (k == 2)
+                {
+                    // As AddPosterior, into the dense counts.
+                    double q0 = w * q[0], q1 = w * q[1];
+                    ClassMass[0] += q0;
+                    ClassMass[1] += q1;
+                    Weight += w;
+                    AddOutcomeCounts(row, q0, dense.AsSpan(0, 3 * m));
+                    AddOutcomeCounts(row, q1, dense.AsSpan(3 * m, 3 * m));
+                }
+                else
+                {
+                    AddPosterior(row, w, q);
+                }
             }
         }
 
@@ -75,36 +132,53 @@ internal static partial class DawidSkeneEstimator
 
         public void AddBinaryRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, VoteLogTable table)
         {
-            // Class 1's log-odds per (function, outcome), then one gather per cell for the E-step and one add for the
-            // M-step: branch-free, which beats visiting only the votes through bitmasks. The E-step sums four rows at
-            // once, each in its own chain, so the adds overlap instead of waiting on each other; every row's sum and
-            // every count still takes its terms in the same order, so the result is the same to the bit.
+            // Class 1's log-odds per (outcome, function); then, per row, the log-odds of each cell's outcome, picked
+            // branch-free (through masks, eight functions at a time, where AVX-512 allows), summed, and the posterior
+            // added to each cell's outcome count. The sums of four rows run in separate chains, so their adds overlap.
+            // Every row's sum and every count takes the same terms in the same order as one gather and one add per
+            // cell, so the result is the same to the bit.
             BinaryOnly = true;
+            _denseFirstClass = 1;
+            double[] dense = _dense ??= new double[6 * m];
             Span<double> odds = m * 3 <= 1024 ? stackalloc double[m * 3] : new double[m * 3];
             double[] t = table.Table;
-            for (int i = 0; i < odds.Length; i++)
+            for (int j = 0; j < m; j++)
             {
-                odds[i] = t[(2 * i) + 1] - t[2 * i];
+                for (int o = 0; o <= 2; o++)
+                {
+                    int at = (j * 6) + (o * 2);
+                    odds[(o * m) + j] = t[at + 1] - t[at];
+                }
             }
 
             double bias = table.Bias[1] - table.Bias[0];
+            Span<double> picked = m * BinaryBlock <= 1024 ? stackalloc double[m * BinaryBlock] : new double[m * BinaryBlock];
             Span<double> z = stackalloc double[BinaryBlock];
-            double[] counts = Counts;
+            Span<double> counts = dense.AsSpan(3 * m, 3 * m);
             double mass = 0, weight = 0;
             int rowCount = rows.Length / m;
             for (int r = 0; r < rowCount; r += BinaryBlock)
             {
                 int block = Math.Min(BinaryBlock, rowCount - r);
                 ReadOnlySpan<sbyte> blockRows = rows.Slice(r * m, block * m);
+                for (int b = 0; b < block; b++)
+                {
+                    PickOutcomes(blockRows.Slice(b * m, m), odds, picked.Slice(b * m, m));
+                }
+
                 if (block == BinaryBlock)
                 {
-                    LogOdds4(blockRows, odds, bias, z);
+                    Sum4(picked, bias, z);
                 }
                 else
                 {
                     for (int b = 0; b < block; b++)
                     {
-                        z[b] = LogOdds(blockRows.Slice(b * m, m), odds, bias);
+                        z[b] = bias;
+                        foreach (double x in picked.Slice(b * m, m))
+                        {
+                            z[b] += x;
+                        }
                     }
                 }
 
@@ -114,11 +188,7 @@ internal static partial class DawidSkeneEstimator
                     double q1 = w / (1 + Math.Exp(-z[b]));
                     mass += q1;
                     weight += w;
-                    ReadOnlySpan<sbyte> row = blockRows.Slice(b * m, m);
-                    for (int j = 0, o = 3; j < row.Length; j++, o += 6)
-                    {
-                        counts[o + (2 * row[j])] += q1;
-                    }
+                    AddOutcomeCounts(blockRows.Slice(b * m, m), q1, counts);
                 }
             }
 
@@ -126,36 +196,77 @@ internal static partial class DawidSkeneEstimator
             Weight += weight;
         }
 
-        private static double LogOdds(ReadOnlySpan<sbyte> row, ReadOnlySpan<double> odds, double bias)
+        /// <summary>Picks, for each function, its value in <paramref name="values"/> (by outcome, then function) for the row's outcome.</summary>
+        private void PickOutcomes(ReadOnlySpan<sbyte> row, ReadOnlySpan<double> values, Span<double> destination)
         {
-            double z = bias;
-            for (int j = 0, o = 1; j < row.Length; j++, o += 3)
+            int j = 0;
+            if (Avx512F.IsSupported)
             {
-                z += odds[o + row[j]];
+                ReadOnlySpan<double> abstain = values[..m];
+                ReadOnlySpan<double> zero = values.Slice(m, m);
+                ReadOnlySpan<double> one = values.Slice(2 * m, m);
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(row);
+                for (; j + 8 <= row.Length; j += 8)
+                {
+                    Vector512<long> votes = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(MemoryMarshal.Read<long>(bytes[j..])).AsSByte());
+                    Vector512<double> value = Vector512.ConditionalSelect(Vector512.Equals(votes, Vector512<long>.Zero).AsDouble(), Vector512.Create(zero[j..]), Vector512.Create(abstain[j..]));
+                    value = Vector512.ConditionalSelect(Vector512.Equals(votes, Vector512<long>.One).AsDouble(), Vector512.Create(one[j..]), value);
+                    value.CopyTo(destination[j..]);
+                }
             }
 
-            return z;
+            for (; j < row.Length; j++)
+            {
+                destination[j] = values[((row[j] + 1) * m) + j];
+            }
         }
 
-        private void LogOdds4(ReadOnlySpan<sbyte> rows, ReadOnlySpan<double> odds, double bias, Span<double> z)
+        private void Sum4(ReadOnlySpan<double> picked, double bias, Span<double> z)
         {
-            ReadOnlySpan<sbyte> row0 = rows[..m];
-            ReadOnlySpan<sbyte> row1 = rows.Slice(m, m);
-            ReadOnlySpan<sbyte> row2 = rows.Slice(2 * m, m);
-            ReadOnlySpan<sbyte> row3 = rows.Slice(3 * m, m);
+            ReadOnlySpan<double> row0 = picked[..m];
+            ReadOnlySpan<double> row1 = picked.Slice(m, m);
+            ReadOnlySpan<double> row2 = picked.Slice(2 * m, m);
+            ReadOnlySpan<double> row3 = picked.Slice(3 * m, m);
             double z0 = bias, z1 = bias, z2 = bias, z3 = bias;
-            for (int j = 0, o = 1; j < row0.Length; j++, o += 3)
+            for (int j = 0; j < row0.Length; j++)
             {
-                z0 += odds[o + row0[j]];
-                z1 += odds[o + row1[j]];
-                z2 += odds[o + row2[j]];
-                z3 += odds[o + row3[j]];
+                z0 += row0[j];
+                z1 += row1[j];
+                z2 += row2[j];
+                z3 += row3[j];
             }
 
             z[0] = z0;
             z[1] = z1;
             z[2] = z2;
             z[3] = z3;
+        }
+
+        /// <summary>Adds a weight to the count of each function's outcome in the row (counts by outcome, then function): through masks, eight functions at a time, where AVX-512 allows.</summary>
+        /// <remarks>A masked-out lane adds +0, which leaves a count unchanged, so every count takes the same terms in the same order as one add per cell.</remarks>
+        private void AddOutcomeCounts(ReadOnlySpan<sbyte> row, double weight, Span<double> counts)
+        {
+            int j = 0;
+            if (Avx512F.IsSupported)
+            {
+                Span<double> abstain = counts[..m];
+                Span<double> zero = counts.Slice(m, m);
+                Span<double> one = counts.Slice(2 * m, m);
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(row);
+                Vector512<double> q = Vector512.Create(weight);
+                for (; j + 8 <= row.Length; j += 8)
+                {
+                    Vector512<long> votes = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(MemoryMarshal.Read<long>(bytes[j..])).AsSByte());
+                    (Vector512.Create<double>(abstain[j..]) + (q & Vector512.Equals(votes, Vector512<long>.AllBitsSet).AsDouble())).CopyTo(abstain[j..]);
+                    (Vector512.Create<double>(zero[j..]) + (q & Vector512.Equals(votes, Vector512<long>.Zero).AsDouble())).CopyTo(zero[j..]);
+                    (Vector512.Create<double>(one[j..]) + (q & Vector512.Equals(votes, Vector512<long>.One).AsDouble())).CopyTo(one[j..]);
+                }
+            }
+
+            for (; j < row.Length; j++)
+            {
+                counts[((row[j] + 1) * m) + j] += weight;
+            }
         }
 
         private void AddPosterior(ReadOnlySpan<sbyte> row, double w, Span<double> q)

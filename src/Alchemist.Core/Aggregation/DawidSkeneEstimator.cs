@@ -122,6 +122,8 @@ internal static partial class DawidSkeneEstimator
                     acc.AddRows(chunk, weights, table);
                 }
             }
+
+            acc.Finish();
         }
 
         if (stripes == 1)
