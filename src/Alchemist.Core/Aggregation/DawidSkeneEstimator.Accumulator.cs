@@ -82,13 +82,13 @@ internal static partial class DawidSkeneEstimator
 
         public void AddInitialRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, double[] balance)
         {
-            Span<double> q = stackalloc double[k];
-            double[] dense = k == 2 ? _dense ??= new double[6 * m] : [];
             if (k == 2)
             {
-                _denseFirstClass = 0;
+                AddInitialBinaryRows(rows, weights, balance);
+                return;
             }
 
+            Span<double> q = stackalloc double[k];
             for (int r = 0, at = 0; at < rows.Length; r++, at += m)
             {
                 ReadOnlySpan<sbyte> row = rows.Slice(at, m);
@@ -101,21 +101,7 @@ internal static partial class DawidSkeneEstimator
                     balance.CopyTo(q);
                 }
 
-                double w = weights.IsEmpty ? 1 : weights[r];
-                if (k == 2)
-                {
-                    // As AddPosterior, into the dense counts.
-                    double q0 = w * q[0], q1 = w * q[1];
-                    ClassMass[0] += q0;
-                    ClassMass[1] += q1;
-                    Weight += w;
-                    AddOutcomeCounts(row, q0, dense.AsSpan(0, 3 * m));
-                    AddOutcomeCounts(row, q1, dense.AsSpan(3 * m, 3 * m));
-                }
-                else
-                {
-                    AddPosterior(row, w, q);
-                }
+                AddPosterior(row, weights.IsEmpty ? 1 : weights[r], q);
             }
         }
 
@@ -134,9 +120,9 @@ internal static partial class DawidSkeneEstimator
         {
             // Class 1's log-odds per (outcome, function); then, per row, the log-odds of each cell's outcome, picked
             // branch-free (through masks, eight functions at a time, where AVX-512 allows), summed, and the posterior
-            // added to each cell's outcome count. The sums of four rows run in separate chains, so their adds overlap.
-            // Every row's sum and every count takes the same terms in the same order as one gather and one add per
-            // cell, so the result is the same to the bit.
+            // added to each cell's outcome count. The sums of four rows run in separate chains, so their adds overlap,
+            // and the four rows' posteriors are added to the counts together. Every row's sum and every count takes
+            // the same terms in the same order as one gather and one add per cell, so the result is the same to the bit.
             BinaryOnly = true;
             _denseFirstClass = 1;
             double[] dense = _dense ??= new double[6 * m];
@@ -154,6 +140,7 @@ internal static partial class DawidSkeneEstimator
             double bias = table.Bias[1] - table.Bias[0];
             Span<double> picked = m * BinaryBlock <= 1024 ? stackalloc double[m * BinaryBlock] : new double[m * BinaryBlock];
             Span<double> z = stackalloc double[BinaryBlock];
+            Span<double> q1 = stackalloc double[BinaryBlock];
             Span<double> counts = dense.AsSpan(3 * m, 3 * m);
             double mass = 0, weight = 0;
             int rowCount = rows.Length / m;
@@ -185,15 +172,54 @@ internal static partial class DawidSkeneEstimator
                 for (int b = 0; b < block; b++)
                 {
                     double w = weights.IsEmpty ? 1 : weights[r + b];
-                    double q1 = w / (1 + Math.Exp(-z[b]));
-                    mass += q1;
+                    q1[b] = w / (1 + Math.Exp(-z[b]));
+                    mass += q1[b];
                     weight += w;
-                    AddOutcomeCounts(blockRows.Slice(b * m, m), q1, counts);
                 }
+
+                AddOutcomeCounts(blockRows, q1[..block], counts);
             }
 
             ClassMass[1] += mass;
             Weight += weight;
+        }
+
+        /// <summary>The initial pass for two classes: as <see cref="AddPosterior"/> with the vote shares, into the dense counts, four rows at a time.</summary>
+        private void AddInitialBinaryRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, double[] balance)
+        {
+            _denseFirstClass = 0;
+            double[] dense = _dense ??= new double[6 * m];
+            Span<double> q = stackalloc double[2];
+            Span<double> q0 = stackalloc double[BinaryBlock];
+            Span<double> q1 = stackalloc double[BinaryBlock];
+            int rowCount = rows.Length / m;
+            for (int r = 0; r < rowCount; r += BinaryBlock)
+            {
+                int block = Math.Min(BinaryBlock, rowCount - r);
+                ReadOnlySpan<sbyte> blockRows = rows.Slice(r * m, block * m);
+                for (int b = 0; b < block; b++)
+                {
+                    ReadOnlySpan<sbyte> row = blockRows.Slice(b * m, m);
+                    if (MajorityVoteLabelModel.HasVotes(row))
+                    {
+                        MajorityVoteLabelModel.VoteShares(row, q);
+                    }
+                    else
+                    {
+                        balance.CopyTo(q);
+                    }
+
+                    double w = weights.IsEmpty ? 1 : weights[r + b];
+                    q0[b] = w * q[0];
+                    q1[b] = w * q[1];
+                    ClassMass[0] += q0[b];
+                    ClassMass[1] += q1[b];
+                    Weight += w;
+                }
+
+                AddOutcomeCounts(blockRows, q0[..block], dense.AsSpan(0, 3 * m));
+                AddOutcomeCounts(blockRows, q1[..block], dense.AsSpan(3 * m, 3 * m));
+            }
         }
 
         /// <summary>Picks, for each function, its value in <paramref name="values"/> (by outcome, then function) for the row's outcome.</summary>
@@ -242,9 +268,9 @@ internal static partial class DawidSkeneEstimator
             z[3] = z3;
         }
 
-        /// <summary>Adds a weight to the count of each function's outcome in the row (counts by outcome, then function): through masks, eight functions at a time, where AVX-512 allows.</summary>
-        /// <remarks>A masked-out lane adds +0, which leaves a count unchanged, so every count takes the same terms in the same order as one add per cell.</remarks>
-        private void AddOutcomeCounts(ReadOnlySpan<sbyte> row, double weight, Span<double> counts)
+        /// <summary>Adds each row's weight to the count of each function's outcome in that row (counts by outcome, then function): through masks, eight functions at a time, where AVX-512 allows.</summary>
+        /// <remarks>A masked-out lane adds +0, which leaves a count unchanged, and each count takes the rows in order, so every count takes the same terms in the same order as one add per cell.</remarks>
+        private void AddOutcomeCounts(ReadOnlySpan<sbyte> rows, ReadOnlySpan<double> weights, Span<double> counts)
         {
             int j = 0;
             if (Avx512F.IsSupported)
@@ -252,20 +278,34 @@ internal static partial class DawidSkeneEstimator
                 Span<double> abstain = counts[..m];
                 Span<double> zero = counts.Slice(m, m);
                 Span<double> one = counts.Slice(2 * m, m);
-                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(row);
-                Vector512<double> q = Vector512.Create(weight);
-                for (; j + 8 <= row.Length; j += 8)
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(rows);
+                for (; j + 8 <= m; j += 8)
                 {
-                    Vector512<long> votes = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(MemoryMarshal.Read<long>(bytes[j..])).AsSByte());
-                    (Vector512.Create<double>(abstain[j..]) + (q & Vector512.Equals(votes, Vector512<long>.AllBitsSet).AsDouble())).CopyTo(abstain[j..]);
-                    (Vector512.Create<double>(zero[j..]) + (q & Vector512.Equals(votes, Vector512<long>.Zero).AsDouble())).CopyTo(zero[j..]);
-                    (Vector512.Create<double>(one[j..]) + (q & Vector512.Equals(votes, Vector512<long>.One).AsDouble())).CopyTo(one[j..]);
+                    Vector512<double> a = Vector512.Create<double>(abstain[j..]);
+                    Vector512<double> z = Vector512.Create<double>(zero[j..]);
+                    Vector512<double> o = Vector512.Create<double>(one[j..]);
+                    for (int b = 0, at = j; b < weights.Length; b++, at += m)
+                    {
+                        Vector512<long> votes = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(MemoryMarshal.Read<long>(bytes[at..])).AsSByte());
+                        Vector512<double> q = Vector512.Create(weights[b]);
+                        a = Vector512.ConditionalSelect(Vector512.Equals(votes, Vector512<long>.AllBitsSet).AsDouble(), a + q, a);
+                        z = Vector512.ConditionalSelect(Vector512.Equals(votes, Vector512<long>.Zero).AsDouble(), z + q, z);
+                        o = Vector512.ConditionalSelect(Vector512.Equals(votes, Vector512<long>.One).AsDouble(), o + q, o);
+                    }
+
+                    a.CopyTo(abstain[j..]);
+                    z.CopyTo(zero[j..]);
+                    o.CopyTo(one[j..]);
                 }
             }
 
-            for (; j < row.Length; j++)
+            for (int b = 0; b < weights.Length; b++)
             {
-                counts[((row[j] + 1) * m) + j] += weight;
+                ReadOnlySpan<sbyte> row = rows.Slice(b * m, m);
+                for (int t = j; t < m; t++)
+                {
+                    counts[((row[t] + 1) * m) + t] += weights[b];
+                }
             }
         }
 
