@@ -9,8 +9,8 @@ internal static partial class DawidSkeneEstimator
     /// <summary>The M-step counts of one stripe: for each (function, outcome, class), the posterior weight of the rows with that outcome.</summary>
     private sealed class Accumulator(int m, int k)
     {
-        /// <summary>The number of rows whose log-odds sums the binary pass interleaves.</summary>
-        private const int BinaryBlock = 4;
+        /// <summary>The number of rows whose log-odds sums the binary pass interleaves, and whose posteriors it adds to the counts together.</summary>
+        private const int BinaryBlock = 16;
 
         private readonly int _stride = (k + 1) * k;
 
@@ -118,11 +118,11 @@ internal static partial class DawidSkeneEstimator
 
         public void AddBinaryRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, VoteLogTable table)
         {
-            // Class 1's log-odds per (outcome, function); then, per row, the log-odds of each cell's outcome, picked
-            // branch-free (through masks, eight functions at a time, where AVX-512 allows), summed, and the posterior
-            // added to each cell's outcome count. The sums of four rows run in separate chains, so their adds overlap,
-            // and the four rows' posteriors are added to the counts together. Every row's sum and every count takes
-            // the same terms in the same order as one gather and one add per cell, so the result is the same to the bit.
+            // Class 1's log-odds per (outcome, function); then, per row, the sum of its cells' log-odds, and the posterior
+            // added to each cell's outcome count. The sums of several rows run in separate chains (with AVX-512, one row
+            // per vector lane, the log-odds picked through masks), so their adds overlap, and a block's posteriors are
+            // added to the counts together. Every row's sum and every count takes the same terms in the same order as
+            // one gather and one add per cell, so the result is the same to the bit.
             BinaryOnly = true;
             _denseFirstClass = 1;
             double[] dense = _dense ??= new double[6 * m];
@@ -138,7 +138,6 @@ internal static partial class DawidSkeneEstimator
             }
 
             double bias = table.Bias[1] - table.Bias[0];
-            Span<double> picked = m * BinaryBlock <= 1024 ? stackalloc double[m * BinaryBlock] : new double[m * BinaryBlock];
             Span<double> z = stackalloc double[BinaryBlock];
             Span<double> q1 = stackalloc double[BinaryBlock];
             Span<double> counts = dense.AsSpan(3 * m, 3 * m);
@@ -148,24 +147,21 @@ internal static partial class DawidSkeneEstimator
             {
                 int block = Math.Min(BinaryBlock, rowCount - r);
                 ReadOnlySpan<sbyte> blockRows = rows.Slice(r * m, block * m);
-                for (int b = 0; b < block; b++)
+                if (Avx512F.IsSupported && block == BinaryBlock)
                 {
-                    PickOutcomes(blockRows.Slice(b * m, m), odds, picked.Slice(b * m, m));
-                }
-
-                if (block == BinaryBlock)
-                {
-                    Sum4(picked, bias, z);
+                    LogOddsOfSixteenRows(blockRows, odds, bias, z);
                 }
                 else
                 {
-                    for (int b = 0; b < block; b++)
+                    int b = 0;
+                    for (; b + 4 <= block; b += 4)
                     {
-                        z[b] = bias;
-                        foreach (double x in picked.Slice(b * m, m))
-                        {
-                            z[b] += x;
-                        }
+                        LogOddsOfFourRows(blockRows.Slice(b * m, 4 * m), odds, bias, z[b..]);
+                    }
+
+                    for (; b < block; b++)
+                    {
+                        z[b] = LogOdds(blockRows.Slice(b * m, m), odds, bias);
                     }
                 }
 
@@ -184,7 +180,7 @@ internal static partial class DawidSkeneEstimator
             Weight += weight;
         }
 
-        /// <summary>The initial pass for two classes: as <see cref="AddPosterior"/> with the vote shares, into the dense counts, four rows at a time.</summary>
+        /// <summary>The initial pass for two classes: as <see cref="AddPosterior"/> with the vote shares, into the dense counts, a block of rows at a time.</summary>
         private void AddInitialBinaryRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<long> weights, double[] balance)
         {
             _denseFirstClass = 0;
@@ -222,50 +218,97 @@ internal static partial class DawidSkeneEstimator
             }
         }
 
-        /// <summary>Picks, for each function, its value in <paramref name="values"/> (by outcome, then function) for the row's outcome.</summary>
-        private void PickOutcomes(ReadOnlySpan<sbyte> row, ReadOnlySpan<double> values, Span<double> destination)
+        /// <summary>Sums the bias and, for each function, its value in <paramref name="values"/> (by outcome, then function) for the row's outcome.</summary>
+        private double LogOdds(ReadOnlySpan<sbyte> row, ReadOnlySpan<double> values, double bias)
         {
-            int j = 0;
-            if (Avx512F.IsSupported)
+            double z = bias;
+            for (int j = 0; j < row.Length; j++)
             {
-                ReadOnlySpan<double> abstain = values[..m];
-                ReadOnlySpan<double> zero = values.Slice(m, m);
-                ReadOnlySpan<double> one = values.Slice(2 * m, m);
-                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(row);
-                for (; j + 8 <= row.Length; j += 8)
-                {
-                    Vector512<long> votes = Avx512F.ConvertToVector512Int64(Vector128.CreateScalarUnsafe(MemoryMarshal.Read<long>(bytes[j..])).AsSByte());
-                    Vector512<double> value = Vector512.ConditionalSelect(Vector512.Equals(votes, Vector512<long>.Zero).AsDouble(), Vector512.Create(zero[j..]), Vector512.Create(abstain[j..]));
-                    value = Vector512.ConditionalSelect(Vector512.Equals(votes, Vector512<long>.One).AsDouble(), Vector512.Create(one[j..]), value);
-                    value.CopyTo(destination[j..]);
-                }
+                z += values[((row[j] + 1) * m) + j];
             }
 
-            for (; j < row.Length; j++)
-            {
-                destination[j] = values[((row[j] + 1) * m) + j];
-            }
+            return z;
         }
 
-        private void Sum4(ReadOnlySpan<double> picked, double bias, Span<double> z)
+        /// <summary>As <see cref="LogOdds"/> for four rows, whose sums run in separate chains.</summary>
+        private void LogOddsOfFourRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<double> values, double bias, Span<double> z)
         {
-            ReadOnlySpan<double> row0 = picked[..m];
-            ReadOnlySpan<double> row1 = picked.Slice(m, m);
-            ReadOnlySpan<double> row2 = picked.Slice(2 * m, m);
-            ReadOnlySpan<double> row3 = picked.Slice(3 * m, m);
+            ReadOnlySpan<sbyte> row0 = rows[..m];
+            ReadOnlySpan<sbyte> row1 = rows.Slice(m, m);
+            ReadOnlySpan<sbyte> row2 = rows.Slice(2 * m, m);
+            ReadOnlySpan<sbyte> row3 = rows.Slice(3 * m, m);
             double z0 = bias, z1 = bias, z2 = bias, z3 = bias;
             for (int j = 0; j < row0.Length; j++)
             {
-                z0 += row0[j];
-                z1 += row1[j];
-                z2 += row2[j];
-                z3 += row3[j];
+                z0 += values[((row0[j] + 1) * m) + j];
+                z1 += values[((row1[j] + 1) * m) + j];
+                z2 += values[((row2[j] + 1) * m) + j];
+                z3 += values[((row3[j] + 1) * m) + j];
             }
 
             z[0] = z0;
             z[1] = z1;
             z[2] = z2;
             z[3] = z3;
+        }
+
+        /// <summary>
+        /// As <see cref="LogOdds"/> for sixteen rows, one row per lane of two AVX-512 vectors: per function, each lane
+        /// picks the value of its row's outcome and adds it to its own sum, so each row's sum takes the same terms in
+        /// the same order as one add per cell.
+        /// </summary>
+        private void LogOddsOfSixteenRows(ReadOnlySpan<sbyte> rows, ReadOnlySpan<double> values, double bias, Span<double> z)
+        {
+            ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(rows);
+            ReadOnlySpan<double> abstain = values[..m];
+            ReadOnlySpan<double> zero = values.Slice(m, m);
+            ReadOnlySpan<double> one = values.Slice(2 * m, m);
+            Vector512<double> low = Vector512.Create(bias);
+            Vector512<double> high = low;
+            int j = 0;
+            for (; j + 8 <= m; j += 8)
+            {
+                // Eight functions' votes of each row, one row per lane; function j + t is byte t of the lane.
+                Vector512<long> lowVotes = Gather(bytes, j);
+                Vector512<long> highVotes = Gather(bytes, (8 * m) + j);
+                for (int t = 0; t < 8; t++)
+                {
+                    Vector512<double> whenAbstain = Vector512.Create(abstain[j + t]);
+                    Vector512<double> whenZero = Vector512.Create(zero[j + t]);
+                    Vector512<double> whenOne = Vector512.Create(one[j + t]);
+                    Vector512<long> lowVote = Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(lowVotes, 56 - (8 * t)), 56);
+                    Vector512<long> highVote = Vector512.ShiftRightArithmetic(Vector512.ShiftLeft(highVotes, 56 - (8 * t)), 56);
+                    low += Pick(lowVote, whenAbstain, whenZero, whenOne);
+                    high += Pick(highVote, whenAbstain, whenZero, whenOne);
+                }
+            }
+
+            low.CopyTo(z);
+            high.CopyTo(z[8..]);
+            for (int b = 0; b < 16; b++)
+            {
+                ReadOnlySpan<sbyte> row = rows.Slice(b * m, m);
+                for (int t = j; t < m; t++)
+                {
+                    z[b] += values[((row[t] + 1) * m) + t];
+                }
+            }
+
+            Vector512<long> Gather(ReadOnlySpan<byte> bytes, int at) => Vector512.Create(
+                MemoryMarshal.Read<long>(bytes[at..]),
+                MemoryMarshal.Read<long>(bytes[(at + m)..]),
+                MemoryMarshal.Read<long>(bytes[(at + (2 * m))..]),
+                MemoryMarshal.Read<long>(bytes[(at + (3 * m))..]),
+                MemoryMarshal.Read<long>(bytes[(at + (4 * m))..]),
+                MemoryMarshal.Read<long>(bytes[(at + (5 * m))..]),
+                MemoryMarshal.Read<long>(bytes[(at + (6 * m))..]),
+                MemoryMarshal.Read<long>(bytes[(at + (7 * m))..]));
+
+            static Vector512<double> Pick(Vector512<long> vote, Vector512<double> whenAbstain, Vector512<double> whenZero, Vector512<double> whenOne) =>
+                Vector512.ConditionalSelect(
+                    Vector512.Equals(vote, Vector512<long>.One).AsDouble(),
+                    whenOne,
+                    Vector512.ConditionalSelect(Vector512.Equals(vote, Vector512<long>.Zero).AsDouble(), whenZero, whenAbstain));
         }
 
         /// <summary>Adds each row's weight to the count of each function's outcome in that row (counts by outcome, then function): through masks, eight functions at a time, where AVX-512 allows.</summary>
