@@ -16,8 +16,9 @@ namespace Alchemist;
 /// stratified by class and deterministic: on each fold it is fitted with the other folds as its dev split and scored
 /// on the held-out fold, so the dev labels a candidate learns from never score it (EM fits that only score run to a
 /// looser tolerance, 1e-4, than the final one, and, when a matrix's rows do not repeat, over an evenly strided sample
-/// of <see cref="ScoringRowLimit"/> of them). The metric is
-/// <see cref="LabelModelFitOptions.Metric"/>; ties under the WRENCH protocol's random tie-break count in expectation.
+/// of <see cref="ScoringRowLimit"/> of them; a threshold variant reuses its base candidate's fold fits, which are the
+/// same model). The metric is <see cref="LabelModelFitOptions.Metric"/>; ties under the WRENCH protocol's random
+/// tie-break count in expectation.
 /// </para>
 /// <para>
 /// The winner (ties go to the earlier, simpler candidate) is refitted with the whole dev split. The report names it
