@@ -126,9 +126,9 @@ internal static partial class DawidSkeneEstimator
             }
 
             // Class 1's log-odds per (function, outcome), then one gather per cell for the E-step and one add for the
-            // M-step: branch-free, which beats visiting only the votes through bitmasks. On wide rows the E-step sums four
-            // rows at once, each in its own chain, so the adds overlap instead of waiting on each other; every row's sum
-            // and every count still takes its terms in the same order, so the result is the same to the bit.
+            // M-step: branch-free, which beats visiting only the votes through bitmasks. On wide rows the E-step sums
+            // four rows at once, each in its own chain, so the adds overlap instead of waiting on each other; every
+            // row's sum and every count still takes its terms in the same order, so the result is the same to the bit.
             Span<double> odds = m * 3 <= 1024 ? stackalloc double[m * 3] : new double[m * 3];
             double[] t = table.Table;
             for (int i = 0; i < odds.Length; i++)
