@@ -12,6 +12,9 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
     /// <summary>Gets a value indicating whether the candidate fits from rows (EM).</summary>
     public bool NeedsRows { get; init; }
 
+    /// <summary>Gets the name of the candidate whose fold fits this one reuses, because it differs only in its decision threshold; or <see langword="null"/>.</summary>
+    public string? SharesFitOf { get; init; }
+
     /// <summary>Gets the factory of the fold fits that only score the candidate, when it differs from <see cref="Create"/>.</summary>
     public Func<LabelModel>? CreateForScoring { get; init; }
 
@@ -31,7 +34,7 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
         ];
         if (statistics.ClassCount == 2)
         {
-            candidates.AddRange([.. candidates.Select(c => c with { Name = c.Name + "+threshold", TunesDecision = true })]);
+            candidates.AddRange([.. candidates.Select(c => c with { Name = c.Name + "+threshold", TunesDecision = true, SharesFitOf = c.Name })]);
         }
 
         return candidates;

@@ -16,8 +16,9 @@ namespace Alchemist;
 /// stratified by class and deterministic: on each fold it is fitted with the other folds as its dev split and scored
 /// on the held-out fold, so the dev labels a candidate learns from never score it (EM fits that only score run to a
 /// looser tolerance, 1e-4, than the final one, and, when a matrix's rows do not repeat, over an evenly strided sample
-/// of <see cref="ScoringRowLimit"/> of them). The metric is
-/// <see cref="LabelModelFitOptions.Metric"/>; ties under the WRENCH protocol's random tie-break count in expectation.
+/// of <see cref="ScoringRowLimit"/> of them; a threshold variant reuses its base candidate's fold fits, which are the
+/// same model). The metric is <see cref="LabelModelFitOptions.Metric"/>; ties under the WRENCH protocol's random
+/// tie-break count in expectation.
 /// </para>
 /// <para>
 /// The winner (ties go to the earlier, simpler candidate) is refitted with the whole dev split. The report names it
@@ -122,15 +123,24 @@ public sealed class AutoLabelModel : LabelModel
                 continue;
             }
 
+            // A candidate that differs from an earlier one only in its decision threshold reuses that one's fit.
+            var fits = new Dictionary<string, (LabelModel Model, ClassProbabilities Held)>(StringComparer.Ordinal);
             for (int c = 0; c < candidates.Count; c++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                (LabelModel model, double shift) = Fit(candidates[c], statistics, scoringRows, foldOptions, scoring: true, cancellationToken);
-                ClassProbabilities p = model.PredictProbabilities(heldMatrix);
+                AutoCandidate candidate = candidates[c];
+                if (candidate.SharesFitOf is not { } shared || !fits.TryGetValue(shared, out (LabelModel Model, ClassProbabilities Held) fit))
+                {
+                    LabelModel fitted = FitModel(candidate, statistics, scoringRows, foldOptions, scoring: true, cancellationToken);
+                    fit = (fitted, fitted.PredictProbabilities(heldMatrix));
+                    fits[candidate.Name] = fit;
+                }
+
+                double shift = TuneShift(candidate, fit.Model, foldOptions);
                 for (int h = 0; h < held.Length; h++)
                 {
                     Span<double> row = outOfFold[c].AsSpan(held[h] * k, k);
-                    p.GetRow(h).CopyTo(row);
+                    fit.Held.GetRow(h).CopyTo(row);
                     if (shift != 0)
                     {
                         DecisionShift.Apply(row, shift);
@@ -153,7 +163,8 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
-        (LabelModel chosen, double chosenShift) = Fit(candidates[best], statistics, rowSource, options, scoring: false, cancellationToken);
+        LabelModel chosen = FitModel(candidates[best], statistics, rowSource, options, scoring: false, cancellationToken);
+        double chosenShift = TuneShift(candidates[best], chosen, options);
         _chosen = chosen;
         _shift = chosenShift;
         LabelModelFitReport inner = chosen.FitReport;
@@ -189,7 +200,7 @@ public sealed class AutoLabelModel : LabelModel
         }
     }
 
-    private static (LabelModel Model, double Shift) Fit(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, bool scoring, CancellationToken cancellationToken)
+    private static LabelModel FitModel(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, bool scoring, CancellationToken cancellationToken)
     {
         LabelModel model = scoring && candidate.CreateForScoring is { } createForScoring ? createForScoring() : candidate.Create();
         model.ScoresOnDevSplit = false;
@@ -210,9 +221,11 @@ public sealed class AutoLabelModel : LabelModel
         }
 
         model.Fit(statistics, options, cancellationToken);
-        double shift = candidate.TunesDecision
+        return model;
+    }
+
+    private static double TuneShift(AutoCandidate candidate, LabelModel model, LabelModelFitOptions options) =>
+        candidate.TunesDecision
             ? DecisionShift.Tune(model.PredictProbabilities(options.DevMatrix!), options.DevLabels!, options.Metric)
             : 0;
-        return (model, shift);
-    }
 }

@@ -7,10 +7,12 @@ namespace Alchemist;
 /// </summary>
 /// <remarks>
 /// Each iteration is one fused pass: the E-step posterior of a row is folded into the M-step counts at once, so no
-/// posterior is stored. For two classes the pass carries only class 1's posterior and log-odds, half the work. The
-/// pass runs over fixed stripes of rows whose partial sums are added in stripe order, so the result does not depend
-/// on the number of threads or their timing. EM stops when no probability of the model moves by more than the
-/// tolerance between iterations.
+/// posterior is stored. For two classes the pass carries only class 1's posterior and log-odds, half the work; with
+/// AVX-512 and rows of 32 functions or more, it takes sixteen rows at a time through vector kernels that add the same
+/// terms in the same order as the scalar pass, so the fit is the same to the bit on any hardware. The pass runs over
+/// fixed stripes of rows whose partial sums are added in stripe order, so the result does not depend on the number of
+/// threads or their timing. EM stops when no probability of the model moves by more than the tolerance between
+/// iterations.
 /// </remarks>
 internal static partial class DawidSkeneEstimator
 {
@@ -122,6 +124,8 @@ internal static partial class DawidSkeneEstimator
                     acc.AddRows(chunk, weights, table);
                 }
             }
+
+            acc.Finish();
         }
 
         if (stripes == 1)

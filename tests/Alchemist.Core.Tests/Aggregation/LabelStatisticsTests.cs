@@ -69,6 +69,28 @@ public class LabelStatisticsTests
         Assert.Equal(withRows.Agreements, withoutRows.Agreements);
     }
 
+    [Theory]
+    [InlineData(4_096, 100, 2, true)]
+    [InlineData(4_096, 100, 2, false)]
+    [InlineData(1_003, 70, 3, true)]
+    [InlineData(517, 33, 8, false)]
+    public void BitsetKernel_WideRows_MatchesTheRowwiseKernel(int items, int functions, int classes, bool joint)
+    {
+        // Rows of 32 functions or more take the bitset kernel's eight-rows-at-a-time path; uneven shapes its tails.
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: items + functions, items, functions, classes).Matrix;
+        var bitset = new PairCountAccumulator(functions, classes, pairs: true, joint);
+        bitset.AddBitset(matrix.AsSpan());
+        var rowwise = new PairCountAccumulator(functions, classes, pairs: true, joint);
+        rowwise.AddRowwise(matrix.AsSpan(), [], weightOffset: 0);
+
+        Assert.Equal(rowwise.Items, bitset.Items);
+        Assert.Equal(rowwise.Covered, bitset.Covered);
+        Assert.Equal(rowwise.VoteCounts, bitset.VoteCounts);
+        Assert.Equal(rowwise.Joint, bitset.Joint);
+        Assert.Equal(rowwise.Overlaps, bitset.Overlaps);
+        Assert.Equal(rowwise.Agreements, bitset.Agreements);
+    }
+
     [Fact]
     public void Compute_WideMatrix_KeepsAgreementsButNoJointCounts()
     {
