@@ -204,21 +204,7 @@ public sealed class AutoLabelModel : LabelModel
     {
         LabelModel model = scoring && candidate.CreateForScoring is { } createForScoring ? createForScoring() : candidate.Create();
         model.ScoresOnDevSplit = false;
-        switch (model)
-        {
-            case DawidSkeneLabelModel ds:
-                ds.RowSource = rowSource;
-                break;
-            case SnorkelLabelModel snorkel:
-                snorkel.RowSource = rowSource;
-                break;
-            case FlyingSquidLabelModel flyingSquid:
-                flyingSquid.RowSource = rowSource;
-                break;
-            case WeightedMajorityLabelModel weighted:
-                weighted.RowSource = rowSource;
-                break;
-        }
+        model.RowSource = rowSource;
 
         model.Fit(statistics, options, cancellationToken);
         return model;

@@ -57,9 +57,6 @@ public sealed class DawidSkeneLabelModel : LabelModel
     /// <value>The default is 0.</value>
     public double DevLabelWeight { get; init; }
 
-    /// <summary>Gets or sets the rows EM runs over when the statistics hold no distinct rows: a matrix's own rows, when they barely repeat.</summary>
-    internal IRowChunks? RowSource { get; set; }
-
     /// <inheritdoc />
     /// <remarks>EM runs over the distinct rows, or over the matrix's own rows when more than half of them are distinct.</remarks>
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)

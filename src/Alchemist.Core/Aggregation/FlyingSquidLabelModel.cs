@@ -31,24 +31,9 @@ public sealed class FlyingSquidLabelModel : LabelModel
     /// <inheritdoc />
     public override string Name => ModelName;
 
-    /// <summary>Gets or sets the rows the class balance is estimated over when the statistics hold no distinct rows.</summary>
-    internal IRowChunks? RowSource { get; set; }
-
     /// <inheritdoc />
-    protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(matrix);
-        ArgumentNullException.ThrowIfNull(options);
-        DistinctRowTable? rows = null;
-        if (ClassBalances.Resolve(options, matrix.ClassCount) is null)
-        {
-            // The class balance comes from the posteriors over the rows: grouped when they repeat, the matrix's own otherwise.
-            rows = DistinctRowTable.BuildIfCompact(matrix);
-            RowSource = rows is null ? new MatrixRowChunks(matrix) : null;
-        }
-
-        return FitCore(LabelStatistics.Compute(matrix, pairs: true, rows), options, cancellationToken);
-    }
+    protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken) =>
+        FitFromPairCounts(matrix, options, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Needs the pair counts, and the distinct rows to estimate the class balance from the votes.</remarks>

@@ -37,6 +37,9 @@ public abstract class LabelModel
     /// <summary>Gets or sets a value indicating whether a fit with a dev split scores itself there and warns against majority vote; the automatic choice turns it off for its candidates, which it scores by cross-validation.</summary>
     internal bool ScoresOnDevSplit { get; set; } = true;
 
+    /// <summary>Gets or sets the rows a fit from statistics reads when the statistics hold no distinct rows (a matrix's own rows, when they barely repeat): Dawid-Skene's EM runs over them, the one-coin models estimate the class balance over them. Models that need no rows ignore it.</summary>
+    internal IRowChunks? RowSource { get; set; }
+
     /// <summary>Gets the report of the last fit.</summary>
     /// <exception cref="InvalidOperationException">The model has not been fitted.</exception>
     public LabelModelFitReport FitReport => _report ?? throw NotFitted();
@@ -163,6 +166,26 @@ public abstract class LabelModel
     /// <exception cref="NotSupportedException">Always, unless overridden.</exception>
     protected virtual LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"The label model '{Name}' cannot be fitted from statistics; fit it on a label matrix.");
+
+    /// <summary>Fits a model that starts from pair counts: computes them in one pass, with the distinct rows (or, when rows barely repeat, the matrix's own rows as <see cref="RowSource"/>) only when the class balance must be estimated from the votes.</summary>
+    /// <param name="matrix">The votes.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <returns>The report of <see cref="FitCore(LabelStatistics, LabelModelFitOptions, CancellationToken)"/>.</returns>
+    private protected LabelModelFitReport FitFromPairCounts(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(options);
+        DistinctRowTable? rows = null;
+        if (ClassBalances.Resolve(options, matrix.ClassCount) is null)
+        {
+            // The class balance comes from the posteriors over the rows: grouped when they repeat, the matrix's own otherwise.
+            rows = DistinctRowTable.BuildIfCompact(matrix);
+            RowSource = rows is null ? new MatrixRowChunks(matrix) : null;
+        }
+
+        return FitCore(LabelStatistics.Compute(matrix, pairs: true, rows), options, cancellationToken);
+    }
 
     /// <summary>Computes the distribution of one item; the model is fitted and the lengths are checked.</summary>
     /// <param name="votes">The votes on the item.</param>
