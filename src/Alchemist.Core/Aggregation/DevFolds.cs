@@ -21,6 +21,24 @@ internal static class DevFolds
         return fold;
     }
 
+    /// <summary>Assigns dev items to stratified folds after shuffling each class's items with a seeded random order: another partition, for repeated cross-validation.</summary>
+    public static int[] Assign(IReadOnlyList<int> labels, int classCount, int foldCount, int shuffleSeed)
+    {
+        var fold = new int[labels.Count];
+        var random = new Random(shuffleSeed);
+        for (int y = 0; y < classCount; y++)
+        {
+            int[] members = [.. Enumerable.Range(0, labels.Count).Where(i => labels[i] == y)];
+            random.Shuffle(members);
+            for (int j = 0; j < members.Length; j++)
+            {
+                fold[members[j]] = (j + y) % foldCount;
+            }
+        }
+
+        return fold;
+    }
+
     /// <summary>Gets the options of one fold: the same, with the other folds as the dev split.</summary>
     public static (LabelModelFitOptions Options, LabelMatrix Held, int[] HeldItems) Split(LabelModelFitOptions options, int[] fold, int f)
     {
