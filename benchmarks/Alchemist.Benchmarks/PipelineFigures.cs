@@ -12,11 +12,16 @@ namespace Alchemist.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Usage: <c>pipeline test|cv [youtube sms trec] [--programs N] [--folds 5] [--repeats 1] [--voter true|false] [--balance true|false] [--seedweight W] [--model auto]</c>;
-/// options not given keep the library defaults. <c>--repeats R</c> averages R partitions of the dev split (the first
+/// options not given keep the library defaults. <c>--embeddings minilm</c> (build with <c>-p:WithMiniLm=true</c>) gives the
+/// end model, and so the seed-only baseline too, the vectors of a local embedding model. <c>--repeats R</c> averages R partitions of the dev split (the first
 /// is the one earlier figures used), so a difference is less an accident of one partition.
 /// </remarks>
 internal static class PipelineFigures
 {
+#if WITH_MINILM
+    private static readonly Lazy<MiniLmEmbeddingGenerator> MiniLm = new(() => new MiniLmEmbeddingGenerator());
+#endif
+
     public static async Task RunAsync(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "test";
@@ -90,11 +95,25 @@ internal static class PipelineFigures
                 SeedItemWeight = options.TryGetValue("seedweight", out string? weight) ? double.Parse(weight, CultureInfo.InvariantCulture) : defaults.SeedItemWeight,
                 DirectLabelingModel = null,
             });
-        var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)]) { SeedSet = seed, TestSet = scored };
+        var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)])
+        {
+            SeedSet = seed,
+            TestSet = scored,
+            EndModel = options.TryGetValue("embeddings", out string? embeddings) ? EndModelWith(embeddings) : null,
+        };
         LabelingRun run = await pipeline.RunAsync(job);
         double Score(ClassificationScores? s) => s is null ? double.NaN : f1 ? s.F1 ?? 0 : s.Accuracy;
         return (Score(run.Test!.SeedOnly), Score(run.Test.EndModel), Score(run.Test.LabelModel));
     }
+
+    /// <summary>The default end model with embedding features from a local model (<c>minilm</c>, when built with <c>-p:WithMiniLm=true</c>).</summary>
+    private static IEndModel<string> EndModelWith(string embeddings) => embeddings switch
+    {
+#if WITH_MINILM
+        "minilm" => LogisticRegressionEndModel.ForText(embeddingGenerator: MiniLm.Value),
+#endif
+        _ => throw new ArgumentException($"Unknown --embeddings '{embeddings}'; the one known is 'minilm', and it needs the benchmarks built with -p:WithMiniLm=true."),
+    };
 
     private static LabeledExample<string>[] Examples(WrenchSplit split) =>
         [.. split.Texts.Select((t, i) => new LabeledExample<string>(t!, split.GoldLabels[i]))];
