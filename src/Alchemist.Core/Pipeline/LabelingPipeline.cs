@@ -411,7 +411,13 @@ public sealed class LabelingPipeline
                 seedScores = await ScoreAsync(seedOnly, testItems, gold).ConfigureAwait(false);
             }
 
-            return new RunScores("test", labelScores, endScores, seedScores);
+            var scores = new RunScores("test", labelScores, endScores, seedScores) { Metric = _options.SelectionMetric };
+            if (scores.GainOverSeedOnly < 0)
+            {
+                _warnings.Add(scores.VerdictSentence()!);
+            }
+
+            return scores;
         }
 
         private async Task<ClassificationScores> ScoreAsync(ITrainedEndModel<TItem> model, TItem[] items, int[] gold)

@@ -165,6 +165,38 @@ public class LabelingPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_WeakLabelsWorseThanSeedOnly_WarnsAndSaysSoInTheReport()
+    {
+        // The "delta" program is right on the one seed item it fires on, so the gate keeps it, but it is wrong on every
+        // "alpha delta" item to label and to score: the end model learns its mistake from 100 items, while the seed-only
+        // model, which never sees those items, calls them "alpha", class 0, as the seed labels teach.
+        const string DeltaProgram = "public static class Delta { public static int Label(string s) => s.Contains(\"delta\") ? 1 : -1; }";
+        var task = new LabelingTask("toy", "alpha or beta", ["alpha", "beta"]);
+        LabeledExample<string>[] seed =
+        [
+            .. Enumerable.Range(0, 30).Select(i => new LabeledExample<string>($"alpha alpha one {i}", 0)),
+            .. Enumerable.Range(0, 30).Select(i => new LabeledExample<string>($"beta beta two {i}", 1)),
+            new("beta delta", 1),
+        ];
+        string[] items = [.. Enumerable.Range(0, 100).Select(i => $"alpha delta {i}"), .. Enumerable.Range(0, 20).Select(i => $"beta beta two {i + 30}")];
+        LabeledExample<string>[] test = [.. Enumerable.Range(0, 10).Select(i => new LabeledExample<string>($"alpha alpha delta {i + 200}", 0)), .. Enumerable.Range(0, 10).Select(i => new LabeledExample<string>($"beta beta two {i + 200}", 1))];
+        var pipeline = new LabelingPipeline(
+            [new PipelineTestData.FixedSynthesizer(("delta", DeltaProgram))],
+            new LabelingPipelineOptions { LabelModel = "majority", SeedModelVoter = false, DirectLabelingModel = null });
+
+        LabelingRun run = await pipeline.RunAsync(new LabelingJob<string>(task, items) { SeedSet = seed, TestSet = test });
+
+        RunScores scores = run.Test!;
+        Assert.Equal(LabelModelMetric.Accuracy, scores.Metric);
+        Assert.Equal(1.0, scores.SeedOnly!.Accuracy);
+        Assert.Equal(0.5, scores.EndModel.Accuracy); // every "alpha alpha delta" test item is called beta
+        Assert.Equal(scores.EndModel.Accuracy - scores.SeedOnly!.Accuracy, scores.GainOverSeedOnly!.Value, 12);
+        string warning = Assert.Single(run.Warnings, w => w.Contains("seed-only baseline", StringComparison.Ordinal));
+        Assert.StartsWith("Weak supervision did not beat the seed-only baseline on the test split: accuracy ", warning, StringComparison.Ordinal);
+        Assert.Contains(warning, RunReport.ToMarkdown(run), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_FeedbackRound_ShowsTheChatModelWhatTheFirstRoundMissed()
     {
         using var chat = new ScriptedChatClient("gpt-4o-mini")

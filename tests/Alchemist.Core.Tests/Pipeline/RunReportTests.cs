@@ -24,6 +24,7 @@ public class RunReportTests
 
         Assert.Contains("| `evil` | fixed | SandboxRejected |", md, StringComparison.Ordinal);
         Assert.Contains("seed-only baseline", md, StringComparison.Ordinal);
+        Assert.Contains((await Run.Value).Test!.VerdictSentence()!, md, StringComparison.Ordinal);
         Assert.Contains("- **Seed-model voter**: the end model trained on the seed labels voted", md, StringComparison.Ordinal);
     }
 
@@ -41,6 +42,31 @@ public class RunReportTests
         Assert.Contains("Label distribution", html, StringComparison.Ordinal);
         Assert.Contains("Confidence of the final labels", html, StringComparison.Ordinal);
         Assert.Contains("Cost in US dollars", html, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.90, 0.80, "Weak supervision beat the seed-only baseline on the test split: accuracy 0.900 against 0.800 (+0.100).")]
+    [InlineData(0.80, 0.80, "Weak supervision tied the seed-only baseline on the test split: accuracy 0.800 for both.")]
+    [InlineData(0.70, 0.80, "Weak supervision did not beat the seed-only baseline on the test split: accuracy 0.700 against 0.800 (-0.100).")]
+    public void VerdictSentence_ComparesByAccuracy(double end, double seedOnly, string expected)
+    {
+        var scores = new RunScores("test", null, new ClassificationScores(10, end, null, end), new ClassificationScores(10, seedOnly, null, seedOnly));
+        Assert.StartsWith(expected, scores.VerdictSentence(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GainOverSeedOnly_F1Metric_UsesF1OfClass1WhenThereIsOne()
+    {
+        var binary = new RunScores("test", null, new ClassificationScores(10, 0.9, 0.5, 0.7), new ClassificationScores(10, 0.8, 0.6, 0.7)) { Metric = LabelModelMetric.F1 };
+        Assert.Equal(-0.1, binary.GainOverSeedOnly!.Value, 12);
+        Assert.Equal("F1 of class 1", binary.MetricName);
+
+        var multiClass = new RunScores("test", null, new ClassificationScores(10, 0.9, null, 0.7), new ClassificationScores(10, 0.8, null, 0.7)) { Metric = LabelModelMetric.F1 };
+        Assert.Equal(0.1, multiClass.GainOverSeedOnly!.Value, 12);
+        Assert.Equal("accuracy", multiClass.MetricName);
+
+        Assert.Null(new RunScores("test", null, new ClassificationScores(10, 0.9, null, 0.7), null).GainOverSeedOnly);
+        Assert.Null(new RunScores("test", null, new ClassificationScores(10, 0.9, null, 0.7), null).VerdictSentence());
     }
 
     [Fact]

@@ -57,6 +57,10 @@ public static partial class RunReport
             }
 
             html.Append("</table>\n");
+            if (test.VerdictSentence() is { } verdict)
+            {
+                html.Append("<p>").Append(E(verdict)).Append("</p>\n");
+            }
         }
 
         html.Append("<h2>Charts</h2><div class=\"charts\">");

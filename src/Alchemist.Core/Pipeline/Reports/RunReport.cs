@@ -37,6 +37,11 @@ public static partial class RunReport
             {
                 md.Append(Invariant, $"| {name} | {Number(scores?.Accuracy)} | {Number(scores?.F1)} | {Number(scores?.MacroF1)} |\n");
             }
+
+            if (test.VerdictSentence() is { } verdict)
+            {
+                md.Append('\n').Append(verdict).Append('\n');
+            }
         }
 
         md.Append("\n## Cost\n\n").Append(CostSentence(run)).Append("\n\n");
