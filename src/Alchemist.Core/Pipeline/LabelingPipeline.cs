@@ -86,11 +86,11 @@ public sealed class LabelingPipeline
     /// <param name="job">The task, the items, the seed set, and optionally a test set or programs to reuse.</param>
     /// <param name="progress">Receives the stage and progress within it, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the run; compiled programs are unloaded.</param>
-    /// <returns>The run: labels, probabilities, programs, figures, cost and timings.</returns>
+    /// <returns>The run: labels, probabilities, programs, figures, cost and timings, and the trained end model (<see cref="LabelingRun{TItem}.TrainedEndModel"/>) to label new items with.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The job has no end model, none is registered for its item type, and its items are not strings; or there is nothing to learn from (no program kept and no seed set).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public Task<LabelingRun> RunAsync<TItem>(LabelingJob<TItem> job, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<LabelingRun<TItem>> RunAsync<TItem>(LabelingJob<TItem> job, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
         IEndModel<TItem> endModel = job.EndModel ?? _services?.GetService(typeof(IEndModel<TItem>)) as IEndModel<TItem> ?? DefaultEndModel<TItem>();
@@ -113,7 +113,7 @@ public sealed class LabelingPipeline
         private long _stageStarted;
         private ITrainedEndModel<TItem>? _seedOnlyModel;
 
-        public async Task<LabelingRun> RunAsync()
+        public async Task<LabelingRun<TItem>> RunAsync()
         {
             long started = Stopwatch.GetTimestamp();
             IReadOnlyList<TItem> items = job.Items;
@@ -162,8 +162,10 @@ public sealed class LabelingPipeline
             DirectLabelingEstimate? direct = EstimateDirectLabeling(items);
             End(PipelineStage.Report);
 
-            return new LabelingRun
+            return new LabelingRun<TItem>
             {
+                TrainedEndModel = trained,
+                SeedOnlyModel = seed.Count > 0 && _options.ScoreSeedOnlyBaseline ? await SeedOnlyModelAsync(seed).ConfigureAwait(false) : _seedOnlyModel,
                 Task = job.Task,
                 DatasetName = job.DatasetName ?? job.Task.Name,
                 ItemIds = job.ItemIds ?? [.. Enumerable.Range(0, items.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))],

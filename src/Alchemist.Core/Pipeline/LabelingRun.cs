@@ -1,8 +1,12 @@
 namespace Alchemist;
 
 /// <summary>Represents the outcome of a <see cref="LabelingPipeline"/> run: labels with probabilities for every item, the programs kept and dropped, the figures, the cost and the timings.</summary>
-/// <remarks>Immutable once built. The reports (<see cref="RunReport"/>) and the command line's files are rendered from it.</remarks>
-public sealed class LabelingRun
+/// <remarks>
+/// Immutable once built. The reports (<see cref="RunReport"/>) and the command line's files are rendered from it.
+/// <see cref="LabelingPipeline.RunAsync{TItem}"/> returns a <see cref="LabelingRun{TItem}"/>, which also holds the
+/// trained models.
+/// </remarks>
+public class LabelingRun
 {
     /// <summary>Gets the task.</summary>
     public required LabelingTask Task { get; init; }
@@ -89,4 +93,25 @@ public sealed class LabelingRun
         TimesCheaper is double times && DirectLabeling is { Items: > 0 } direct
             ? (long)Math.Ceiling(direct.Items / times)
             : null;
+}
+
+/// <summary>Represents the outcome of a <see cref="LabelingPipeline"/> run over items of type <typeparamref name="TItem"/>, with the trained models to label new items.</summary>
+/// <typeparam name="TItem">The type of item.</typeparam>
+/// <remarks>
+/// The models are those the run scored: <see cref="TrainedEndModel"/> gave <see cref="LabelingRun.Probabilities"/>, and
+/// <see cref="SeedOnlyModel"/> is the seed-only baseline of <see cref="RunScores.SeedOnly"/>. Predicting with them needs
+/// neither the programs nor a synthesizer, and gives the same distributions as the run for the same items.
+/// </remarks>
+public sealed class LabelingRun<TItem> : LabelingRun
+{
+    /// <summary>Gets the distilled end model: it labels any item, new ones included, without re-running the pipeline.</summary>
+    public required ITrainedEndModel<TItem> TrainedEndModel { get; init; }
+
+    /// <summary>
+    /// Gets the same end model trained on the seed labels alone (the seed-only baseline, and the seed-model voter when
+    /// it voted), or <see langword="null"/> when the job had no seed set, or when
+    /// <see cref="LabelingPipelineOptions.ScoreSeedOnlyBaseline"/> was off and the seed-model voter did not vote. Where <see cref="RunScores.GainOverSeedOnly"/>
+    /// is below zero, this model did better on the scored split than <see cref="TrainedEndModel"/>.
+    /// </summary>
+    public ITrainedEndModel<TItem>? SeedOnlyModel { get; init; }
 }

@@ -165,6 +165,49 @@ public class LabelingPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_TrainedModels_LabelNewItemsAndReproduceTheRunsFigures()
+    {
+        var pipeline = new LabelingPipeline(
+            [new PipelineTestData.FixedSynthesizer(("links", LinkProgram), ("subscribe", SubscribeProgram), ("song", SongProgram))],
+            new LabelingPipelineOptions { LabelModel = "majority", DirectLabelingModel = null });
+        LabelingJob<string> job = PipelineTestData.YouTubeJob();
+
+        LabelingRun<string> run = await pipeline.RunAsync(job);
+
+        // The end model the run returns is the one that labeled the items: same distributions, no re-run.
+        ClassProbabilities again = await run.TrainedEndModel.PredictProbabilitiesAsync(job.Items);
+        Assert.Equal(run.Probabilities.AsSpan().ToArray(), again.AsSpan().ToArray());
+
+        // Both models label items the run never saw, and reproduce the run's test figures.
+        string[] testTexts = [.. job.TestSet!.Select(e => e.Item)];
+        int[] gold = [.. job.TestSet!.Select(e => e.Label)];
+        ClassProbabilities endOnTest = await run.TrainedEndModel.PredictProbabilitiesAsync(testTexts);
+        ClassProbabilities seedOnTest = await run.SeedOnlyModel!.PredictProbabilitiesAsync(testTexts);
+        Assert.Equal(run.Test!.EndModel.Accuracy, ClassificationMetrics.Score(gold, endOnTest.Predict(TieBreak.Random(run.Seed)), 2).Accuracy);
+        Assert.Equal(run.Test.SeedOnly!.Accuracy, ClassificationMetrics.Score(gold, seedOnTest.Predict(TieBreak.Random(run.Seed)), 2).Accuracy);
+
+        ClassProbabilities fresh = await run.TrainedEndModel.PredictProbabilitiesAsync(["Check out my new channel and subscribe http://example.com", "I love this song so much"]);
+        Assert.Equal(2, fresh.ItemCount);
+        Assert.Equal(1, fresh.Predict(TieBreak.ClassPrior)[0]);
+        Assert.Equal(0, fresh.Predict(TieBreak.ClassPrior)[1]);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoSeedSet_HasNoSeedOnlyModel()
+    {
+        var pipeline = new LabelingPipeline(
+            [new PipelineTestData.FixedSynthesizer(("links", LinkProgram), ("song", SongProgram))],
+            new LabelingPipelineOptions { LabelModel = "majority", DirectLabelingModel = null });
+        LabelingJob<string> youtube = PipelineTestData.YouTubeJob();
+
+        LabelingRun<string> run = await pipeline.RunAsync(new LabelingJob<string>(youtube.Task, youtube.Items));
+
+        Assert.Null(run.SeedOnlyModel);
+        Assert.Null(run.Test);
+        Assert.Equal(youtube.Items.Count, (await run.TrainedEndModel.PredictProbabilitiesAsync(youtube.Items)).ItemCount);
+    }
+
+    [Fact]
     public async Task RunAsync_WeakLabelsWorseThanSeedOnly_WarnsAndSaysSoInTheReport()
     {
         // The "delta" program is right on the one seed item it fires on, so the gate keeps it, but it is wrong on every

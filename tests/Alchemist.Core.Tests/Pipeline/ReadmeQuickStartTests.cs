@@ -25,9 +25,11 @@ public class ReadmeQuickStartTests
         var task = new LabelingTask("youtube-spam", "Is a YouTube comment spam?", ["ham", "spam"]);
         var job = new LabelingJob<string>(task, comments) { SeedSet = seed };
 
-        LabelingRun run = await provider.GetRequiredService<LabelingPipeline>().RunAsync(job);
+        LabelingRun<string> run = await provider.GetRequiredService<LabelingPipeline>().RunAsync(job);
+        ClassProbabilities fresh = await run.TrainedEndModel.PredictProbabilitiesAsync(["Subscribe to my channel!"]);
 
         Assert.Equal(300, run.Labels.Count);
+        Assert.Equal(1, fresh.ItemCount);
         Assert.Contains(run.Programs, p => p.Program.Provenance.Synthesizer == "chat");
         Assert.Equal(1, run.SynthesisCost.Calls);
         Assert.StartsWith("<!DOCTYPE html>", RunReport.ToHtml(run), StringComparison.Ordinal);

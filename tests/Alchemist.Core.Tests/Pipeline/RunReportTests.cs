@@ -2,7 +2,7 @@ namespace Alchemist.Tests.Pipeline;
 
 public class RunReportTests
 {
-    private static readonly Lazy<Task<LabelingRun>> Run = new(() =>
+    private static readonly Lazy<Task<LabelingRun<string>>> Run = new(() =>
         new LabelingPipeline(
             [new PipelineTestData.FixedSynthesizer(
                 ("links", "public static class L { public static int Label(string s) => s.Contains(\"http\") ? 1 : -1; }"),
