@@ -31,6 +31,55 @@ internal sealed class TextFeatureSpace
     /// <summary>Gets the number of columns: the hashed ones, then the embedding dimensions.</summary>
     public int ColumnCount => HashedCount + EmbeddingDimension;
 
+    /// <summary>Gets the number of bits of the hash space the buckets come from.</summary>
+    public int HashBits => System.Numerics.BitOperations.Log2((uint)_columnOfBucket.Length);
+
+    /// <summary>Gets the inverse document frequency of each hashed column.</summary>
+    public ReadOnlySpan<float> Idf => _idf;
+
+    /// <summary>Gets the length the embedding part of a row is scaled to.</summary>
+    public float EmbeddingScale => _embeddingScale;
+
+    /// <summary>Gets the hash bucket of each hashed column, in column order.</summary>
+    public int[] BucketsOfColumns()
+    {
+        var buckets = new int[HashedCount];
+        for (int bucket = 0; bucket < _columnOfBucket.Length; bucket++)
+        {
+            if (_columnOfBucket[bucket] >= 0)
+            {
+                buckets[_columnOfBucket[bucket]] = bucket;
+            }
+        }
+
+        return buckets;
+    }
+
+    /// <summary>Rebuilds a feature space from its parts (see <see cref="BucketsOfColumns"/>), as a saved model holds them.</summary>
+    /// <exception cref="InvalidDataException">A bucket is outside the hash space or appears twice, or the lengths differ.</exception>
+    public static TextFeatureSpace FromColumns(int hashBits, int[] bucketOfColumn, float[] idf, int embeddingDimension, float embeddingScale)
+    {
+        if (bucketOfColumn.Length != idf.Length)
+        {
+            throw new InvalidDataException($"The model file gives {bucketOfColumn.Length} hashed columns but {idf.Length} inverse document frequencies.");
+        }
+
+        var columnOfBucket = new int[1 << hashBits];
+        Array.Fill(columnOfBucket, -1);
+        for (int column = 0; column < bucketOfColumn.Length; column++)
+        {
+            int bucket = bucketOfColumn[column];
+            if ((uint)bucket >= (uint)columnOfBucket.Length || columnOfBucket[bucket] >= 0)
+            {
+                throw new InvalidDataException($"The model file maps column {column} to hash bucket {bucket}, which is outside the {columnOfBucket.Length} buckets or already taken.");
+            }
+
+            columnOfBucket[bucket] = column;
+        }
+
+        return new TextFeatureSpace(columnOfBucket, idf, embeddingDimension, embeddingScale);
+    }
+
     /// <summary>Builds the feature space of the training rows; <paramref name="raw"/> is <see langword="null"/> when the hashed features are not used.</summary>
     public static TextFeatureSpace Fit(SparseRows? raw, LogisticRegressionEndModelOptions options, int embeddingDimension)
     {

@@ -37,6 +37,18 @@ internal sealed class TrainedLogisticRegression<TItem> : ITrainedEndModel<TItem>
 
     public int ClassCount { get; }
 
+    /// <summary>Gets the options it was trained with (featurization) and predicts with (batch size, parallelism).</summary>
+    internal LogisticRegressionEndModelOptions Options => _options;
+
+    /// <summary>Gets the feature space.</summary>
+    internal TextFeatureSpace Space => _space;
+
+    /// <summary>Gets the weights, column by column, one per class.</summary>
+    internal ReadOnlySpan<double> Weights => _weights;
+
+    /// <summary>Gets the intercepts, one per class.</summary>
+    internal ReadOnlySpan<double> Intercepts => _intercepts;
+
     public EndModelTrainingReport TrainingReport { get; }
 
     public async ValueTask<ClassProbabilities> PredictProbabilitiesAsync(IReadOnlyList<TItem> items, CancellationToken cancellationToken = default)
