@@ -46,6 +46,7 @@ internal static class AlchemistCommandLine
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(LabelCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
         root.Subcommands.Add(ProgramsCommand.Create());
         return root;

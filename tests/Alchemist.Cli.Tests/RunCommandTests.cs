@@ -46,6 +46,16 @@ public sealed class RunCommandTests : IDisposable
         using JsonDocument runJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json")));
         Assert.Equal(kept, runJson.RootElement.GetProperty("programs").GetProperty("kept").GetInt32());
 
+        // The saved end model labels items in another command, with the run's own probabilities.
+        Assert.True(File.Exists(Path.Combine(output, "end-model.bin")));
+        WrenchDataset youtube = Alchemist.Tests.Shared.TestData.Load("youtube");
+        string input = Path.Combine(_dir, "items.jsonl");
+        File.WriteAllLines(input, Enumerable.Range(0, 100).Select(i => JsonSerializer.Serialize(new { id = youtube.Train.Ids[i], text = youtube.Train.Texts[i] })));
+        string labeled = Path.Combine(_dir, "labeled.jsonl");
+        (int labelCode, _, string labelError) = CliRunner.Run("label", "--model", Path.Combine(output, "end-model.bin"), "--input", input, "--out", labeled);
+        Assert.True(labelCode == 0, labelError);
+        Assert.Equal(labels.Take(100), File.ReadAllLines(labeled));
+
         // Re-running the stored library calls no synthesizer and gives the same labels.
         string again = Path.Combine(_dir, "again");
         (int code, _, string error) = CliRunner.Run("run", "--library", Path.Combine(output, "programs"), "--out", again, "--json");

@@ -21,6 +21,7 @@ internal static class RunCommand
     public const string MarkdownReportFileName = "report.md";
     public const string HtmlReportFileName = "report.html";
     public const string RunFileName = "run.json";
+    public const string EndModelFileName = "end-model.bin";
 
     public static Command Create()
     {
@@ -126,7 +127,7 @@ internal static class RunCommand
             };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
-            LabelingRun run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
+            LabelingRun<string> run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
             progress.Complete();
 
             JsonObject runJson = await WriteOutputsAsync(run, settings.Out, cancellationToken).ConfigureAwait(false);
@@ -177,20 +178,28 @@ internal static class RunCommand
         };
     }
 
-    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun run, string folder, CancellationToken cancellationToken)
+    /// <summary>One line of labels.jsonl: the item's id, its label and its class probabilities.</summary>
+    internal static string LabelLine(string id, int label, ReadOnlySpan<double> probabilities) => new JsonObject
+    {
+        ["id"] = id,
+        ["label"] = label,
+        ["probabilities"] = new JsonArray([.. probabilities.ToArray().Select(p => (JsonNode?)JsonValue.Create(CliJson.Round(p)))]),
+    }.ToJsonString();
+
+    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, CancellationToken cancellationToken)
     {
         await using (var labels = new StreamWriter(Path.Combine(folder, LabelsFileName), append: false, new UTF8Encoding(false)))
         {
             for (int i = 0; i < run.ItemIds.Count; i++)
             {
-                var line = new JsonObject
-                {
-                    ["id"] = run.ItemIds[i],
-                    ["label"] = run.Labels[i],
-                    ["probabilities"] = new JsonArray([.. run.Probabilities.GetRow(i).ToArray().Select(p => (JsonNode?)JsonValue.Create(CliJson.Round(p)))]),
-                };
-                await labels.WriteLineAsync(line.ToJsonString().AsMemory(), cancellationToken).ConfigureAwait(false);
+                await labels.WriteLineAsync(LabelLine(run.ItemIds[i], run.Labels[i], run.Probabilities.GetRow(i)).AsMemory(), cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // The default end model, so it loads with LogisticRegressionEndModel.ForText() (and 'alchemist label').
+        await using (FileStream model = File.Create(Path.Combine(folder, EndModelFileName)))
+        {
+            await LogisticRegressionEndModel.ForText().SaveAsync(run.TrainedEndModel, model, cancellationToken).ConfigureAwait(false);
         }
 
         new ProgramLibrary(run.Programs.Where(p => p.Kept).Select(p => p.Program), run.Task).Save(Path.Combine(folder, ProgramsFolderName));
@@ -225,7 +234,7 @@ internal static class RunCommand
         }
 
         output.WriteLine();
-        output.WriteLine($"Wrote {Path.Combine(folder, LabelsFileName)}, {Path.Combine(folder, ProgramsFolderName)}/, {Path.Combine(folder, MarkdownReportFileName)}, {Path.Combine(folder, HtmlReportFileName)}, {Path.Combine(folder, RunFileName)}");
+        output.WriteLine($"Wrote {Path.Combine(folder, LabelsFileName)}, {Path.Combine(folder, ProgramsFolderName)}/, {Path.Combine(folder, MarkdownReportFileName)}, {Path.Combine(folder, HtmlReportFileName)}, {Path.Combine(folder, RunFileName)}, {Path.Combine(folder, EndModelFileName)}");
     }
 
     private static string CostRatio(LabelingRun run) => run.TimesCheaper switch

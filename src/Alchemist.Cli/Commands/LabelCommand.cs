@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Alchemist.Cli.Commands;
+
+/// <summary>
+/// <c>alchemist label</c>: labels the texts of a CSV or JSON Lines file with an end model a run saved
+/// (<c>end-model.bin</c>), with no program, synthesizer or LLM call. It streams: items are read, labeled and written in
+/// batches, so a file of any length fits in memory.
+/// </summary>
+internal static class LabelCommand
+{
+    /// <summary>The number of items labeled at a time.</summary>
+    internal const int BatchSize = 8_192;
+
+    public static Command Create()
+    {
+        Option<string> model = new("--model") { Description = $"An end model a run saved ({RunCommand.EndModelFileName} in its --out folder).", Required = true, HelpName = "FILE" };
+        Option<string> input = new("--input") { Description = "The items to label: a .csv file with a header, or a .jsonl file with one object per line.", Required = true, HelpName = "FILE" };
+        Option<string> textField = new("--text-field") { Description = "The column or property that holds the text.", DefaultValueFactory = _ => "text", HelpName = "NAME" };
+        Option<string> idField = new("--id-field") { Description = "The column or property that holds the id; the record's number when it has none.", DefaultValueFactory = _ => "id", HelpName = "NAME" };
+        Option<string?> output = new("--out") { Description = "The JSON Lines file to write; standard output when left out.", HelpName = "FILE" };
+        var command = new Command("label", "Label the texts of a file with a saved end model: one {\"id\", \"label\", \"probabilities\"} line per item, as labels.jsonl has.")
+        {
+            model, input, textField, idField, output,
+        };
+        command.SetAction((parsed, cancellationToken) => ExecuteAsync(
+            parsed.InvocationConfiguration.Output,
+            parsed.GetValue(model)!,
+            parsed.GetValue(input)!,
+            parsed.GetValue(textField)!,
+            parsed.GetValue(idField)!,
+            parsed.GetValue(output),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(TextWriter output, string modelPath, string inputPath, string textField, string idField, string? outPath, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(modelPath))
+        {
+            throw new UsageException($"The model file '{modelPath}' does not exist; 'alchemist run' writes one as {RunCommand.EndModelFileName} in its --out folder.");
+        }
+
+        ITrainedEndModel<string> model;
+        await using (FileStream modelFile = File.OpenRead(modelPath))
+        {
+            try
+            {
+                model = await LogisticRegressionEndModel.ForText().LoadAsync(modelFile, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new UsageException($"'{modelPath}': {ex.Message}");
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new UsageException($"'{modelPath}': {ex.Message}");
+            }
+        }
+
+        var options = new TextItemFileOptions { TextField = textField, IdField = idField, LabelField = null };
+        IEnumerable<TextItem> items = Path.GetExtension(inputPath).ToLowerInvariant() switch
+        {
+            ".csv" => TextItemReader.ReadCsv(inputPath, options),
+            ".jsonl" or ".ndjson" => TextItemReader.ReadJsonLines(inputPath, options),
+            _ => throw new UsageException($"--input '{inputPath}' is neither .csv nor .jsonl; give items in one of those formats."),
+        };
+
+        StreamWriter? file = outPath is null ? null : new StreamWriter(outPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        TextWriter writer = file ?? output;
+        try
+        {
+            var batch = new List<TextItem>(BatchSize);
+            foreach (TextItem item in items)
+            {
+                batch.Add(item);
+                if (batch.Count == BatchSize)
+                {
+                    await WriteBatchAsync(model, batch, writer, cancellationToken).ConfigureAwait(false);
+                    batch.Clear();
+                }
+            }
+
+            await WriteBatchAsync(model, batch, writer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (file is not null)
+            {
+                await file.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static async Task WriteBatchAsync(ITrainedEndModel<string> model, List<TextItem> batch, TextWriter writer, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        ClassProbabilities probabilities = await model.PredictProbabilitiesAsync([.. batch.Select(i => i.Text)], cancellationToken).ConfigureAwait(false);
+        int[] labels = probabilities.Predict(TieBreak.ClassPrior);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            await writer.WriteLineAsync(RunCommand.LabelLine(batch[i].Id, labels[i], probabilities.GetRow(i)).AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
