@@ -110,8 +110,9 @@ public sealed class LabelingRun<TItem> : LabelingRun
     /// <summary>
     /// Gets the same end model trained on the seed labels alone (the seed-only baseline, and the seed-model voter when
     /// it voted), or <see langword="null"/> when the job had no seed set, or when
-    /// <see cref="LabelingPipelineOptions.ScoreSeedOnlyBaseline"/> was off and the seed-model voter did not vote. Where <see cref="RunScores.GainOverSeedOnly"/>
-    /// is below zero, this model did better on the scored split than <see cref="TrainedEndModel"/>.
+    /// <see cref="LabelingPipelineOptions.ScoreSeedOnlyBaseline"/> was off and the seed-model voter did not vote. Where
+    /// <see cref="RunScores.GainOverSeedOnly"/> is below zero, this model did better on the scored split than
+    /// <see cref="TrainedEndModel"/>.
     /// </summary>
     public ITrainedEndModel<TItem>? SeedOnlyModel { get; init; }
 }
