@@ -12,16 +12,15 @@ namespace Alchemist.Benchmarks;
 /// <remarks>
 /// The pipeline trains several end models on overlapping texts (the seed-only model, the seed-model voter's fold
 /// models, the final model), so vectors are kept per text for the life of the instance: each text is embedded once.
-/// Texts are clipped to their first 512 characters, within the 256 word pieces the model was trained on for most text.
+/// Texts are clipped to their first 512 characters, roughly the 256 word pieces the model was trained on.
 /// </remarks>
 internal sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
+    private const int BatchSize = 32;
+    private const int MaxCharacters = 512;
+
     private readonly SentenceEncoder _encoder = new();
     private readonly ConcurrentDictionary<string, float[]> _cache = new(StringComparer.Ordinal);
-
-    private const int BatchSize = 32;
-
-    private const int MaxCharacters = 512;
 
     /// <summary>Gets the number of texts the model has embedded (cache misses).</summary>
     public int TextsEmbedded { get; private set; }

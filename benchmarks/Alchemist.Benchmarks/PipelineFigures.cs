@@ -11,10 +11,11 @@ namespace Alchemist.Benchmarks;
 /// set and uses the other folds as seed labels, never reading the test split.
 /// </summary>
 /// <remarks>
-/// Usage: <c>pipeline test|cv [youtube sms trec] [--programs N] [--folds 5] [--repeats 1] [--voter true|false] [--balance true|false] [--seedweight W] [--model auto]</c>;
-/// options not given keep the library defaults. <c>--embeddings minilm</c> (build with <c>-p:WithMiniLm=true</c>) gives the
-/// end model, and so the seed-only baseline too, the vectors of a local embedding model. <c>--repeats R</c> averages R partitions of the dev split (the first
-/// is the one earlier figures used), so a difference is less an accident of one partition.
+/// Usage: <c>pipeline test|cv [youtube sms trec] [--programs N] [--folds 5] [--repeats 1] [--voter true|false]
+/// [--balance true|false] [--seedweight W] [--model auto] [--embeddings minilm]</c>; options not given keep the library
+/// defaults. <c>--repeats R</c> averages R partitions of the dev split (the first is the one earlier figures used), so
+/// a difference is less an accident of one partition. <c>--embeddings minilm</c> (build with <c>-p:WithMiniLm=true</c>)
+/// gives the end model, and so the seed-only baseline too, the vectors of a local embedding model.
 /// </remarks>
 internal static class PipelineFigures
 {
