@@ -85,7 +85,7 @@ internal static class LabelModelFigures
     private static double NestedScore(Func<string, LabelModel> create, string model, LabelMatrix train, LabelMatrix dev, IReadOnlyList<int> labels, LabelModelMetric metric, int folds, int partition)
     {
         int k = dev.ClassCount;
-        int[] fold = partition == 0 ? DevFolds.Assign(labels, k, folds) : DevFolds.Assign(labels, k, folds, shuffleSeed: 1000 + partition);
+        int[] fold = partition == 0 ? DevFolds.Assign(labels, k, folds) : DevFolds.Shuffled(labels, k, folds, seed: 1000 + partition, offsetByClass: true);
         var outOfFold = new double[dev.ItemCount * k];
         var options = new LabelModelFitOptions { DevMatrix = dev, DevLabels = labels, Metric = metric };
         for (int f = 0; f < folds; f++)

@@ -55,7 +55,7 @@ internal static class PipelineFigures
                 int repeats = int.Parse(options.GetValueOrDefault("repeats", "1"), CultureInfo.InvariantCulture);
                 for (int r = 0; r < repeats; r++)
                 {
-                    int[] fold = Folds(dev, dataset.Task.ClassCount, folds, 7 + r);
+                    int[] fold = DevFolds.Shuffled([.. dev.Select(e => e.Label)], dataset.Task.ClassCount, folds, seed: 7 + r);
                     for (int f = 0; f < folds; f++)
                     {
                         int current = f;
@@ -118,21 +118,4 @@ internal static class PipelineFigures
 
     private static LabeledExample<string>[] Examples(WrenchSplit split) =>
         [.. split.Texts.Select((t, i) => new LabeledExample<string>(t!, split.GoldLabels[i]))];
-
-    private static int[] Folds(IReadOnlyList<LabeledExample<string>> examples, int classCount, int folds, int seed)
-    {
-        var random = new Random(seed);
-        var fold = new int[examples.Count];
-        for (int k = 0; k < classCount; k++)
-        {
-            int[] members = [.. Enumerable.Range(0, examples.Count).Where(i => examples[i].Label == k)];
-            random.Shuffle(members);
-            for (int j = 0; j < members.Length; j++)
-            {
-                fold[members[j]] = j % folds;
-            }
-        }
-
-        return fold;
-    }
 }

@@ -50,11 +50,7 @@ internal static class LabelCommand
             {
                 model = await LogisticRegressionEndModel.ForText().LoadAsync(modelFile, cancellationToken).ConfigureAwait(false);
             }
-            catch (InvalidDataException ex)
-            {
-                throw new UsageException($"'{modelPath}': {ex.Message}");
-            }
-            catch (InvalidOperationException ex)
+            catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
             {
                 throw new UsageException($"'{modelPath}': {ex.Message}");
             }

@@ -21,18 +21,22 @@ internal static class DevFolds
         return fold;
     }
 
-    /// <summary>Assigns dev items to stratified folds after shuffling each class's items with a seeded random order: another partition, for repeated cross-validation.</summary>
-    public static int[] Assign(IReadOnlyList<int> labels, int classCount, int foldCount, int shuffleSeed)
+    /// <summary>
+    /// Assigns items to stratified folds in a seeded random order: one <see cref="Random"/> shuffles each class's items
+    /// in turn, and they are dealt round the folds, the first to fold 0, or, with <paramref name="offsetByClass"/>, to
+    /// fold <c>class mod foldCount</c> (staggered as <see cref="Assign(IReadOnlyList{int}, int, int)"/> staggers).
+    /// </summary>
+    public static int[] Shuffled(IReadOnlyList<int> labels, int classCount, int foldCount, int seed, bool offsetByClass = false)
     {
         var fold = new int[labels.Count];
-        var random = new Random(shuffleSeed);
+        var random = new Random(seed);
         for (int y = 0; y < classCount; y++)
         {
             int[] members = [.. Enumerable.Range(0, labels.Count).Where(i => labels[i] == y)];
             random.Shuffle(members);
             for (int j = 0; j < members.Length; j++)
             {
-                fold[members[j]] = (j + y) % foldCount;
+                fold[members[j]] = (j + (offsetByClass ? y : 0)) % foldCount;
             }
         }
 

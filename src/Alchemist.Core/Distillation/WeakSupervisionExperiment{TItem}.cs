@@ -159,7 +159,7 @@ internal sealed class WeakSupervisionExperiment<TItem>
     public async Task<IReadOnlyList<WeakSupervisionOutcome>> CrossValidateAsync(int folds, int seed, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
-        int[] fold = StratifiedFolds(SeedLabels, Task.ClassCount, folds, seed);
+        int[] fold = DevFolds.Shuffled(SeedLabels, Task.ClassCount, folds, seed);
         var outcomes = new List<WeakSupervisionOutcome>();
         for (int f = 0; f < folds; f++)
         {
@@ -201,23 +201,6 @@ internal sealed class WeakSupervisionExperiment<TItem>
 
         double total = SeedLabels.Count + classCount;
         return [.. balance.Select(c => (c + 1) / total)];
-    }
-
-    private static int[] StratifiedFolds(IReadOnlyList<int> labels, int classCount, int folds, int seed)
-    {
-        var random = new Random(seed);
-        var fold = new int[labels.Count];
-        for (int k = 0; k < classCount; k++)
-        {
-            int[] members = [.. Enumerable.Range(0, labels.Count).Where(i => labels[i] == k)];
-            random.Shuffle(members);
-            for (int j = 0; j < members.Length; j++)
-            {
-                fold[members[j]] = j % folds;
-            }
-        }
-
-        return fold;
     }
 
     private static int CountCovered(LabelMatrix votes)

@@ -270,7 +270,7 @@ public sealed class LabelingPipeline
             ITrainedEndModel<TItem> seedModel = await SeedOnlyModelAsync(seed).ConfigureAwait(false);
             sbyte[] onItems = await VotesAsync(seedModel, items).ConfigureAwait(false);
             var onSeed = new sbyte[seed.Count];
-            int[] fold = Folds(seed, SeedVoterFolds, _options.Seed);
+            int[] fold = DevFolds.Shuffled([.. seed.Select(e => e.Label)], _classCount, SeedVoterFolds, _options.Seed);
             for (int f = 0; f < SeedVoterFolds; f++)
             {
                 int current = f;
@@ -314,23 +314,6 @@ public sealed class LabelingPipeline
             }
 
             return LabelMatrix.Wrap(matrix.ItemCount, m, matrix.ClassCount, votes, [.. matrix.FunctionNames, SeedModelVoterName]);
-        }
-
-        private int[] Folds(IReadOnlyList<LabeledExample<TItem>> seed, int folds, int randomSeed)
-        {
-            var random = new Random(randomSeed);
-            var fold = new int[seed.Count];
-            for (int k = 0; k < _classCount; k++)
-            {
-                int[] members = [.. Enumerable.Range(0, seed.Count).Where(i => seed[i].Label == k)];
-                random.Shuffle(members);
-                for (int j = 0; j < members.Length; j++)
-                {
-                    fold[members[j]] = j % folds;
-                }
-            }
-
-            return fold;
         }
 
         private (LabelModel? Model, ClassProbabilities? Probabilities) Aggregate(LabelMatrix matrix, LabelMatrix? seedMatrix, IReadOnlyList<LabeledExample<TItem>> seed)
