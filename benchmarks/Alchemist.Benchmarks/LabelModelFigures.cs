@@ -9,19 +9,21 @@ namespace Alchemist.Benchmarks;
 /// dev split, and scores it on the held-out fold. It never reads the test split, so design choices can be made on it.
 /// </summary>
 /// <remarks>
-/// Usage: <c>labelmodels nested|test [youtube sms trec imdb] [--models majority,weighted-majority,...,auto] [--folds 5] [--repeats 1]</c>.
+/// Usage: <c>labelmodels nested|train|test [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score] [--folds 5] [--repeats 1]</c>.
 /// <c>--repeats R</c> averages R partitions of the dev split (the first is the fixed one <c>auto</c> itself uses; the
-/// others shuffle each class), so a difference is less an accident of one partition. <c>test</c> fits each model with
-/// the whole dev split and scores it on the test split: a report, never a way to choose.
+/// others shuffle each class), so a difference is less an accident of one partition. <c>train</c> fits each model on the
+/// train votes with the whole dev split and scores it against the train split's gold labels, which no model ever sees
+/// (WRENCH's "label model on train" setting): 13 to 170 times as many labels as the dev split, for choosing between
+/// procedures. <c>test</c> does the same on the test split: a report, never a way to choose.
 /// </remarks>
 internal static class LabelModelFigures
 {
     public static void Run(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "nested";
-        if (mode is not "nested" and not "test")
+        if (mode is not "nested" and not "test" and not "train")
         {
-            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested' and 'test'.", nameof(args));
+            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train' and 'test'.", nameof(args));
         }
 
         List<string> datasets = [.. args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))];
@@ -43,8 +45,11 @@ internal static class LabelModelFigures
         int folds = int.Parse(options.GetValueOrDefault("folds", "5"), CultureInfo.InvariantCulture);
         int repeats = int.Parse(options.GetValueOrDefault("repeats", "1"), CultureInfo.InvariantCulture);
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
-        Console.WriteLine(mode == "test"
-            ? "fitted on train with the whole dev split, scored on the test split"
+
+        // "auto:best-score" is auto without a default candidate: whichever candidate scores best (the rule before 2026-11-26).
+        Func<string, LabelModel> create = m => m == "auto:best-score" ? new AutoLabelModel { DefaultCandidate = null } : catalog.Create(m);
+        Console.WriteLine(mode is "test" or "train"
+            ? $"fitted on train with the whole dev split, scored on the {mode} split's gold labels"
             : $"nested {folds}-fold cross-validation on the dev split, {repeats} partition(s) averaged (test never read)");
         Console.WriteLine($"{"dataset",-8} {string.Join(' ', models.Select(m => $"{m,16}"))}");
         foreach (string name in datasets)
@@ -55,26 +60,27 @@ internal static class LabelModelFigures
             LabelMatrix dev = dataset.Valid!.WeakLabels;
             IReadOnlyList<int> labels = dataset.Valid.GoldLabels;
             var scores = new List<double>();
-            if (mode == "test")
+            if (mode is "test" or "train")
             {
+                WrenchSplit scored = mode == "test" ? dataset.Test! : dataset.Train;
                 foreach (string model in models)
                 {
-                    LabelModel fitted = catalog.Create(model);
+                    LabelModel fitted = create(model);
                     LabelModelFitReport report = fitted.Fit(train, new LabelModelFitOptions { DevMatrix = dev, DevLabels = labels, Metric = metric });
-                    scores.Add(DevScoring.Score(fitted.PredictProbabilities(dataset.Test!.WeakLabels), dataset.Test.GoldLabels, metric));
+                    scores.Add(DevScoring.Score(fitted.PredictProbabilities(scored.WeakLabels), scored.GoldLabels, metric));
                     if (report.Selected is { } selected)
                     {
                         Console.WriteLine($"{name,-8} {model} selected {selected}");
                     }
                 }
 
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} test {string.Join(' ', scores.Select(s => $"{s,16:0.0000}"))}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {mode} {string.Join(' ', scores.Select(s => $"{s,16:0.0000}"))}"));
                 continue;
             }
 
             foreach (string model in models)
             {
-                scores.Add(Enumerable.Range(0, repeats).Average(r => NestedScore(catalog.Create, model, train, dev, labels, metric, folds, r)));
+                scores.Add(Enumerable.Range(0, repeats).Average(r => NestedScore(create, model, train, dev, labels, metric, folds, r)));
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {string.Join(' ', scores.Select(s => $"{s,16:0.0000}"))}"));

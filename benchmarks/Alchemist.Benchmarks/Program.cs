@@ -10,7 +10,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // running beside it)
 // Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
 // Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
-// Nested dev-split check of label models (docs/label-models.md): ... -- labelmodels nested [datasets] [--models a,b]
+// Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 if (args is ["--sandbox-cold"])
 {

@@ -99,6 +99,7 @@ internal static class EvaluateCommand
             if (report.Selected is not null)
             {
                 node["selected"] = report.Selected;
+                node["selectionReason"] = report.SelectionReason;
             }
 
             if (report.CandidateScores is not null)
@@ -119,6 +120,11 @@ internal static class EvaluateCommand
         output.WriteLine($"Dataset      {dataset.Name}: {dataset.Task.ClassCount} classes ({string.Join(", ", dataset.Task.ClassNames)})");
         output.WriteLine($"Train        {train.Count} items, {train.WeakLabels.FunctionCount} labeling functions, coverage {TextTable.Format(trainCoverage)}");
         output.WriteLine($"Label model  {model.Name}{(report.Selected is null ? string.Empty : $" (selected {report.Selected})")}, fitted in {fitMilliseconds:0.0} ms");
+        if (report.SelectionReason is not null)
+        {
+            output.WriteLine($"Choice       {report.SelectionReason}");
+        }
+
         output.WriteLine();
         var table = new TextTable("test split", "items", "accuracy", "F1 (class 1)", "macro-F1");
         table.Add("all rows (seeded random tie-break)", test.Count, scores.Accuracy, scores.F1, scores.MacroF1);

@@ -21,6 +21,9 @@ public sealed record LabelModelFitReport
     /// <summary>Gets the name of the model an automatic choice selected, or <see langword="null"/> when no choice was made.</summary>
     public string? Selected { get; init; }
 
+    /// <summary>Gets why an automatic choice selected <see cref="Selected"/>, in one sentence, or <see langword="null"/> when no choice was made.</summary>
+    public string? SelectionReason { get; init; }
+
     /// <summary>Gets each candidate's dev-split score when an automatic choice was made; otherwise <see langword="null"/>.</summary>
     public IReadOnlyDictionary<string, double>? CandidateScores { get; init; }
 

@@ -15,6 +15,7 @@ public class AutoLabelModelTests
         Assert.Equal("auto", report.ModelName);
         Assert.Equal("majority", report.Selected);
         Assert.Null(report.CandidateScores);
+        Assert.Equal("No dev split was given, so there was nothing to choose by: majority vote.", report.SelectionReason);
         Assert.Contains("No dev split was given, so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it.", report.Warnings);
         var majority = new MajorityVoteLabelModel();
         majority.Fit(matrix);
@@ -22,11 +23,11 @@ public class AutoLabelModelTests
     }
 
     [Fact]
-    public void Fit_DevSplit_ScoresEveryCandidateAndKeepsTheBest()
+    public void Fit_NoDefaultCandidate_ScoresEveryCandidateAndKeepsTheBest()
     {
         SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 3_000, functions: 6, classes: 3);
         SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 200, functions: 6, classes: 3);
-        var auto = new AutoLabelModel();
+        var auto = new AutoLabelModel { DefaultCandidate = null };
 
         LabelModelFitReport report = auto.Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
 
@@ -34,6 +35,70 @@ public class AutoLabelModelTests
         Assert.Equal(report.CandidateScores.Values.Max(), report.DevScore);
         Assert.Equal(report.CandidateScores[report.Selected!], report.DevScore);
         Assert.Equal(report.CandidateScores.First(kv => kv.Value == report.DevScore).Key, report.Selected);
+        Assert.Equal($"'{report.Selected}' had the best cross-validated dev score.", report.SelectionReason);
+    }
+
+    [Fact]
+    public void Fit_LeadWithinOneStandardError_KeepsWeightedMajorityAndSaysWhy()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 3_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 200, functions: 6, classes: 3);
+        var options = new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels };
+
+        LabelModelFitReport report = new AutoLabelModel().Fit(synthetic.Matrix, options);
+        LabelModelFitReport outright = new AutoLabelModel { ChallengeStandardErrors = 0 }.Fit(synthetic.Matrix, options);
+
+        Assert.Equal("weighted-majority", report.Selected);
+        Assert.Equal(report.CandidateScores!["weighted-majority"], report.DevScore);
+        Assert.True(report.CandidateScores.Values.Max() > report.DevScore, "The case is meant to have a challenger ahead.");
+        Assert.StartsWith($"'weighted-majority' was kept: '{outright.Selected}' led it by ", report.SelectionReason, StringComparison.Ordinal);
+        Assert.NotEqual("weighted-majority", outright.Selected);
+        Assert.StartsWith($"'{outright.Selected}' led the default 'weighted-majority' by ", outright.SelectionReason, StringComparison.Ordinal);
+
+        // The kept model is weighted majority fitted with the whole dev split, not a fold's fit.
+        var weighted = new WeightedMajorityLabelModel();
+        weighted.Fit(synthetic.Matrix, options);
+        var auto = new AutoLabelModel();
+        auto.Fit(synthetic.Matrix, options);
+        Assert.Equal(weighted.PredictProbabilities(dev.Matrix).AsSpan().ToArray(), auto.PredictProbabilities(dev.Matrix).AsSpan().ToArray());
+    }
+
+    [Fact]
+    public void Fit_DefaultCandidateNotACandidate_ThrowsNamingTheCandidates()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 500, functions: 4, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 50, functions: 4, classes: 3);
+
+        // Threshold variants exist only for binary tasks.
+        var auto = new AutoLabelModel { DefaultCandidate = "majority+threshold" };
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => auto.Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels }));
+
+        Assert.Equal("The default candidate 'majority+threshold' is not one of this task's candidates: majority, weighted-majority, dawid-skene, snorkel, flyingsquid, dawid-skene+dev.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(-0.5)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void ChallengeStandardErrors_NegativeOrNotFinite_Throws(double value)
+    {
+        ArgumentOutOfRangeException error = Assert.Throws<ArgumentOutOfRangeException>(() => new AutoLabelModel { ChallengeStandardErrors = value });
+
+        Assert.Contains("must be a finite number, zero or more", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_DefaultCandidateLeftOut_TakesTheBestScoreWithAWarning()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 2_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 100, functions: 6, classes: 3);
+        LabelStatistics stats = LabelStatistics.Compute(synthetic.Matrix, new LabelStatisticsOptions { IncludePairCounts = false });
+
+        LabelModelFitReport report = new AutoLabelModel().Fit(stats, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+
+        Assert.DoesNotContain("weighted-majority", report.CandidateScores!.Keys);
+        Assert.Contains("The default candidate 'weighted-majority' could not be fitted from these statistics, so the best-scoring candidate was taken.", report.Warnings);
+        Assert.Equal(report.CandidateScores.Values.Max(), report.DevScore);
     }
 
     [Fact]

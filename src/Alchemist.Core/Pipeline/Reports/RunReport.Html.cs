@@ -129,6 +129,11 @@ public static partial class RunReport
         }
 
         html.Append(Invariant, $"<p>{E(report.ModelName)}{(report.Selected is null ? string.Empty : $", which selected <b>{E(report.Selected)}</b>")}; class balance {E(string.Join(", ", report.ClassBalance.Select(b => b.ToString("0.000", Invariant))))}.</p>");
+        if (report.SelectionReason is { } reason)
+        {
+            html.Append(Invariant, $"<p>{E(reason)}</p>");
+        }
+
         if (report.CandidateScores is { Count: > 0 } candidates)
         {
             html.Append("<table><tr><th>candidate</th><th>dev score</th></tr>");

@@ -121,6 +121,11 @@ public static partial class RunReport
         }
 
         md.Append(Invariant, $"{report.ModelName}{(report.Selected is null ? string.Empty : $", which selected **{report.Selected}**")}; class balance {string.Join(", ", report.ClassBalance.Select(b => b.ToString("0.000", Invariant)))}; fitted in {report.Elapsed.TotalMilliseconds:0.0} ms.\n");
+        if (report.SelectionReason is { } reason)
+        {
+            md.Append(Invariant, $"\n{reason}\n");
+        }
+
         if (report.CandidateScores is { Count: > 0 } candidates)
         {
             md.Append("\n| candidate | dev score |\n|---|---:|\n");
