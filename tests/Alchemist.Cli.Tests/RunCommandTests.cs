@@ -41,8 +41,12 @@ public sealed class RunCommandTests : IDisposable
 
         Assert.Equal(kept, Directory.GetFiles(Path.Combine(output, "programs"), "*.cs").Length);
         Assert.True(File.Exists(Path.Combine(output, "programs", "library.json")));
-        Assert.StartsWith("# Alchemist run: youtube", File.ReadAllText(Path.Combine(output, "report.md")), StringComparison.Ordinal);
-        Assert.StartsWith("<!DOCTYPE html>", File.ReadAllText(Path.Combine(output, "report.html")), StringComparison.Ordinal);
+        string report = File.ReadAllText(Path.Combine(output, "report.md"));
+        Assert.StartsWith("# Alchemist run: youtube", report, StringComparison.Ordinal);
+        Assert.Matches(@"\n(The default )?'[a-z+-]+' (led the default 'weighted-majority' by|was kept:|had the best)", report);
+        string html = File.ReadAllText(Path.Combine(output, "report.html"));
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.Matches(@"<p>(The default )?&#39;[a-z+-]+&#39; (led the default|was kept:|had the best)", html);
         using JsonDocument runJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json")));
         Assert.Equal(kept, runJson.RootElement.GetProperty("programs").GetProperty("kept").GetInt32());
 
