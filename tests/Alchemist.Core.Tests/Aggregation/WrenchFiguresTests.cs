@@ -83,6 +83,26 @@ public class WrenchFiguresTests
         Assert.Equal(0.856, ClassificationMetrics.Accuracy(data.Test.GoldLabels, predicted), 3);
     }
 
+    [Theory]
+    [InlineData("youtube", 0.918, 0.840)]
+    [InlineData("trec", 0.568, 0.568)]
+    [InlineData("imdb", 0.722, 0.722)]
+    public void Auto_TrainGold_ChoiceRuleFiguresOfTheDocs(string dataset, double shipped, double bestScoreOutright)
+    {
+        // The decision data of docs/label-models.md: the train split's gold labels, which no model reads, scored with
+        // the WRENCH tie-break in expectation.
+        WrenchDataset data = TestData.Load(dataset);
+        var options = new LabelModelFitOptions { DevMatrix = data.Valid!.WeakLabels, DevLabels = data.Valid.GoldLabels };
+        double TrainScore(AutoLabelModel model)
+        {
+            model.Fit(data.Train.WeakLabels, options);
+            return DevScoring.Score(model.PredictProbabilities(data.Train.WeakLabels), data.Train.GoldLabels, LabelModelMetric.Accuracy);
+        }
+
+        Assert.Equal(shipped, TrainScore(new AutoLabelModel()), 3);
+        Assert.Equal(bestScoreOutright, TrainScore(new AutoLabelModel { DefaultCandidate = null }), 3);
+    }
+
     [Fact]
     public void Auto_Sms_LearnsFromTheDevLabelsAndTunesTheF1Threshold()
     {
