@@ -110,7 +110,7 @@ public sealed class AutoLabelModel : LabelModel
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(FoldCount, 2);
-        if (options.DevMatrix is not { } dev || options.DevLabels is not { } labels)
+        if (options.DevMatrix is not { ItemCount: > 0 } dev || options.DevLabels is not { } labels)
         {
             var majority = new MajorityVoteLabelModel();
             LabelModelFitReport fallback = majority.Fit(statistics, options, cancellationToken);
@@ -120,8 +120,8 @@ public sealed class AutoLabelModel : LabelModel
             {
                 ModelName = ModelName,
                 Selected = MajorityVoteLabelModel.ModelName,
-                SelectionReason = "No dev split was given, so there was nothing to choose by: majority vote.",
-                Warnings = [.. fallback.Warnings, "No dev split was given, so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it."],
+                SelectionReason = "No dev split was given (or it had no items), so there was nothing to choose by: majority vote.",
+                Warnings = [.. fallback.Warnings, "No dev split was given (or it had no items), so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it."],
             };
         }
 
@@ -229,7 +229,13 @@ public sealed class AutoLabelModel : LabelModel
             {
                 double lead = bestScore - scores[defaultName];
                 double standardError = PairedStandardError(foldScores, best, anchor);
-                if (lead <= (ChallengeStandardErrors * standardError) + 1e-12)
+                if (lead <= 1e-12)
+                {
+                    reason = $"'{defaultName}' was kept: no candidate scored higher on the dev split.";
+                    best = anchor;
+                    bestScore = scores[defaultName];
+                }
+                else if (lead <= (ChallengeStandardErrors * standardError) + 1e-12)
                 {
                     reason = string.Create(
                         CultureInfo.InvariantCulture,

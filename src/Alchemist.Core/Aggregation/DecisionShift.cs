@@ -9,10 +9,16 @@ internal static class DecisionShift
     /// <summary>The largest shift considered, in nats (a factor of about 3000 in the odds).</summary>
     public const double MaxShift = 8;
 
-    /// <summary>Finds the shift that maximizes the metric on labeled distributions; 0 when none beats no shift.</summary>
+    /// <summary>Finds the shift that maximizes the metric on labeled distributions; 0 when none beats no shift or there are no items.</summary>
     public static double Tune(ClassProbabilities probabilities, IReadOnlyList<int> gold, LabelModelMetric metric)
     {
         int n = probabilities.ItemCount;
+        if (n == 0)
+        {
+            // A cross-validation fold of a one-item dev split leaves nothing to tune on.
+            return 0;
+        }
+
         var logOdds = new double[n];
         for (int i = 0; i < n; i++)
         {

@@ -15,8 +15,8 @@ public class AutoLabelModelTests
         Assert.Equal("auto", report.ModelName);
         Assert.Equal("majority", report.Selected);
         Assert.Null(report.CandidateScores);
-        Assert.Equal("No dev split was given, so there was nothing to choose by: majority vote.", report.SelectionReason);
-        Assert.Contains("No dev split was given, so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it.", report.Warnings);
+        Assert.Equal("No dev split was given (or it had no items), so there was nothing to choose by: majority vote.", report.SelectionReason);
+        Assert.Contains("No dev split was given (or it had no items), so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it.", report.Warnings);
         var majority = new MajorityVoteLabelModel();
         majority.Fit(matrix);
         Assert.Equal(majority.PredictProbabilities(matrix).AsSpan().ToArray(), auto.PredictProbabilities(matrix).AsSpan().ToArray());
@@ -61,6 +61,51 @@ public class AutoLabelModelTests
         var auto = new AutoLabelModel();
         auto.Fit(synthetic.Matrix, options);
         Assert.Equal(weighted.PredictProbabilities(dev.Matrix).AsSpan().ToArray(), auto.PredictProbabilities(dev.Matrix).AsSpan().ToArray());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Fit_DevSplitSmallerThanTheFolds_StillChoosesAndSaysWhy(int devItems)
+    {
+        // Folds without items are skipped; with fewer than two scored folds there is no standard error, so any lead wins.
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 6, items: 400, functions: 4, classes: 2);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 7, items: devItems, functions: 4, classes: 2);
+        var auto = new AutoLabelModel();
+
+        LabelModelFitReport report = auto.Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+
+        Assert.Contains(report.Selected!, report.CandidateScores!.Keys);
+        Assert.False(string.IsNullOrEmpty(report.SelectionReason));
+        Assert.Equal(report.CandidateScores[report.Selected!], report.DevScore);
+        ClassProbabilities p = auto.PredictProbabilities(synthetic.Matrix);
+        Assert.All(Enumerable.Range(0, p.ItemCount), i => Assert.Equal(1, p.GetRow(i).ToArray().Sum(), 9));
+    }
+
+    [Fact]
+    public void Fit_EmptyDevSplit_IsLikeNoDevSplit()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 6, items: 400, functions: 4, classes: 2);
+
+        LabelModelFitReport report = new AutoLabelModel().Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = synthetic.Matrix.SliceItems(0, 0), DevLabels = [] });
+
+        Assert.Equal("majority", report.Selected);
+        Assert.Equal("No dev split was given (or it had no items), so there was nothing to choose by: majority vote.", report.SelectionReason);
+    }
+
+    [Fact]
+    public void Fit_OneItemDevSplit_AllScoresTie_KeepsTheDefaultAndSaysSo()
+    {
+        // One dev item of class 1 scored by F1: whichever fold holds it is fitted with no dev labels, and every
+        // candidate either finds it or not; here none leads weighted majority.
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 6, items: 400, functions: 4, classes: 2);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 7, items: 1, functions: 4, classes: 2);
+
+        LabelModelFitReport report = new AutoLabelModel().Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels, Metric = LabelModelMetric.F1 });
+
+        Assert.Equal(report.CandidateScores!.Values.Max(), report.DevScore);
+        Assert.Equal("weighted-majority", report.Selected);
+        Assert.Equal("'weighted-majority' was kept: no candidate scored higher on the dev split.", report.SelectionReason);
     }
 
     [Fact]
