@@ -1,4 +1,5 @@
 using System.Globalization;
+using MathNet.Numerics.Statistics;
 
 namespace Alchemist;
 
@@ -40,7 +41,6 @@ public sealed class AutoLabelModel : LabelModel
 
     private LabelModel? _chosen;
     private double _shift;
-    private readonly double _challengeStandardErrors = 1;
 
     /// <summary>The most unlabeled rows the candidate-ranking EM fits use when a matrix's rows do not repeat.</summary>
     public const int ScoringRowLimit = 1 << 17;
@@ -75,11 +75,11 @@ public sealed class AutoLabelModel : LabelModel
     /// <exception cref="ArgumentOutOfRangeException">The value is negative or not a number.</exception>
     public double ChallengeStandardErrors
     {
-        get => _challengeStandardErrors;
-        init => _challengeStandardErrors = value >= 0 && double.IsFinite(value)
+        get;
+        init => field = value >= 0 && double.IsFinite(value)
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The number of standard errors a challenger must lead the default candidate by must be a finite number, zero or more.");
-    }
+    } = 1;
 
     /// <inheritdoc />
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
@@ -307,9 +307,7 @@ public sealed class AutoLabelModel : LabelModel
             return 0;
         }
 
-        double mean = foldScores.Average(s => s[a] - s[b]);
-        double sumOfSquares = foldScores.Sum(s => ((s[a] - s[b]) - mean) * ((s[a] - s[b]) - mean));
-        return Math.Sqrt(sumOfSquares / (n - 1) / n);
+        return foldScores.Select(s => s[a] - s[b]).StandardDeviation() / Math.Sqrt(n);
     }
 
     private static LabelModel FitModel(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, bool scoring, CancellationToken cancellationToken)
