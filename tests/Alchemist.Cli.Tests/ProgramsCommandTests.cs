@@ -135,6 +135,7 @@ public sealed class ProgramsCommandTests : IDisposable
         Assert.Equal(shortTexts, picky.GetProperty("faults").GetInt64());
         Assert.Equal(items - shortTexts, picky.GetProperty("votes").GetInt32());
         Assert.Equal(0, picky.GetProperty("budgetOverruns").GetInt64());
+        Assert.Equal(0, picky.GetProperty("regexTimeoutRetries").GetInt64());
         Assert.Contains("too short", picky.GetProperty("firstFault").GetString(), StringComparison.Ordinal);
     }
 

@@ -133,7 +133,7 @@ internal static class ProgramsCommand
         double compileMilliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (compilation.Function is not { } function)
         {
-            return new ProgramRun(file, program.Name, false, compilation.Diagnostics, 0, 0, 0, 0, false, null, compileMilliseconds, 0);
+            return new ProgramRun(file, program.Name, false, compilation.Diagnostics, 0, 0, 0, 0, 0, false, null, compileMilliseconds, 0);
         }
 
         started = Stopwatch.GetTimestamp();
@@ -150,7 +150,7 @@ internal static class ProgramsCommand
         }
 
         return new ProgramRun(file, program.Name, true, [], votes, items.Length == 0 ? 0 : (double)votes / items.Length, faults.Total,
-            function.BudgetOverruns, faults.Quarantined, Shorten(faults.FirstError), compileMilliseconds, applyMilliseconds);
+            function.BudgetOverruns, function.RegexTimeoutRetries, faults.Quarantined, Shorten(faults.FirstError), compileMilliseconds, applyMilliseconds);
     }
 
     /// <summary>Shortens a fault message: a hostile program can throw an exception with a message of any length.</summary>
@@ -210,7 +210,7 @@ internal static class ProgramsCommand
     /// <summary>What <c>run</c> reports for one program.</summary>
     private sealed record ProgramRun(
         string File, string Name, bool Accepted, IReadOnlyList<SandboxDiagnostic> Reasons, int Votes, double Coverage, long Faults,
-        long BudgetOverruns, bool Quarantined, string? FirstFault, double CompileMilliseconds, double ApplyMilliseconds)
+        long BudgetOverruns, long RegexTimeoutRetries, bool Quarantined, string? FirstFault, double CompileMilliseconds, double ApplyMilliseconds)
     {
         public JsonObject ToJson()
         {
@@ -223,6 +223,7 @@ internal static class ProgramsCommand
                 ["coverage"] = CliJson.Round(Coverage),
                 ["faults"] = Faults,
                 ["budgetOverruns"] = BudgetOverruns,
+                ["regexTimeoutRetries"] = RegexTimeoutRetries,
                 ["quarantined"] = Quarantined,
                 ["milliseconds"] = Math.Round(CompileMilliseconds + ApplyMilliseconds, 3),
                 ["compileMilliseconds"] = Math.Round(CompileMilliseconds, 3),

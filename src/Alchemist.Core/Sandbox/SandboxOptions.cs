@@ -27,6 +27,22 @@ public sealed class SandboxOptions
     /// <remarks>A program that passes its own timeout gets the smaller of the two. A match that times out throws <see cref="System.Text.RegularExpressions.RegexMatchTimeoutException"/>, which the program cannot catch.</remarks>
     public TimeSpan RegexMatchTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Gets or sets how many times a call whose regular expression timed out is run again before the timeout counts as the call's fault.</summary>
+    /// <value>The default is 2. Zero turns retries off.</value>
+    /// <remarks>
+    /// <para>
+    /// The match timeout is measured on the clock, so it also fires when the machine, not the pattern, is slow: a
+    /// thread descheduled on a busy machine or paused by a garbage collection can pass 100 ms inside a match that
+    /// needs microseconds. Left alone, such a call would abstain in one run and vote in the next. A program is a pure
+    /// function of its item, so running it again is safe; a pattern that really backtracks catastrophically times out
+    /// on every attempt, and costs one timeout per attempt.
+    /// </para>
+    /// <para>
+    /// A run reports the calls it retried in <see cref="SandboxedLabelingFunction{TItem}.RegexTimeoutRetries"/>.
+    /// </para>
+    /// </remarks>
+    public int RegexTimeoutRetries { get; set; } = 2;
+
     /// <summary>Gets or sets the longest program source, in characters, the compiler accepts.</summary>
     /// <value>The default is 100,000.</value>
     public int MaxSourceLength { get; set; } = 100_000;
@@ -61,6 +77,8 @@ public sealed class SandboxOptions
             throw new ArgumentOutOfRangeException(nameof(RegexMatchTimeout), RegexMatchTimeout, "RegexMatchTimeout must be positive and at most one day.");
         }
 
+        ArgumentOutOfRangeException.ThrowIfNegative(RegexTimeoutRetries, nameof(RegexTimeoutRetries));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(RegexTimeoutRetries, 10, nameof(RegexTimeoutRetries));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSourceLength, 1, nameof(MaxSourceLength));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAllocatedBytes, 1024 * 1024, nameof(MaxAllocatedBytes));
         if (CompileTimeout <= TimeSpan.Zero)
@@ -73,6 +91,7 @@ public sealed class SandboxOptions
             StepBudget = StepBudget,
             MaxCallDepth = MaxCallDepth,
             RegexMatchTimeout = RegexMatchTimeout,
+            RegexTimeoutRetries = RegexTimeoutRetries,
             MaxSourceLength = MaxSourceLength,
             MaxAllocatedBytes = MaxAllocatedBytes,
             CompileTimeout = CompileTimeout,

@@ -306,6 +306,66 @@ public class ProgramCompilerTests
         Assert.Equal(1, compilation.Function!.Apply("aaa"));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Apply_CatastrophicRegex_TimesOutOnEveryRetry(int retries)
+    {
+        var compiler = new ProgramCompiler(new SandboxOptions { RegexMatchTimeout = TimeSpan.FromMilliseconds(20), RegexTimeoutRetries = retries });
+        using ProgramCompilation<string> compilation = compiler.Compile<string>(Program("""
+            public static class P
+            {
+                public static int Label(string text) => Regex.IsMatch(text, "^(a+)+$") ? 1 : 0;
+            }
+            """));
+
+        Assert.True(compilation.Succeeded, string.Join("\n", compilation.Diagnostics));
+        Assert.Throws<RegexMatchTimeoutException>(() => compilation.Function!.Apply(new string('a', 40) + "!"));
+        Assert.Equal(retries, compilation.Function!.RegexTimeoutRetries);
+        Assert.Equal(0, compilation.Function!.BudgetOverruns);
+    }
+
+    // A pause of the thread inside a match (here: the host item's method, called from the match evaluator, sleeps
+    // on its first call) passes the clock-based timeout of a pattern that needs microseconds. The retry gives the
+    // program's real answer instead of a fault.
+    [Fact]
+    public void Apply_RegexTimeoutFromAPause_IsRetriedAndVotes()
+    {
+        var compiler = new ProgramCompiler(new SandboxOptions { RegexMatchTimeout = TimeSpan.FromMilliseconds(50) });
+        using ProgramCompilation<PausingItem> compilation = compiler.Compile<PausingItem>(Program("""
+            public static class P
+            {
+                public static int Label(PausingItem item) =>
+                    Regex.Replace(item.Text, "[a-z]+", m => item.Word()).Length > 3 ? 1 : 0;
+            }
+            """));
+        Assert.True(compilation.Succeeded, string.Join("\n", compilation.Diagnostics));
+
+        var item = new PausingItem("ab cd ef gh ij kl mn", pauses: 1, TimeSpan.FromMilliseconds(500));
+        Assert.Equal(1, compilation.Function!.Apply(item));
+        Assert.Equal(1, compilation.Function!.RegexTimeoutRetries);
+        Assert.True(item.Calls > 7, $"the first attempt stopped after the pause, so the retry called Word 7 more times; calls: {item.Calls}");
+    }
+
+    [Fact]
+    public void Apply_RegexTimeoutFromAPause_WithoutRetries_Propagates()
+    {
+        var compiler = new ProgramCompiler(new SandboxOptions { RegexMatchTimeout = TimeSpan.FromMilliseconds(50), RegexTimeoutRetries = 0 });
+        using ProgramCompilation<PausingItem> compilation = compiler.Compile<PausingItem>(Program("""
+            public static class P
+            {
+                public static int Label(PausingItem item) =>
+                    Regex.Replace(item.Text, "[a-z]+", m => item.Word()).Length > 3 ? 1 : 0;
+            }
+            """));
+        Assert.True(compilation.Succeeded, string.Join("\n", compilation.Diagnostics));
+
+        var item = new PausingItem("ab cd ef gh ij kl mn", pauses: 1, TimeSpan.FromMilliseconds(500));
+        Assert.Throws<RegexMatchTimeoutException>(() => compilation.Function!.Apply(item));
+        Assert.Equal(0, compilation.Function!.RegexTimeoutRetries);
+        Assert.Equal(1, compilation.Function!.Apply(item));
+    }
+
     [Fact]
     public void Apply_RegexWithOwnInfiniteTimeout_GetsTheSandboxTimeout()
     {

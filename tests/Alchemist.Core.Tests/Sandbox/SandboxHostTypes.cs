@@ -20,3 +20,31 @@ public sealed record Ticket(string Subject, string Body, int Priority, TicketCha
     /// <summary>A public instance method programs may call.</summary>
     public string Summary() => Subject + ": " + Body;
 }
+
+/// <summary>
+/// A host item whose <see cref="Word"/> sleeps on its first calls, standing in for a machine that pauses a thread
+/// (a busy machine, a garbage collection) while a program's regular expression is matching.
+/// </summary>
+public sealed class PausingItem(string text, int pauses, TimeSpan pause)
+{
+    private int _pausesLeft = pauses;
+    private int _calls;
+
+    /// <summary>Gets the text of the item.</summary>
+    public string Text { get; } = text;
+
+    /// <summary>Gets the number of calls of <see cref="Word"/> so far.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>Returns a word, after sleeping if pauses are left.</summary>
+    public string Word()
+    {
+        Interlocked.Increment(ref _calls);
+        if (Interlocked.Decrement(ref _pausesLeft) >= 0)
+        {
+            Thread.Sleep(pause);
+        }
+
+        return "x";
+    }
+}

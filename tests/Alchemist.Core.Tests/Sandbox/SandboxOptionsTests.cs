@@ -9,6 +9,7 @@ public class SandboxOptionsTests
         Assert.Equal(1_000_000, options.StepBudget);
         Assert.Equal(256, options.MaxCallDepth);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.RegexMatchTimeout);
+        Assert.Equal(2, options.RegexTimeoutRetries);
         Assert.Equal(100_000, options.MaxSourceLength);
         Assert.Equal(256L * 1024 * 1024, options.MaxAllocatedBytes);
         Assert.Equal(TimeSpan.FromSeconds(30), options.CompileTimeout);
@@ -21,7 +22,9 @@ public class SandboxOptionsTests
     [InlineData(nameof(SandboxOptions.MaxSourceLength))]
     [InlineData(nameof(SandboxOptions.MaxAllocatedBytes))]
     [InlineData(nameof(SandboxOptions.CompileTimeout))]
-    public void Constructor_OptionOutOfRange_ThrowsNamingIt(string option)
+    [InlineData(nameof(SandboxOptions.RegexTimeoutRetries), -1)]
+    [InlineData(nameof(SandboxOptions.RegexTimeoutRetries), 11)]
+    public void Constructor_OptionOutOfRange_ThrowsNamingIt(string option, int value = 0)
     {
         var options = new SandboxOptions();
         switch (option)
@@ -31,6 +34,7 @@ public class SandboxOptionsTests
             case nameof(SandboxOptions.RegexMatchTimeout): options.RegexMatchTimeout = TimeSpan.Zero; break;
             case nameof(SandboxOptions.MaxSourceLength): options.MaxSourceLength = 0; break;
             case nameof(SandboxOptions.MaxAllocatedBytes): options.MaxAllocatedBytes = 1000; break;
+            case nameof(SandboxOptions.RegexTimeoutRetries): options.RegexTimeoutRetries = value; break;
             default: options.CompileTimeout = TimeSpan.FromSeconds(-1); break;
         }
 
@@ -41,9 +45,11 @@ public class SandboxOptionsTests
     [Fact]
     public void Constructor_CopiesOptions_LaterChangesHaveNoEffect()
     {
-        var options = new SandboxOptions { StepBudget = 500 };
+        var options = new SandboxOptions { StepBudget = 500, RegexTimeoutRetries = 0 };
         var compiler = new ProgramCompiler(options);
         options.StepBudget = 5;
+        options.RegexTimeoutRetries = 3;
         Assert.Equal(500, compiler.Options.StepBudget);
+        Assert.Equal(0, compiler.Options.RegexTimeoutRetries);
     }
 }
