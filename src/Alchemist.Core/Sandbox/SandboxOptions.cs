@@ -7,6 +7,9 @@ namespace Alchemist;
 /// </remarks>
 public sealed class SandboxOptions
 {
+    /// <summary>The default of <see cref="RegexTimeoutRetries"/>, which the offline synthesizer's mining also uses.</summary>
+    internal const int DefaultRegexTimeoutRetries = 2;
+
     /// <summary>Gets or sets the number of steps one call of a program may take.</summary>
     /// <value>The default is 1,000,000.</value>
     /// <remarks>
@@ -41,7 +44,7 @@ public sealed class SandboxOptions
     /// A run reports the calls it retried in <see cref="SandboxedLabelingFunction{TItem}.RegexTimeoutRetries"/>.
     /// </para>
     /// </remarks>
-    public int RegexTimeoutRetries { get; set; } = 2;
+    public int RegexTimeoutRetries { get; set; } = DefaultRegexTimeoutRetries;
 
     /// <summary>Gets or sets the longest program source, in characters, the compiler accepts.</summary>
     /// <value>The default is 100,000.</value>

@@ -118,13 +118,21 @@ internal sealed class PatternCondition(TextPattern pattern) : Condition
 
     public override bool Matches(TextProfile profile)
     {
-        try
+        // Like the sandbox (SandboxOptions.RegexTimeoutRetries), a timeout is tried again before it counts: these
+        // patterns are linear, so a timeout is a pause of the machine, and mining must not depend on one.
+        for (int retries = 0; ; retries++)
         {
-            return pattern.Regex.IsMatch(profile.Text);
-        }
-        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
-        {
-            return false; // the emitted program throws here, which the sandbox records as an abstain: the same vote
+            try
+            {
+                return pattern.Regex.IsMatch(profile.Text);
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException) when (retries < SandboxOptions.DefaultRegexTimeoutRetries)
+            {
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+            {
+                return false; // the emitted program throws here, which the sandbox records as an abstain: the same vote
+            }
         }
     }
 
