@@ -331,17 +331,9 @@ public class ProgramCompilerTests
     [Fact]
     public void Apply_RegexTimeoutFromAPause_IsRetriedAndVotes()
     {
-        var compiler = new ProgramCompiler(new SandboxOptions { RegexMatchTimeout = TimeSpan.FromMilliseconds(50) });
-        using ProgramCompilation<PausingItem> compilation = compiler.Compile<PausingItem>(Program("""
-            public static class P
-            {
-                public static int Label(PausingItem item) =>
-                    Regex.Replace(item.Text, "[a-z]+", m => item.Word()).Length > 3 ? 1 : 0;
-            }
-            """));
-        Assert.True(compilation.Succeeded, string.Join("\n", compilation.Diagnostics));
+        using ProgramCompilation<PausingItem> compilation = CompileEvaluatorProgram(new SandboxOptions { RegexMatchTimeout = TimeSpan.FromMilliseconds(200) });
+        PausingItem item = PausesOnce();
 
-        var item = new PausingItem("ab cd ef gh ij kl mn", pauses: 1, TimeSpan.FromMilliseconds(500));
         Assert.Equal(1, compilation.Function!.Apply(item));
         Assert.Equal(1, compilation.Function!.RegexTimeoutRetries);
         Assert.True(item.Calls > 7, $"the first attempt stopped after the pause, so the retry called Word 7 more times; calls: {item.Calls}");
@@ -350,8 +342,20 @@ public class ProgramCompilerTests
     [Fact]
     public void Apply_RegexTimeoutFromAPause_WithoutRetries_Propagates()
     {
-        var compiler = new ProgramCompiler(new SandboxOptions { RegexMatchTimeout = TimeSpan.FromMilliseconds(50), RegexTimeoutRetries = 0 });
-        using ProgramCompilation<PausingItem> compilation = compiler.Compile<PausingItem>(Program("""
+        using ProgramCompilation<PausingItem> compilation = CompileEvaluatorProgram(new SandboxOptions { RegexMatchTimeout = TimeSpan.FromMilliseconds(200), RegexTimeoutRetries = 0 });
+        PausingItem item = PausesOnce();
+
+        Assert.Throws<RegexMatchTimeoutException>(() => compilation.Function!.Apply(item));
+        Assert.Equal(0, compilation.Function!.RegexTimeoutRetries);
+        Assert.Equal(1, compilation.Function!.Apply(item));
+    }
+
+    private static PausingItem PausesOnce() => new("ab cd ef gh ij kl mn", pauses: 1, TimeSpan.FromSeconds(1));
+
+    /// <summary>Compiles a program whose match evaluator calls the item's <see cref="PausingItem.Word"/> for each of its seven words.</summary>
+    private static ProgramCompilation<PausingItem> CompileEvaluatorProgram(SandboxOptions options)
+    {
+        ProgramCompilation<PausingItem> compilation = new ProgramCompiler(options).Compile<PausingItem>(Program("""
             public static class P
             {
                 public static int Label(PausingItem item) =>
@@ -359,11 +363,7 @@ public class ProgramCompilerTests
             }
             """));
         Assert.True(compilation.Succeeded, string.Join("\n", compilation.Diagnostics));
-
-        var item = new PausingItem("ab cd ef gh ij kl mn", pauses: 1, TimeSpan.FromMilliseconds(500));
-        Assert.Throws<RegexMatchTimeoutException>(() => compilation.Function!.Apply(item));
-        Assert.Equal(0, compilation.Function!.RegexTimeoutRetries);
-        Assert.Equal(1, compilation.Function!.Apply(item));
+        return compilation;
     }
 
     [Fact]
