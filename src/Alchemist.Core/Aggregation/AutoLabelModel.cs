@@ -229,25 +229,21 @@ public sealed class AutoLabelModel : LabelModel
             {
                 double lead = bestScore - scores[defaultName];
                 double standardError = PairedStandardError(foldScores, best, anchor);
-                if (lead <= 1e-12)
-                {
-                    reason = $"'{defaultName}' was kept: no candidate scored higher on the dev split.";
-                    best = anchor;
-                    bestScore = scores[defaultName];
-                }
-                else if (lead <= (ChallengeStandardErrors * standardError) + 1e-12)
-                {
-                    reason = string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"'{defaultName}' was kept: '{candidates[best].Name}' led it by {lead:0.000}, within {StandardErrors()} ({standardError:0.000}) of their per-fold differences.");
-                    best = anchor;
-                    bestScore = scores[defaultName];
-                }
-                else
+                if (lead > (ChallengeStandardErrors * standardError) + 1e-12)
                 {
                     reason = string.Create(
                         CultureInfo.InvariantCulture,
                         $"'{candidates[best].Name}' led the default '{defaultName}' by {lead:0.000}, more than {StandardErrors()} ({standardError:0.000}) of their per-fold differences.");
+                }
+                else
+                {
+                    reason = lead <= 1e-12
+                        ? $"'{defaultName}' was kept: no candidate scored higher on the dev split."
+                        : string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"'{defaultName}' was kept: '{candidates[best].Name}' led it by {lead:0.000}, within {StandardErrors()} ({standardError:0.000}) of their per-fold differences.");
+                    best = anchor;
+                    bestScore = scores[defaultName];
                 }
             }
             else
