@@ -23,13 +23,8 @@ internal static class DistillationFigures
     public static async Task RunAsync(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "test";
-        var datasets = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
-        if (datasets.Count == 0)
-        {
-            datasets = ["youtube", "sms", "trec"];
-        }
-
-        Dictionary<string, string> options = ParseOptions(args);
+        List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec");
+        Dictionary<string, string> options = FigureArguments.Options(args);
         Console.WriteLine($"mode {mode}; options: {string.Join(' ', options.Select(o => $"{o.Key}={o.Value}"))}");
         foreach (string name in datasets)
         {
@@ -143,19 +138,5 @@ internal static class DistillationFigures
     {
         string[] parts = value.Split('-');
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[^1], CultureInfo.InvariantCulture));
-    }
-
-    private static Dictionary<string, string> ParseOptions(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                options[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
-            }
-        }
-
-        return options;
     }
 }

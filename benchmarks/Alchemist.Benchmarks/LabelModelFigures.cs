@@ -26,20 +26,8 @@ internal static class LabelModelFigures
             throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train' and 'test'.", nameof(args));
         }
 
-        List<string> datasets = [.. args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))];
-        if (datasets.Count == 0)
-        {
-            datasets = ["youtube", "sms", "trec", "imdb"];
-        }
-
-        Dictionary<string, string> options = [];
-        for (int i = 0; i < args.Length - 1; i++)
-        {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                options[args[i][2..]] = args[i + 1];
-            }
-        }
+        List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec", "imdb");
+        Dictionary<string, string> options = FigureArguments.Options(args);
 
         string[] models = options.GetValueOrDefault("models", "majority,weighted-majority,dawid-skene,snorkel,flyingsquid,auto").Split(',');
         int folds = int.Parse(options.GetValueOrDefault("folds", "5"), CultureInfo.InvariantCulture);

@@ -26,20 +26,8 @@ internal static class PipelineFigures
     public static async Task RunAsync(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "test";
-        List<string> datasets = [.. args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))];
-        if (datasets.Count == 0)
-        {
-            datasets = ["youtube", "sms", "trec"];
-        }
-
-        Dictionary<string, string> options = [];
-        for (int i = 0; i < args.Length - 1; i++)
-        {
-            if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                options[args[i][2..]] = args[i + 1];
-            }
-        }
+        List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec");
+        Dictionary<string, string> options = FigureArguments.Options(args);
 
         Console.WriteLine($"mode {mode}; {string.Join(' ', options.Select(o => $"{o.Key}={o.Value}"))}");
         foreach (string name in datasets)
