@@ -12,8 +12,11 @@ namespace Alchemist.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Usage: <c>pipeline test|cv [youtube sms trec] [--programs N] [--folds 5] [--repeats 1] [--voter true|false]
-/// [--balance true|false] [--seedweight W] [--model auto] [--embeddings minilm]</c>; options not given keep the library
-/// defaults. <c>--repeats R</c> averages R partitions of the dev split (the first is the one earlier figures used), so
+/// [--balance true|false] [--seedweight W] [--withseed true|false] [--model auto] [--embeddings minilm]</c>, and the
+/// offline synthesizer's and the end model's options (<c>--support --confidence --precision --lift --overlap
+/// --groupwords --conjunctions --ucoverage</c>; <c>--l2 --shift --start --tol --iterations --classweighting --chars
+/// --words --digits --idf</c>); options not given keep the library defaults. Every figure comes from
+/// <see cref="LabelingPipeline"/>, the product's own stages. <c>--repeats R</c> averages R partitions of the dev split (the first is the one earlier figures used), so
 /// a difference is less an accident of one partition. <c>--embeddings minilm</c> (build with <c>-p:WithMiniLm=true</c>)
 /// gives the end model, and so the seed-only baseline too, the vectors of a local embedding model.
 /// </remarks>
@@ -72,8 +75,9 @@ internal static class PipelineFigures
     {
         // Every option not given on the command line keeps the library's default, so the figures are the shipped pipeline's.
         var defaults = new LabelingPipelineOptions();
+        (OfflineSynthesizerOptions synthesizerOptions, LogisticRegressionEndModelOptions endModelOptions) = StageOptions(options);
         var pipeline = new LabelingPipeline(
-            [new OfflineProgramSynthesizer()],
+            [new OfflineProgramSynthesizer(synthesizerOptions)],
             new LabelingPipelineOptions
             {
                 ProgramsPerSynthesizer = options.TryGetValue("programs", out string? programs) ? int.Parse(programs, CultureInfo.InvariantCulture) : defaults.ProgramsPerSynthesizer,
@@ -82,13 +86,14 @@ internal static class PipelineFigures
                 SeedModelVoter = options.TryGetValue("voter", out string? voter) ? voter == "true" : defaults.SeedModelVoter,
                 UseSeedClassBalance = options.TryGetValue("balance", out string? balance) ? balance == "true" : defaults.UseSeedClassBalance,
                 SeedItemWeight = options.TryGetValue("seedweight", out string? weight) ? double.Parse(weight, CultureInfo.InvariantCulture) : defaults.SeedItemWeight,
+                TrainEndModelOnSeedSet = options.TryGetValue("withseed", out string? withSeed) ? withSeed == "true" : defaults.TrainEndModelOnSeedSet,
                 DirectLabelingModel = null,
             });
         var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)])
         {
             SeedSet = seed,
             TestSet = scored,
-            EndModel = options.TryGetValue("embeddings", out string? embeddings) ? EndModelWith(embeddings) : null,
+            EndModel = options.TryGetValue("embeddings", out string? embeddings) ? EndModelWith(embeddings, endModelOptions) : LogisticRegressionEndModel.ForText(endModelOptions),
         };
         LabelingRun run = await pipeline.RunAsync(job);
         double Score(ClassificationScores? s) => s is null ? double.NaN : f1 ? s.F1 ?? 0 : s.Accuracy;
@@ -96,13 +101,53 @@ internal static class PipelineFigures
     }
 
     /// <summary>The default end model with embedding features from a local model (<c>minilm</c>, when built with <c>-p:WithMiniLm=true</c>).</summary>
-    private static IEndModel<string> EndModelWith(string embeddings) => embeddings switch
+    private static IEndModel<string> EndModelWith(string embeddings, LogisticRegressionEndModelOptions options) => embeddings switch
     {
 #if WITH_MINILM
-        "minilm" => LogisticRegressionEndModel.ForText(embeddingGenerator: MiniLm.Value),
+        "minilm" => LogisticRegressionEndModel.ForText(options, MiniLm.Value),
 #endif
         _ => throw new ArgumentException($"Unknown --embeddings '{embeddings}'; the one known is 'minilm', and it needs the benchmarks built with -p:WithMiniLm=true."),
     };
+
+    /// <summary>The offline synthesizer's and the end model's options, the library defaults changed by the options given.</summary>
+    private static (OfflineSynthesizerOptions, LogisticRegressionEndModelOptions) StageOptions(Dictionary<string, string> options)
+    {
+        var synthesizer = new OfflineSynthesizerOptions();
+        var endModel = new LogisticRegressionEndModelOptions();
+        foreach ((string key, string value) in options)
+        {
+            double number = double.TryParse(value, CultureInfo.InvariantCulture, out double parsed) ? parsed : double.NaN;
+            switch (key.ToLowerInvariant())
+            {
+                case "support": synthesizer.MinimumSupport = (int)number; break;
+                case "confidence": synthesizer.Confidence = number; break;
+                case "precision": synthesizer.MinimumPrecision = number; break;
+                case "lift": synthesizer.MinimumLift = number; break;
+                case "overlap": synthesizer.MaximumOverlap = number; break;
+                case "groupwords": synthesizer.MaximumWordsPerProgram = (int)number; break;
+                case "conjunctions": synthesizer.ConjunctionCandidates = (int)number; break;
+                case "ucoverage": synthesizer.MinimumUnlabeledCoverage = number; break;
+                case "l2": endModel.L2 = number; break;
+                case "shift": endModel.ShiftIntercepts = value == "true"; break;
+                case "start": endModel.MarkTextStart = value == "true"; break;
+                case "tol": endModel.Tolerance = number; break;
+                case "iterations": endModel.MaxIterations = (int)number; break;
+                case "classweighting": endModel.ClassWeighting = Enum.Parse<EndModelClassWeighting>(value, ignoreCase: true); break;
+                case "chars": (endModel.CharNgramMin, endModel.CharNgramMax) = Range(value); break;
+                case "words": (endModel.WordNgramMin, endModel.WordNgramMax) = Range(value); break;
+                case "digits": endModel.NormalizeDigits = value == "true"; break;
+                case "idf": endModel.UseInverseDocumentFrequency = value == "true"; break;
+            }
+        }
+
+        return (synthesizer, endModel);
+
+        static (int, int) Range(string value)
+        {
+            string[] parts = value.Split('-');
+            return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[^1], CultureInfo.InvariantCulture));
+        }
+    }
 
     private static LabeledExample<string>[] Examples(WrenchSplit split) =>
         [.. split.Texts.Select((t, i) => new LabeledExample<string>(t!, split.GoldLabels[i]))];

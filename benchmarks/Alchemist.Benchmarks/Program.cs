@@ -9,7 +9,6 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Quick run: add --job short --inProcess (a --job on the command line replaces the default MediumRun instead of
 // running beside it)
 // Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
-// Figures of docs/distillation.md: dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- figures test|cv [datasets] [--options]
 // Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 if (args is ["--sandbox-cold"])
@@ -27,12 +26,6 @@ if (args.Length > 0 && args[0] == "pipeline")
 if (args.Length > 0 && args[0] == "labelmodels")
 {
     Alchemist.Benchmarks.LabelModelFigures.Run(args[1..]);
-    return;
-}
-
-if (args.Length > 0 && args[0] == "figures")
-{
-    await Alchemist.Benchmarks.DistillationFigures.RunAsync(args[1..]);
     return;
 }
 

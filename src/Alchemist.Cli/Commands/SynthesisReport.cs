@@ -11,21 +11,21 @@ internal sealed class SynthesisReport
     private readonly int _sampleItems;
     private readonly int _devItems;
     private readonly IReadOnlyList<SynthesisAttempt> _attempts;
-    private readonly ProgramGateResult<string> _gate;
+    private readonly ProgramOutcome[] _kept;
     private readonly CostSummary _cost;
     private readonly Dictionary<string, int> _slots;
     private readonly List<Drop> _dropped = [];
 
     public SynthesisReport(
-        WrenchDataset dataset, SynthesizeCommand.Settings settings, int sampleItems, int devItems, SynthesisLog log, ProgramGateResult<string> gate, CostSummary cost)
+        WrenchDataset dataset, SynthesizeCommand.Settings settings, int sampleItems, int devItems, SynthesisResult result)
     {
         _dataset = dataset;
         _settings = settings;
         _sampleItems = sampleItems;
         _devItems = devItems;
-        _attempts = log.GetOrderedAttempts();
-        _gate = gate;
-        _cost = cost;
+        _attempts = result.SynthesisAttempts;
+        _kept = [.. result.Programs.Where(p => p.Kept)];
+        _cost = result.SynthesisCost;
         _slots = _attempts.Where(a => a.ProgramName is not null && a.Slot is not null).GroupBy(a => a.ProgramName!).ToDictionary(g => g.Key, g => g.First().Slot!.Value);
 
         // A slot that produced no program ends with the attempt that explains why.
@@ -38,18 +38,19 @@ internal sealed class SynthesisReport
             }
         }
 
-        foreach (DroppedProgram drop in gate.Dropped)
+        foreach (ProgramOutcome drop in result.Programs.Where(p => !p.Kept))
         {
-            _dropped.Add(new Drop(drop.Program.Name, SlotOf(drop.Program.Name), "gate", drop.Reason.ToString(), drop.Message, drop.Problems));
+            _dropped.Add(new Drop(drop.Name, SlotOf(drop.Name), "gate", drop.DropReason.ToString()!, drop.DropMessage!, drop.Problems));
         }
     }
 
     public JsonObject ToJson()
     {
         var kept = new JsonArray();
-        foreach (KeptProgram<string> k in _gate.Kept)
+        foreach (ProgramOutcome k in _kept)
         {
             ProgramProvenance p = k.Program.Provenance;
+            ProgramGateMetrics metrics = k.GateMetrics!;
             kept.Add(new JsonObject
             {
                 ["name"] = k.Program.Name,
@@ -63,12 +64,12 @@ internal sealed class SynthesisReport
                 ["inputTokens"] = p.InputTokens,
                 ["outputTokens"] = p.OutputTokens,
                 ["costUsd"] = Normalize(p.CostUsd),
-                ["polarity"] = new JsonArray([.. k.Metrics.VotedClasses.Select(c => (JsonNode?)JsonValue.Create(c))]),
-                ["sampleVotes"] = k.Metrics.SampleVotes,
-                ["sampleCoverage"] = CliJson.Round(k.Metrics.SampleCoverage),
-                ["faults"] = k.Metrics.SampleFaults,
-                ["devCoverage"] = CliJson.Round(k.Metrics.DevCoverage),
-                ["devAccuracy"] = CliJson.Round(k.Metrics.DevAccuracy),
+                ["polarity"] = new JsonArray([.. metrics.VotedClasses.Select(c => (JsonNode?)JsonValue.Create(c))]),
+                ["sampleVotes"] = metrics.SampleVotes,
+                ["sampleCoverage"] = CliJson.Round(metrics.SampleCoverage),
+                ["faults"] = metrics.SampleFaults,
+                ["devCoverage"] = CliJson.Round(metrics.DevCoverage),
+                ["devAccuracy"] = CliJson.Round(metrics.DevAccuracy),
             });
         }
 
@@ -152,20 +153,21 @@ internal sealed class SynthesisReport
         output.WriteLine($"Asked {_settings.Llm} for {_settings.Count} programs, with up to {_settings.Repairs} repairs each.");
         output.WriteLine();
 
-        output.WriteLine($"Kept {_gate.Kept.Count} program(s), written to {_settings.Out}:");
-        if (_gate.Kept.Count > 0)
+        output.WriteLine($"Kept {_kept.Length} program(s), written to {_settings.Out}:");
+        if (_kept.Length > 0)
         {
             var kept = new TextTable("program", "repairs", "polarity", "coverage", "dev cov.", "dev acc.", "in tokens", "out tokens", "cost (USD)");
-            foreach (KeptProgram<string> k in _gate.Kept)
+            foreach (ProgramOutcome k in _kept)
             {
                 ProgramProvenance p = k.Program.Provenance;
+                ProgramGateMetrics metrics = k.GateMetrics!;
                 kept.Add(
                     k.Program.Name,
                     p.RepairAttempt,
-                    "[" + string.Join(",", k.Metrics.VotedClasses) + "]",
-                    k.Metrics.SampleCoverage,
-                    k.Metrics.DevCoverage,
-                    k.Metrics.DevAccuracy,
+                    "[" + string.Join(",", metrics.VotedClasses) + "]",
+                    metrics.SampleCoverage,
+                    metrics.DevCoverage,
+                    metrics.DevAccuracy,
                     p.InputTokens,
                     p.OutputTokens,
                     SynthesizeCommand.Usd(p.CostUsd));

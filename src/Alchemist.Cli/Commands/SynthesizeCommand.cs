@@ -66,7 +66,7 @@ internal static class SynthesizeCommand
             throw new UsageException($"The dataset '{dataset.Name}' has no item texts in train.json; synthesized programs need texts to run on.");
         }
 
-        string[] sample = Sample(dataset.Train, settings.Seed);
+        string[] items = [.. dataset.Train.Texts.Select(t => t!)];
         LabeledExample<string>[] dev = dataset.Valid is { HasText: true } valid
             ? [.. valid.Texts.Select((text, i) => new LabeledExample<string>(text!, valid.GoldLabels[i])).Where(e => e.Label >= 0)]
             : [];
@@ -78,11 +78,7 @@ internal static class SynthesizeCommand
             synthesizerOptions.Prices[model] = price;
         }
 
-        var gateOptions = new ProgramGateOptions();
-        var compiler = new ProgramCompiler();
-        var log = new SynthesisLog();
-        var programs = new List<LabelingProgram>();
-        CostSummary cost;
+        SynthesisResult result;
         string transcriptPath = Path.Combine(settings.Out, ProgramLibrary.TranscriptFileName);
         await using (var transcript = new StreamWriter(transcriptPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
         {
@@ -92,27 +88,26 @@ internal static class SynthesizeCommand
                 .UseRecording(transcript)
                 .Build();
             var synthesizer = new ChatProgramSynthesizer(client, synthesizerOptions);
-            var request = new SynthesisRequest<string>(dataset.Task)
-            {
-                ProgramCount = settings.Count,
-                Examples = dev,
-                UnlabeledSample = sample,
-                Validator = new SandboxProgramValidator<string>(compiler, sample, dataset.Task.ClassCount, gateOptions.MaxFaultRate),
-                Log = log,
-            };
-
-            await foreach (LabelingProgram program in synthesizer.SynthesizeAsync(request, cancellationToken).ConfigureAwait(false))
-            {
-                programs.Add(program);
-            }
-
-            cost = synthesizer.Ledger.GetSummary();
+            // The pipeline's synthesis and gate, without labeling: programs are validated (and repaired) and gated on a
+            // seeded sample of the train texts, compiled once each.
+            var pipeline = new LabelingPipeline(
+                [synthesizer],
+                new LabelingPipelineOptions
+                {
+                    ProgramsPerSynthesizer = settings.Count,
+                    FeedbackRounds = 0,
+                    GateSampleSize = MaxSampleItems,
+                    Seed = settings.Seed,
+                    DirectLabelingModel = null,
+                },
+                ledger: synthesizer.Ledger);
+            result = await pipeline.SynthesizeAsync(new LabelingJob<string>(dataset.Task, items) { SeedSet = dev }, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        using ProgramGateResult<string> gate = new ProgramGate(compiler, gateOptions).Evaluate(programs, dataset.Task, sample, dev, cancellationToken);
-        new ProgramLibrary(gate.Kept.Select(k => k.Program), dataset.Task).Save(settings.Out);
+        new ProgramLibrary(result.KeptPrograms, dataset.Task).Save(settings.Out);
+        int sampleItems = Math.Min(items.Length, MaxSampleItems);
 
-        var report = new SynthesisReport(dataset, settings, sample.Length, dev.Length, log, gate, cost);
+        var report = new SynthesisReport(dataset, settings, sampleItems, dev.Length, result);
         JsonObject reportJson = report.ToJson();
         await File.WriteAllTextAsync(Path.Combine(settings.Out, ReportFileName), reportJson.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
         if (settings.Json)
@@ -125,20 +120,6 @@ internal static class SynthesizeCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>The train texts programs are validated and gated on: all of them, or a seeded sample of <see cref="MaxSampleItems"/> in file order.</summary>
-    private static string[] Sample(WrenchSplit train, int seed)
-    {
-        string[] texts = [.. train.Texts.Select(t => t!)];
-        if (texts.Length <= MaxSampleItems)
-        {
-            return texts;
-        }
-
-        var random = new Random(seed);
-        int[] chosen = [.. Enumerable.Range(0, texts.Length).OrderBy(_ => random.Next()).Take(MaxSampleItems).Order()];
-        return [.. chosen.Select(i => texts[i])];
     }
 
     private static void PrepareOutputFolder(string directory)

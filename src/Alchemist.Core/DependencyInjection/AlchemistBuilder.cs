@@ -85,7 +85,7 @@ public sealed class AlchemistBuilder
     }
 
     /// <summary>Configures the pipeline: programs per synthesizer, the dev metric, the gate sample, the end model's training set and the cost plan.</summary>
-    /// <param name="configure">Configures <see cref="LabelingPipelineOptions"/>. The label model and the seed come from <see cref="AlchemistOptions"/>.</param>
+    /// <param name="configure">Configures <see cref="LabelingPipelineOptions"/>; the label model and the seed start from <see cref="AlchemistOptions"/>, and what is set here wins. Validated at start-up; each run snapshots the current value.</param>
     /// <returns>This builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
     public AlchemistBuilder ConfigurePipeline(Action<LabelingPipelineOptions> configure)
@@ -96,7 +96,7 @@ public sealed class AlchemistBuilder
     }
 
     /// <summary>Configures the sandbox: step budget, call depth, regex timeout, source length.</summary>
-    /// <param name="configure">Configures <see cref="SandboxOptions"/>.</param>
+    /// <param name="configure">Configures <see cref="SandboxOptions"/>; validated at start-up.</param>
     /// <returns>This builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
     public AlchemistBuilder ConfigureSandbox(Action<SandboxOptions> configure)
@@ -106,8 +106,41 @@ public sealed class AlchemistBuilder
         return this;
     }
 
+    /// <summary>Configures the gate's thresholds: the fault rate a program may have and the dev floors it must clear.</summary>
+    /// <param name="configure">Configures <see cref="ProgramGateOptions"/>; validated at start-up.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder ConfigureGate(Action<ProgramGateOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Configures how labeling functions are applied: parallelism, chunk size and quarantine.</summary>
+    /// <param name="configure">Configures <see cref="LabelingApplierOptions"/>; the parallelism and quarantine start from <see cref="AlchemistOptions"/>, and what is set here wins. Validated at start-up.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder ConfigureLabeling(Action<LabelingApplierOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
+    /// <summary>Configures the default end model for text (the hashed n-gram logistic regression): features, regularization, training.</summary>
+    /// <param name="configure">Configures <see cref="LogisticRegressionEndModelOptions"/>; validated at start-up. An end model of <see cref="UseEndModel{TItem}"/> takes its own options.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    public AlchemistBuilder ConfigureEndModel(Action<LogisticRegressionEndModelOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
+    }
+
     /// <summary>Configures the offline synthesizer, which mines programs from the seed labels.</summary>
-    /// <param name="configure">Configures <see cref="OfflineSynthesizerOptions"/>.</param>
+    /// <param name="configure">Configures <see cref="OfflineSynthesizerOptions"/>; validated at start-up.</param>
     /// <returns>This builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
     public AlchemistBuilder ConfigureOfflineSynthesizer(Action<OfflineSynthesizerOptions> configure)

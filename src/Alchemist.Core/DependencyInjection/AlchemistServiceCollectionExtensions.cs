@@ -15,13 +15,24 @@ public static class AlchemistServiceCollectionExtensions
     /// <returns>A builder for choosing the label model, the synthesizers and the chat client.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     /// <remarks>
-    /// Registers, as singletons: <see cref="LabelModelCatalog"/> (the built-in models plus those of
-    /// <see cref="AlchemistBuilder.AddLabelModel"/>), <see cref="LabelingFunctionApplier"/> configured from the options,
-    /// and <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is already registered. For synthesis:
-    /// <see cref="ChatSynthesizerOptions"/>, a <see cref="CostLedger"/> priced from them, and a
+    /// <para>
+    /// Registers, as singletons: <see cref="LabelingPipeline"/>; <see cref="LabelModelCatalog"/> (the built-in models
+    /// plus those of <see cref="AlchemistBuilder.AddLabelModel"/>); <see cref="LabelingFunctionApplier"/>,
+    /// <see cref="ProgramCompiler"/>, <see cref="ProgramGate"/>, <see cref="OfflineProgramSynthesizer"/>, the default
+    /// <see cref="IEndModel{TItem}"/> for text, a <see cref="CostLedger"/> priced from
+    /// <see cref="ChatSynthesizerOptions.Prices"/> (each run records in a scope of it), a
     /// <see cref="ChatProgramSynthesizer"/> (also as <see cref="IProgramSynthesizer"/>) over the chat client of
-    /// <see cref="AlchemistBuilder.UseChatClient"/>, or else the app's unkeyed <see cref="IChatClient"/>. The options
-    /// are validated at start-up by a host, otherwise on first use.
+    /// <see cref="AlchemistBuilder.UseChatClient"/> or else the app's unkeyed <see cref="IChatClient"/>; and
+    /// <see cref="TimeProvider.System"/> unless a <see cref="TimeProvider"/> is already registered.
+    /// </para>
+    /// <para>
+    /// Every component's options (<see cref="LabelingPipelineOptions"/>, <see cref="ChatSynthesizerOptions"/>,
+    /// <see cref="OfflineSynthesizerOptions"/>, <see cref="SandboxOptions"/>, <see cref="ProgramGateOptions"/>,
+    /// <see cref="LabelingApplierOptions"/>, <see cref="LogisticRegressionEndModelOptions"/>) are registered with the
+    /// options pattern and validated at start-up by a host (otherwise on first use); configure them with the builder's
+    /// <c>Configure*</c> methods. <see cref="AlchemistOptions"/> gives the defaults they share: the seed, the label
+    /// model, the labeling parallelism and quarantine.
+    /// </para>
     /// </remarks>
     public static AlchemistBuilder AddAlchemist(this IServiceCollection services, Action<AlchemistOptions>? configure = null)
     {
@@ -33,7 +44,8 @@ public static class AlchemistServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlchemistOptions>, AlchemistCatalogOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlchemistOptions>, LabelModelNameValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LabelingPipelineOptions>, LabelModelNameValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(static sp =>
         {
@@ -45,18 +57,29 @@ public static class AlchemistServiceCollectionExtensions
 
             return catalog;
         });
-        services.TryAddSingleton(static sp =>
-        {
-            AlchemistOptions value = sp.GetRequiredService<IOptions<AlchemistOptions>>().Value;
-            return new LabelingFunctionApplier(new LabelingApplierOptions
-            {
-                MaxDegreeOfParallelism = value.MaxDegreeOfParallelism,
-                QuarantineFaultRate = value.QuarantineFaultRate,
-            });
-        });
 
-        services.AddOptions<ChatSynthesizerOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatSynthesizerOptions>, ChatSynthesizerOptionsValidator>());
+        // Every component's options are registered as they are, validated at start-up, and read by the component
+        // itself: nothing is copied field by field. AlchemistOptions gives the app-wide defaults they start from.
+        services.AddOptionsWithValidateOnStart<LabelingApplierOptions, LabelingApplierOptionsValidator>()
+            .Configure<IOptions<AlchemistOptions>>(static (applier, app) =>
+            {
+                applier.MaxDegreeOfParallelism = app.Value.MaxDegreeOfParallelism;
+                applier.QuarantineFaultRate = app.Value.QuarantineFaultRate;
+            });
+        services.AddOptionsWithValidateOnStart<ChatSynthesizerOptions, ChatSynthesizerOptionsValidator>()
+            .Configure<IOptions<AlchemistOptions>>(static (chat, app) => chat.Seed = app.Value.Seed);
+        services.AddOptionsWithValidateOnStart<LabelingPipelineOptions, LabelingPipelineOptionsValidator>()
+            .Configure<IOptions<AlchemistOptions>>(static (pipeline, app) =>
+            {
+                pipeline.Seed = app.Value.Seed;
+                pipeline.LabelModel = app.Value.LabelModel;
+            });
+        services.AddOptionsWithValidateOnStart<OfflineSynthesizerOptions, OfflineSynthesizerOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<SandboxOptions, SandboxOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<ProgramGateOptions, ProgramGateOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<LogisticRegressionEndModelOptions, LogisticRegressionEndModelOptionsValidator>();
+
+        services.TryAddSingleton(static sp => new LabelingFunctionApplier(sp.GetRequiredService<IOptions<LabelingApplierOptions>>().Value));
         services.TryAddSingleton(static sp => new CostLedger(sp.GetRequiredService<IOptions<ChatSynthesizerOptions>>().Value.Prices));
         services.TryAddSingleton(static sp => new ChatProgramSynthesizer(
             ResolveChatClient(sp),
@@ -65,18 +88,6 @@ public static class AlchemistServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<ChatProgramSynthesizer>>()));
         services.TryAddSingleton<IProgramSynthesizer>(static sp => sp.GetRequiredService<ChatProgramSynthesizer>());
-
-        AddPipeline(services);
-        return new AlchemistBuilder(services);
-    }
-
-    private static void AddPipeline(IServiceCollection services)
-    {
-        services.AddOptions<LabelingPipelineOptions>();
-        services.AddOptions<OfflineSynthesizerOptions>();
-        services.AddOptions<SandboxOptions>();
-        services.AddOptions<ProgramGateOptions>();
-        services.AddOptions<LogisticRegressionEndModelOptions>();
         services.TryAddSingleton(static sp => new OfflineProgramSynthesizer(
             sp.GetRequiredService<IOptions<OfflineSynthesizerOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static sp => new ProgramCompiler(sp.GetRequiredService<IOptions<SandboxOptions>>().Value));
@@ -86,31 +97,21 @@ public static class AlchemistServiceCollectionExtensions
             sp.GetRequiredService<IOptions<LogisticRegressionEndModelOptions>>().Value, sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>()));
         services.TryAddSingleton(static sp =>
         {
-            AlchemistOptions alchemist = sp.GetRequiredService<IOptions<AlchemistOptions>>().Value;
-            LabelingPipelineOptions configured = sp.GetRequiredService<IOptions<LabelingPipelineOptions>>().Value;
-            var options = new LabelingPipelineOptions
-            {
-                ProgramsPerSynthesizer = configured.ProgramsPerSynthesizer,
-                LabelModel = alchemist.LabelModel,
-                SelectionMetric = configured.SelectionMetric,
-                GateSampleSize = configured.GateSampleSize,
-                TrainEndModelOnSeedSet = configured.TrainEndModelOnSeedSet,
-                UseSeedClassBalance = configured.UseSeedClassBalance,
-                SeedModelVoter = configured.SeedModelVoter,
-                ScoreSeedOnlyBaseline = configured.ScoreSeedOnlyBaseline,
-                DirectLabelingModel = configured.DirectLabelingModel,
-                Seed = alchemist.Seed,
-            };
+            // Each run snapshots the current options, so a host that reloads its configuration changes the next run only.
+            IOptionsMonitor<LabelingPipelineOptions> pipelineOptions = sp.GetRequiredService<IOptionsMonitor<LabelingPipelineOptions>>();
             return new LabelingPipeline(
-                Synthesizers(sp, alchemist),
-                options,
+                Synthesizers(sp, sp.GetRequiredService<IOptions<AlchemistOptions>>().Value),
+                () => pipelineOptions.CurrentValue,
                 sp.GetRequiredService<ProgramCompiler>(),
                 sp.GetRequiredService<ProgramGate>(),
                 sp.GetRequiredService<LabelingFunctionApplier>(),
                 sp.GetRequiredService<LabelModelCatalog>(),
                 sp.GetRequiredService<CostLedger>(),
+                estimator: null,
                 services: sp);
         });
+
+        return new AlchemistBuilder(services);
     }
 
     private static List<IProgramSynthesizer> Synthesizers(IServiceProvider services, AlchemistOptions options)

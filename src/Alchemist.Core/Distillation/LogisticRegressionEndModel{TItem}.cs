@@ -34,7 +34,7 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
 
     /// <summary>Initializes a new instance of the <see cref="LogisticRegressionEndModel{TItem}"/> class.</summary>
     /// <param name="textSelector">Gets the text of an item; <see langword="null"/> is read as empty.</param>
-    /// <param name="options">The options; the defaults when <see langword="null"/>. They are copied here.</param>
+    /// <param name="options">The options; the defaults when <see langword="null"/>. Validated here; each training reads them as they are when it starts.</param>
     /// <param name="embeddingGenerator">A generator of text embeddings to use as features, or <see langword="null"/> for hashed features only.</param>
     /// <exception cref="ArgumentNullException"><paramref name="textSelector"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
@@ -42,12 +42,15 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
     {
         ArgumentNullException.ThrowIfNull(textSelector);
         _textSelector = textSelector;
-        _options = (options ?? new LogisticRegressionEndModelOptions()).Validated();
+        _options = OptionsValidation.ThrowIfInvalid(new LogisticRegressionEndModelOptionsValidator(), options ?? new LogisticRegressionEndModelOptions(), nameof(options));
         _embeddingGenerator = embeddingGenerator;
     }
 
     /// <inheritdoc />
     public string Name => ModelName;
+
+    /// <summary>Gets the options the model trains with.</summary>
+    internal LogisticRegressionEndModelOptions Options => _options;
 
     /// <summary>Saves a model this class trained, so that <see cref="LoadAsync"/> can rebuild it in another process.</summary>
     /// <param name="model">A model returned by <see cref="TrainAsync"/> (or <see cref="LoadAsync"/>) of a <see cref="LogisticRegressionEndModel{TItem}"/>, such as <see cref="LabelingRun{TItem}.TrainedEndModel"/> with the default end model.</param>
@@ -107,7 +110,9 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
     {
         ArgumentNullException.ThrowIfNull(trainingSet);
         long started = Stopwatch.GetTimestamp();
-        (TItem[] items, double[] scaledTargets, double[] classWeights) = ScaledTargets(trainingSet, _options.ClassWeighting, _options.ShiftIntercepts);
+        // The trained model keeps the options it was trained with, whatever happens to this model's options later.
+        LogisticRegressionEndModelOptions options = _options.Snapshot();
+        (TItem[] items, double[] scaledTargets, double[] classWeights) = ScaledTargets(trainingSet, options.ClassWeighting, options.ShiftIntercepts);
         if (items.Length == 0)
         {
             throw new ArgumentException("The training set has no item with a positive weight; give at least one labeled item.", nameof(trainingSet));
@@ -119,17 +124,17 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
         if (_embeddingGenerator is not null)
         {
             string[] texts = [.. items.Select(item => _textSelector(item) ?? string.Empty)];
-            (embeddings, embeddingDimension) = await EmbeddingFeatures.GenerateAsync(_embeddingGenerator, texts, _options.EmbeddingBatchSize, expectedDimension: null, cancellationToken).ConfigureAwait(false);
+            (embeddings, embeddingDimension) = await EmbeddingFeatures.GenerateAsync(_embeddingGenerator, texts, options.EmbeddingBatchSize, expectedDimension: null, cancellationToken).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var featurizer = new HashedTextFeaturizer(_options);
-        bool keepHashed = embeddings is null || _options.KeepHashedFeaturesWithEmbeddings;
-        SparseRows? rows = keepHashed ? featurizer.Featurize(items, _textSelector, _options.MaxDegreeOfParallelism, cancellationToken) : null;
-        var space = TextFeatureSpace.Fit(rows, _options, embeddingDimension);
+        var featurizer = new HashedTextFeaturizer(options);
+        bool keepHashed = embeddings is null || options.KeepHashedFeaturesWithEmbeddings;
+        SparseRows? rows = keepHashed ? featurizer.Featurize(items, _textSelector, options.MaxDegreeOfParallelism, cancellationToken) : null;
+        var space = TextFeatureSpace.Fit(rows, options, embeddingDimension);
         if (rows is not null)
         {
-            space.TransformInPlace(rows, _options.MaxDegreeOfParallelism, cancellationToken);
+            space.TransformInPlace(rows, options.MaxDegreeOfParallelism, cancellationToken);
         }
 
         if (embeddings is not null)
@@ -137,10 +142,10 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
             space.NormalizeEmbeddings(embeddings);
         }
 
-        var objective = new SoftmaxObjective(rows, space.HashedCount, embeddings, embeddingDimension, items.Length, k, scaledTargets, _options.L2, _options.MaxDegreeOfParallelism);
+        var objective = new SoftmaxObjective(rows, space.HashedCount, embeddings, embeddingDimension, items.Length, k, scaledTargets, options.L2, options.MaxDegreeOfParallelism);
         var parameters = new double[objective.Dimension];
-        LbfgsMinimizerResult result = new LbfgsMinimizer(_options.HistorySize, _options.MaxIterations, _options.Tolerance).Minimize(objective, parameters, cancellationToken);
-        if (_options.ShiftIntercepts)
+        LbfgsMinimizerResult result = new LbfgsMinimizer(options.HistorySize, options.MaxIterations, options.Tolerance).Minimize(objective, parameters, cancellationToken);
+        if (options.ShiftIntercepts)
         {
             // Prior-shift correction: scaling class c's likelihood by w[c] adds ln w[c] to its score.
             for (int c = 0; c < k; c++)
@@ -158,7 +163,7 @@ public sealed class LogisticRegressionEndModel<TItem> : IEndModel<TItem>
             Objective = result.Value,
             Elapsed = Stopwatch.GetElapsedTime(started),
         };
-        return new TrainedLogisticRegression<TItem>(_textSelector, _options, featurizer, space, _embeddingGenerator, parameters, k, report);
+        return new TrainedLogisticRegression<TItem>(_textSelector, options, featurizer, space, _embeddingGenerator, parameters, k, report);
     }
 
     /// <summary>Keeps the items with a positive weight and computes their item-weight times class-weight times target values.</summary>

@@ -111,7 +111,7 @@ internal static class LogisticRegressionModelFile
         try
         {
             int hashBits = reader.ReadInt32();
-            LogisticRegressionEndModelOptions featurization = runtime.Validated();
+            LogisticRegressionEndModelOptions featurization = runtime.Snapshot();
             featurization.HashBits = hashBits;
             featurization.WordNgramMin = reader.ReadInt32();
             featurization.WordNgramMax = reader.ReadInt32();
@@ -122,13 +122,10 @@ internal static class LogisticRegressionModelFile
             featurization.MarkTextStart = reader.ReadBoolean();
             float embeddingScale = reader.ReadSingle();
             featurization.EmbeddingScale = embeddingScale;
-            try
+            Microsoft.Extensions.Options.ValidateOptionsResult valid = new LogisticRegressionEndModelOptionsValidator().Validate(null, featurization);
+            if (valid.Failed)
             {
-                featurization = featurization.Validated();
-            }
-            catch (ArgumentException ex)
-            {
-                throw new InvalidDataException($"The model file's featurization options are invalid: {ex.Message}", ex);
+                throw new InvalidDataException($"The model file's featurization options are invalid: {valid.FailureMessage}");
             }
 
             int classCount = reader.ReadInt32();

@@ -26,7 +26,7 @@ public sealed class ProgramGate
 
     /// <summary>Initializes a new instance of the <see cref="ProgramGate"/> class.</summary>
     /// <param name="compiler">The sandbox compiler; a new one with the default <see cref="SandboxOptions"/> when <see langword="null"/>.</param>
-    /// <param name="options">The thresholds; the defaults when <see langword="null"/>. A copy is taken.</param>
+    /// <param name="options">The thresholds; the defaults when <see langword="null"/>. Validated here, and read at each evaluation.</param>
     /// <param name="applier">Runs the programs; a new one with one thread per core and no quarantine when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> is not valid; the message lists every problem.</exception>
     public ProgramGate(ProgramCompiler? compiler = null, ProgramGateOptions? options = null, LabelingFunctionApplier? applier = null)
@@ -37,15 +37,13 @@ public sealed class ProgramGate
     internal ProgramGate(GateCompiler compiler, ProgramGateOptions? options, LabelingFunctionApplier? applier)
     {
         _compiler = compiler;
-        _options = (options ?? new ProgramGateOptions()).Clone();
-        IReadOnlyList<string> problems = _options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        _options = OptionsValidation.ThrowIfInvalid(new ProgramGateOptionsValidator(), options ?? new ProgramGateOptions(), nameof(options));
 
         _applier = applier ?? new LabelingFunctionApplier();
     }
+
+    /// <summary>Gets the thresholds the gate applies.</summary>
+    internal ProgramGateOptions Options => _options;
 
     /// <summary>Decides which programs to keep.</summary>
     /// <typeparam name="TItem">The type of item.</typeparam>
@@ -64,6 +62,29 @@ public sealed class ProgramGate
         IReadOnlyList<TItem> sample,
         IReadOnlyList<LabeledExample<TItem>>? devSet = null,
         CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(programs);
+        GateDecisions<TItem> decisions = Decide(_compiler, programs, [], gateFunctions: false, task, sample, devSet, cancellationToken);
+        return new ProgramGateResult<TItem>(
+            [.. decisions.Programs.Where(d => d.Kept).Select(d => new KeptProgram<TItem>(d.Program!, d.Function!, d.Metrics!, d.Owner))],
+            [.. decisions.Programs.Where(d => !d.Kept).Select(d => d.ToDroppedProgram())]);
+    }
+
+    /// <summary>
+    /// Decides which programs and hand-written functions to keep, compiling programs with <paramref name="compiler"/>
+    /// (a run's cache, which owns what it compiled). Hand-written functions are decided first, in their order, and are
+    /// kept whatever their figures unless <paramref name="gateFunctions"/> is set; a program that votes exactly as a kept
+    /// function does is a duplicate of it.
+    /// </summary>
+    internal GateDecisions<TItem> Decide<TItem>(
+        GateCompiler compiler,
+        IEnumerable<LabelingProgram> programs,
+        IReadOnlyList<ILabelingFunction<TItem>> functions,
+        bool gateFunctions,
+        LabelingTask task,
+        IReadOnlyList<TItem> sample,
+        IReadOnlyList<LabeledExample<TItem>>? devSet,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(programs);
         ArgumentNullException.ThrowIfNull(task);
@@ -85,154 +106,151 @@ public sealed class ProgramGate
             return byName != 0 ? byName : string.CompareOrdinal(a.ContentHash, b.ContentHash);
         });
 
-        var dropped = new List<DroppedProgram>();
-        var compiled = new List<(LabelingProgram Program, ILabelingFunction<TItem> Function, IDisposable? Owner)>();
-        var kept = new List<KeptProgram<TItem>>();
+        var names = new HashSet<string>(functions.Select(f => f.Name), StringComparer.Ordinal);
+        var candidates = new List<GateDecision<TItem>>();
+        candidates.AddRange(functions.Select(f => new GateDecision<TItem>(f.Name, null, f, null)));
+        var programDecisions = new List<GateDecision<TItem>>();
         try
         {
-            Compile(ordered, compiled, dropped, cancellationToken);
-            if (compiled.Count > 0)
+            foreach (LabelingProgram program in ordered)
             {
-                Decide(task, sample, devSet is { Count: > 0 } ? devSet : null, compiled, kept, dropped, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
+                GateDecision<TItem> decision = Compile<TItem>(compiler, program, names, cancellationToken);
+                programDecisions.Add(decision);
+                if (decision.Function is not null)
+                {
+                    candidates.Add(decision);
+                }
+            }
+
+            if (candidates.Count > 0)
+            {
+                Measure(task, sample, devSet is { Count: > 0 } ? devSet : null, candidates, functions.Count, gateFunctions, cancellationToken);
             }
         }
         catch
         {
-            foreach ((_, _, IDisposable? owner) in compiled)
+            foreach (GateDecision<TItem> decision in programDecisions)
             {
-                owner?.Dispose();
+                decision.Unload();
             }
 
             throw;
         }
 
-        // Drops keep the decision order: by name, then hash.
-        DroppedProgram[] droppedInOrder = [.. dropped.OrderBy(d => Array.IndexOf(ordered, d.Program))];
-        return new ProgramGateResult<TItem>(kept, droppedInOrder);
+        return new GateDecisions<TItem>([.. candidates.Take(functions.Count)], programDecisions);
     }
 
-    private void Compile<TItem>(
-        LabelingProgram[] ordered,
-        List<(LabelingProgram Program, ILabelingFunction<TItem> Function, IDisposable? Owner)> compiled,
-        List<DroppedProgram> dropped,
-        CancellationToken cancellationToken)
+    private static GateDecision<TItem> Compile<TItem>(GateCompiler compiler, LabelingProgram program, HashSet<string> names, CancellationToken cancellationToken)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (LabelingProgram program in ordered)
+        if (!names.Add(program.Name))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!names.Add(program.Name))
+            return new GateDecision<TItem>(program.Name, program, null, null)
             {
-                dropped.Add(new DroppedProgram(program, GateDropReason.DuplicateName, $"Another program of this batch is already named '{program.Name}'; program names must be distinct."));
-                continue;
-            }
-
-            GateCompilation<TItem> compilation = _compiler.Compile<TItem>(program, cancellationToken);
-            if (compilation.Function is null)
-            {
-                GateDropReason reason = compilation.Rejection ?? GateDropReason.CompileFailed;
-                string first = compilation.Problems.Count > 0 ? compilation.Problems[0] : "no message";
-                string more = compilation.Problems.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {compilation.Problems.Count - 1} more)") : string.Empty;
-                string message = reason == GateDropReason.SandboxRejected
-                    ? $"The sandbox rejected it: {first}{more}."
-                    : $"It does not compile: {first}{more}.";
-                dropped.Add(new DroppedProgram(program, reason, message) { Problems = compilation.Problems });
-                continue;
-            }
-
-            compiled.Add((program, compilation.Function, compilation.Owner));
+                Reason = GateDropReason.DuplicateName,
+                Message = $"Another program or function of this run is already named '{program.Name}'; names must be distinct.",
+            };
         }
+
+        GateCompilation<TItem> compilation = compiler.Compile<TItem>(program, cancellationToken);
+        if (compilation.Function is null)
+        {
+            GateDropReason reason = compilation.Rejection ?? GateDropReason.CompileFailed;
+            string first = compilation.Problems.Count > 0 ? compilation.Problems[0] : "no message";
+            string more = compilation.Problems.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" (and {compilation.Problems.Count - 1} more)") : string.Empty;
+            return new GateDecision<TItem>(program.Name, program, null, null)
+            {
+                Reason = reason,
+                Message = reason == GateDropReason.SandboxRejected ? $"The sandbox rejected it: {first}{more}." : $"It does not compile: {first}{more}.",
+                Problems = compilation.Problems,
+            };
+        }
+
+        // Functions and label-matrix columns are named after their programs (a cached compilation may carry the name of another program with the same source).
+        ILabelingFunction<TItem> function = string.Equals(compilation.Function.Name, program.Name, StringComparison.Ordinal)
+            ? compilation.Function
+            : new NamedFunction<TItem>(program.Name, compilation.Function);
+        return new GateDecision<TItem>(program.Name, program, function, compilation.Owner);
     }
 
-    private void Decide<TItem>(
+    private void Measure<TItem>(
         LabelingTask task,
         IReadOnlyList<TItem> sample,
         IReadOnlyList<LabeledExample<TItem>>? devSet,
-        List<(LabelingProgram Program, ILabelingFunction<TItem> Function, IDisposable? Owner)> compiled,
-        List<KeptProgram<TItem>> kept,
-        List<DroppedProgram> dropped,
+        List<GateDecision<TItem>> candidates,
+        int handWritten,
+        bool gateFunctions,
         CancellationToken cancellationToken)
     {
-        ILabelingFunction<TItem>[] functions =
-        [
-            .. compiled.Select(c => string.Equals(c.Function.Name, c.Program.Name, StringComparison.Ordinal)
-                ? c.Function
-                : new NamedFunction<TItem>(c.Program.Name, c.Function)),
-        ];
+        ILabelingFunction<TItem>[] functions = [.. candidates.Select(c => c.Function!)];
         LabelingResult sampleRun = _applier.Apply(sample, functions, task.ClassCount, cancellationToken: cancellationToken);
         LabelingResult? devRun = devSet is null ? null : _applier.Apply(devSet.Select(e => e.Item).ToArray(), functions, task.ClassCount, cancellationToken: cancellationToken);
         var keptColumns = new List<(sbyte[] Votes, string Name)>();
 
-        for (int j = 0; j < compiled.Count; j++)
+        for (int j = 0; j < candidates.Count; j++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            (LabelingProgram program, _, IDisposable? owner) = compiled[j];
-            ILabelingFunction<TItem> function = functions[j];
+            GateDecision<TItem> candidate = candidates[j];
             sbyte[] votes = sampleRun.Matrix.GetColumn(j);
             ProgramGateMetrics metrics = Measure(votes, sampleRun.Faults[j], devRun?.Matrix.GetColumn(j), devSet);
-            DroppedProgram? drop = Check(program, metrics, task, devSet is not null);
-            if (drop is null)
+            candidate.Metrics = metrics;
+            bool gated = j >= handWritten || gateFunctions;
+            (GateDropReason Reason, string Message)? drop = gated ? Check(metrics, task, devSet is not null) : null;
+            if (drop is null && gated)
             {
                 foreach ((sbyte[] other, string otherName) in keptColumns)
                 {
                     if (votes.AsSpan().SequenceEqual(other))
                     {
-                        drop = new DroppedProgram(program, GateDropReason.Duplicate, $"Its votes on the {metrics.SampleItems} sample items are identical to those of the kept program '{otherName}'.")
-                        {
-                            Metrics = metrics,
-                            DuplicateOf = otherName,
-                        };
+                        drop = (GateDropReason.Duplicate, $"Its votes on the {metrics.SampleItems} sample items are identical to those of the kept {(candidates.Any(c => c.Program is null && c.Name == otherName) ? "function" : "program")} '{otherName}'.");
+                        candidate.DuplicateOf = otherName;
                         break;
                     }
                 }
             }
 
-            if (drop is null)
+            if (drop is { } dropped)
             {
-                keptColumns.Add((votes, program.Name));
-                kept.Add(new KeptProgram<TItem>(program, function, metrics, owner));
+                candidate.Reason = dropped.Reason;
+                candidate.Message = dropped.Message;
+                candidate.Unload();
             }
             else
             {
-                // Unload at once, and forget the owner so that a later cancellation does not unload it twice.
-                compiled[j] = (program, compiled[j].Function, null);
-                owner?.Dispose();
-                dropped.Add(drop);
+                keptColumns.Add((votes, candidate.Name));
             }
         }
     }
 
-    private DroppedProgram? Check(LabelingProgram program, ProgramGateMetrics m, LabelingTask task, bool hasDev)
+    private (GateDropReason Reason, string Message)? Check(ProgramGateMetrics m, LabelingTask task, bool hasDev)
     {
         if (m.FaultRate > _options.MaxFaultRate)
         {
-            return Drop(GateDropReason.TooManyFaults, $"It faulted on {m.SampleFaults} of {m.SampleItems} sample items ({Percent(m.FaultRate)}), above the limit of {Percent(_options.MaxFaultRate)}. First fault: {m.FirstFault}");
+            return (GateDropReason.TooManyFaults, $"It faulted on {m.SampleFaults} of {m.SampleItems} sample items ({Percent(m.FaultRate)}), above the limit of {Percent(_options.MaxFaultRate)}. First fault: {m.FirstFault}");
         }
 
         if (m.SampleVotes == 0)
         {
-            return Drop(GateDropReason.AllAbstain, $"It abstained on all {m.SampleItems} sample items.");
+            return (GateDropReason.AllAbstain, $"It abstained on all {m.SampleItems} sample items.");
         }
 
         if (m.SampleVotes == m.SampleItems && m.VotedClasses.Count == 1)
         {
             int label = m.VotedClasses[0];
-            return Drop(GateDropReason.Constant, $"It voted '{task.ClassNames[label]}' ({label}) on every one of the {m.SampleItems} sample items, so it carries no information.");
+            return (GateDropReason.Constant, $"It voted '{task.ClassNames[label]}' ({label}) on every one of the {m.SampleItems} sample items, so it carries no information.");
         }
 
         if (hasDev && m.DevCoverage < _options.MinDevCoverage)
         {
-            return Drop(GateDropReason.LowDevCoverage, $"It voted on {m.DevVotes} of {m.DevItems} dev items ({Percent(m.DevCoverage!.Value)}), below the floor of {Percent(_options.MinDevCoverage)}.");
+            return (GateDropReason.LowDevCoverage, $"It voted on {m.DevVotes} of {m.DevItems} dev items ({Percent(m.DevCoverage!.Value)}), below the floor of {Percent(_options.MinDevCoverage)}.");
         }
 
         if (hasDev && m.DevAccuracy < _options.MinDevAccuracy)
         {
-            return Drop(GateDropReason.LowDevAccuracy, $"It was right on {m.DevCorrect} of the {m.DevVotes} dev items it voted on ({Percent(m.DevAccuracy!.Value)}), below the floor of {Percent(_options.MinDevAccuracy)}.");
+            return (GateDropReason.LowDevAccuracy, $"It was right on {m.DevCorrect} of the {m.DevVotes} dev items it voted on ({Percent(m.DevAccuracy!.Value)}), below the floor of {Percent(_options.MinDevAccuracy)}.");
         }
 
         return null;
-
-        DroppedProgram Drop(GateDropReason reason, string message) => new(program, reason, message) { Metrics = m };
     }
 
     private static ProgramGateMetrics Measure<TItem>(sbyte[] votes, LabelingFunctionFaults faults, sbyte[]? devVotes, IReadOnlyList<LabeledExample<TItem>>? devSet)

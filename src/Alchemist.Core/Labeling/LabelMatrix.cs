@@ -225,6 +225,28 @@ public sealed class LabelMatrix
         return new LabelMatrix(count, FunctionCount, ClassCount, votes, FunctionNames, validate: false);
     }
 
+    /// <summary>Creates a matrix with one more column at the end, such as the votes of a model beside the functions'.</summary>
+    /// <param name="name">The name of the new column; distinct from the others.</param>
+    /// <param name="votes">The column's votes, one per item, each -1 or a class index.</param>
+    /// <returns>A new label matrix with <see cref="FunctionCount"/> + 1 columns.</returns>
+    internal LabelMatrix AppendColumn(string name, ReadOnlySpan<sbyte> votes)
+    {
+        if (votes.Length != ItemCount)
+        {
+            throw new ArgumentException($"The new column has {votes.Length} votes for {ItemCount} items.", nameof(votes));
+        }
+
+        int m = FunctionCount + 1;
+        var all = new sbyte[(long)ItemCount * m];
+        for (int i = 0; i < ItemCount; i++)
+        {
+            GetRow(i).CopyTo(all.AsSpan(i * m, m - 1));
+            all[(i * m) + m - 1] = votes[i];
+        }
+
+        return new LabelMatrix(ItemCount, m, ClassCount, all, [.. FunctionNames, name], validate: true);
+    }
+
     /// <summary>Wraps an array without copying or validating it; the caller guarantees every vote is valid and gives up the array.</summary>
     internal static LabelMatrix Wrap(int itemCount, int functionCount, int classCount, sbyte[] votes, IReadOnlyList<string>? functionNames) =>
         new(itemCount, functionCount, classCount, votes, functionNames, validate: false);

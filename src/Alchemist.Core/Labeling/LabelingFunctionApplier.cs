@@ -25,20 +25,15 @@ public sealed class LabelingFunctionApplier
     private readonly LabelingApplierOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="LabelingFunctionApplier"/> class.</summary>
-    /// <param name="options">The options; the defaults when <see langword="null"/>. They are read once, here.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    /// <param name="options">The options; the defaults when <see langword="null"/>. Validated here, and read at each application.</param>
+    /// <exception cref="ArgumentException">An option is out of range; the message lists every problem.</exception>
     public LabelingFunctionApplier(LabelingApplierOptions? options = null)
     {
-        options ??= new LabelingApplierOptions();
-        options.Validate();
-        _options = new LabelingApplierOptions
-        {
-            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
-            ChunkSize = options.ChunkSize,
-            QuarantineFaultRate = options.QuarantineFaultRate,
-            QuarantineMinimumItems = options.QuarantineMinimumItems,
-        };
+        _options = OptionsValidation.ThrowIfInvalid(new LabelingApplierOptionsValidator(), options ?? new LabelingApplierOptions(), nameof(options));
     }
+
+    /// <summary>Gets the options the applier works with.</summary>
+    internal LabelingApplierOptions Options => _options;
 
     /// <summary>Applies labeling functions to items.</summary>
     /// <typeparam name="TItem">The type of item.</typeparam>

@@ -45,6 +45,39 @@ public sealed class LabelingJob<TItem>
     /// <summary>Gets programs to reuse, such as a program library loaded from disk; when set, no synthesizer is called.</summary>
     public IReadOnlyList<LabelingProgram>? Programs { get; init; }
 
+    /// <summary>Gets hand-written labeling functions to apply beside the synthesized programs, each a column of <see cref="LabelingRun.Matrix"/> under its <see cref="ILabelingFunction{TItem}.Name"/>.</summary>
+    /// <value>The default is none. A job with functions and no synthesizer (or no program) is valid.</value>
+    /// <remarks>
+    /// They are kept whatever their figures unless <see cref="LabelingPipelineOptions.GateHandWrittenFunctions"/> is set,
+    /// and reported beside the programs (<see cref="LabelingRun.Functions"/>). They run in the host's process as they
+    /// are: hand-written code is trusted, unlike synthesized programs, which run in the sandbox.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException">The value is <see langword="null"/> or holds <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">Two functions share a name.</exception>
+    public IReadOnlyList<ILabelingFunction<TItem>> Functions
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (ILabelingFunction<TItem> function in value)
+            {
+                if (function is null)
+                {
+                    throw new ArgumentNullException(nameof(value), "The hand-written functions hold a null entry.");
+                }
+
+                if (string.IsNullOrWhiteSpace(function.Name) || !names.Add(function.Name))
+                {
+                    throw new ArgumentException($"Two hand-written functions are named '{function.Name}' (or a name is blank); each function names a label-matrix column, so names must be distinct.", nameof(value));
+                }
+            }
+
+            field = [.. value];
+        }
+    } = [];
+
     /// <summary>Gets the end model to distill; <see langword="null"/> for the hashed n-gram logistic regression when <typeparamref name="TItem"/> is <see cref="string"/>.</summary>
     public IEndModel<TItem>? EndModel { get; init; }
 

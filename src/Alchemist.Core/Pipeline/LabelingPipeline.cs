@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 
 namespace Alchemist;
@@ -17,21 +17,20 @@ namespace Alchemist;
 public sealed class LabelingPipeline
 {
     private readonly IProgramSynthesizer[] _synthesizers;
-    private readonly LabelingPipelineOptions _options;
+    private readonly Func<LabelingPipelineOptions> _options;
     private readonly ProgramCompiler _compiler;
     private readonly ProgramGate _gate;
     private readonly LabelingFunctionApplier _applier;
     private readonly LabelModelCatalog _catalog;
     private readonly DirectLabelingCostEstimator _estimator;
     private readonly IServiceProvider? _services;
-    private const int SeedVoterFolds = 5;
 
     /// <summary>The name of the label-matrix column holding the seed model's votes, when <see cref="LabelingPipelineOptions.SeedModelVoter"/> is on.</summary>
     public const string SeedModelVoterName = "seed-model";
 
     /// <summary>Initializes a new instance of the <see cref="LabelingPipeline"/> class.</summary>
     /// <param name="synthesizers">The synthesizers asked for programs, in order; may be empty when every job brings its programs.</param>
-    /// <param name="options">The options; the defaults when <see langword="null"/>.</param>
+    /// <param name="options">The options; the defaults when <see langword="null"/>. Validated here; each run takes a snapshot of them when it starts, so a change between runs applies to the next run only.</param>
     /// <param name="compiler">The sandbox compiler; a default one when <see langword="null"/>.</param>
     /// <param name="gate">The program gate; a default one over <paramref name="compiler"/> when <see langword="null"/>.</param>
     /// <param name="applier">The applier that labels every item; a default one when <see langword="null"/>.</param>
@@ -51,6 +50,21 @@ public sealed class LabelingPipeline
         CostLedger? ledger = null,
         DirectLabelingCostEstimator? estimator = null,
         IServiceProvider? services = null)
+        : this(synthesizers, Fixed(options), compiler, gate, applier, catalog, ledger, estimator, services)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="LabelingPipeline"/> class whose options may change between runs, such as the current value of an options monitor.</summary>
+    internal LabelingPipeline(
+        IEnumerable<IProgramSynthesizer> synthesizers,
+        Func<LabelingPipelineOptions> options,
+        ProgramCompiler? compiler,
+        ProgramGate? gate,
+        LabelingFunctionApplier? applier,
+        LabelModelCatalog? catalog,
+        CostLedger? ledger,
+        DirectLabelingCostEstimator? estimator,
+        IServiceProvider? services)
     {
         ArgumentNullException.ThrowIfNull(synthesizers);
         _synthesizers = [.. synthesizers];
@@ -59,21 +73,29 @@ public sealed class LabelingPipeline
             throw new ArgumentNullException(nameof(synthesizers), "The synthesizers hold a null entry.");
         }
 
-        _options = options ?? new LabelingPipelineOptions();
-        _options.Validate();
+        _options = options;
         _compiler = compiler ?? new ProgramCompiler();
         _gate = gate ?? new ProgramGate(_compiler);
         _applier = applier ?? new LabelingFunctionApplier(new LabelingApplierOptions { QuarantineFaultRate = 0.5 });
         _catalog = catalog ?? LabelModelCatalog.CreateDefault();
-        if (!_catalog.Contains(_options.LabelModel))
-        {
-            throw new ArgumentException($"Unknown label model '{_options.LabelModel}'. Known label models: {string.Join(", ", _catalog.Names)}.", nameof(options));
-        }
+        Check(options(), nameof(options));
 
         Ledger = ledger ?? new CostLedger();
         _estimator = estimator ?? new DirectLabelingCostEstimator();
         _services = services;
     }
+
+    /// <summary>Gets the options the next run starts with.</summary>
+    internal LabelingPipelineOptions Options => _options();
+
+    /// <summary>Gets the sandbox compiler each run compiles its programs with.</summary>
+    internal ProgramCompiler Compiler => _compiler;
+
+    /// <summary>Gets the gate whose thresholds each run applies.</summary>
+    internal ProgramGate ProgramGate => _gate;
+
+    /// <summary>Gets the applier that labels the items.</summary>
+    internal LabelingFunctionApplier Applier => _applier;
 
     /// <summary>Gets the synthesizers, in the order they are asked.</summary>
     public IReadOnlyList<IProgramSynthesizer> Synthesizers => _synthesizers;
@@ -83,447 +105,286 @@ public sealed class LabelingPipeline
 
     /// <summary>Runs the pipeline on a job.</summary>
     /// <typeparam name="TItem">The type of item.</typeparam>
-    /// <param name="job">The task, the items, the seed set, and optionally a test set or programs to reuse.</param>
+    /// <param name="job">The task, the items, the seed set, and optionally hand-written functions, a test set or programs to reuse.</param>
     /// <param name="progress">Receives the stage and progress within it, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the run; compiled programs are unloaded.</param>
     /// <returns>The run: labels, probabilities, programs, figures, cost and timings, and the trained end model (<see cref="LabelingRun{TItem}.TrainedEndModel"/>) to label new items with.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">The job has no end model, none is registered for its item type, and its items are not strings; or there is nothing to learn from (no program kept and no seed set).</exception>
+    /// <exception cref="InvalidOperationException">The job has no end model, none is registered for its item type, and its items are not strings; or there is nothing to learn from (no function kept and no seed set).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public Task<LabelingRun<TItem>> RunAsync<TItem>(LabelingJob<TItem> job, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
         IEndModel<TItem> endModel = job.EndModel ?? _services?.GetService(typeof(IEndModel<TItem>)) as IEndModel<TItem> ?? DefaultEndModel<TItem>();
-        return new PipelineRun<TItem>(this, job, endModel, progress, cancellationToken).RunAsync();
+        return RunCoreAsync(job, endModel, progress, cancellationToken);
     }
+
+    /// <summary>Synthesizes programs for a job and gates them, without labeling its items: what a review of the programs needs before a run.</summary>
+    /// <typeparam name="TItem">The type of item.</typeparam>
+    /// <param name="job">The task, the items (the gate runs every program on a sample of them), the seed set and hand-written functions; <see cref="LabelingJob{TItem}.Programs"/>, when set, are gated instead of synthesizing.</param>
+    /// <param name="progress">Receives the stage and progress within it, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the synthesis; compiled programs are unloaded.</param>
+    /// <returns>Every program with the gate's decision, what synthesis cost, and every synthesis call.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> is <see langword="null"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public async Task<SynthesisResult> SynthesizeAsync<TItem>(LabelingJob<TItem> job, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        using var run = new LabelingRunContext<TItem>(job, Snapshot(), Ledger, _compiler, progress, cancellationToken);
+        GatingStage<TItem> gating = Gating(run);
+        IReadOnlyList<LabelingProgram> candidates = await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
+        GateDecisions<TItem> gated = Gate(run, gating, candidates);
+        return new SynthesisResult
+        {
+            Task = job.Task,
+            Programs = [.. Outcomes(gated.Programs, kept: null, columns: null, labeling: null, labelModel: null).Cast<ProgramOutcome>()],
+            SynthesisCost = run.Ledger.GetSummary(),
+            SynthesisAttempts = run.Log.GetOrderedAttempts(),
+            ProgramsCompiled = run.Programs.Compilations,
+            Timings = run.Timings,
+            Elapsed = run.Elapsed,
+            Warnings = run.Warnings,
+        };
+    }
+
+    private async Task<LabelingRun<TItem>> RunCoreAsync<TItem>(LabelingJob<TItem> job, IEndModel<TItem> endModel, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        using var run = new LabelingRunContext<TItem>(job, Snapshot(), Ledger, _compiler, progress, cancellationToken);
+        LabelingPipelineOptions options = run.Options;
+        IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
+        int[] seedLabels = [.. seed.Select(e => e.Label)];
+        GatingStage<TItem> gating = Gating(run);
+
+        IReadOnlyList<LabelingProgram> candidates = job.Programs ?? await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
+        GateDecisions<TItem> gated = Gate(run, gating, candidates);
+
+        run.Begin(PipelineStage.Apply, $"Labeling {job.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
+        GateDecision<TItem>[] kept = [.. gated.Functions.Concat(gated.Programs).Where(d => d.Kept)];
+        // Programs are counted for budget overruns while they label the job's items, the figure the report gives.
+        ILabelingFunction<TItem>[] columns = [.. kept.Select(d => d.Program is null ? d.Function! : new BudgetOverrunCounter<TItem>(d.Function!))];
+        LabelingStageResult labeled = new LabelingStage<TItem>(_applier, job.Task.ClassCount)
+            .Run(job.Items, seed, job.TestSet, columns, [.. kept.Select(d => d.Function!)], ApplyProgress(progress, job.Items.Count), cancellationToken);
+        run.End(PipelineStage.Apply);
+
+        run.Begin(PipelineStage.Aggregate, "Fitting the label model");
+        var distillation = new DistillationStage<TItem>(endModel, job.Task.ClassCount, options.Seed)
+        {
+            TrainOnSeedSet = options.TrainEndModelOnSeedSet,
+            SeedItemWeight = options.SeedItemWeight,
+            UseSeedClassBalance = options.UseSeedClassBalance,
+        };
+        (LabelMatrix votes, LabelMatrix? seedVotes, LabelMatrix? testVotes) = (labeled.Applied.Matrix, labeled.SeedMatrix, labeled.TestMatrix);
+        bool seedModelVoted = options.SeedModelVoter && columns.Length > 0 && distillation.CanVote(seed.Count);
+        if (seedModelVoted)
+        {
+            // The end model trained on the seed labels votes beside the functions, as one more column.
+            (sbyte[] onItems, sbyte[] onSeed, sbyte[]? onTest) = await distillation
+                .SeedModelVotesAsync(job.Items, seed, testVotes is null ? null : [.. job.TestSet!.Select(e => e.Item)], cancellationToken).ConfigureAwait(false);
+            votes = votes.AppendColumn(SeedModelVoterName, onItems);
+            seedVotes = seedVotes!.AppendColumn(SeedModelVoterName, onSeed);
+            testVotes = onTest is null ? null : testVotes!.AppendColumn(SeedModelVoterName, onTest);
+        }
+
+        (LabelModel? labelModel, ClassProbabilities? labelProbabilities) = new AggregationStage(_catalog, options.LabelModel, options.SelectionMetric, options.Seed)
+            .Fit(votes, seedVotes, seedLabels, run.Warnings, cancellationToken);
+        run.End(PipelineStage.Aggregate);
+
+        run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
+        ITrainedEndModel<TItem> trained = await distillation.TrainAsync(job.Items, votes, labelProbabilities, seed, cancellationToken).ConfigureAwait(false);
+        ClassProbabilities probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
+        RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
+        ITrainedEndModel<TItem>? seedOnlyModel = seed.Count > 0 && options.ScoreSeedOnlyBaseline
+            ? await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false)
+            : distillation.TrainedSeedOnlyModel;
+        run.End(PipelineStage.Distill);
+
+        run.Begin(PipelineStage.Report, "Estimating costs");
+        DirectLabelingEstimate? direct = EstimateDirectLabeling(run);
+        run.End(PipelineStage.Report);
+
+        return new LabelingRun<TItem>
+        {
+            TrainedEndModel = trained,
+            SeedOnlyModel = seedOnlyModel,
+            Task = job.Task,
+            DatasetName = job.DatasetName ?? job.Task.Name,
+            ItemIds = job.ItemIds ?? [.. Enumerable.Range(0, job.Items.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],
+            Probabilities = probabilities,
+            Labels = probabilities.Predict(TieBreak.Random(options.Seed)),
+            LabelModelProbabilities = labelProbabilities,
+            Matrix = labeled.Applied.Matrix,
+            SeedModelVoted = seedModelVoted,
+            Programs = [.. Outcomes(gated.Programs, kept, columns, labeled, labelModel).Cast<ProgramOutcome>()],
+            Functions = [.. Outcomes(gated.Functions, kept, columns, labeled, labelModel).Cast<FunctionOutcome>()],
+            ProgramsCompiled = run.Programs.Compilations,
+            Analysis = labeled.Analysis,
+            LabelModel = labelModel?.FitReport,
+            EndModel = trained.TrainingReport,
+            EndModelName = endModel.Name,
+            Test = testScores,
+            SeedItems = seed.Count,
+            SynthesisCost = run.Ledger.GetSummary(),
+            DirectLabeling = direct,
+            SynthesisAttempts = run.Log.GetOrderedAttempts(),
+            Timings = run.Timings,
+            Elapsed = run.Elapsed,
+            Warnings = run.Warnings,
+            Seed = options.Seed,
+        };
+    }
+
+    private static Func<LabelingPipelineOptions> Fixed(LabelingPipelineOptions? options)
+    {
+        LabelingPipelineOptions value = options ?? new LabelingPipelineOptions();
+        return () => value;
+    }
+
+    /// <summary>Takes the run's snapshot of the options and checks it, so a run never starts with options that became invalid.</summary>
+    private LabelingPipelineOptions Snapshot()
+    {
+        LabelingPipelineOptions snapshot = _options().Snapshot();
+        Check(snapshot, "options");
+        return snapshot;
+    }
+
+    private void Check(LabelingPipelineOptions options, string paramName)
+    {
+        OptionsValidation.ThrowIfInvalid(new LabelingPipelineOptionsValidator(), options, paramName);
+        if (!_catalog.Contains(options.LabelModel))
+        {
+            throw new ArgumentException($"Unknown label model '{options.LabelModel}'. Known label models: {string.Join(", ", _catalog.Names)}.", paramName);
+        }
+    }
+
+    private GatingStage<TItem> Gating<TItem>(LabelingRunContext<TItem> run) =>
+        new(_gate, run.Compiler, _applier, run.Job.Task, run.Sample, run.Job.SeedSet, run.Job.Functions, run.Options.GateHandWrittenFunctions);
+
+    private async Task<IReadOnlyList<LabelingProgram>> SynthesizeProgramsAsync<TItem>(LabelingRunContext<TItem> run, GatingStage<TItem> gating)
+    {
+        run.Begin(PipelineStage.Synthesize, "Synthesizing programs");
+        var request = new SynthesisRequest<TItem>(run.Job.Task)
+        {
+            Examples = run.Job.SeedSet,
+            UnlabeledSample = run.Job.Items,
+            Validator = gating.Validator,
+            Log = run.Log,
+            Ledger = run.Ledger,
+        };
+        IReadOnlyList<LabelingProgram> programs = await new SynthesisStage(_synthesizers, run.Options.ProgramsPerSynthesizer, run.Options.FeedbackRounds)
+            .RunAsync(
+                request,
+                gating.Feedback,
+                run.Warnings,
+                (synthesizer, program, count) => run.Progress?.Report(new PipelineProgress(PipelineStage.Synthesize, $"{synthesizer}: {program.Name}", count, null)),
+                run.CancellationToken)
+            .ConfigureAwait(false);
+        run.End(PipelineStage.Synthesize);
+        return programs;
+    }
+
+    private static GateDecisions<TItem> Gate<TItem>(LabelingRunContext<TItem> run, GatingStage<TItem> gating, IReadOnlyList<LabelingProgram> candidates)
+    {
+        run.Begin(PipelineStage.Gate, $"Compiling and gating {candidates.Count} programs");
+        GateDecisions<TItem> gated = gating.Evaluate(candidates, run.CancellationToken);
+        run.End(PipelineStage.Gate);
+        return gated;
+    }
+
+    private static async Task<RunScores?> ScoreTestAsync<TItem>(
+        LabelingRunContext<TItem> run, DistillationStage<TItem> distillation, ITrainedEndModel<TItem> trained, LabelModel? labelModel, LabelMatrix? testVotes)
+    {
+        if (run.Job.TestSet is not { Count: > 0 } test)
+        {
+            return null;
+        }
+
+        LabelingPipelineOptions options = run.Options;
+        int[] gold = [.. test.Select(e => e.Label)];
+        ClassificationScores? labelScores = labelModel is not null && testVotes is not null
+            ? ClassificationMetrics.Score(gold, labelModel.Predict(testVotes, TieBreak.Random(options.Seed)), run.Job.Task.ClassCount)
+            : null;
+        ClassificationScores endScores = await distillation.ScoreAsync(trained, test, run.CancellationToken).ConfigureAwait(false);
+        ClassificationScores? seedScores = null;
+        if (options.ScoreSeedOnlyBaseline && run.Job.SeedSet.Count > 0)
+        {
+            ITrainedEndModel<TItem> seedOnly = await distillation.SeedOnlyModelAsync(run.Job.SeedSet, run.CancellationToken).ConfigureAwait(false);
+            seedScores = await distillation.ScoreAsync(seedOnly, test, run.CancellationToken).ConfigureAwait(false);
+        }
+
+        var scores = new RunScores("test", labelScores, endScores, seedScores) { Metric = options.SelectionMetric };
+        if (scores.GainOverSeedOnly < 0)
+        {
+            run.Warnings.Add(scores.VerdictSentence()!);
+        }
+
+        return scores;
+    }
+
+    private DirectLabelingEstimate? EstimateDirectLabeling<TItem>(LabelingRunContext<TItem> run)
+    {
+        if (run.Options.DirectLabelingModel is not { } model)
+        {
+            return null;
+        }
+
+        Func<TItem, string> describe = run.Job.DescribeItem ?? Describe;
+        run.Ledger.TryGetPrice(model, out ModelPrice? price);
+        return _estimator.Estimate(run.Job.Task, run.Job.Items, describe, model, price, run.CancellationToken);
+
+        static string Describe(TItem item) => item switch
+        {
+            string text => text,
+            null => string.Empty,
+            _ => JsonSerializer.Serialize(item, item.GetType()),
+        };
+    }
+
+    /// <summary>The outcomes of the gate's decisions, with the figures of the kept ones' columns when the items were labeled; programs by name, then hash.</summary>
+    private static List<LabelingFunctionOutcome> Outcomes<TItem>(
+        IReadOnlyList<GateDecision<TItem>> decisions, GateDecision<TItem>[]? kept, ILabelingFunction<TItem>[]? columns, LabelingStageResult? labeling, LabelModel? labelModel)
+    {
+        var outcomes = new List<LabelingFunctionOutcome>(decisions.Count);
+        foreach (GateDecision<TItem> decision in decisions)
+        {
+            int j = kept is null ? -1 : Array.IndexOf(kept, decision);
+            LabelingFunctionSummary? onSeed = j >= 0 ? labeling!.SeedAnalysis?.Functions[j] : null;
+            LabelingFunctionOutcome outcome = decision.Program is { } program
+                ? new ProgramOutcome
+                {
+                    Program = program,
+                    Kept = decision.Kept,
+                    Problems = decision.Problems,
+                    BudgetOverruns = j >= 0 && columns![j] is BudgetOverrunCounter<TItem> counter ? counter.Overruns : 0,
+                }
+                : new FunctionOutcome(decision.Name) { Kept = decision.Kept };
+            outcomes.Add(outcome with
+            {
+                DropReason = decision.Reason,
+                DropMessage = decision.Message,
+                GateMetrics = decision.Metrics,
+                Analysis = j >= 0 ? labeling!.Analysis.Functions[j] : null,
+                DevAccuracy = onSeed?.EmpiricalAccuracy,
+                DevCoverage = onSeed?.Coverage,
+                Faults = j >= 0 ? labeling!.Applied.Faults[j] : null,
+                LabelModelAccuracy = j >= 0 && labelModel?.FitReport.FunctionAccuracies is { } accuracies ? accuracies[j] : null,
+            });
+        }
+
+        return outcomes;
+    }
+
+    private static StageProgress? ApplyProgress(IProgress<PipelineProgress>? progress, int total) =>
+        progress is null ? null : new StageProgress(progress, total);
 
     private static IEndModel<TItem> DefaultEndModel<TItem>() =>
         (object)LogisticRegressionEndModel.ForText() is IEndModel<TItem> forText && typeof(TItem) == typeof(string)
             ? forText
             : throw new InvalidOperationException($"The job's items are {typeof(TItem).Name}, not strings; set LabelingJob.EndModel to an end model for them, for example new LogisticRegressionEndModel<{typeof(TItem).Name}>(options, item => item.Text).");
 
-    /// <summary>One run: the stages in order, with their timings.</summary>
-    private sealed class PipelineRun<TItem>(LabelingPipeline owner, LabelingJob<TItem> job, IEndModel<TItem> endModel, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
-    {
-        private readonly LabelingPipelineOptions _options = owner._options;
-        private readonly List<StageTiming> _timings = [];
-        private readonly List<string> _warnings = [];
-        private readonly SynthesisLog _log = new();
-        private readonly int _classCount = job.Task.ClassCount;
-        private long _stageStarted;
-        private ITrainedEndModel<TItem>? _seedOnlyModel;
-
-        public async Task<LabelingRun<TItem>> RunAsync()
-        {
-            long started = Stopwatch.GetTimestamp();
-            IReadOnlyList<TItem> items = job.Items;
-            IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
-            TItem[] sample = Sample(items, _options.GateSampleSize, _options.Seed);
-
-            Begin(PipelineStage.Synthesize, "Synthesizing programs");
-            List<LabelingProgram> candidates = job.Programs is { } reused ? [.. reused] : await SynthesizeAsync(sample).ConfigureAwait(false);
-            End(PipelineStage.Synthesize);
-
-            Begin(PipelineStage.Gate, $"Compiling and gating {candidates.Count} programs");
-            using ProgramGateResult<TItem> gated = owner._gate.Evaluate(candidates, job.Task, sample, seed.Count > 0 ? seed : null, cancellationToken);
-            End(PipelineStage.Gate);
-
-            Begin(PipelineStage.Apply, $"Labeling {items.Count} items with {gated.Kept.Count} programs");
-            // Overruns are counted while the programs label the job's items, the figure the report gives.
-            OverrunCounter<TItem>[] functions = [.. gated.Kept.Select(k => new OverrunCounter<TItem>(k.Function))];
-            ILabelingFunction<TItem>[] plain = [.. gated.Kept.Select(k => k.Function)];
-            LabelingResult applied = owner._applier.Apply(items, functions, _classCount, ApplyProgress(items.Count), cancellationToken);
-            LabelMatrix? seedMatrix = seed.Count > 0 ? owner._applier.Apply(seed.Select(e => e.Item), plain, _classCount, cancellationToken: cancellationToken).Matrix : null;
-            LabelMatrix? testMatrix = job.TestSet is { Count: > 0 } test && plain.Length > 0
-                ? owner._applier.Apply(test.Select(e => e.Item), plain, _classCount, cancellationToken: cancellationToken).Matrix
-                : null;
-            LabelingFunctionAnalysis analysis = LabelingFunctionAnalysis.Analyze(applied.Matrix);
-            LabelingFunctionAnalysis? seedAnalysis = seedMatrix is null ? null : LabelingFunctionAnalysis.Analyze(seedMatrix, [.. seed.Select(e => e.Label)]);
-            End(PipelineStage.Apply);
-
-            Begin(PipelineStage.Aggregate, "Fitting the label model");
-            LabelMatrix votes = applied.Matrix;
-            bool seedModelVoted = _options.SeedModelVoter && functions.Length > 0 && seed.Count >= SeedVoterFolds * _classCount;
-            if (seedModelVoted)
-            {
-                (votes, seedMatrix, testMatrix) = await AddSeedModelVoterAsync(items, votes, seedMatrix!, testMatrix, seed).ConfigureAwait(false);
-            }
-
-            (LabelModel? labelModel, ClassProbabilities? labelProbabilities) = Aggregate(votes, seedMatrix, seed);
-            End(PipelineStage.Aggregate);
-
-            Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
-            ITrainedEndModel<TItem> trained = await DistillAsync(items, votes, labelProbabilities, seed).ConfigureAwait(false);
-            ClassProbabilities probabilities = await trained.PredictProbabilitiesAsync(items, cancellationToken).ConfigureAwait(false);
-            RunScores? testScores = await ScoreTestAsync(labelModel, testMatrix, trained, seed).ConfigureAwait(false);
-            End(PipelineStage.Distill);
-
-            Begin(PipelineStage.Report, "Estimating costs");
-            DirectLabelingEstimate? direct = EstimateDirectLabeling(items);
-            End(PipelineStage.Report);
-
-            return new LabelingRun<TItem>
-            {
-                TrainedEndModel = trained,
-                SeedOnlyModel = seed.Count > 0 && _options.ScoreSeedOnlyBaseline ? await SeedOnlyModelAsync(seed).ConfigureAwait(false) : _seedOnlyModel,
-                Task = job.Task,
-                DatasetName = job.DatasetName ?? job.Task.Name,
-                ItemIds = job.ItemIds ?? [.. Enumerable.Range(0, items.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-                Probabilities = probabilities,
-                Labels = probabilities.Predict(TieBreak.Random(_options.Seed)),
-                LabelModelProbabilities = labelProbabilities,
-                Matrix = applied.Matrix,
-                SeedModelVoted = seedModelVoted,
-                Programs = Records(gated, analysis, seedAnalysis, applied, functions),
-                Analysis = analysis,
-                LabelModel = labelModel?.FitReport,
-                EndModel = trained.TrainingReport,
-                EndModelName = endModel.Name,
-                Test = testScores,
-                SeedItems = seed.Count,
-                SynthesisCost = owner.Ledger.GetSummary(),
-                DirectLabeling = direct,
-                SynthesisAttempts = _log.GetOrderedAttempts(),
-                Timings = _timings,
-                Elapsed = Stopwatch.GetElapsedTime(started),
-                Warnings = _warnings,
-                Seed = _options.Seed,
-            };
-        }
-
-        private async Task<List<LabelingProgram>> SynthesizeAsync(TItem[] sample)
-        {
-            var programs = new List<LabelingProgram>();
-            var validator = new SandboxProgramValidator<TItem>(owner._compiler, sample, _classCount);
-            SynthesisFeedback<TItem>? feedback = null;
-            for (int round = 1; round <= 1 + _options.FeedbackRounds; round++)
-            {
-                IProgramSynthesizer[] asked = round == 1 ? owner._synthesizers : [.. owner._synthesizers.Where(s => s.AcceptsFeedback)];
-                if (asked.Length == 0)
-                {
-                    break;
-                }
-
-                if (round > 1)
-                {
-                    feedback = Feedback(programs, sample);
-                    if (feedback.IsEmpty)
-                    {
-                        break;
-                    }
-                }
-
-                foreach (IProgramSynthesizer synthesizer in asked)
-                {
-                    var request = new SynthesisRequest<TItem>(job.Task)
-                    {
-                        ProgramCount = _options.ProgramsPerSynthesizer,
-                        Examples = job.SeedSet,
-                        UnlabeledSample = job.Items,
-                        Validator = validator,
-                        Log = _log,
-                        Feedback = feedback,
-                        ProgramNamePrefix = round == 1
-                            ? SynthesisRequest<TItem>.DefaultProgramNamePrefix
-                            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{SynthesisRequest<TItem>.DefaultProgramNamePrefix}-r{round}"),
-                    };
-                    await SynthesizeWithAsync(synthesizer, request, programs).ConfigureAwait(false);
-                }
-            }
-
-            return programs;
-        }
-
-        private async Task SynthesizeWithAsync(IProgramSynthesizer synthesizer, SynthesisRequest<TItem> request, List<LabelingProgram> programs)
-        {
-            int before = programs.Count;
-            try
-            {
-                await foreach (LabelingProgram program in synthesizer.SynthesizeAsync(request, cancellationToken).ConfigureAwait(false))
-                {
-                    programs.Add(program);
-                    progress?.Report(new PipelineProgress(PipelineStage.Synthesize, $"{synthesizer.Name}: {program.Name}", programs.Count, null));
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                _warnings.Add($"The '{synthesizer.Name}' synthesizer failed after {programs.Count - before} programs: {ex.Message}");
-            }
-        }
-
-        /// <summary>Gates the programs so far and shows their gaps: the seed items (or sample items) no kept program covers or where kept ones disagree, and why programs were dropped.</summary>
-        private SynthesisFeedback<TItem> Feedback(List<LabelingProgram> programs, TItem[] sample)
-        {
-            IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
-            using ProgramGateResult<TItem> gated = owner._gate.Evaluate(programs, job.Task, sample, seed.Count > 0 ? seed : null, cancellationToken);
-            string[] problems = [.. gated.Dropped.Take(5).Select(d => $"{d.Program.Name}: {d.Message}")];
-            IReadOnlyList<TItem> items = seed.Count > 0 ? [.. seed.Select(e => e.Item)] : sample;
-            LabelMatrix votes = owner._applier.Apply(items, gated.Functions, _classCount, cancellationToken: cancellationToken).Matrix;
-            return SynthesisFeedback.FromVotes(items, votes, seed.Count > 0 ? [.. seed.Select(e => e.Label)] : null, problems: problems);
-        }
-
-        private async Task<(LabelMatrix Votes, LabelMatrix SeedVotes, LabelMatrix? TestVotes)> AddSeedModelVoterAsync(
-            IReadOnlyList<TItem> items, LabelMatrix votes, LabelMatrix seedVotes, LabelMatrix? testVotes, IReadOnlyList<LabeledExample<TItem>> seed)
-        {
-            // The end model trained on the seed labels votes beside the programs. Its votes on the seed items come from
-            // models that did not see them (k-fold), so the label model judges it as honestly as it judges a program.
-            ITrainedEndModel<TItem> seedModel = await SeedOnlyModelAsync(seed).ConfigureAwait(false);
-            sbyte[] onItems = await VotesAsync(seedModel, items).ConfigureAwait(false);
-            var onSeed = new sbyte[seed.Count];
-            int[] fold = DevFolds.Shuffled([.. seed.Select(e => e.Label)], _classCount, SeedVoterFolds, _options.Seed);
-            for (int f = 0; f < SeedVoterFolds; f++)
-            {
-                int current = f;
-                LabeledExample<TItem>[] inFold = [.. seed.Where((_, i) => fold[i] != current)];
-                int[] held = [.. Enumerable.Range(0, seed.Count).Where(i => fold[i] == current)];
-                ITrainedEndModel<TItem> foldModel = await endModel.TrainAsync(SeedTrainingSet(inFold), cancellationToken).ConfigureAwait(false);
-                sbyte[] heldVotes = await VotesAsync(foldModel, [.. held.Select(i => seed[i].Item)]).ConfigureAwait(false);
-                for (int h = 0; h < held.Length; h++)
-                {
-                    onSeed[held[h]] = heldVotes[h];
-                }
-            }
-
-            LabelMatrix? test = null;
-            if (testVotes is not null && job.TestSet is { } testSet)
-            {
-                test = AppendColumn(testVotes, await VotesAsync(seedModel, [.. testSet.Select(e => e.Item)]).ConfigureAwait(false));
-            }
-
-            return (AppendColumn(votes, onItems), AppendColumn(seedVotes, onSeed), test);
-        }
-
-        /// <summary>The end model trained on the seed labels alone: the seed-model voter and the seed-only baseline are the same model, trained once.</summary>
-        private async Task<ITrainedEndModel<TItem>> SeedOnlyModelAsync(IReadOnlyList<LabeledExample<TItem>> seed) =>
-            _seedOnlyModel ??= await endModel.TrainAsync(SeedTrainingSet(seed), cancellationToken).ConfigureAwait(false);
-
-        private async Task<sbyte[]> VotesAsync(ITrainedEndModel<TItem> model, IReadOnlyList<TItem> items)
-        {
-            ClassProbabilities p = await model.PredictProbabilitiesAsync(items, cancellationToken).ConfigureAwait(false);
-            return [.. p.Predict(TieBreak.ClassPrior).Select(v => (sbyte)v)];
-        }
-
-        private static LabelMatrix AppendColumn(LabelMatrix matrix, sbyte[] column)
-        {
-            int m = matrix.FunctionCount + 1;
-            var votes = new sbyte[(long)matrix.ItemCount * m];
-            for (int i = 0; i < matrix.ItemCount; i++)
-            {
-                matrix.GetRow(i).CopyTo(votes.AsSpan(i * m, m - 1));
-                votes[(i * m) + m - 1] = column[i];
-            }
-
-            return LabelMatrix.Wrap(matrix.ItemCount, m, matrix.ClassCount, votes, [.. matrix.FunctionNames, SeedModelVoterName]);
-        }
-
-        private (LabelModel? Model, ClassProbabilities? Probabilities) Aggregate(LabelMatrix matrix, LabelMatrix? seedMatrix, IReadOnlyList<LabeledExample<TItem>> seed)
-        {
-            if (matrix.FunctionCount == 0)
-            {
-                _warnings.Add("No program was kept, so there are no weak labels: the end model learns from the seed labels alone.");
-                return (null, null);
-            }
-
-            LabelModel model = owner._catalog.Create(_options.LabelModel);
-            var fitOptions = new LabelModelFitOptions { Seed = _options.Seed, Metric = _options.SelectionMetric };
-            if (seedMatrix is not null)
-            {
-                fitOptions.DevMatrix = seedMatrix;
-                fitOptions.DevLabels = [.. seed.Select(e => e.Label)];
-            }
-
-            LabelModelFitReport report = model.Fit(matrix, fitOptions, cancellationToken);
-            _warnings.AddRange(report.Warnings);
-            return (model, model.PredictProbabilities(matrix));
-        }
-
-        private async Task<ITrainedEndModel<TItem>> DistillAsync(IReadOnlyList<TItem> items, LabelMatrix matrix, ClassProbabilities? labelProbabilities, IReadOnlyList<LabeledExample<TItem>> seed)
-        {
-            EndModelTrainingSet<TItem>? set = labelProbabilities is null ? null : EndModelTrainingSet.FromLabelModel(items, matrix, labelProbabilities);
-            if (seed.Count > 0 && (_options.TrainEndModelOnSeedSet || set is null))
-            {
-                EndModelTrainingSet<TItem> seedSet = SeedTrainingSet(seed, _options.SeedItemWeight);
-                set = set is null ? seedSet : set.Concat(seedSet);
-            }
-
-            if (set is null || set.TotalWeight <= 0)
-            {
-                throw new InvalidOperationException("There is nothing to learn from: no program was kept and the job has no seed set. Give labeled seed items, or programs that vote.");
-            }
-
-            // The covered items are skewed toward the classes the programs vote for; the seed labels' balance undoes it.
-            if (seed.Count > 0 && _options.UseSeedClassBalance)
-            {
-                set = set.WithClassBalance(SeedClassBalance(seed));
-            }
-
-            return await endModel.TrainAsync(set, cancellationToken).ConfigureAwait(false);
-        }
-
-        private double[] SeedClassBalance(IReadOnlyList<LabeledExample<TItem>> seed)
-        {
-            // Add-one smoothing keeps every share strictly positive, even for a class the seed set lacks.
-            var counts = new double[_classCount];
-            foreach (LabeledExample<TItem> example in seed)
-            {
-                counts[example.Label]++;
-            }
-
-            double total = seed.Count + _classCount;
-            return [.. counts.Select(c => (c + 1) / total)];
-        }
-
-        private EndModelTrainingSet<TItem> SeedTrainingSet(IReadOnlyList<LabeledExample<TItem>> seed, double weight = 1.0) =>
-            EndModelTrainingSet.FromLabels<TItem>([.. seed.Select(e => e.Item)], [.. seed.Select(e => e.Label)], _classCount, weight);
-
-        private async Task<RunScores?> ScoreTestAsync(LabelModel? labelModel, LabelMatrix? testMatrix, ITrainedEndModel<TItem> trained, IReadOnlyList<LabeledExample<TItem>> seed)
-        {
-            if (job.TestSet is not { Count: > 0 } test)
-            {
-                return null;
-            }
-
-            TItem[] testItems = [.. test.Select(e => e.Item)];
-            int[] gold = [.. test.Select(e => e.Label)];
-            ClassificationScores? labelScores = labelModel is not null && testMatrix is not null
-                ? ClassificationMetrics.Score(gold, labelModel.Predict(testMatrix, TieBreak.Random(_options.Seed)), _classCount)
-                : null;
-            ClassificationScores endScores = await ScoreAsync(trained, testItems, gold).ConfigureAwait(false);
-            ClassificationScores? seedScores = null;
-            if (_options.ScoreSeedOnlyBaseline && seed.Count > 0)
-            {
-                ITrainedEndModel<TItem> seedOnly = await SeedOnlyModelAsync(seed).ConfigureAwait(false);
-                seedScores = await ScoreAsync(seedOnly, testItems, gold).ConfigureAwait(false);
-            }
-
-            var scores = new RunScores("test", labelScores, endScores, seedScores) { Metric = _options.SelectionMetric };
-            if (scores.GainOverSeedOnly < 0)
-            {
-                _warnings.Add(scores.VerdictSentence()!);
-            }
-
-            return scores;
-        }
-
-        private async Task<ClassificationScores> ScoreAsync(ITrainedEndModel<TItem> model, TItem[] items, int[] gold)
-        {
-            ClassProbabilities p = await model.PredictProbabilitiesAsync(items, cancellationToken).ConfigureAwait(false);
-            return ClassificationMetrics.Score(gold, p.Predict(TieBreak.Random(_options.Seed)), _classCount);
-        }
-
-        private DirectLabelingEstimate? EstimateDirectLabeling(IReadOnlyList<TItem> items)
-        {
-            if (_options.DirectLabelingModel is not { } model)
-            {
-                return null;
-            }
-
-            Func<TItem, string> describe = job.DescribeItem ?? Describe;
-            owner.Ledger.TryGetPrice(model, out ModelPrice? price);
-            return owner._estimator.Estimate(job.Task, items, describe, model, price, cancellationToken);
-        }
-
-        private static string Describe(TItem item) => item switch
-        {
-            string text => text,
-            null => string.Empty,
-            _ => JsonSerializer.Serialize(item, item.GetType()),
-        };
-
-        private static List<ProgramOutcome> Records(
-            ProgramGateResult<TItem> gated,
-            LabelingFunctionAnalysis analysis,
-            LabelingFunctionAnalysis? seedAnalysis,
-            LabelingResult applied,
-            OverrunCounter<TItem>[] functions)
-        {
-            var records = new List<ProgramOutcome>();
-            for (int j = 0; j < gated.Kept.Count; j++)
-            {
-                KeptProgram<TItem> kept = gated.Kept[j];
-                LabelingFunctionSummary? onSeed = seedAnalysis?.Functions[j];
-                records.Add(new ProgramOutcome
-                {
-                    Program = kept.Program,
-                    Kept = true,
-                    GateMetrics = kept.Metrics,
-                    Analysis = analysis.Functions[j],
-                    DevAccuracy = onSeed?.EmpiricalAccuracy,
-                    DevCoverage = onSeed?.Coverage,
-                    Faults = applied.Faults[j],
-                    BudgetOverruns = functions[j].Overruns,
-                });
-            }
-
-            foreach (DroppedProgram dropped in gated.Dropped)
-            {
-                records.Add(new ProgramOutcome
-                {
-                    Program = dropped.Program,
-                    Kept = false,
-                    DropReason = dropped.Reason,
-                    DropMessage = dropped.Message,
-                    Problems = dropped.Problems,
-                    GateMetrics = dropped.Metrics,
-                });
-            }
-
-            return [.. records.OrderBy(r => r.Program.Name, StringComparer.Ordinal).ThenBy(r => r.Program.ContentHash, StringComparer.Ordinal)];
-        }
-
-        private StageProgress? ApplyProgress(int total) =>
-            progress is null ? null : new StageProgress(progress, total);
-
-        private void Begin(PipelineStage stage, string message)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _stageStarted = Stopwatch.GetTimestamp();
-            progress?.Report(new PipelineProgress(stage, message, 0, null));
-        }
-
-        private void End(PipelineStage stage) => _timings.Add(new StageTiming(stage, Stopwatch.GetElapsedTime(_stageStarted)));
-
-        private static TItem[] Sample(IReadOnlyList<TItem> items, int size, int seed)
-        {
-            if (items.Count <= size)
-            {
-                return [.. items];
-            }
-
-            int[] indices = [.. Enumerable.Range(0, items.Count)];
-            new Random(seed).Shuffle(indices);
-            Array.Sort(indices, 0, size);
-            return [.. indices.Take(size).Select(i => items[i])];
-        }
-    }
-
     /// <summary>Relays the applier's progress as the pipeline's.</summary>
     private sealed class StageProgress(IProgress<PipelineProgress> inner, long total) : IProgress<LabelingProgress>
     {
         public void Report(LabelingProgress value) =>
             inner.Report(new PipelineProgress(PipelineStage.Apply, "Labeling items", value.ItemsLabeled, value.TotalItems ?? total));
-    }
-
-    /// <summary>Counts the step-budget overruns of a kept program while it labels every item; the overrun still faults, so the applier counts an abstain.</summary>
-    private sealed class OverrunCounter<TItem>(ILabelingFunction<TItem> inner) : ILabelingFunction<TItem>
-    {
-        private long _overruns;
-
-        public string Name => inner.Name;
-
-        public long Overruns => Interlocked.Read(ref _overruns);
-
-        public int Apply(TItem item)
-        {
-            try
-            {
-                return inner.Apply(item);
-            }
-            catch (ProgramBudgetExceededException)
-            {
-                Interlocked.Increment(ref _overruns);
-                throw;
-            }
-        }
     }
 }

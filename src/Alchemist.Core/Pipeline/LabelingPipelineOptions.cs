@@ -1,26 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Alchemist;
 
 /// <summary>Represents the options of a <see cref="LabelingPipeline"/>.</summary>
-public sealed class LabelingPipelineOptions
+public sealed class LabelingPipelineOptions : IValidatableObject
 {
     /// <summary>Gets or sets how many programs each synthesizer is asked for.</summary>
-    /// <value>The default is 10.</value>
+    /// <value>The default is 10. Allowed: 1 to 1,000.</value>
+    [Range(1, 1_000)]
     public int ProgramsPerSynthesizer { get; set; } = 10;
 
     /// <summary>Gets or sets the number of feedback rounds after the first: synthesizers that accept feedback (the chat synthesizer) are asked again, shown the problems of the programs so far and the seed items that no kept program covers or where kept programs disagree.</summary>
-    /// <value>The default is 1.</value>
+    /// <value>The default is 1. Allowed: 0 to 10.</value>
+    [Range(0, 10)]
     public int FeedbackRounds { get; set; } = 1;
 
     /// <summary>Gets or sets the label model, by its name in the <see cref="LabelModelCatalog"/>.</summary>
     /// <value>The default is <c>auto</c>: chosen on the seed (dev) set, never on test data.</value>
+    [Required]
     public string LabelModel { get; set; } = "auto";
 
     /// <summary>Gets or sets the metric the label model is chosen by on the dev set.</summary>
     /// <value>The default is <see cref="LabelModelMetric.Accuracy"/>.</value>
+    [EnumDataType(typeof(LabelModelMetric))]
     public LabelModelMetric SelectionMetric { get; set; } = LabelModelMetric.Accuracy;
 
     /// <summary>Gets or sets how many items (at most) every candidate program runs on in the gate and in self-repair.</summary>
-    /// <value>The default is 1,000.</value>
+    /// <value>The default is 1,000. Allowed: 1 to 10,000,000.</value>
+    [Range(1, 10_000_000)]
     public int GateSampleSize { get; set; } = 1_000;
 
     /// <summary>Gets or sets a value indicating whether the seed items, with their gold labels, join the weakly labeled items in the end model's training set.</summary>
@@ -28,7 +35,8 @@ public sealed class LabelingPipelineOptions
     public bool TrainEndModelOnSeedSet { get; set; } = true;
 
     /// <summary>Gets or sets the training weight of each seed item (with its gold label) in the end model's training set, beside weakly labeled items that weigh at most 1 (their label model confidence).</summary>
-    /// <value>The default is 1.</value>
+    /// <value>The default is 1. Allowed: above 0, up to 1,000,000.</value>
+    [Range(0.0, 1e6, MinimumIsExclusive = true)]
     public double SeedItemWeight { get; set; } = 1.0;
 
     /// <summary>Gets or sets a value indicating whether the end model's training set carries the seed labels' class balance (add-one smoothed), undoing the skew of the items the programs cover.</summary>
@@ -43,6 +51,10 @@ public sealed class LabelingPipelineOptions
     /// <value>The default is <see langword="true"/>.</value>
     public bool ScoreSeedOnlyBaseline { get; set; } = true;
 
+    /// <summary>Gets or sets a value indicating whether the job's hand-written functions are dropped by the same checks as synthesized programs (faults, silence, constant votes, dev floors, duplicates).</summary>
+    /// <value>The default is <see langword="false"/>: they are the user's own rules, kept and reported with their figures.</value>
+    public bool GateHandWrittenFunctions { get; set; }
+
     /// <summary>Gets or sets the model whose direct labeling of every item the cost plan estimates, or <see langword="null"/> to skip the estimate.</summary>
     /// <value>The default is <c>gpt-4o-mini</c>.</value>
     public string? DirectLabelingModel { get; set; } = "gpt-4o-mini";
@@ -51,18 +63,19 @@ public sealed class LabelingPipelineOptions
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
 
-    internal void Validate()
+    /// <summary>Copies the options, so a run keeps the values it started with.</summary>
+    internal LabelingPipelineOptions Snapshot() => (LabelingPipelineOptions)MemberwiseClone();
+
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(ProgramsPerSynthesizer, 1, nameof(ProgramsPerSynthesizer));
-        ArgumentOutOfRangeException.ThrowIfLessThan(GateSampleSize, 1, nameof(GateSampleSize));
-        ArgumentOutOfRangeException.ThrowIfNegative(FeedbackRounds, nameof(FeedbackRounds));
-        if (!double.IsFinite(SeedItemWeight) || SeedItemWeight <= 0)
+        if (DirectLabelingModel is not null && string.IsNullOrWhiteSpace(DirectLabelingModel))
         {
-            throw new ArgumentOutOfRangeException(nameof(SeedItemWeight), SeedItemWeight, "LabelingPipelineOptions.SeedItemWeight must be a finite number above 0.");
-        }
-        if (string.IsNullOrWhiteSpace(LabelModel))
-        {
-            throw new ArgumentException("LabelingPipelineOptions.LabelModel must name a label model, such as 'auto'.", nameof(LabelModel));
+            yield return new ValidationResult("LabelingPipelineOptions.DirectLabelingModel is blank; name a model, or set null to skip the direct-labeling estimate.", [nameof(DirectLabelingModel)]);
         }
     }
 }
+
+/// <summary>Validates <see cref="LabelingPipelineOptions"/>: generated at compile time from the data annotations (and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>, where implemented); run at start-up by dependency injection and by the constructors of the components that take the options.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+internal sealed partial class LabelingPipelineOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<LabelingPipelineOptions>;

@@ -26,11 +26,17 @@ public class LabelingRun
     /// <summary>Gets the label model's class distribution of each item, or <see langword="null"/> when no program was kept.</summary>
     public ClassProbabilities? LabelModelProbabilities { get; init; }
 
-    /// <summary>Gets the votes of the kept programs on every item (zero columns when none was kept).</summary>
+    /// <summary>Gets the votes of the kept hand-written functions and programs on every item, one column each in that order (zero columns when none was kept).</summary>
     public required LabelMatrix Matrix { get; init; }
 
     /// <summary>Gets every candidate program, kept or dropped, in the gate's order.</summary>
     public required IReadOnlyList<ProgramOutcome> Programs { get; init; }
+
+    /// <summary>Gets the job's hand-written functions (<see cref="LabelingJob{TItem}.Functions"/>) with their figures, in the job's order.</summary>
+    public IReadOnlyList<FunctionOutcome> Functions { get; init; } = [];
+
+    /// <summary>Gets the number of programs the sandbox compiled in this run: each distinct program once, however many stages (self-repair, feedback rounds, the gate, labeling) used it.</summary>
+    public int ProgramsCompiled { get; init; }
 
     /// <summary>Gets a value indicating whether the end model trained on the seed labels voted beside the programs, as one more column of the matrix the label model aggregated (<see cref="LabelingPipelineOptions.SeedModelVoter"/>); <see cref="Matrix"/> and <see cref="Analysis"/> hold the programs' votes only.</summary>
     public bool SeedModelVoted { get; init; }

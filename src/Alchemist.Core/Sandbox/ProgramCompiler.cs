@@ -35,12 +35,13 @@ public sealed class ProgramCompiler
     private readonly SandboxOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="ProgramCompiler"/> class.</summary>
-    /// <param name="options">The limits; the defaults when <see langword="null"/>. They are copied and validated here.</param>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public ProgramCompiler(SandboxOptions? options = null) => _options = (options ?? new SandboxOptions()).ValidatedCopy();
+    /// <param name="options">The limits; the defaults when <see langword="null"/>. Validated here, and read when a program is compiled and run.</param>
+    /// <exception cref="ArgumentException">An option is out of range; the message lists every problem.</exception>
+    public ProgramCompiler(SandboxOptions? options = null) =>
+        _options = OptionsValidation.ThrowIfInvalid(new SandboxOptionsValidator(), options ?? new SandboxOptions(), nameof(options));
 
-    /// <summary>Gets a copy of the options the compiler uses.</summary>
-    public SandboxOptions Options => _options.ValidatedCopy();
+    /// <summary>Gets the options the compiler uses.</summary>
+    public SandboxOptions Options => _options;
 
     /// <summary>Compiles a labeling program for items of type <typeparamref name="TItem"/>.</summary>
     /// <typeparam name="TItem">The item type: <see cref="string"/>, or a type of the host whose public members the program reads.</typeparam>

@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Alchemist;
 
 /// <summary>Represents the limits under which <see cref="ProgramCompiler"/> compiles labeling programs and runs them.</summary>
 /// <remarks>
-/// The compiler copies and validates the options when it is created, so later changes to an instance do not affect a
-/// compiler that already uses it. See docs/sandbox.md for what each limit guarantees.
+/// The compiler validates the options when it is created and reads them when it compiles and runs a program, so set
+/// them before the compiler is used. See docs/sandbox.md for what each limit guarantees.
 /// </remarks>
 public sealed class SandboxOptions
 {
@@ -18,16 +20,19 @@ public sealed class SandboxOptions
     /// or a collection with an explicit size costs one step per 16 elements. A call that runs out of steps throws
     /// <see cref="ProgramBudgetExceededException"/>.
     /// </remarks>
+    [Range(1L, long.MaxValue)]
     public long StepBudget { get; set; } = 1_000_000;
 
     /// <summary>Gets or sets the deepest nesting of the program's own methods, local functions and lambdas in one call.</summary>
     /// <value>The default is 256.</value>
     /// <remarks>Deeper recursion throws <see cref="ProgramBudgetExceededException"/>; so does recursion that would leave too little stack for the host, whatever this limit.</remarks>
+    [Range(1, 100_000)]
     public int MaxCallDepth { get; set; } = 256;
 
     /// <summary>Gets or sets the match timeout of every regular expression a program builds or calls.</summary>
     /// <value>The default is 100 milliseconds.</value>
     /// <remarks>A program that passes its own timeout gets the smaller of the two. A match that times out throws <see cref="System.Text.RegularExpressions.RegexMatchTimeoutException"/>, which the program cannot catch.</remarks>
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "1.00:00:00")]
     public TimeSpan RegexMatchTimeout { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Gets or sets how many times a call whose regular expression timed out is run again before the timeout counts as the call's fault.</summary>
@@ -44,10 +49,12 @@ public sealed class SandboxOptions
     /// A run reports the calls it retried in <see cref="SandboxedLabelingFunction{TItem}.RegexTimeoutRetries"/>.
     /// </para>
     /// </remarks>
+    [Range(0, 10)]
     public int RegexTimeoutRetries { get; set; } = DefaultRegexTimeoutRetries;
 
     /// <summary>Gets or sets the longest program source, in characters, the compiler accepts.</summary>
     /// <value>The default is 100,000.</value>
+    [Range(1, 10_000_000)]
     public int MaxSourceLength { get; set; } = 100_000;
 
     /// <summary>Gets or sets the number of bytes one call of a program may allocate.</summary>
@@ -57,48 +64,19 @@ public sealed class SandboxOptions
     /// checked at every step, so a program that grows a string or a collection in a loop throws
     /// <see cref="ProgramBudgetExceededException"/> soon after it passes the limit.
     /// </remarks>
+    [Range(1024L * 1024, long.MaxValue)]
     public long MaxAllocatedBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>Gets or sets how long the compiler may spend on one program before it rejects it.</summary>
     /// <value>The default is 30 seconds.</value>
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "1.00:00:00")]
     public TimeSpan CompileTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets a value indicating whether loops and methods are rewritten to charge the step budget.</summary>
     /// <value>The default is <see langword="true"/>. Turning it off is for measuring the budget's overhead only: a runaway program then hangs its caller.</value>
     internal bool ChargeSteps { get; set; } = true;
-
-    /// <summary>Creates a validated copy.</summary>
-    /// <returns>A copy that later changes to this instance do not affect.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    internal SandboxOptions ValidatedCopy()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(StepBudget, 1, nameof(StepBudget));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxCallDepth, 1, nameof(MaxCallDepth));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxCallDepth, 100_000, nameof(MaxCallDepth));
-        if (RegexMatchTimeout <= TimeSpan.Zero || RegexMatchTimeout > TimeSpan.FromDays(1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(RegexMatchTimeout), RegexMatchTimeout, "RegexMatchTimeout must be positive and at most one day.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(RegexTimeoutRetries, nameof(RegexTimeoutRetries));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(RegexTimeoutRetries, 10, nameof(RegexTimeoutRetries));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSourceLength, 1, nameof(MaxSourceLength));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAllocatedBytes, 1024 * 1024, nameof(MaxAllocatedBytes));
-        if (CompileTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(CompileTimeout), CompileTimeout, "CompileTimeout must be positive.");
-        }
-
-        return new SandboxOptions
-        {
-            StepBudget = StepBudget,
-            MaxCallDepth = MaxCallDepth,
-            RegexMatchTimeout = RegexMatchTimeout,
-            RegexTimeoutRetries = RegexTimeoutRetries,
-            MaxSourceLength = MaxSourceLength,
-            MaxAllocatedBytes = MaxAllocatedBytes,
-            CompileTimeout = CompileTimeout,
-            ChargeSteps = ChargeSteps,
-        };
-    }
 }
+
+/// <summary>Validates <see cref="SandboxOptions"/>: generated at compile time from the data annotations (and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>, where implemented); run at start-up by dependency injection and by the constructors of the components that take the options.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+internal sealed partial class SandboxOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SandboxOptions>;

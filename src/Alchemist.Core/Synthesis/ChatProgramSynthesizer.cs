@@ -16,7 +16,8 @@ namespace Alchemist;
 /// the first C# code block of the reply, and checks it with the request's <see cref="SynthesisRequest{TItem}.Validator"/>.
 /// A program that fails goes back to the model with the validator's exact messages, at most
 /// <see cref="ChatSynthesizerOptions.MaxRepairs"/> times. A reply without a code block, or a call that fails after the
-/// pipeline's retries, ends that slot only. Every call is recorded in <see cref="Ledger"/> and in the request's
+/// pipeline's retries, ends that slot only. Every call is recorded in the request's
+/// <see cref="SynthesisRequest{TItem}.Ledger"/> (a run's scope) or else in <see cref="Ledger"/>, and in the request's
 /// <see cref="SynthesisRequest{TItem}.Log"/>.
 /// </para>
 /// <para>
@@ -39,7 +40,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
 
     /// <summary>Initializes a new instance of the <see cref="ChatProgramSynthesizer"/> class.</summary>
     /// <param name="chatClient">The chat client, with its pipeline (retries, caching, logging) already built.</param>
-    /// <param name="options">The options; the defaults when <see langword="null"/>. A copy is taken.</param>
+    /// <param name="options">The options; the defaults when <see langword="null"/>. Validated here, and read as the synthesizer works.</param>
     /// <param name="ledger">The ledger that records every call; a new one priced by <see cref="ChatSynthesizerOptions.Prices"/> when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock of provenance times and durations; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="logger">The logger; replies are logged at Trace level only, because they can hold user data.</param>
@@ -53,12 +54,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         ILogger<ChatProgramSynthesizer>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(chatClient);
-        _options = (options ?? new ChatSynthesizerOptions()).Clone();
-        IReadOnlyList<string> problems = _options.Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException(string.Join(" ", problems), nameof(options));
-        }
+        _options = OptionsValidation.ThrowIfInvalid(new ChatSynthesizerOptionsValidator(), options ?? new ChatSynthesizerOptions(), nameof(options));
 
         _chatClient = chatClient;
         Ledger = ledger ?? new CostLedger(_options.Prices);
@@ -70,11 +66,15 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
     /// <inheritdoc />
     public string Name => SynthesizerName;
 
+    /// <summary>Gets the options the synthesizer works with.</summary>
+    internal ChatSynthesizerOptions Options => _options;
+
     /// <inheritdoc />
     /// <remarks>The chat synthesizer shows the feedback to the model: problems of earlier programs, items no kept program covers, items where kept programs disagree.</remarks>
     public bool AcceptsFeedback => true;
 
-    /// <summary>Gets the ledger that records the usage and cost of every call this synthesizer makes.</summary>
+    /// <summary>Gets the ledger that records the usage and cost of the calls this synthesizer makes for requests that carry no <see cref="SynthesisRequest{TItem}.Ledger"/> of their own.</summary>
+    /// <remarks>Give the pipeline this ledger (dependency injection does) and each run records in a scope of it, so this ledger totals every run.</remarks>
     public CostLedger Ledger { get; }
 
     /// <inheritdoc />
@@ -121,7 +121,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
             string? priorKnowledge = request.PriorKnowledge;
             if (priorKnowledge is null && _options.GeneratePriorKnowledge)
             {
-                priorKnowledge = await GeneratePriorKnowledgeAsync(prompts, request.Log, cancellationToken).ConfigureAwait(false);
+                priorKnowledge = await GeneratePriorKnowledgeAsync(prompts, request.Log, request.Ledger ?? Ledger, cancellationToken).ConfigureAwait(false);
             }
 
             int digits = Math.Max(3, (request.ProgramCount - 1).ToString(CultureInfo.InvariantCulture).Length);
@@ -191,7 +191,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         {
             cancellationToken.ThrowIfCancellationRequested();
             string name = attempt == 0 ? baseName : $"{baseName}-r{attempt.ToString(CultureInfo.InvariantCulture)}";
-            ChatCall call = await CallAsync([.. conversation], temperature, attempt == 0 ? "program" : "repair", cancellationToken).ConfigureAwait(false);
+            ChatCall call = await CallAsync([.. conversation], temperature, attempt == 0 ? "program" : "repair", request.Ledger ?? Ledger, cancellationToken).ConfigureAwait(false);
             SynthesisAttempt record = call.ToAttempt(slot, attempt, name, temperature);
 
             if (call.Error is Exception error)
@@ -266,10 +266,10 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         }
     }
 
-    private async Task<string?> GeneratePriorKnowledgeAsync<TItem>(ProgramPrompts<TItem> prompts, SynthesisLog? log, CancellationToken cancellationToken)
+    private async Task<string?> GeneratePriorKnowledgeAsync<TItem>(ProgramPrompts<TItem> prompts, SynthesisLog? log, CostLedger ledger, CancellationToken cancellationToken)
     {
         float? temperature = _options.Temperatures.Count == 0 ? null : _options.Temperatures.Min();
-        ChatCall call = await CallAsync(prompts.PriorKnowledgeMessages(), temperature, "prior-knowledge", cancellationToken).ConfigureAwait(false);
+        ChatCall call = await CallAsync(prompts.PriorKnowledgeMessages(), temperature, "prior-knowledge", ledger, cancellationToken).ConfigureAwait(false);
         SynthesisAttempt record = call.ToAttempt(slot: null, attempt: 0, name: null, temperature);
         if (call.Error is Exception error)
         {
@@ -298,7 +298,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         return text.Length == 0 ? null : text;
     }
 
-    private async Task<ChatCall> CallAsync(IReadOnlyList<ChatMessage> messages, float? temperature, string purpose, CancellationToken cancellationToken)
+    private async Task<ChatCall> CallAsync(IReadOnlyList<ChatMessage> messages, float? temperature, string purpose, CostLedger ledger, CancellationToken cancellationToken)
     {
         var chatOptions = new ChatOptions
         {
@@ -313,7 +313,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         {
             ChatResponse response = await _chatClient.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
             string? modelId = response.ModelId ?? _defaultModelId;
-            CostEntry cost = Ledger.Record(purpose, modelId, response.Usage);
+            CostEntry cost = ledger.Record(purpose, modelId, response.Usage);
             return new ChatCall(response.Text, modelId, promptHash, cost, startedAt, _timeProvider.GetElapsedTime(started), Error: null);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

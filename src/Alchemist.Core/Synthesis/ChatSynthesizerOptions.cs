@@ -1,18 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Alchemist;
 
 /// <summary>Represents the options of a <see cref="ChatProgramSynthesizer"/>: concurrency, repairs, sampling, prompt content and model prices.</summary>
 /// <remarks>
 /// Bound and validated at start-up by <c>AddAlchemist</c> (see <c>AlchemistBuilder.ConfigureSynthesis</c>); a synthesizer
-/// created with <see langword="new"/> validates a copy in its constructor.
+/// created with <see langword="new"/> validates them in its constructor, and reads them as it works.
 /// </remarks>
-public sealed class ChatSynthesizerOptions
+public sealed class ChatSynthesizerOptions : IValidatableObject
 {
     /// <summary>Gets or sets the largest number of program slots in flight at once (a slot is a program's call, validation and repairs).</summary>
     /// <value>The default is 4. Allowed: 1 to 64.</value>
+    [Range(1, 64)]
     public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>Gets or sets the largest number of times a program that fails validation is sent back to the model with the problems.</summary>
     /// <value>The default is 2. Allowed: 0 to 10.</value>
+    [Range(0, 10)]
     public int MaxRepairs { get; set; } = 2;
 
     /// <summary>Gets the sampling temperatures, used in turn by the program slots (slot <c>i</c> uses <c>Temperatures[i % Count]</c>) for diversity; empty to leave the temperature to the model.</summary>
@@ -22,10 +26,12 @@ public sealed class ChatSynthesizerOptions
 
     /// <summary>Gets or sets the number of labeled examples shown in each prompt; each slot sees a different subset, balanced over the classes.</summary>
     /// <value>The default is 12. Allowed: 0 to 200.</value>
+    [Range(0, 200)]
     public int ExamplesPerPrompt { get; set; } = 12;
 
     /// <summary>Gets or sets the largest number of characters of an item shown in a prompt; longer items are cut with an ellipsis.</summary>
     /// <value>The default is 400. Allowed: 20 to 100,000.</value>
+    [Range(20, 100_000)]
     public int MaxItemCharacters { get; set; } = 400;
 
     /// <summary>Gets or sets a value indicating whether the synthesizer first asks the model for background knowledge (class descriptions, keywords, rules) when the request gives none.</summary>
@@ -37,6 +43,7 @@ public sealed class ChatSynthesizerOptions
 
     /// <summary>Gets or sets the largest number of output tokens per reply; <see langword="null"/> for the model's default.</summary>
     /// <value>The default is <see langword="null"/>. When set: at least 64.</value>
+    [Range(64, 10_000_000)]
     public int? MaxOutputTokens { get; set; }
 
     /// <summary>Gets or sets the seed of the choice of examples shown to each slot, so that prompts are reproducible.</summary>
@@ -48,93 +55,40 @@ public sealed class ChatSynthesizerOptions
     /// <remarks>See <see cref="CostLedger"/> for how model ids are matched.</remarks>
     public IDictionary<string, ModelPrice> Prices { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Checks the options.</summary>
-    /// <returns>One full sentence per problem; empty when the options are valid.</returns>
-    public IReadOnlyList<string> Validate()
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        var problems = new List<string>();
-        if (MaxConcurrency is < 1 or > 64)
-        {
-            problems.Add($"ChatSynthesizerOptions.MaxConcurrency is {MaxConcurrency}; it must be between 1 and 64.");
-        }
-
-        if (MaxRepairs is < 0 or > 10)
-        {
-            problems.Add($"ChatSynthesizerOptions.MaxRepairs is {MaxRepairs}; it must be between 0 and 10.");
-        }
-
         for (int i = 0; i < Temperatures.Count; i++)
         {
             if (float.IsNaN(Temperatures[i]) || Temperatures[i] < 0 || Temperatures[i] > 2)
             {
-                problems.Add($"ChatSynthesizerOptions.Temperatures[{i}] is {Temperatures[i]}; every temperature must be between 0 and 2.");
+                yield return new ValidationResult($"ChatSynthesizerOptions.Temperatures[{i}] is {Temperatures[i]}; every temperature must be between 0 and 2.", [nameof(Temperatures)]);
             }
-        }
-
-        if (ExamplesPerPrompt is < 0 or > 200)
-        {
-            problems.Add($"ChatSynthesizerOptions.ExamplesPerPrompt is {ExamplesPerPrompt}; it must be between 0 and 200.");
-        }
-
-        if (MaxItemCharacters is < 20 or > 100_000)
-        {
-            problems.Add($"ChatSynthesizerOptions.MaxItemCharacters is {MaxItemCharacters}; it must be between 20 and 100000.");
-        }
-
-        if (MaxOutputTokens is < 64)
-        {
-            problems.Add($"ChatSynthesizerOptions.MaxOutputTokens is {MaxOutputTokens}; it must be at least 64, or null for the model's default.");
         }
 
         if (ModelId is not null && string.IsNullOrWhiteSpace(ModelId))
         {
-            problems.Add("ChatSynthesizerOptions.ModelId is blank; give a model id, or null for the client's default.");
+            yield return new ValidationResult("ChatSynthesizerOptions.ModelId is blank; give a model id, or null for the client's default.", [nameof(ModelId)]);
         }
 
         foreach ((string model, ModelPrice? price) in Prices.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (string.IsNullOrWhiteSpace(model))
             {
-                problems.Add("ChatSynthesizerOptions.Prices has a blank model id; key every price by the model id the provider reports.");
+                yield return new ValidationResult("ChatSynthesizerOptions.Prices has a blank model id; key every price by the model id the provider reports.", [nameof(Prices)]);
             }
             else if (price is null)
             {
-                problems.Add($"ChatSynthesizerOptions.Prices['{model}'] is null; give its input and output prices per million tokens.");
+                yield return new ValidationResult($"ChatSynthesizerOptions.Prices['{model}'] is null; give its input and output prices per million tokens.", [nameof(Prices)]);
             }
             else if (price.InputUsdPerMillionTokens < 0 || price.OutputUsdPerMillionTokens < 0)
             {
-                problems.Add($"ChatSynthesizerOptions.Prices['{model}'] has a negative price; prices per million tokens must be 0 or more.");
+                yield return new ValidationResult($"ChatSynthesizerOptions.Prices['{model}'] has a negative price; prices per million tokens must be 0 or more.", [nameof(Prices)]);
             }
         }
-
-        return problems;
-    }
-
-    /// <summary>Creates a copy, so that a synthesizer is not affected by later changes to these options.</summary>
-    internal ChatSynthesizerOptions Clone()
-    {
-        var copy = new ChatSynthesizerOptions
-        {
-            MaxConcurrency = MaxConcurrency,
-            MaxRepairs = MaxRepairs,
-            ExamplesPerPrompt = ExamplesPerPrompt,
-            MaxItemCharacters = MaxItemCharacters,
-            GeneratePriorKnowledge = GeneratePriorKnowledge,
-            ModelId = ModelId,
-            MaxOutputTokens = MaxOutputTokens,
-            Seed = Seed,
-        };
-        copy.Temperatures.Clear();
-        foreach (float t in Temperatures)
-        {
-            copy.Temperatures.Add(t);
-        }
-
-        foreach ((string model, ModelPrice price) in Prices)
-        {
-            copy.Prices[model] = new ModelPrice(price.InputUsdPerMillionTokens, price.OutputUsdPerMillionTokens);
-        }
-
-        return copy;
     }
 }
+
+/// <summary>Validates <see cref="ChatSynthesizerOptions"/>: generated at compile time from the data annotations (and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>, where implemented); run at start-up by dependency injection and by the constructors of the components that take the options.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+internal sealed partial class ChatSynthesizerOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<ChatSynthesizerOptions>;

@@ -2,7 +2,7 @@ namespace Alchemist;
 
 /// <summary>Represents what a synthesizer is asked for: programs for a task, with labeled examples, feedback from earlier rounds, and a validator for self-repair.</summary>
 /// <typeparam name="TItem">The type of item the programs label.</typeparam>
-public sealed class SynthesisRequest<TItem>
+public sealed record SynthesisRequest<TItem>
 {
     /// <summary>The default of <see cref="ProgramNamePrefix"/>.</summary>
     public const string DefaultProgramNamePrefix = "llm";
@@ -69,4 +69,8 @@ public sealed class SynthesisRequest<TItem>
 
     /// <summary>Gets the log that records every call of this request and what came of it; <see langword="null"/> for none.</summary>
     public SynthesisLog? Log { get; init; }
+
+    /// <summary>Gets the ledger in which a synthesizer that calls a model records each call's usage: the cost ledger of the run this request belongs to; <see langword="null"/> for the synthesizer's own.</summary>
+    /// <remarks>A pipeline run passes a scope of its ledger (<see cref="CostLedger.CreateScope"/>), so that the run reports exactly the calls it made, however many runs share the synthesizer.</remarks>
+    public CostLedger? Ledger { get; init; }
 }

@@ -160,10 +160,10 @@ public class LogisticRegressionEndModelTests
     public void Ctor_InvalidOptions_Throw()
     {
         Assert.Throws<ArgumentNullException>("textSelector", () => new LogisticRegressionEndModel<string>(null!));
-        Assert.Throws<ArgumentOutOfRangeException>("L2", () => LogisticRegressionEndModel.ForText(new LogisticRegressionEndModelOptions { L2 = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>("HashBits", () => LogisticRegressionEndModel.ForText(new LogisticRegressionEndModelOptions { HashBits = 30 }));
-        Assert.Throws<ArgumentOutOfRangeException>("CharNgramMin", () => LogisticRegressionEndModel.ForText(new LogisticRegressionEndModelOptions { CharNgramMin = 4, CharNgramMax = 3 }));
-        Assert.Throws<ArgumentException>(() => LogisticRegressionEndModel.ForText(new LogisticRegressionEndModelOptions { CharNgramMin = 0, CharNgramMax = 0, WordNgramMin = 0, WordNgramMax = 0 }));
+        OptionsAssert.Rejects(() => LogisticRegressionEndModel.ForText(new LogisticRegressionEndModelOptions { L2 = 0 }), "L2");
+        OptionsAssert.Rejects(() => LogisticRegressionEndModel.ForText(new LogisticRegressionEndModelOptions { HashBits = 30 }), "HashBits");
+        OptionsAssert.Rejects(() => LogisticRegressionEndModel.ForText(new LogisticRegressionEndModelOptions { CharNgramMin = 4, CharNgramMax = 3 }), "The CharNgram range 4..3");
+        OptionsAssert.Rejects(() => LogisticRegressionEndModel.ForText(new LogisticRegressionEndModelOptions { CharNgramMin = 0, CharNgramMax = 0, WordNgramMin = 0, WordNgramMax = 0 }), "keep at least one kind of text feature");
     }
 
     [Fact]

@@ -168,17 +168,18 @@ public class ProgramGateTests
     }
 
     [Fact]
-    public void Options_OutOfRange_ExactMessages()
+    public void Options_OutOfRange_EachIsNamed()
     {
         var options = new ProgramGateOptions { MaxFaultRate = -0.1, MinDevAccuracy = 2, MinDevCoverage = double.NaN };
-        Assert.Equal(
-            [
-                "ProgramGateOptions.MaxFaultRate is -0.1; it must be between 0 and 1.",
-                "ProgramGateOptions.MinDevAccuracy is 2; it must be between 0 and 1.",
-                "ProgramGateOptions.MinDevCoverage is NaN; it must be between 0 and 1.",
-            ],
-            options.Validate());
-        Assert.Throws<ArgumentException>("options", () => new ProgramGate(new FakeGateCompiler(), options, null));
+        string[] failures = [.. new ProgramGateOptionsValidator().Validate(null, options).Failures!];
+        Assert.Equal(3, failures.Length);
+        foreach (string member in new[] { "MaxFaultRate", "MinDevAccuracy", "MinDevCoverage" })
+        {
+            Assert.Single(failures, f => f.Contains(member, StringComparison.Ordinal) && f.Contains("between 0 and 1", StringComparison.Ordinal));
+        }
+
+        ArgumentException thrown = Assert.Throws<ArgumentException>("options", () => new ProgramGate(new FakeGateCompiler(), options, null));
+        Assert.Contains("MinDevCoverage", thrown.Message, StringComparison.Ordinal);
     }
 
     private static void AssertDrop(DroppedProgram drop, string name, GateDropReason reason, string messageStart)

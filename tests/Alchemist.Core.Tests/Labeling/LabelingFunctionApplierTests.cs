@@ -188,9 +188,9 @@ public class LabelingFunctionApplierTests
     [Fact]
     public void Ctor_InvalidOptions_Throw()
     {
-        Assert.Throws<ArgumentOutOfRangeException>("ChunkSize", () => new LabelingFunctionApplier(new LabelingApplierOptions { ChunkSize = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>("MaxDegreeOfParallelism", () => new LabelingFunctionApplier(new LabelingApplierOptions { MaxDegreeOfParallelism = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>("QuarantineFaultRate", () => new LabelingFunctionApplier(new LabelingApplierOptions { QuarantineFaultRate = 1.5 }));
+        OptionsAssert.Rejects(() => new LabelingFunctionApplier(new LabelingApplierOptions { ChunkSize = 0 }), "ChunkSize");
+        OptionsAssert.Rejects(() => new LabelingFunctionApplier(new LabelingApplierOptions { MaxDegreeOfParallelism = 0 }), "MaxDegreeOfParallelism");
+        OptionsAssert.Rejects(() => new LabelingFunctionApplier(new LabelingApplierOptions { QuarantineFaultRate = 1.5 }), "QuarantineFaultRate");
     }
 
     [Fact]

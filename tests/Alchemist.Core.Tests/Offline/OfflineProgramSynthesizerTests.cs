@@ -164,9 +164,9 @@ public class OfflineProgramSynthesizerTests
     [Fact]
     public void Ctor_InvalidOptions_Throw()
     {
-        Assert.Throws<ArgumentOutOfRangeException>("MinimumSupport", () => new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { MinimumSupport = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>("Confidence", () => new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { Confidence = 1 }));
-        Assert.Throws<ArgumentException>("TextMember", () => new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { TextMember = "not valid" }));
+        OptionsAssert.Rejects(() => new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { MinimumSupport = 0 }), "MinimumSupport");
+        OptionsAssert.Rejects(() => new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { Confidence = 1 }), "Confidence");
+        OptionsAssert.Rejects(() => new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { TextMember = "not valid" }), "TextMember 'not valid' is not a valid identifier");
     }
 
     [Fact]

@@ -308,10 +308,18 @@ public class LabelingPipelineTests
     [InlineData(-1.0)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public void Ctor_SeedItemWeightNotPositive_Throws(double weight)
+    public void Ctor_SeedItemWeightNotPositive_Throws(double weight) =>
+        OptionsAssert.Rejects(() => new LabelingPipeline([], new LabelingPipelineOptions { SeedItemWeight = weight }), nameof(LabelingPipelineOptions.SeedItemWeight));
+
+    [Fact]
+    public async Task RunAsync_OptionsMadeInvalidAfterConstruction_RefusedBeforeAnyWork()
     {
-        ArgumentOutOfRangeException ex = Assert.Throws<ArgumentOutOfRangeException>(() => new LabelingPipeline([], new LabelingPipelineOptions { SeedItemWeight = weight }));
-        Assert.Equal(nameof(LabelingPipelineOptions.SeedItemWeight), ex.ParamName);
+        var options = new LabelingPipelineOptions();
+        var pipeline = new LabelingPipeline([new PipelineTestData.ForbiddenSynthesizer()], options);
+        options.FeedbackRounds = -1;
+
+        ArgumentException ex = await Assert.ThrowsAsync<ArgumentException>(() => pipeline.RunAsync(PipelineTestData.YouTubeJob()));
+        Assert.Contains("FeedbackRounds", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -17,11 +17,8 @@ public class ChatProgramSynthesizerTests
     public void Ctor_InvalidOptions_ThrowsListingEveryProblem()
     {
         var options = new ChatSynthesizerOptions { MaxConcurrency = 0, MaxRepairs = 11 };
-        ArgumentException ex = Assert.Throws<ArgumentException>("options", () => new ChatProgramSynthesizer(new ScriptedChatClient(), options));
-        Assert.StartsWith(
-            "ChatSynthesizerOptions.MaxConcurrency is 0; it must be between 1 and 64. ChatSynthesizerOptions.MaxRepairs is 11; it must be between 0 and 10.",
-            ex.Message,
-            StringComparison.Ordinal);
+        ArgumentException ex = OptionsAssert.Rejects(() => new ChatProgramSynthesizer(new ScriptedChatClient(), options), "MaxConcurrency", "MaxRepairs");
+        Assert.StartsWith("The ChatSynthesizerOptions are not valid: ", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class SynthesisEndToEndTests : IDisposable
         {
             ProgramCount = 7,
             Examples = dev,
-            Validator = new SandboxProgramValidator<string>(compiler, sample, youtube.Task.ClassCount),
+            Validator = new SandboxProgramValidator<string>(new SandboxGateCompiler(compiler), sample, youtube.Task.ClassCount),
             Log = log,
         };
 

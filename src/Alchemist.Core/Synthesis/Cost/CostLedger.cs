@@ -23,6 +23,7 @@ public sealed class CostLedger
     private readonly Dictionary<string, ModelPrice> _prices;
     private readonly List<CostEntry> _entries = [];
     private readonly Lock _lock = new();
+    private readonly CostLedger? _parent;
 
     /// <summary>Initializes a new instance of the <see cref="CostLedger"/> class.</summary>
     /// <param name="prices">The price of each model, keyed by model id; none when <see langword="null"/>. The prices are copied.</param>
@@ -44,6 +45,12 @@ public sealed class CostLedger
 
             _prices[model] = new ModelPrice(price.InputUsdPerMillionTokens, price.OutputUsdPerMillionTokens);
         }
+    }
+
+    private CostLedger(CostLedger parent)
+    {
+        _prices = parent._prices;
+        _parent = parent;
     }
 
     /// <summary>Gets the prices, keyed by model id (compared ignoring case).</summary>
@@ -92,6 +99,10 @@ public sealed class CostLedger
         return price is not null;
     }
 
+    /// <summary>Creates a ledger with the same prices whose calls are also recorded in this one: the scope of one run, or of one request.</summary>
+    /// <returns>A new, empty ledger. What it records, this ledger (and its own parents) records too, so a long-lived ledger totals every run while each run's scope holds only its own calls.</returns>
+    public CostLedger CreateScope() => new(this);
+
     /// <summary>Records a call.</summary>
     /// <param name="purpose">What the call was for, such as <c>program</c> or <c>repair</c>.</param>
     /// <param name="modelId">The model that answered.</param>
@@ -106,12 +117,18 @@ public sealed class CostLedger
         bool reported = usage?.InputTokenCount is not null || usage?.OutputTokenCount is not null;
         decimal? cost = TryGetPrice(modelId, out ModelPrice? price) ? price.CostOf(input, output) : null;
         var entry = new CostEntry(purpose, string.IsNullOrEmpty(modelId) ? null : modelId, input, output, cost, reported);
+        Add(entry);
+        return entry;
+    }
+
+    private void Add(CostEntry entry)
+    {
         lock (_lock)
         {
             _entries.Add(entry);
         }
 
-        return entry;
+        _parent?.Add(entry);
     }
 
     /// <summary>Computes the totals of the calls recorded so far.</summary>

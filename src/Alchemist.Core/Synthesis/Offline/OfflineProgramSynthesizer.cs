@@ -45,12 +45,15 @@ public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public OfflineProgramSynthesizer(OfflineSynthesizerOptions? options = null, TimeProvider? timeProvider = null)
     {
-        _options = (options ?? new OfflineSynthesizerOptions()).Validated();
+        _options = OptionsValidation.ThrowIfInvalid(new OfflineSynthesizerOptionsValidator(), options ?? new OfflineSynthesizerOptions(), nameof(options));
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
     public string Name => SynthesizerName;
+
+    /// <summary>Gets the options the synthesizer mines with.</summary>
+    internal OfflineSynthesizerOptions Options => _options;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>

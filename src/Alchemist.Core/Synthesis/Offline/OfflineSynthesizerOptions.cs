@@ -1,8 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Alchemist;
 
 /// <summary>Options of the <see cref="OfflineProgramSynthesizer"/>: what it mines, how sure it must be, and how the item's text is read.</summary>
 /// <remarks>The defaults were chosen by cross-validation on dev splits (see docs/offline-synthesizer.md). They are read once, when the synthesizer is created.</remarks>
-public sealed class OfflineSynthesizerOptions
+public sealed class OfflineSynthesizerOptions : IValidatableObject
 {
     /// <summary>Gets or sets the public property or field of the item type that holds its text, when the item is not a <see cref="string"/>; the emitted programs read <c>item.&lt;TextMember&gt;</c>.</summary>
     /// <value>The default is <see langword="null"/>: the item is the text.</value>
@@ -10,64 +12,59 @@ public sealed class OfflineSynthesizerOptions
 
     /// <summary>Gets or sets the minimum number of labeled examples a heuristic must hold on.</summary>
     /// <value>The default is 3.</value>
+    [Range(1, 1_000_000)]
     public int MinimumSupport { get; set; } = 3;
 
     /// <summary>Gets or sets the one-sided confidence of the lower bound on a heuristic's precision (Wilson score interval).</summary>
     /// <value>The default is 0.95.</value>
+    [Range(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true)]
     public double Confidence { get; set; } = 0.95;
 
     /// <summary>Gets or sets the minimum lower bound on a heuristic's precision.</summary>
     /// <value>The default is 0.6.</value>
+    [Range(0.0, 1.0, MaximumIsExclusive = true)]
     public double MinimumPrecision { get; set; } = 0.6;
 
     /// <summary>Gets or sets how far above its class's share the lower bound on the precision must be, as a fraction of the way to 1: the bound must reach <c>prior + MinimumLift * (1 - prior)</c>.</summary>
     /// <value>The default is 0.5, so a class of 87% needs a bound of 0.935, and a class of 13% one of 0.6.</value>
+    [Range(0.0, 1.0, MaximumIsExclusive = true)]
     public double MinimumLift { get; set; } = 0.5;
 
     /// <summary>Gets or sets the minimum share of the unlabeled sample a heuristic must hold on, when there is a sample, so that a heuristic that only fits the seed set is dropped.</summary>
     /// <value>The default is 0.002 (0.2%).</value>
+    [Range(0.0, 1.0, MaximumIsExclusive = true)]
     public double MinimumUnlabeledCoverage { get; set; } = 0.002;
 
     /// <summary>Gets or sets the largest overlap (Jaccard index of the items they hold on) between two kept heuristics; a candidate closer than this to a kept one is redundant.</summary>
     /// <value>The default is 0.6.</value>
+    [Range(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true)]
     public double MaximumOverlap { get; set; } = 0.6;
 
     /// <summary>Gets or sets the maximum number of words one keyword heuristic may list ("any of these words"); 1 keeps every word heuristic to one word.</summary>
     /// <value>The default is 8.</value>
+    [Range(1, 1_000)]
     public int MaximumWordsPerProgram { get; set; } = 8;
 
     /// <summary>Gets or sets the number of most frequent conditions combined in pairs ("A and B") when neither is precise enough alone; 0 turns conjunctions off.</summary>
     /// <value>The default is 60.</value>
+    [Range(0, 10_000)]
     public int ConjunctionCandidates { get; set; } = 60;
 
     /// <summary>Gets or sets the maximum number of unlabeled items looked at; a larger sample is thinned evenly.</summary>
     /// <value>The default is 5000.</value>
+    [Range(1, 10_000_000)]
     public int MaximumUnlabeledSample { get; set; } = 5000;
 
-    internal OfflineSynthesizerOptions Validated()
+    /// <inheritdoc />
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MinimumSupport, 1, nameof(MinimumSupport));
-        CheckFraction(Confidence, nameof(Confidence), allowZero: false);
-        CheckFraction(MinimumPrecision, nameof(MinimumPrecision), allowZero: true);
-        CheckFraction(MinimumLift, nameof(MinimumLift), allowZero: true);
-        CheckFraction(MinimumUnlabeledCoverage, nameof(MinimumUnlabeledCoverage), allowZero: true);
-        CheckFraction(MaximumOverlap, nameof(MaximumOverlap), allowZero: false);
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaximumWordsPerProgram, 1, nameof(MaximumWordsPerProgram));
-        ArgumentOutOfRangeException.ThrowIfNegative(ConjunctionCandidates, nameof(ConjunctionCandidates));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaximumUnlabeledSample, 1, nameof(MaximumUnlabeledSample));
         if (TextMember is not null && !Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier(TextMember))
         {
-            throw new ArgumentException($"The text member '{TextMember}' is not a valid identifier; give the name of a public property or field of the item type.", nameof(TextMember));
-        }
-
-        return (OfflineSynthesizerOptions)MemberwiseClone();
-    }
-
-    private static void CheckFraction(double value, string name, bool allowZero)
-    {
-        if (!(value < 1 && (allowZero ? value >= 0 : value > 0)))
-        {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be {(allowZero ? "at least 0" : "above 0")} and below 1.");
+            yield return new ValidationResult($"OfflineSynthesizerOptions.TextMember '{TextMember}' is not a valid identifier; give the name of a public property or field of the item type.", [nameof(TextMember)]);
         }
     }
 }
+
+/// <summary>Validates <see cref="OfflineSynthesizerOptions"/>: generated at compile time from the data annotations (and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>, where implemented); run at start-up by dependency injection and by the constructors of the components that take the options.</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+internal sealed partial class OfflineSynthesizerOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<OfflineSynthesizerOptions>;

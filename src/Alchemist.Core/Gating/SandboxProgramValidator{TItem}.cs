@@ -13,25 +13,29 @@ namespace Alchemist;
 /// the items that caused them, which is what the model needs to repair its program. The run stops as soon as the
 /// faults pass the limit, so a runaway program costs at most that many step budgets.
 /// </para>
-/// <para>Each validation compiles, runs and unloads the program; nothing stays loaded. Thread-safe.</para>
+/// <para>
+/// In a run, programs are compiled through the run's cache, so a program validated here is not compiled again by the
+/// gate; on its own (over a <see cref="ProgramCompiler"/>), each validation compiles, runs and unloads the program.
+/// Thread-safe.
+/// </para>
 /// </remarks>
-public sealed class SandboxProgramValidator<TItem> : IProgramValidator
+internal sealed class SandboxProgramValidator<TItem> : IProgramValidator
 {
     private const int FaultsShown = 3;
     private const int ItemCharactersShown = 120;
-    private readonly ProgramCompiler _compiler;
+    private readonly GateCompiler _compiler;
     private readonly TItem[] _sample;
     private readonly int _classCount;
     private readonly double _maxFaultRate;
 
     /// <summary>Initializes a new instance of the <see cref="SandboxProgramValidator{TItem}"/> class.</summary>
-    /// <param name="compiler">The sandbox compiler.</param>
+    /// <param name="compiler">Compiles programs in the sandbox: a run's cache, or a compiler of its own.</param>
     /// <param name="sample">The items each candidate runs on; copied.</param>
     /// <param name="classCount">The number of classes, <c>K</c>; a vote outside <c>-1..K-1</c> is a fault.</param>
     /// <param name="maxFaultRate">The largest fraction of the sample a program may fault on and pass.</param>
     /// <exception cref="ArgumentNullException"><paramref name="compiler"/> or <paramref name="sample"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classCount"/> is outside 2..127, or <paramref name="maxFaultRate"/> is outside 0..1.</exception>
-    public SandboxProgramValidator(ProgramCompiler compiler, IEnumerable<TItem> sample, int classCount, double maxFaultRate = 0.05)
+    public SandboxProgramValidator(GateCompiler compiler, IEnumerable<TItem> sample, int classCount, double maxFaultRate = 0.05)
     {
         ArgumentNullException.ThrowIfNull(compiler);
         ArgumentNullException.ThrowIfNull(sample);
@@ -54,17 +58,21 @@ public sealed class SandboxProgramValidator<TItem> : IProgramValidator
     {
         ArgumentNullException.ThrowIfNull(program);
         cancellationToken.ThrowIfCancellationRequested();
-        using ProgramCompilation<TItem> compilation = _compiler.Compile<TItem>(program, cancellationToken);
-        if (!compilation.Succeeded)
+        GateCompilation<TItem> compilation = _compiler.Compile<TItem>(program, cancellationToken);
+        using (compilation.Owner)
         {
-            string[] problems = [.. compilation.Diagnostics.Select(d => d.ToString())];
-            return ValueTask.FromResult(problems.Length == 0 ? ProgramValidation.Invalid("The sandbox rejected the program without a diagnostic.") : ProgramValidation.Invalid(problems));
-        }
+            if (compilation.Function is not { } function)
+            {
+                return ValueTask.FromResult(compilation.Problems.Count == 0
+                    ? ProgramValidation.Invalid("The sandbox rejected the program without a diagnostic.")
+                    : ProgramValidation.Invalid([.. compilation.Problems]));
+            }
 
-        return ValueTask.FromResult(Run(compilation.Function!, cancellationToken));
+            return ValueTask.FromResult(Run(function, cancellationToken));
+        }
     }
 
-    private ProgramValidation Run(SandboxedLabelingFunction<TItem> function, CancellationToken cancellationToken)
+    private ProgramValidation Run(ILabelingFunction<TItem> function, CancellationToken cancellationToken)
     {
         // Stop as soon as the program is past the limit: a runaway loop costs a whole step budget per item.
         int allowed = (int)Math.Floor((_maxFaultRate * _sample.Length) + 1e-9); // 0.29 * 100 is 28.999999999999996

@@ -1,8 +1,8 @@
-namespace Alchemist.Tests.Synthesis;
+namespace Alchemist.Tests.Gating;
 
 public class SandboxProgramValidatorTests
 {
-    private static readonly ProgramCompiler Compiler = new();
+    private static readonly GateCompiler Compiler = new SandboxGateCompiler(new ProgramCompiler());
     private static readonly string[] Sample = [.. Enumerable.Range(0, 100).Select(i => i % 10 == 0 ? "check out item " + i : "item " + i)];
 
     [Fact]

@@ -1,0 +1,45 @@
+namespace Alchemist;
+
+/// <summary>The labeling stage of a run: applies the kept functions to every item, to the seed items and to the test items, and analyzes their votes.</summary>
+/// <typeparam name="TItem">The type of item.</typeparam>
+internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int classCount)
+{
+    /// <summary>Applies the functions.</summary>
+    /// <param name="items">The items to label.</param>
+    /// <param name="seed">The labeled seed items; the seed matrix is built when there are any.</param>
+    /// <param name="test">The test items, or <see langword="null"/>; their matrix is built when there are items and functions.</param>
+    /// <param name="functions">The kept functions, one column each, as they label the items.</param>
+    /// <param name="scoringFunctions">The same functions as they label the seed and test items; <see langword="null"/> for <paramref name="functions"/> (the pipeline counts budget overruns on the items alone).</param>
+    /// <param name="progress">Receives the progress over <paramref name="items"/>, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the stage.</param>
+    public LabelingStageResult Run(
+        IReadOnlyList<TItem> items,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        IReadOnlyList<LabeledExample<TItem>>? test,
+        IReadOnlyList<ILabelingFunction<TItem>> functions,
+        IReadOnlyList<ILabelingFunction<TItem>>? scoringFunctions,
+        IProgress<LabelingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        LabelingResult applied = applier.Apply(items, functions, classCount, progress, cancellationToken);
+        functions = scoringFunctions ?? functions;
+        LabelMatrix? seedMatrix = seed.Count > 0 ? applier.Apply(seed.Select(e => e.Item), functions, classCount, cancellationToken: cancellationToken).Matrix : null;
+        LabelMatrix? testMatrix = test is { Count: > 0 } && functions.Count > 0
+            ? applier.Apply(test.Select(e => e.Item), functions, classCount, cancellationToken: cancellationToken).Matrix
+            : null;
+        return new LabelingStageResult(
+            applied,
+            seedMatrix,
+            testMatrix,
+            LabelingFunctionAnalysis.Analyze(applied.Matrix),
+            seedMatrix is null ? null : LabelingFunctionAnalysis.Analyze(seedMatrix, [.. seed.Select(e => e.Label)]));
+    }
+}
+
+/// <summary>What the labeling stage produced: the votes on every item with each function's faults, the votes on the seed and test items, and the analyses.</summary>
+internal sealed record LabelingStageResult(
+    LabelingResult Applied,
+    LabelMatrix? SeedMatrix,
+    LabelMatrix? TestMatrix,
+    LabelingFunctionAnalysis Analysis,
+    LabelingFunctionAnalysis? SeedAnalysis);

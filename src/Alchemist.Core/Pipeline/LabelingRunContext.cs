@@ -1,0 +1,100 @@
+using System.Diagnostics;
+
+namespace Alchemist;
+
+/// <summary>
+/// One run of a <see cref="LabelingPipeline"/>: what belongs to the run and to no other, however many runs share the
+/// pipeline (sequentially or at once): a snapshot of the options, the scope of the cost ledger that holds exactly this
+/// run's chat calls, the synthesis log, the cache of compiled programs (each distinct program compiled once), the gate
+/// sample, the warnings and the stage timings.
+/// </summary>
+/// <typeparam name="TItem">The type of item.</typeparam>
+/// <remarks>Disposing the context unloads every program the run compiled.</remarks>
+internal sealed class LabelingRunContext<TItem> : IDisposable
+{
+    private readonly IProgress<PipelineProgress>? _progress;
+    private readonly List<StageTiming> _timings = [];
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _stageStarted;
+
+    public LabelingRunContext(
+        LabelingJob<TItem> job,
+        LabelingPipelineOptions options,
+        CostLedger ledger,
+        ProgramCompiler compiler,
+        IProgress<PipelineProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        Job = job;
+        Options = options;
+        Ledger = ledger.CreateScope();
+        Programs = new ProgramCache(compiler);
+        Compiler = new SandboxGateCompiler(Programs);
+        Sample = Sampled(job.Items, Options.GateSampleSize, Options.Seed);
+        _progress = progress;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>Gets the job.</summary>
+    public LabelingJob<TItem> Job { get; }
+
+    /// <summary>Gets the run's snapshot of the options, taken when it started; changing the pipeline's options later does not change this run.</summary>
+    public LabelingPipelineOptions Options { get; }
+
+    /// <summary>Gets the run's scope of the pipeline's cost ledger: exactly the calls this run made.</summary>
+    public CostLedger Ledger { get; }
+
+    /// <summary>Gets the record of every synthesis call of this run.</summary>
+    public SynthesisLog Log { get; } = new();
+
+    /// <summary>Gets the run's compiled programs.</summary>
+    public ProgramCache Programs { get; }
+
+    /// <summary>Gets the compiler the run's stages compile through: <see cref="Programs"/>.</summary>
+    public GateCompiler Compiler { get; }
+
+    /// <summary>Gets the items every candidate runs on in self-repair and in the gate: a seeded sample of the job's items.</summary>
+    public TItem[] Sample { get; }
+
+    /// <summary>Gets the warnings a user should read.</summary>
+    public List<string> Warnings { get; } = [];
+
+    /// <summary>Gets the duration of each stage so far.</summary>
+    public IReadOnlyList<StageTiming> Timings => _timings;
+
+    /// <summary>Gets the time since the run started.</summary>
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+
+    /// <summary>Gets the run's cancellation token.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Gets the progress sink, or <see langword="null"/>.</summary>
+    public IProgress<PipelineProgress>? Progress => _progress;
+
+    /// <summary>Starts a stage: checks for cancellation and reports it.</summary>
+    public void Begin(PipelineStage stage, string message)
+    {
+        CancellationToken.ThrowIfCancellationRequested();
+        _stageStarted = Stopwatch.GetTimestamp();
+        _progress?.Report(new PipelineProgress(stage, message, 0, null));
+    }
+
+    /// <summary>Ends a stage and records its duration.</summary>
+    public void End(PipelineStage stage) => _timings.Add(new StageTiming(stage, Stopwatch.GetElapsedTime(_stageStarted)));
+
+    /// <summary>Unloads every program the run compiled.</summary>
+    public void Dispose() => Programs.Dispose();
+
+    private static TItem[] Sampled(IReadOnlyList<TItem> items, int size, int seed)
+    {
+        if (items.Count <= size)
+        {
+            return [.. items];
+        }
+
+        int[] indices = [.. Enumerable.Range(0, items.Count)];
+        new Random(seed).Shuffle(indices);
+        Array.Sort(indices, 0, size);
+        return [.. indices.Take(size).Select(i => items[i])];
+    }
+}
