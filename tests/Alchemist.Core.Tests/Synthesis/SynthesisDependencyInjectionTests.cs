@@ -133,7 +133,7 @@ public class SynthesisDependencyInjectionTests
             })
             .Services.BuildServiceProvider();
 
-        OptionsValidationException ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
         Assert.Equal(
             [
                 "ChatSynthesizerOptions.MaxConcurrency is 0; it must be between 1 and 64.",
