@@ -43,6 +43,15 @@ public sealed class ChatSynthesizerOptions
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
 
+    /// <summary>Gets or sets the deadline of a whole synthesis request, from its start; <see langword="null"/> for none.</summary>
+    /// <value>The default is <see langword="null"/>. When set: more than zero and at most one day.</value>
+    /// <remarks>
+    /// When it passes, the calls in flight are cancelled and the slots not started are not started; each is recorded in
+    /// the request's log as <see cref="SynthesisOutcome.CallFailed"/> with the reason, and the programs already emitted
+    /// are kept: the enumeration ends normally. It is measured on the synthesizer's <see cref="TimeProvider"/>.
+    /// </remarks>
+    public TimeSpan? Deadline { get; set; }
+
     /// <summary>Gets the price of each model, keyed by model id, for the cost ledger and provenance.</summary>
     /// <value>The default is none: calls are recorded with their tokens and no cost.</value>
     /// <remarks>See <see cref="CostLedger"/> for how model ids are matched.</remarks>
@@ -79,6 +88,11 @@ public sealed class ChatSynthesizerOptions
         if (MaxItemCharacters is < 20 or > 100_000)
         {
             problems.Add($"ChatSynthesizerOptions.MaxItemCharacters is {MaxItemCharacters}; it must be between 20 and 100000.");
+        }
+
+        if (Deadline is TimeSpan deadline && (deadline <= TimeSpan.Zero || deadline > TimeSpan.FromDays(1)))
+        {
+            problems.Add($"ChatSynthesizerOptions.Deadline is {deadline}; it must be more than zero and at most one day, or null for none.");
         }
 
         if (MaxOutputTokens is < 64)
@@ -122,6 +136,7 @@ public sealed class ChatSynthesizerOptions
             GeneratePriorKnowledge = GeneratePriorKnowledge,
             ModelId = ModelId,
             MaxOutputTokens = MaxOutputTokens,
+            Deadline = Deadline,
             Seed = Seed,
         };
         copy.Temperatures.Clear();

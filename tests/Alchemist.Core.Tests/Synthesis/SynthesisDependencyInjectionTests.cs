@@ -173,7 +173,7 @@ public class SynthesisDependencyInjectionTests
         await using ServiceProvider provider = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(loggers)
             .AddAlchemist()
-            .UseChatClient(_ => client, pipeline => pipeline.UseLogging().UseRetry())
+            .UseChatClient(_ => client, pipeline => pipeline.UseLogging().UseResilience())
             .Services.BuildServiceProvider();
 
         await provider.GetRequiredService<IProgramSynthesizer>().SynthesizeAsync(new SynthesisRequest<string>(SpamTask) { ProgramCount = 1 }).ToListAsync();
@@ -181,7 +181,7 @@ public class SynthesisDependencyInjectionTests
         Assert.Contains(loggers.Messages, m => m.Contains("GetResponseAsync", StringComparison.Ordinal));
         IChatClient pipelineClient = provider.GetRequiredKeyedService<IChatClient>(AlchemistBuilder.ChatClientKey);
         Assert.NotNull(pipelineClient.GetService<LoggingChatClient>());
-        Assert.NotNull(pipelineClient.GetService<RetryingChatClient>());
+        Assert.NotNull(pipelineClient.GetService<ResilientChatClient>());
     }
 
     [Fact]
