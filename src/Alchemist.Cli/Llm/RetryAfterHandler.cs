@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Alchemist.Cli.Llm;
 
 /// <summary>
-/// Turns a throttled or failed HTTP response that carries a <c>Retry-After</c> (429 or 5xx) into an
-/// <see cref="HttpRequestException"/> with the status and the wait in its <see cref="Exception.Data"/>
-/// (<see cref="ChatResilienceOptions.RetryAfterDataKey"/>), where the resilient client finds it whichever SDK wraps it.
+/// Turns a throttled response (429), and a failed one (5xx) that carries a <c>Retry-After</c>, into an
+/// <see cref="HttpRequestException"/> with the status, and the wait in its <see cref="Exception.Data"/>
+/// (<see cref="ChatResilienceOptions.RetryAfterDataKey"/>), where the resilient client finds them whichever SDK wraps
+/// the exception: a retry waits the <c>Retry-After</c>, and throttling does not open the circuit.
 /// </summary>
 /// <remarks>
 /// OllamaSharp drops the response's headers when it fails, and the OpenAI and Azure SDKs hide them in their own
@@ -27,7 +28,7 @@ internal sealed class RetryAfterHandler(TimeProvider time) : DelegatingHandler
         }
 
         TimeSpan? wait = RetryAfter(response, time.GetUtcNow());
-        if (wait is null)
+        if (wait is null && status != 429)
         {
             return response;
         }
@@ -35,13 +36,18 @@ internal sealed class RetryAfterHandler(TimeProvider time) : DelegatingHandler
         using (response)
         {
             string body = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
+            string retry = wait is TimeSpan w
+                ? string.Create(CultureInfo.InvariantCulture, $"; the provider asks to retry after {w.TotalSeconds:0.###} s")
+                : string.Empty;
             var failure = new HttpRequestException(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{status} ({response.ReasonPhrase}) from {request.RequestUri?.GetLeftPart(UriPartial.Authority)}; the provider asks to retry after {wait.Value.TotalSeconds:0.###} s{(body.Length > 0 ? ": " + body : ".")}"),
+                $"{status} ({response.ReasonPhrase}) from {request.RequestUri?.GetLeftPart(UriPartial.Authority)}{retry}{(body.Length > 0 ? ": " + body : ".")}",
                 inner: null,
                 response.StatusCode);
-            failure.Data[ChatResilienceOptions.RetryAfterDataKey] = wait.Value;
+            if (wait is TimeSpan delay)
+            {
+                failure.Data[ChatResilienceOptions.RetryAfterDataKey] = delay;
+            }
+
             throw failure;
         }
     }

@@ -217,7 +217,10 @@ internal sealed class FakeLlmServer : IAsyncDisposable, IDisposable
                 string body = _api == FakeApi.Ollama
                     ? new JsonObject { ["error"] = $"fake failure {status.Code}" }.ToJsonString()
                     : new JsonObject { ["error"] = new JsonObject { ["message"] = $"fake failure {status.Code}", ["type"] = "fake_error", ["code"] = $"{status.Code}" } }.ToJsonString();
-                await WriteAsync(stream, status.Code, ((HttpStatusCode)status.Code).ToString(), body, status.RetryAfter);
+                using (var phrase = new HttpResponseMessage((HttpStatusCode)status.Code))
+                {
+                    await WriteAsync(stream, status.Code, phrase.ReasonPhrase ?? "Error", body, status.RetryAfter);
+                }
                 break;
             case FakeStep.HangStep:
                 // Wait until the client closes the connection (a read returns 0 or fails) or the bound is reached.

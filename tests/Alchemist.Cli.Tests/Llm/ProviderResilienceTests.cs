@@ -140,6 +140,20 @@ public class ProviderResilienceTests
 
     [Theory]
     [MemberData(nameof(Apis))]
+    public async Task RateLimitedWithoutRetryAfter_NeverOpensTheCircuit(FakeApi api)
+    {
+        await using var server = FakeLlmServer.Start(api, FakeStep.Status(429));
+        var options = new ChatResilienceOptions { MaxRetries = 0, CircuitBreakerMinimumThroughput = 2 };
+        using Harness harness = Harness.Create(api, server, new FakeTimeProvider(), options, concurrency: 1);
+
+        Assert.Empty(await harness.SynthesizeAsync(programs: 4));
+
+        Assert.Equal(4, server.Requests.Count);             // every call reached the provider: throttling is not an outage
+        Assert.All(harness.Log.Attempts, a => Assert.Contains("429 (Too Many Requests) from http://127.0.0.1:", a.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Apis))]
     public async Task ConnectionRefused_EveryCallFailsNamingTheAddress_AndTheCircuitStopsTheRest(FakeApi api)
     {
         int port = FakeLlmServer.ClosedPort();
