@@ -91,10 +91,12 @@ public static class AlchemistServiceCollectionExtensions
             var options = new LabelingPipelineOptions
             {
                 ProgramsPerSynthesizer = configured.ProgramsPerSynthesizer,
+                FeedbackRounds = configured.FeedbackRounds,
                 LabelModel = alchemist.LabelModel,
                 SelectionMetric = configured.SelectionMetric,
                 GateSampleSize = configured.GateSampleSize,
                 TrainEndModelOnSeedSet = configured.TrainEndModelOnSeedSet,
+                SeedItemWeight = configured.SeedItemWeight,
                 UseSeedClassBalance = configured.UseSeedClassBalance,
                 SeedModelVoter = configured.SeedModelVoter,
                 ScoreSeedOnlyBaseline = configured.ScoreSeedOnlyBaseline,
