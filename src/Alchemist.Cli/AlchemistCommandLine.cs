@@ -7,10 +7,14 @@ namespace Alchemist.Cli;
 internal static class AlchemistCommandLine
 {
     /// <summary>Runs the command line with the given writers, so that tests can run it in-process.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="context">The environment and clock; the process's when <see langword="null"/>.</param>
     /// <returns>0 on success, 2 for bad arguments or bad input, other codes as each command documents.</returns>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error, CliContext? context = null)
     {
-        RootCommand root = Build();
+        RootCommand root = Build(context ?? CliContext.Default);
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -40,14 +44,14 @@ internal static class AlchemistCommandLine
     }
 
     /// <summary>Builds the root command with every subcommand.</summary>
-    public static RootCommand Build()
+    public static RootCommand Build(CliContext context)
     {
         var root = new RootCommand("alchemist: programmatic data labeling with LLM-written, sandboxed labeling programs and weak supervision.");
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
-        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(LabelCommand.Create());
-        root.Subcommands.Add(SynthesizeCommand.Create());
+        root.Subcommands.Add(SynthesizeCommand.Create(context));
         root.Subcommands.Add(ProgramsCommand.Create());
         return root;
     }

@@ -23,6 +23,20 @@ internal static class CliOptions
         HelpName = "N",
     };
 
+    public static Option<double> Timeout() => new("--timeout")
+    {
+        Description = "The seconds one LLM call may take before it is cancelled and retried (1-3600).",
+        DefaultValueFactory = _ => 120,
+        HelpName = "SECONDS",
+    };
+
+    public static Option<int> MaxRetries() => new("--max-retries")
+    {
+        Description = "How many times a failed LLM call is retried (0-20): network errors, timeouts, 429 (after its Retry-After, at most 60 s) and 5xx, with exponential backoff and jitter.",
+        DefaultValueFactory = _ => 3,
+        HelpName = "N",
+    };
+
     public static Option<string> LabelModel(string defaultName) => new("--label-model")
     {
         Description = "The label model that aggregates the votes.",

@@ -7,4 +7,7 @@ internal static class ExitCodes
     public const int Failure = 1;
     public const int BadInput = 2;
     public const int Rejected = 3;
+
+    /// <summary>Every call to the LLM failed (connection refused, bad key, ...); the provider's error is on stderr. The outputs are still written.</summary>
+    public const int LlmFailed = 4;
 }

@@ -23,6 +23,7 @@ public sealed class SynthesizeCommandTests : IDisposable
         string transcript = WriteTranscript(
             (Fenced(CheckOut), 1_000, 200),
             ("I'd rather not.", 500, 20),
+            ("Still not.", 100, 5),
             (Fenced(Broken), 900, 150),
             (Fenced(Repaired), 1_100, 180),
             (Fenced(Hostile), 950, 160),
@@ -46,19 +47,20 @@ public sealed class SynthesizeCommandTests : IDisposable
 
         Assert.Equal(
             [
-                ("llm-001", "synthesis", "RejectedReply"),
+                ("llm-001-r1", "synthesis", "RejectedReply"),
                 ("llm-003-r1", "synthesis", "FailedValidation"),
                 ("llm-004", "gate", "Constant"),
             ],
             json.GetProperty("dropped").EnumerateArray().Select(d => (d.GetProperty("name").GetString(), d.GetProperty("stage").GetString(), d.GetProperty("reason").GetString())));
         JsonElement hostile = json.GetProperty("dropped")[1];
         Assert.Contains("[io]", hostile.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
-        Assert.Equal(7, json.GetProperty("attempts").GetArrayLength());
+        Assert.Equal(8, json.GetProperty("attempts").GetArrayLength());
 
-        // 6,400 input and 970 output tokens at $2.50 and $10 per million.
+        // 6,500 input and 975 output tokens at $2.50 and $10 per million.
         JsonElement cost = json.GetProperty("cost");
-        Assert.Equal((7, 6_400L, 970L), (cost.GetProperty("calls").GetInt32(), cost.GetProperty("inputTokens").GetInt64(), cost.GetProperty("outputTokens").GetInt64()));
-        Assert.Equal(0.0257m, cost.GetProperty("costUsd").GetDecimal());
+        Assert.Equal((8, 6_500L, 975L), (cost.GetProperty("calls").GetInt32(), cost.GetProperty("inputTokens").GetInt64(), cost.GetProperty("outputTokens").GetInt64()));
+        Assert.Equal((0, 0, 0), (cost.GetProperty("failedCalls").GetInt32(), cost.GetProperty("retries").GetInt32(), cost.GetProperty("timeouts").GetInt32()));
+        Assert.Equal(0.026m, cost.GetProperty("costUsd").GetDecimal());
         Assert.True(cost.GetProperty("complete").GetBoolean());
 
         // The library, the transcript of this run and the report are on disk.
@@ -69,7 +71,7 @@ public sealed class SynthesizeCommandTests : IDisposable
         Assert.Equal(["llm-000", "llm-002-r1"], library.Programs.Select(p => p.Name));
         Assert.Equal(CheckOut + "\n", library.Programs[0].Source);
         Assert.Equal("replayed-model", library.Programs[0].Provenance.ModelId);
-        Assert.Equal(7, File.ReadAllLines(Path.Combine(output, "transcript.jsonl")).Length);
+        Assert.Equal(8, File.ReadAllLines(Path.Combine(output, "transcript.jsonl")).Length);
     }
 
     [Fact]
@@ -95,15 +97,15 @@ public sealed class SynthesizeCommandTests : IDisposable
     [Fact]
     public void Synthesize_Table_PrintsKeptDroppedAndLedger()
     {
-        string transcript = WriteTranscript((Fenced(CheckOut), 100, 20), ("no code", 50, 5));
+        string transcript = WriteTranscript((Fenced(CheckOut), 100, 20), ("no code", 50, 5), ("still no code", 50, 5));
         (int code, string output, string error) = CliRunner.Run("synthesize", "--llm", "replay:" + transcript, "--count", "2", "--concurrency", "1", "--out", Path.Combine(_root, "out"));
 
         Assert.True(code == 0, error);
         Assert.Contains("Kept 1 program(s), written to", output, StringComparison.Ordinal);
         Assert.Contains("llm-000", output, StringComparison.Ordinal);
         Assert.Contains("Dropped 1:", output, StringComparison.Ordinal);
-        Assert.Contains("llm-001  [synthesis: RejectedReply]  The reply has no code block", output, StringComparison.Ordinal);
-        Assert.Contains("Cost ledger: 2 call(s) (0 repair(s)), 150 input tokens, 25 output tokens", output, StringComparison.Ordinal);
+        Assert.Contains("llm-001-r1  [synthesis: RejectedReply]  The reply has no code block", output, StringComparison.Ordinal);
+        Assert.Contains("Cost ledger: 3 call(s) (1 repair(s); 0 failed, 0 retries, 0 timeouts, 0 s waited), 200 input tokens, 30 output tokens", output, StringComparison.Ordinal);
         Assert.Contains("No price for: replayed-model. Give --prices FILE to price them.", output, StringComparison.Ordinal);
     }
 

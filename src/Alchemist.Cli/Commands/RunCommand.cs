@@ -23,12 +23,12 @@ internal static class RunCommand
     public const string RunFileName = "run.json";
     public const string EndModelFileName = "end-model.bin";
 
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         Option<string?> data = CliOptions.Data();
         Option<string> llm = new("--llm")
         {
-            Description = "none (the default: offline programs only), or an LLM whose programs join the offline ones: replay:FILE, openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL), ollama:MODEL (OLLAMA_HOST).",
+            Description = "none (the default: offline programs only), or an LLM whose programs join the offline ones: replay:FILE, openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL), azure:DEPLOYMENT (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY), ollama:MODEL (OLLAMA_HOST).",
             DefaultValueFactory = _ => "none",
             HelpName = "SPEC",
         };
@@ -40,15 +40,18 @@ internal static class RunCommand
         Option<string?> prices = new("--prices") { Description = "A JSON file of model prices, replacing the tool's defaults: {\"MODEL\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}.", HelpName = "FILE" };
         Option<string> directModel = new("--direct-model") { Description = "The model whose direct labeling of every item the cost plan estimates; the --llm model when it names one.", DefaultValueFactory = _ => "gpt-4o-mini", HelpName = "MODEL" };
         Option<string> output = new("--out") { Description = "The folder the labels, programs, reports and run.json are written to.", DefaultValueFactory = _ => DefaultOutput, HelpName = "DIR" };
+        Option<double> timeout = CliOptions.Timeout();
+        Option<int> maxRetries = CliOptions.MaxRetries();
         Option<int> seed = CliOptions.Seed();
         Option<bool> json = CliOptions.Json();
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
         {
-            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, seed, json,
+            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, json,
         };
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error,
+            context,
             new Settings(
                 parsed.GetValue(data),
                 parsed.GetValue(llm)!,
@@ -61,12 +64,13 @@ internal static class RunCommand
                 parsed.GetValue(directModel)!,
                 parsed.GetValue(output)!,
                 parsed.GetValue(seed),
-                parsed.GetValue(json)),
+                parsed.GetValue(json),
+                new LlmSettings(parsed.GetValue(maxRetries), parsed.GetValue(timeout))),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(TextWriter output, TextWriter error, Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(TextWriter output, TextWriter error, CliContext context, Settings settings, CancellationToken cancellationToken)
     {
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
         LabelModelMetric metric = settings.Check(catalog);
@@ -89,7 +93,7 @@ internal static class RunCommand
         var synthesizers = new List<IProgramSynthesizer> { new OfflineProgramSynthesizer() };
         string? modelId = null;
         StreamWriter? transcript = null;
-        IChatClient? client = null;
+        LlmSession? session = null;
         try
         {
             if (reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase))
@@ -98,11 +102,8 @@ internal static class RunCommand
                 modelId = provider == "replay" ? null : argument;
                 Directory.CreateDirectory(Path.Combine(settings.Out, ProgramsFolderName));
                 transcript = new StreamWriter(Path.Combine(settings.Out, ProgramsFolderName, ProgramLibrary.TranscriptFileName), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-                client = new ChatClientBuilder(ChatClientFactory.Create(settings.Llm, Environment.GetEnvironmentVariable))
-                    .UseRetry(o => o.ShouldRetry = ChatClientFactory.IsTransient)
-                    .UseRecording(transcript)
-                    .Build();
-                synthesizers.Add(new ChatProgramSynthesizer(client, new ChatSynthesizerOptions { Seed = settings.Seed }, ledger));
+                session = LlmSession.Open(settings.Llm, context, settings.Calls, transcript);
+                synthesizers.Add(new ChatProgramSynthesizer(session.Client, new ChatSynthesizerOptions { Seed = settings.Seed }, ledger, context.Time));
             }
 
             var pipeline = new LabelingPipeline(
@@ -140,11 +141,18 @@ internal static class RunCommand
                 WriteSummary(output, run, settings.Out);
             }
 
-            return ExitCodes.Success;
+            // The outputs are written whatever the LLM did; a run whose every chat call failed still says so and fails.
+            (int exitCode, string? line) = session?.Assess(run.SynthesisCost) ?? (ExitCodes.Success, null);
+            if (line is not null)
+            {
+                error.WriteLine(line);
+            }
+
+            return exitCode;
         }
         finally
         {
-            client?.Dispose();
+            session?.Dispose();
             if (transcript is not null)
             {
                 await transcript.DisposeAsync().ConfigureAwait(false);
@@ -171,6 +179,11 @@ internal static class RunCommand
             ["coverage"] = CliJson.Round(run.Analysis.Coverage),
             ["cost"] = new JsonObject
             {
+                ["llmCalls"] = run.SynthesisCost.Calls,
+                ["failedCalls"] = run.SynthesisCost.FailedCalls,
+                ["retries"] = run.SynthesisCost.Retries,
+                ["timeouts"] = run.SynthesisCost.Timeouts,
+                ["retryWaitSeconds"] = Math.Round(run.SynthesisCost.RetryDelay.TotalSeconds, 3),
                 ["synthesisUsd"] = (double)run.SynthesisCost.CostUsd,
                 ["directLabelingUsdEstimate"] = run.DirectLabeling?.CostUsd is decimal d ? (double)d : null,
             },
@@ -227,6 +240,11 @@ internal static class RunCommand
 
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Cost         synthesis ${run.SynthesisCost.CostUsd:0.######}; labeling every item directly with {run.DirectLabeling?.ModelId ?? "an LLM"} ~ {(run.DirectLabeling?.CostUsd is decimal d ? "$" + d.ToString("0.####", CultureInfo.InvariantCulture) : "unpriced")}{CostRatio(run)}"));
+        if (run.SynthesisCost.Calls > 0)
+        {
+            output.WriteLine($"LLM calls    {LlmSession.Describe(run.SynthesisCost)}");
+        }
+
         output.WriteLine($"Time         {run.Elapsed.TotalSeconds:0.0} s");
         foreach (string warning in run.Warnings)
         {
@@ -295,10 +313,11 @@ internal static class RunCommand
 
     internal sealed record Settings(
         string? Data, string Llm, int Programs, int? SeedLabels, string LabelModel, string Metric, string? Library,
-        string? PricesFile, string DirectModel, string Out, int Seed, bool Json)
+        string? PricesFile, string DirectModel, string Out, int Seed, bool Json, LlmSettings Calls)
     {
         public LabelModelMetric Check(LabelModelCatalog catalog)
         {
+            Calls.Check();
             if (Programs is < 1 or > 1_000)
             {
                 throw new UsageException($"--programs is {Programs}; ask for between 1 and 1000 programs per synthesizer.");

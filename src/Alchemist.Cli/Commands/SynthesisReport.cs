@@ -103,6 +103,8 @@ internal sealed class SynthesisReport
                 ["inputTokens"] = a.InputTokens,
                 ["outputTokens"] = a.OutputTokens,
                 ["costUsd"] = Normalize(a.CostUsd),
+                ["retries"] = a.Retries,
+                ["timeouts"] = a.Timeouts,
             });
         }
 
@@ -135,6 +137,10 @@ internal sealed class SynthesisReport
             ["cost"] = new JsonObject
             {
                 ["calls"] = _cost.Calls,
+                ["failedCalls"] = _cost.FailedCalls,
+                ["retries"] = _cost.Retries,
+                ["timeouts"] = _cost.Timeouts,
+                ["retryWaitSeconds"] = Math.Round(_cost.RetryDelay.TotalSeconds, 3),
                 ["callsWithoutUsage"] = _cost.CallsWithoutUsage,
                 ["inputTokens"] = _cost.InputTokens,
                 ["outputTokens"] = _cost.OutputTokens,
@@ -196,7 +202,7 @@ internal sealed class SynthesisReport
         output.WriteLine();
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Cost ledger: {_cost.Calls} call(s) ({repairs} repair(s)), {_cost.InputTokens} input tokens, {_cost.OutputTokens} output tokens, {(_cost.IsComplete ? "$" + SynthesizeCommand.Usd(_cost.CostUsd) : "$" + SynthesizeCommand.Usd(_cost.CostUsd) + " for the priced models")}."));
+            $"Cost ledger: {_cost.Calls} call(s) ({repairs} repair(s); {_cost.FailedCalls} failed, {_cost.Retries} retries, {_cost.Timeouts} timeouts, {_cost.RetryDelay.TotalSeconds:0.#} s waited), {_cost.InputTokens} input tokens, {_cost.OutputTokens} output tokens, {(_cost.IsComplete ? "$" + SynthesizeCommand.Usd(_cost.CostUsd) : "$" + SynthesizeCommand.Usd(_cost.CostUsd) + " for the priced models")}."));
         var ledger = new TextTable("model", "calls", "input tokens", "output tokens", "cost (USD)");
         foreach (ModelCost m in _cost.Models)
         {

@@ -20,12 +20,12 @@ internal static class SynthesizeCommand
     /// <summary>The largest number of train items programs are validated and gated on.</summary>
     public const int MaxSampleItems = 2_000;
 
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         Option<string?> data = CliOptions.Data();
         Option<string> llm = new("--llm")
         {
-            Description = "The model that writes the programs: openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL), ollama:MODEL (OLLAMA_HOST) or replay:FILE (a recorded transcript.jsonl).",
+            Description = "The model that writes the programs: openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL), azure:DEPLOYMENT (AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY), ollama:MODEL (OLLAMA_HOST) or replay:FILE (a recorded transcript.jsonl).",
             HelpName = "SPEC",
             Required = true,
         };
@@ -34,14 +34,18 @@ internal static class SynthesizeCommand
         Option<string> output = new("--out") { Description = "A new or empty folder for the program library, the transcript and the report.", HelpName = "DIR", Required = true };
         Option<string?> prices = new("--prices") { Description = "A JSON file of model prices: {\"MODEL\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}. Without it, costs are not priced.", HelpName = "FILE" };
         Option<int> concurrency = new("--concurrency") { Description = "The largest number of programs requested at once.", DefaultValueFactory = _ => 4, HelpName = "N" };
+        Option<double> timeout = CliOptions.Timeout();
+        Option<int> maxRetries = CliOptions.MaxRetries();
         Option<int> seed = CliOptions.Seed();
         Option<bool> json = CliOptions.Json();
         var command = new Command("synthesize", "Ask an LLM for labeling programs, repair and gate them in the sandbox, and write the kept ones as a program library.")
         {
-            data, llm, count, repairs, output, prices, concurrency, seed, json,
+            data, llm, count, repairs, output, prices, concurrency, timeout, maxRetries, seed, json,
         };
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
+            parsed.InvocationConfiguration.Error,
+            context,
             new Settings(
                 parsed.GetValue(data),
                 parsed.GetValue(llm)!,
@@ -51,12 +55,13 @@ internal static class SynthesizeCommand
                 parsed.GetValue(prices),
                 parsed.GetValue(concurrency),
                 parsed.GetValue(seed),
-                parsed.GetValue(json)),
+                parsed.GetValue(json),
+                new LlmSettings(parsed.GetValue(maxRetries), parsed.GetValue(timeout))),
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(TextWriter output, Settings settings, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(TextWriter output, TextWriter error, CliContext context, Settings settings, CancellationToken cancellationToken)
     {
         settings.Check();
         Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? [] : PriceFile.Load(settings.PricesFile);
@@ -79,15 +84,12 @@ internal static class SynthesizeCommand
         }
 
         SynthesisResult result;
+        (int ExitCode, string? Line) calls;
         string transcriptPath = Path.Combine(settings.Out, ProgramLibrary.TranscriptFileName);
         await using (var transcript = new StreamWriter(transcriptPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)))
         {
-            // Retries outside, recording inside: the transcript holds what the provider answered, once per successful call.
-            using IChatClient client = new ChatClientBuilder(ChatClientFactory.Create(settings.Llm, Environment.GetEnvironmentVariable))
-                .UseRetry(o => o.ShouldRetry = ChatClientFactory.IsTransient)
-                .UseRecording(transcript)
-                .Build();
-            var synthesizer = new ChatProgramSynthesizer(client, synthesizerOptions);
+            using LlmSession session = LlmSession.Open(settings.Llm, context, settings.Calls, transcript);
+            var synthesizer = new ChatProgramSynthesizer(session.Client, synthesizerOptions, timeProvider: context.Time);
             // The pipeline's synthesis and gate, without labeling: programs are validated (and repaired) and gated on a
             // seeded sample of the train texts, compiled once each.
             var pipeline = new LabelingPipeline(
@@ -102,6 +104,7 @@ internal static class SynthesizeCommand
                 },
                 ledger: synthesizer.Ledger);
             result = await pipeline.SynthesizeAsync(new LabelingJob<string>(dataset.Task, items) { SeedSet = dev }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            calls = session.Assess(result.SynthesisCost);
         }
 
         new ProgramLibrary(result.KeptPrograms, dataset.Task).Save(settings.Out);
@@ -119,7 +122,12 @@ internal static class SynthesizeCommand
             report.WriteText(output);
         }
 
-        return ExitCodes.Success;
+        if (calls.Line is not null)
+        {
+            error.WriteLine(calls.Line);
+        }
+
+        return calls.ExitCode;
     }
 
     private static void PrepareOutputFolder(string directory)
@@ -138,10 +146,11 @@ internal static class SynthesizeCommand
     }
 
     /// <summary>The command's arguments.</summary>
-    internal sealed record Settings(string? Data, string Llm, int Count, int Repairs, string Out, string? PricesFile, int Concurrency, int Seed, bool Json)
+    internal sealed record Settings(string? Data, string Llm, int Count, int Repairs, string Out, string? PricesFile, int Concurrency, int Seed, bool Json, LlmSettings Calls)
     {
         public void Check()
         {
+            Calls.Check();
             if (Count is < 1 or > 1_000)
             {
                 throw new UsageException($"--count is {Count}; ask for between 1 and 1000 programs.");

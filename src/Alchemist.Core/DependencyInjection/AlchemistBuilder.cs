@@ -1,6 +1,7 @@
 using Alchemist;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -42,7 +43,7 @@ public sealed class AlchemistBuilder
 
     /// <summary>Uses a dedicated <see cref="IChatClient"/> for program synthesis, registered under the key <see cref="ChatClientKey"/>; the app's own <see cref="IChatClient"/>, if any, is untouched.</summary>
     /// <param name="factory">Creates the inner client, for example <c>_ => new OpenAI.Chat.ChatClient("gpt-4o-mini", key).AsIChatClient()</c>.</param>
-    /// <param name="configurePipeline">Adds middleware, such as <c>p => p.UseRetry().UseDistributedCache(cache).UseLogging()</c>, or <see langword="null"/>.</param>
+    /// <param name="configurePipeline">Adds middleware, such as <c>p => p.UseResilience().UseDistributedCache(cache).UseLogging()</c>, or <see langword="null"/>.</param>
     /// <returns>This builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
     /// <remarks>
@@ -71,6 +72,22 @@ public sealed class AlchemistBuilder
         ArgumentNullException.ThrowIfNull(serviceKey);
         return UseChatClient(services => services.GetKeyedService<IChatClient>(serviceKey)
             ?? throw new InvalidOperationException($"No IChatClient is registered under the key '{serviceKey}' that AddAlchemist().UseKeyedChatClient(...) names."));
+    }
+
+    /// <summary>Configures the <see cref="ChatResilienceOptions"/> that <c>UseResilience()</c> in the chat pipeline starts from: retries, <c>Retry-After</c> cap, per-attempt timeout, circuit breaker.</summary>
+    /// <param name="configure">Configures the options; they are validated at start-up (data annotations, by a source-generated validator).</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="configure"/> is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// Resilience is middleware: add it to the pipeline, for example
+    /// <c>.ConfigureResilience(o => o.AttemptTimeout = TimeSpan.FromSeconds(60)).UseChatClient(factory, p => p.UseResilience())</c>.
+    /// The options can also be bound from configuration with <c>services.AddOptions&lt;ChatResilienceOptions&gt;().Bind(section)</c>.
+    /// </remarks>
+    public AlchemistBuilder ConfigureResilience(Action<ChatResilienceOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.Configure(configure);
+        return this;
     }
 
     /// <summary>Configures the chat-based synthesizer: concurrency, repairs, temperatures, prompt content and model prices.</summary>

@@ -78,6 +78,7 @@ public static class AlchemistServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<SandboxOptions, SandboxOptionsValidator>();
         services.AddOptionsWithValidateOnStart<ProgramGateOptions, ProgramGateOptionsValidator>();
         services.AddOptionsWithValidateOnStart<LogisticRegressionEndModelOptions, LogisticRegressionEndModelOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<ChatResilienceOptions, ChatResilienceOptionsValidator>();
 
         services.TryAddSingleton(static sp => new LabelingFunctionApplier(sp.GetRequiredService<IOptions<LabelingApplierOptions>>().Value));
         services.TryAddSingleton(static sp => new CostLedger(sp.GetRequiredService<IOptions<ChatSynthesizerOptions>>().Value.Prices));

@@ -15,10 +15,12 @@ namespace Alchemist;
 /// prior knowledge, a subset of examples, feedback and a focus class; see docs/synthesis.md) at its temperature, takes
 /// the first C# code block of the reply, and checks it with the request's <see cref="SynthesisRequest{TItem}.Validator"/>.
 /// A program that fails goes back to the model with the validator's exact messages, at most
-/// <see cref="ChatSynthesizerOptions.MaxRepairs"/> times. A reply without a code block, or a call that fails after the
-/// pipeline's retries, ends that slot only. Every call is recorded in the request's
-/// <see cref="SynthesisRequest{TItem}.Ledger"/> (a run's scope) or else in <see cref="Ledger"/>, and in the request's
-/// <see cref="SynthesisRequest{TItem}.Log"/>.
+/// <see cref="ChatSynthesizerOptions.MaxRepairs"/> times. A reply without a code block is answered once with a request
+/// for the block; a second one, or a call that fails after the pipeline's retries, ends that slot only. Every call is
+/// recorded in the request's <see cref="SynthesisRequest{TItem}.Ledger"/> (a run's scope) or else in <see cref="Ledger"/>
+/// (with the retries and timeouts a <see cref="ResilientChatClient"/> reports, and
+/// failed calls too) and in the request's <see cref="SynthesisRequest{TItem}.Log"/>. When
+/// <see cref="ChatSynthesizerOptions.Deadline"/> passes, the slots in flight stop and the programs already emitted stay.
 /// </para>
 /// <para>
 /// Programs are emitted as they pass, so their order depends on timing; their names (<c>prefix-NNN</c>, and
@@ -69,6 +71,9 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
     /// <summary>Gets the options the synthesizer works with.</summary>
     internal ChatSynthesizerOptions Options => _options;
 
+    /// <summary>Gets the chat client, with its pipeline, the synthesizer calls.</summary>
+    internal IChatClient ChatClient => _chatClient;
+
     /// <inheritdoc />
     /// <remarks>The chat synthesizer shows the feedback to the model: problems of earlier programs, items no kept program covers, items where kept programs disagree.</remarks>
     public bool AcceptsFeedback => true;
@@ -115,25 +120,45 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
 
     private async Task ProduceAsync<TItem>(SynthesisRequest<TItem> request, ChannelWriter<LabelingProgram> writer, CancellationToken cancellationToken)
     {
+        using var deadline = _options.Deadline is TimeSpan limit ? new CancellationTokenSource(limit, _timeProvider) : null;
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var scope = new RunScope(request.Ledger ?? Ledger, _options.Deadline, cancellationToken, linked?.Token ?? cancellationToken);
         try
         {
             var prompts = new ProgramPrompts<TItem>(request, _options);
             string? priorKnowledge = request.PriorKnowledge;
             if (priorKnowledge is null && _options.GeneratePriorKnowledge)
             {
-                priorKnowledge = await GeneratePriorKnowledgeAsync(prompts, request.Log, request.Ledger ?? Ledger, cancellationToken).ConfigureAwait(false);
+                priorKnowledge = await GeneratePriorKnowledgeAsync(prompts, request.Log, scope).ConfigureAwait(false);
             }
 
             int digits = Math.Max(3, (request.ProgramCount - 1).ToString(CultureInfo.InvariantCulture).Length);
+            string SlotName(int slot) => request.ProgramNamePrefix + "-" + slot.ToString("D" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             using var slots = new SemaphoreSlim(_options.MaxConcurrency);
             var running = new List<Task>(request.ProgramCount);
             try
             {
                 for (int slot = 0; slot < request.ProgramCount; slot++)
                 {
-                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    string name = request.ProgramNamePrefix + "-" + slot.ToString("D" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-                    running.Add(RunSlotAsync(request, prompts, priorKnowledge, slot, name, writer, slots, cancellationToken));
+                    if (!await TryEnterAsync(slots, scope).ConfigureAwait(false))
+                    {
+                        // The deadline passed: the slots not started are recorded, so that every slot of the request is accounted for.
+                        for (int rest = slot; rest < request.ProgramCount; rest++)
+                        {
+                            request.Log?.Add(new SynthesisAttempt
+                            {
+                                Slot = rest,
+                                Outcome = SynthesisOutcome.CallFailed,
+                                ProgramName = SlotName(rest),
+                                Message = $"The synthesis deadline of {scope.DeadlineText} passed before this slot started; it made no call.",
+                                StartedAt = _timeProvider.GetUtcNow(),
+                            });
+                        }
+
+                        break;
+                    }
+
+                    running.Add(RunSlotAsync(request, prompts, priorKnowledge, slot, SlotName(slot), writer, slots, scope));
                 }
             }
             finally
@@ -158,11 +183,11 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         string baseName,
         ChannelWriter<LabelingProgram> writer,
         SemaphoreSlim slots,
-        CancellationToken cancellationToken)
+        RunScope scope)
     {
         try
         {
-            await RunSlotCoreAsync(request, prompts, priorKnowledge, slot, baseName, writer, cancellationToken).ConfigureAwait(false);
+            await RunSlotCoreAsync(request, prompts, priorKnowledge, slot, baseName, writer, scope).ConfigureAwait(false);
         }
         finally
         {
@@ -177,7 +202,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         int slot,
         string baseName,
         ChannelWriter<LabelingProgram> writer,
-        CancellationToken cancellationToken)
+        RunScope scope)
     {
         (string userPrompt, int focus, int exampleCount) = prompts.ForSlot(slot, priorKnowledge);
         var conversation = new List<ChatMessage> { new(ChatRole.System, prompts.System), new(ChatRole.User, userPrompt) };
@@ -186,12 +211,28 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
             CultureInfo.InvariantCulture,
             $"Slot {slot}: focus on class '{request.Task.ClassNames[focus]}' ({focus}); {exampleCount} labeled examples shown.");
         LabelingProgram? parent = null;
+        bool askedForBlock = false;
+        int repairs = 0;
 
         for (int attempt = 0; ; attempt++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            scope.Caller.ThrowIfCancellationRequested();
             string name = attempt == 0 ? baseName : $"{baseName}-r{attempt.ToString(CultureInfo.InvariantCulture)}";
-            ChatCall call = await CallAsync([.. conversation], temperature, attempt == 0 ? "program" : "repair", request.Ledger ?? Ledger, cancellationToken).ConfigureAwait(false);
+            if (scope.DeadlinePassed)
+            {
+                request.Log?.Add(new SynthesisAttempt
+                {
+                    Slot = slot,
+                    Attempt = attempt,
+                    Outcome = SynthesisOutcome.CallFailed,
+                    ProgramName = name,
+                    Message = $"The synthesis deadline of {scope.DeadlineText} passed before this call; this slot produced no program.",
+                    StartedAt = _timeProvider.GetUtcNow(),
+                });
+                return;
+            }
+
+            ChatCall call = await CallAsync([.. conversation], temperature, attempt == 0 ? "program" : "repair", scope).ConfigureAwait(false);
             SynthesisAttempt record = call.ToAttempt(slot, attempt, name, temperature);
 
             if (call.Error is Exception error)
@@ -200,7 +241,9 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
                 request.Log?.Add(record with
                 {
                     Outcome = SynthesisOutcome.CallFailed,
-                    Message = $"The call failed ({error.GetType().Name}: {error.Message}); this slot produced no program.",
+                    Message = scope.DeadlinePassed
+                        ? $"The synthesis deadline of {scope.DeadlineText} passed during the call; this slot produced no program."
+                        : $"{DescribeFailure(error)}; this slot produced no program.",
                 });
                 return;
             }
@@ -209,8 +252,22 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
             if (!ReplyParser.TryGetFirstCodeBlock(call.Text, out string? code, out string? reason))
             {
                 LogRejectedReply(name, reason!);
-                request.Log?.Add(record with { Outcome = SynthesisOutcome.RejectedReply, Message = reason! + " The reply is not a program." });
-                return;
+                request.Log?.Add(record with
+                {
+                    Outcome = SynthesisOutcome.RejectedReply,
+                    Message = askedForBlock
+                        ? reason! + " The reply is not a program, and the slot had already asked for the block once, so it produced no program."
+                        : reason! + " The reply is not a program; the slot asks once more for the program in a C# code block.",
+                });
+                if (askedForBlock)
+                {
+                    return;
+                }
+
+                askedForBlock = true;
+                conversation.Add(new ChatMessage(ChatRole.Assistant, call.Text));
+                conversation.Add(new ChatMessage(ChatRole.User, ProgramPrompts<TItem>.MissingCodeBlock(reason!)));
+                continue;
             }
 
             var program = new LabelingProgram(name, code!, new ProgramProvenance
@@ -230,7 +287,21 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
             });
             record = record with { Program = program };
 
-            ProgramValidation validation = await ValidateAsync(request.Validator, program, cancellationToken).ConfigureAwait(false);
+            ProgramValidation validation;
+            try
+            {
+                validation = await ValidateAsync(request.Validator, program, scope.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (scope.DeadlinePassed)
+            {
+                request.Log?.Add(record with
+                {
+                    Outcome = SynthesisOutcome.CallFailed,
+                    Message = $"The synthesis deadline of {scope.DeadlineText} passed while the program was being validated; this slot produced no program.",
+                });
+                return;
+            }
+
             if (validation.IsValid)
             {
                 LogAccepted(name, attempt);
@@ -239,19 +310,19 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
                     Outcome = SynthesisOutcome.Accepted,
                     Message = attempt == 0 ? "Accepted." : $"Accepted after {attempt} repair(s).",
                 });
-                await writer.WriteAsync(program, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(program, scope.Caller).ConfigureAwait(false);
                 return;
             }
 
             IReadOnlyList<string> problems = validation.Problems.Count > 0 ? validation.Problems : ["The validator rejected the program without a message."];
-            bool repair = attempt < _options.MaxRepairs;
+            bool repair = repairs < _options.MaxRepairs;
             LogFailedValidation(name, problems.Count, repair);
             request.Log?.Add(record with
             {
                 Outcome = SynthesisOutcome.FailedValidation,
                 Problems = problems,
                 Message = repair
-                    ? $"Failed validation with {problems.Count} problem(s); sent back for repair {attempt + 1} of {_options.MaxRepairs}."
+                    ? $"Failed validation with {problems.Count} problem(s); sent back for repair {repairs + 1} of {_options.MaxRepairs}."
                     : $"Failed validation with {problems.Count} problem(s); no repairs left ({_options.MaxRepairs} allowed), so this slot produced no program.",
             });
 
@@ -260,16 +331,18 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
                 return;
             }
 
+            repairs++;
+
             conversation.Add(new ChatMessage(ChatRole.Assistant, call.Text));
             conversation.Add(new ChatMessage(ChatRole.User, ProgramPrompts<TItem>.Repair(program, problems)));
             parent = program;
         }
     }
 
-    private async Task<string?> GeneratePriorKnowledgeAsync<TItem>(ProgramPrompts<TItem> prompts, SynthesisLog? log, CostLedger ledger, CancellationToken cancellationToken)
+    private async Task<string?> GeneratePriorKnowledgeAsync<TItem>(ProgramPrompts<TItem> prompts, SynthesisLog? log, RunScope scope)
     {
         float? temperature = _options.Temperatures.Count == 0 ? null : _options.Temperatures.Min();
-        ChatCall call = await CallAsync(prompts.PriorKnowledgeMessages(), temperature, "prior-knowledge", ledger, cancellationToken).ConfigureAwait(false);
+        ChatCall call = await CallAsync(prompts.PriorKnowledgeMessages(), temperature, "prior-knowledge", scope).ConfigureAwait(false);
         SynthesisAttempt record = call.ToAttempt(slot: null, attempt: 0, name: null, temperature);
         if (call.Error is Exception error)
         {
@@ -277,7 +350,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
             log?.Add(record with
             {
                 Outcome = SynthesisOutcome.CallFailed,
-                Message = $"The prior-knowledge call failed ({error.GetType().Name}: {error.Message}); the prompts go without it.",
+                Message = $"The prior-knowledge call failed ({(scope.DeadlinePassed ? $"the synthesis deadline of {scope.DeadlineText} passed" : DescribeFailure(error))}); the prompts go without it.",
             });
             return null;
         }
@@ -298,7 +371,30 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         return text.Length == 0 ? null : text;
     }
 
-    private async Task<ChatCall> CallAsync(IReadOnlyList<ChatMessage> messages, float? temperature, string purpose, CostLedger ledger, CancellationToken cancellationToken)
+    /// <summary>Waits for a free slot; <see langword="false"/> when the deadline passed first.</summary>
+    private static async Task<bool> TryEnterAsync(SemaphoreSlim slots, RunScope scope)
+    {
+        if (scope.DeadlinePassed)
+        {
+            return false;
+        }
+
+        try
+        {
+            await slots.WaitAsync(scope.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (scope.DeadlinePassed)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A failure in one sentence: the resilient client's message (which names the provider's error and the retries), or the exception's type and message.</summary>
+    private static string DescribeFailure(Exception error) =>
+        error is ChatCallFailedException ? error.Message : $"The call failed ({error.GetType().Name}: {error.Message})";
+
+    private async Task<ChatCall> CallAsync(IReadOnlyList<ChatMessage> messages, float? temperature, string purpose, RunScope scope)
     {
         var chatOptions = new ChatOptions
         {
@@ -311,15 +407,16 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         long started = _timeProvider.GetTimestamp();
         try
         {
-            ChatResponse response = await _chatClient.GetResponseAsync(messages, chatOptions, cancellationToken).ConfigureAwait(false);
+            ChatResponse response = await _chatClient.GetResponseAsync(messages, chatOptions, scope.Token).ConfigureAwait(false);
             string? modelId = response.ModelId ?? _defaultModelId;
-            CostEntry cost = ledger.Record(purpose, modelId, response.Usage);
+            CostEntry cost = scope.Ledger.Record(purpose, modelId, response.Usage, ChatCallResilience.FromResponse(response));
             return new ChatCall(response.Text, modelId, promptHash, cost, startedAt, _timeProvider.GetElapsedTime(started), Error: null);
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!scope.Caller.IsCancellationRequested)
         {
-            // A failed call costs its own program only; the other slots go on.
-            return new ChatCall(string.Empty, _defaultModelId, promptHash, Cost: null, startedAt, _timeProvider.GetElapsedTime(started), ex);
+            // A failed call (or one the deadline cut) costs its own program only; the other slots go on. The ledger keeps its retries and timeouts.
+            CostEntry cost = scope.Ledger.RecordFailure(purpose, _defaultModelId, ChatCallResilience.FromException(ex));
+            return new ChatCall(string.Empty, _defaultModelId, promptHash, cost, startedAt, _timeProvider.GetElapsedTime(started), ex);
         }
     }
 
@@ -375,9 +472,19 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
             Temperature = temperature,
             InputTokens = Cost?.InputTokens ?? 0,
             OutputTokens = Cost?.OutputTokens ?? 0,
-            CostUsd = Cost?.CostUsd,
+            CostUsd = Error is null ? Cost?.CostUsd : null,
             StartedAt = StartedAt,
             Duration = Duration,
+            Retries = Cost?.Retries ?? 0,
+            Timeouts = Cost?.Timeouts ?? 0,
         };
+    }
+
+    /// <summary>One request's tokens (the caller's, and the one that also ends at the deadline, which every call and validation uses) and the ledger its calls are recorded in.</summary>
+    private sealed record RunScope(CostLedger Ledger, TimeSpan? Deadline, CancellationToken Caller, CancellationToken Token)
+    {
+        public bool DeadlinePassed => Token.IsCancellationRequested && !Caller.IsCancellationRequested;
+
+        public string DeadlineText => Deadline is TimeSpan d ? d.ToString("c", CultureInfo.InvariantCulture) : "(none)";
     }
 }

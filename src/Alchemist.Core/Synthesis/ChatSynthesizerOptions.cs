@@ -50,6 +50,16 @@ public sealed class ChatSynthesizerOptions : IValidatableObject
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
 
+    /// <summary>Gets or sets the deadline of a whole synthesis request, from its start; <see langword="null"/> for none.</summary>
+    /// <value>The default is <see langword="null"/>. When set: more than zero and at most one day.</value>
+    /// <remarks>
+    /// When it passes, the calls in flight are cancelled and the slots not started are not started; each is recorded in
+    /// the request's log as <see cref="SynthesisOutcome.CallFailed"/> with the reason, and the programs already emitted
+    /// are kept: the enumeration ends normally. It is measured on the synthesizer's <see cref="TimeProvider"/>.
+    /// </remarks>
+    [Range(typeof(TimeSpan), "00:00:00.0000001", "1.00:00:00")]
+    public TimeSpan? Deadline { get; set; }
+
     /// <summary>Gets the price of each model, keyed by model id, for the cost ledger and provenance.</summary>
     /// <value>The default is none: calls are recorded with their tokens and no cost.</value>
     /// <remarks>See <see cref="CostLedger"/> for how model ids are matched.</remarks>

@@ -121,6 +121,10 @@ internal sealed class ProgramPrompts<TItem>
         return text.ToString();
     }
 
+    /// <summary>The one follow-up a slot sends when a reply holds no C# code block: what was wrong, and the format again.</summary>
+    public static string MissingCodeBlock(string reason) =>
+        $"Your reply holds no program: {reason} Reply with the whole program (one class with the Label method) in one ```csharp code block.\n";
+
     private string BuildSystemPrompt()
     {
         var text = new StringBuilder();

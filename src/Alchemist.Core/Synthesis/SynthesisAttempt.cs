@@ -51,4 +51,10 @@ public sealed record SynthesisAttempt
 
     /// <summary>Gets how long the call took, retries included.</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>Gets the retries the call needed after its first attempt (see <see cref="ResilientChatClient"/>).</summary>
+    public int Retries { get; init; }
+
+    /// <summary>Gets the attempts of the call that timed out.</summary>
+    public int Timeouts { get; init; }
 }

@@ -6,13 +6,13 @@ public enum SynthesisOutcome
     /// <summary>The reply held a program that passed the request's validator (or there was none); the program was emitted.</summary>
     Accepted,
 
-    /// <summary>The reply held no C# code block; it is not a program, and its slot ends.</summary>
+    /// <summary>The reply held no C# code block; it is not a program. The slot asks once for the block; a second reply without one ends the slot.</summary>
     RejectedReply,
 
     /// <summary>The reply held a program that failed the validator; it is sent back for repair while repairs are left.</summary>
     FailedValidation,
 
-    /// <summary>The call failed (after the pipeline's retries); its slot ends, other slots are unaffected.</summary>
+    /// <summary>The call failed (after the pipeline's retries), or the synthesis deadline passed; its slot ends, other slots are unaffected.</summary>
     CallFailed,
 
     /// <summary>The call wrote background knowledge about the task, shared by the prompts of every slot.</summary>

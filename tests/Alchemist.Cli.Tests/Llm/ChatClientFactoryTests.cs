@@ -73,11 +73,36 @@ public class ChatClientFactoryTests
     }
 
     [Theory]
-    [InlineData("gpt-4o", "The --llm value 'gpt-4o' is not a provider and a model or file. Use openai:MODEL, ollama:MODEL or replay:FILE.")]
-    [InlineData("openai:", "The --llm value 'openai:' is not a provider and a model or file. Use openai:MODEL, ollama:MODEL or replay:FILE.")]
-    [InlineData("claude:opus", "The LLM provider 'claude' in --llm 'claude:opus' is unknown. Use openai:MODEL, ollama:MODEL or replay:FILE.")]
+    [InlineData("gpt-4o", "The --llm value 'gpt-4o' is not a provider and a model or file. Use openai:MODEL, azure:DEPLOYMENT, ollama:MODEL or replay:FILE.")]
+    [InlineData("openai:", "The --llm value 'openai:' is not a provider and a model or file. Use openai:MODEL, azure:DEPLOYMENT, ollama:MODEL or replay:FILE.")]
+    [InlineData("claude:opus", "The LLM provider 'claude' in --llm 'claude:opus' is unknown. Use openai:MODEL, azure:DEPLOYMENT, ollama:MODEL or replay:FILE.")]
     public void Create_BadSpec_Explains(string spec, string message) =>
         Assert.Equal(message, Assert.Throws<UsageException>(() => ChatClientFactory.Create(spec, Env())).Message);
+
+    [Fact]
+    public void Create_Azure_UsesTheDeploymentAndTheEndpoint()
+    {
+        using IChatClient client = ChatClientFactory.Create(
+            "azure:labeler", Env(("AZURE_OPENAI_ENDPOINT", "https://my-resource.openai.azure.com/"), ("AZURE_OPENAI_API_KEY", "k")));
+        ChatClientMetadata metadata = client.GetService<ChatClientMetadata>()!;
+        Assert.Equal("labeler", metadata.DefaultModelId);
+        Assert.Equal("my-resource.openai.azure.com", metadata.ProviderUri!.Host);
+    }
+
+    [Theory]
+    [InlineData(null, "k")]
+    [InlineData("https://my-resource.openai.azure.com/", null)]
+    public void Create_AzureWithoutEndpointOrKey_ExplainsWhatToSet(string? endpoint, string? key) =>
+        Assert.Equal(
+            "--llm azure:labeler needs the resource's endpoint and key: set AZURE_OPENAI_ENDPOINT (such as https://my-resource.openai.azure.com/) and AZURE_OPENAI_API_KEY.",
+            Assert.Throws<UsageException>(() => ChatClientFactory.Create("azure:labeler", Env(("AZURE_OPENAI_ENDPOINT", endpoint), ("AZURE_OPENAI_API_KEY", key)))).Message);
+
+    [Fact]
+    public void Create_AzureBadEndpoint_Explains() =>
+        Assert.StartsWith(
+            "AZURE_OPENAI_ENDPOINT is 'my-resource', which is not an absolute http(s) URL",
+            Assert.Throws<UsageException>(() => ChatClientFactory.Create("azure:x", Env(("AZURE_OPENAI_ENDPOINT", "my-resource"), ("AZURE_OPENAI_API_KEY", "k")))).Message,
+            StringComparison.Ordinal);
 
     [Fact]
     public void IsTransient_OpenAIStatusErrors()

@@ -2,6 +2,7 @@ using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using Alchemist.Testing;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public class OptionsReachTheirComponentsTests
         [typeof(SandboxOptions)] = ((b, set) => b.ConfigureSandbox(set), sp => Pipeline(sp).Compiler.Options),
         [typeof(ProgramGateOptions)] = ((b, set) => b.ConfigureGate(set), sp => Pipeline(sp).ProgramGate.Options),
         [typeof(LabelingApplierOptions)] = ((b, set) => b.ConfigureLabeling(set), sp => Pipeline(sp).Applier.Options),
+        [typeof(ChatResilienceOptions)] = ((b, set) => b.ConfigureResilience(set), sp => Pipeline(sp).Synthesizers.OfType<ChatProgramSynthesizer>().Single().ChatClient.GetService<ResilientChatClient>()!.Options),
         [typeof(LogisticRegressionEndModelOptions)] = ((b, set) => b.ConfigureEndModel(set), sp => ((LogisticRegressionEndModel<string>)sp.GetRequiredService<IEndModel<string>>()).Options),
     };
 
@@ -62,7 +64,7 @@ public class OptionsReachTheirComponentsTests
 
     [Theory]
     [MemberData(nameof(Properties))]
-    public void Property_SetThroughTheBuilder_ReachesTheComponentThatUsesIt(string typeName, string propertyName)
+    public async Task Property_SetThroughTheBuilder_ReachesTheComponentThatUsesIt(string typeName, string propertyName)
     {
         Type type = Components.Keys.Append(typeof(AlchemistOptions)).Single(t => t.Name == typeName);
         PropertyInfo property = type.GetProperty(propertyName)!;
@@ -75,14 +77,14 @@ public class OptionsReachTheirComponentsTests
         AlchemistBuilder builder = type == typeof(AlchemistOptions)
             ? services.AddAlchemist(o => set(o))
             : services.AddAlchemist();
-        builder.UseChatClient(_ => chat);
+        builder.UseChatClient(_ => chat, p => p.UseResilience());
         if (type != typeof(AlchemistOptions))
         {
             Components[type].Configure(builder, set);
         }
 
-        using ServiceProvider provider = services.BuildServiceProvider();
-        provider.GetRequiredService<IStartupValidator>().Validate();
+        await using ServiceProvider provider = services.BuildServiceProvider();
+        await provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None);
 
         if (type == typeof(AlchemistOptions))
         {
@@ -98,6 +100,9 @@ public class OptionsReachTheirComponentsTests
             AssertArrived(property, value, property.GetValue(inUse));
         }
     }
+
+    private static readonly Func<Exception, bool> ShouldRetryNothing = _ => false;
+    private static readonly Func<Exception, TimeSpan?> NoRetryAfter = _ => null;
 
     private static LabelingPipeline Pipeline(IServiceProvider services) => services.GetRequiredService<LabelingPipeline>();
 
@@ -160,6 +165,8 @@ public class OptionsReachTheirComponentsTests
             "TextMember" => "Body",
             "Temperatures" => 0.35f,
             "Prices" => new KeyValuePair<string, ModelPrice>("some-model", new ModelPrice(1.25m, 5m)),
+            "ShouldRetry" => ShouldRetryNothing,
+            "RetryAfter" => NoRetryAfter,
             _ when type == typeof(bool) => !(bool)current!,
             _ when type.IsEnum => Enum.GetValues(type).Cast<object>().First(v => !v.Equals(current)),
             _ when type == typeof(TimeSpan) => (current is TimeSpan t ? t : TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(7),

@@ -117,7 +117,8 @@ public class LabelingPipelineTests
     {
         using var chat = new ScriptedChatClient("gpt-4o-mini")
             .Reply("```csharp\n" + SubscribeProgram + "\n```", inputTokens: 1_000, outputTokens: 200)
-            .Reply("No code here, sorry.", inputTokens: 900, outputTokens: 20);
+            .Reply("No code here, sorry.", inputTokens: 900, outputTokens: 20)
+            .Reply("Still no code.", inputTokens: 0, outputTokens: 0);  // the one request for the block
         var ledger = new CostLedger([new("gpt-4o-mini", new ModelPrice(0.15m, 0.60m))]);
         var chatSynthesizer = new ChatProgramSynthesizer(chat, new ChatSynthesizerOptions { MaxConcurrency = 1, MaxRepairs = 0 }, ledger);
         var pipeline = new LabelingPipeline(
@@ -127,7 +128,7 @@ public class LabelingPipelineTests
 
         LabelingRun run = await pipeline.RunAsync(PipelineTestData.YouTubeJob());
 
-        Assert.Equal(2, run.SynthesisCost.Calls);
+        Assert.Equal(3, run.SynthesisCost.Calls);
         Assert.Equal(1_900, run.SynthesisCost.InputTokens);
         Assert.Equal(220, run.SynthesisCost.OutputTokens);
         Assert.Equal(((1_900 * 0.15m) + (220 * 0.60m)) / 1_000_000m, run.SynthesisCost.CostUsd);

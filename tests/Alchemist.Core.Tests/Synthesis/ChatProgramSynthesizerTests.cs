@@ -83,23 +83,64 @@ public class ChatProgramSynthesizerTests
     }
 
     [Fact]
-    public async Task SynthesizeAsync_ReplyWithoutCode_IsRecordedAsRejectedAndNeverAProgram()
+    public async Task SynthesizeAsync_ReplyWithoutCode_IsRejectedAndTheSlotAsksOnceForTheBlock()
     {
-        var client = new ScriptedChatClient().Reply("I would rather not write code today.", 500, 12);
-        var synthesizer = new ChatProgramSynthesizer(client);
+        var client = new ScriptedChatClient()
+            .Reply("I would rather not write code today.", 500, 12)
+            .Reply("Still no code.", 600, 5);
+        var synthesizer = new ChatProgramSynthesizer(client, new ChatSynthesizerOptions { MaxRepairs = 2 });
         var log = new SynthesisLog();
 
         List<LabelingProgram> programs = await synthesizer.SynthesizeAsync(new SynthesisRequest<string>(SpamTask) { ProgramCount = 1, Log = log, Validator = new MarkerValidator() }).ToListAsync();
 
         Assert.Empty(programs);
-        SynthesisAttempt attempt = Assert.Single(log.Attempts);
-        Assert.Equal(SynthesisOutcome.RejectedReply, attempt.Outcome);
-        Assert.Equal("The reply has no code block; a program must come in a ```csharp fenced block. The reply is not a program.", attempt.Message);
-        Assert.Null(attempt.Program);
-        Assert.Equal("llm-000", attempt.ProgramName);
-        Assert.Equal((500L, 12L), (attempt.InputTokens, attempt.OutputTokens));
-        Assert.Single(client.Requests);
-        Assert.Equal(500, synthesizer.Ledger.GetSummary().InputTokens);
+        Assert.Collection(
+            log.GetOrderedAttempts(),
+            first =>
+            {
+                Assert.Equal((SynthesisOutcome.RejectedReply, "llm-000"), (first.Outcome, first.ProgramName));
+                Assert.Equal("The reply has no code block; a program must come in a ```csharp fenced block. The reply is not a program; the slot asks once more for the program in a C# code block.", first.Message);
+                Assert.Null(first.Program);
+                Assert.Equal((500L, 12L), (first.InputTokens, first.OutputTokens));
+            },
+            second =>
+            {
+                Assert.Equal((SynthesisOutcome.RejectedReply, "llm-000-r1"), (second.Outcome, second.ProgramName));
+                Assert.EndsWith("The reply is not a program, and the slot had already asked for the block once, so it produced no program.", second.Message, StringComparison.Ordinal);
+            });
+
+        // One follow-up only, whatever MaxRepairs allows: the reply and a request for the block, in the same conversation.
+        Assert.Equal(2, client.Requests.Count);
+        ScriptedChatRequest followUp = client.Requests[1];
+        Assert.Equal("I would rather not write code today.", followUp.Messages[^2].Text);
+        Assert.Equal(
+            "Your reply holds no program: The reply has no code block; a program must come in a ```csharp fenced block. Reply with the whole program (one class with the Label method) in one ```csharp code block.\n",
+            followUp.LastUserText);
+        Assert.Equal(1_100, synthesizer.Ledger.GetSummary().InputTokens);
+    }
+
+    [Fact]
+    public async Task SynthesizeAsync_ReplyWithoutCode_ThenAProgram_KeepsItAndLeavesTheRepairsWhole()
+    {
+        var client = new ScriptedChatClient()
+            .Reply("Sure! I will think about spam.", 50, 5)
+            .Reply(Fenced(BrokenProgram), 60, 6)
+            .Reply(Fenced(GoodProgram), 70, 7);
+        var synthesizer = new ChatProgramSynthesizer(client, new ChatSynthesizerOptions { MaxRepairs = 1 });
+        var log = new SynthesisLog();
+
+        List<LabelingProgram> programs = await synthesizer.SynthesizeAsync(new SynthesisRequest<string>(SpamTask) { ProgramCount = 1, Log = log, Validator = new MarkerValidator() }).ToListAsync();
+
+        // The request for the block is not one of the MaxRepairs: the program it brought could still be repaired once.
+        LabelingProgram program = Assert.Single(programs);
+        Assert.Equal(("llm-000-r2", 2), (program.Name, program.Provenance.RepairAttempt));
+        Assert.Equal(
+            [SynthesisOutcome.RejectedReply, SynthesisOutcome.FailedValidation, SynthesisOutcome.Accepted],
+            log.GetOrderedAttempts().Select(a => a.Outcome));
+        Assert.Equal(
+            "Failed validation with 1 problem(s); sent back for repair 1 of 1.",
+            log.GetOrderedAttempts()[1].Message);
+        Assert.StartsWith("Your reply holds no program:", client.Requests[1].LastUserText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -181,7 +222,9 @@ public class ChatProgramSynthesizerTests
         SynthesisAttempt failed = Assert.Single(log.Attempts, a => a.Outcome == SynthesisOutcome.CallFailed);
         Assert.Equal(1, failed.Slot);
         Assert.Equal("The call failed (HttpRequestException: Service unavailable); this slot produced no program.", failed.Message);
-        Assert.Equal(2, synthesizer.Ledger.GetSummary().Calls);
+        CostSummary summary = synthesizer.Ledger.GetSummary();
+        Assert.Equal((3, 1, 20L), (summary.Calls, summary.FailedCalls, summary.InputTokens));
+        Assert.Single(synthesizer.Ledger.Entries, e => e.Failed);
     }
 
     [Fact]

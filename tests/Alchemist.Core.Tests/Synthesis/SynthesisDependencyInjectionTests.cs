@@ -133,7 +133,7 @@ public class SynthesisDependencyInjectionTests
             })
             .Services.BuildServiceProvider();
 
-        OptionsValidationException ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+        OptionsValidationException ex = await Assert.ThrowsAsync<OptionsValidationException>(() => provider.GetRequiredService<IAsyncStartupValidator>().ValidateAsync(CancellationToken.None));
         Assert.Equal(3, ex.Failures.Count());
         Assert.Contains(ex.Failures, f => f.Contains("MaxConcurrency", StringComparison.Ordinal) && f.Contains("between 1 and 64", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("ChatSynthesizerOptions.Temperatures[4] is 3; every temperature must be between 0 and 2.", StringComparison.Ordinal));
@@ -170,7 +170,7 @@ public class SynthesisDependencyInjectionTests
         await using ServiceProvider provider = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(loggers)
             .AddAlchemist()
-            .UseChatClient(_ => client, pipeline => pipeline.UseLogging().UseRetry())
+            .UseChatClient(_ => client, pipeline => pipeline.UseLogging().UseResilience())
             .Services.BuildServiceProvider();
 
         await provider.GetRequiredService<IProgramSynthesizer>().SynthesizeAsync(new SynthesisRequest<string>(SpamTask) { ProgramCount = 1 }).ToListAsync();
@@ -178,7 +178,7 @@ public class SynthesisDependencyInjectionTests
         Assert.Contains(loggers.Messages, m => m.Contains("GetResponseAsync", StringComparison.Ordinal));
         IChatClient pipelineClient = provider.GetRequiredKeyedService<IChatClient>(AlchemistBuilder.ChatClientKey);
         Assert.NotNull(pipelineClient.GetService<LoggingChatClient>());
-        Assert.NotNull(pipelineClient.GetService<RetryingChatClient>());
+        Assert.NotNull(pipelineClient.GetService<ResilientChatClient>());
     }
 
     [Fact]

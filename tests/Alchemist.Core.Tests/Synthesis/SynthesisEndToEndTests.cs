@@ -101,7 +101,8 @@ public sealed class SynthesisEndToEndTests : IDisposable
 
         var client = new ScriptedChatClient("gpt-test")
             .Reply(Fenced(CheckOut), 1_000, 200)                      // slot 0: good
-            .Reply("Sorry, I cannot help with spam detection.", 800, 50) // slot 1: no code
+            .Reply("Sorry, I cannot help with spam detection.", 800, 50) // slot 1: no code...
+            .Reply("Still no, sorry.", 300, 10)                          // ...asked once for the block: still none
             .Reply(Fenced(LinksBroken), 900, 150)                     // slot 2: does not compile...
             .Reply(Fenced(LinksRepaired), 1_100, 180)                 // ...and is repaired
             .Reply(Fenced(ReadsAFile), 950, 160)                      // slot 3: hostile...
@@ -137,6 +138,7 @@ public sealed class SynthesisEndToEndTests : IDisposable
             [
                 (0, 0, SynthesisOutcome.Accepted),
                 (1, 0, SynthesisOutcome.RejectedReply),
+                (1, 1, SynthesisOutcome.RejectedReply),
                 (2, 0, SynthesisOutcome.FailedValidation),
                 (2, 1, SynthesisOutcome.Accepted),
                 (3, 0, SynthesisOutcome.FailedValidation),
@@ -146,11 +148,13 @@ public sealed class SynthesisEndToEndTests : IDisposable
                 (6, 0, SynthesisOutcome.Accepted),
             ],
             attempts.Select(a => (a.Slot!.Value, a.Attempt, a.Outcome)));
-        Assert.Equal("The reply has no code block; a program must come in a ```csharp fenced block. The reply is not a program.", attempts[1].Message);
-        Assert.Contains(attempts[2].Problems, p => p.Contains("[compile]", StringComparison.Ordinal) && p.Contains("LinkPattern", StringComparison.Ordinal));
-        Assert.Contains(attempts[4].Problems, p => p.StartsWith("line 5, column ", StringComparison.Ordinal) && p.Contains("[io]", StringComparison.Ordinal));
-        Assert.Contains(attempts[5].Problems, p => p.Contains("[environment]", StringComparison.Ordinal));
-        Assert.EndsWith("problem(s); no repairs left (1 allowed), so this slot produced no program.", attempts[5].Message, StringComparison.Ordinal);
+        Assert.Equal("The reply has no code block; a program must come in a ```csharp fenced block. The reply is not a program; the slot asks once more for the program in a C# code block.", attempts[1].Message);
+        Assert.Equal("The reply has no code block; a program must come in a ```csharp fenced block. The reply is not a program, and the slot had already asked for the block once, so it produced no program.", attempts[2].Message);
+        Assert.StartsWith("Your reply holds no program: The reply has no code block;", client.Requests[2].LastUserText, StringComparison.Ordinal);
+        Assert.Contains(attempts[3].Problems, p => p.Contains("[compile]", StringComparison.Ordinal) && p.Contains("LinkPattern", StringComparison.Ordinal));
+        Assert.Contains(attempts[5].Problems, p => p.StartsWith("line 5, column ", StringComparison.Ordinal) && p.Contains("[io]", StringComparison.Ordinal));
+        Assert.Contains(attempts[6].Problems, p => p.Contains("[environment]", StringComparison.Ordinal));
+        Assert.EndsWith("problem(s); no repairs left (1 allowed), so this slot produced no program.", attempts[6].Message, StringComparison.Ordinal);
         Assert.Collection(
             gate.Dropped,
             d =>
@@ -166,14 +170,14 @@ public sealed class SynthesisEndToEndTests : IDisposable
 
         // The repair carries its lineage; the repair request carried the compiler's exact message.
         LabelingProgram repaired = gate.Kept[1].Program;
-        Assert.Equal(attempts[2].Program!.ContentHash, repaired.Provenance.ParentHash);
+        Assert.Equal(attempts[3].Program!.ContentHash, repaired.Provenance.ParentHash);
         Assert.Equal(1, repaired.Provenance.RepairAttempt);
         Assert.Equal((1_100L, 180L, 0.00455m), (repaired.Provenance.InputTokens!.Value, repaired.Provenance.OutputTokens!.Value, repaired.Provenance.CostUsd!.Value));
-        Assert.Contains(attempts[2].Problems[0], client.Requests[3].LastUserText, StringComparison.Ordinal);
-        Assert.Contains(attempts[4].Problems[0], client.Requests[5].LastUserText, StringComparison.Ordinal);
+        Assert.Contains(attempts[3].Problems[0], client.Requests[4].LastUserText, StringComparison.Ordinal);
+        Assert.Contains(attempts[5].Problems[0], client.Requests[6].LastUserText, StringComparison.Ordinal);
 
-        // Requests: nine calls, each with the task, the classes, the signature and real dev examples.
-        Assert.Equal(9, client.Requests.Count);
+        // Requests: ten calls, each with the task, the classes, the signature and real dev examples.
+        Assert.Equal(10, client.Requests.Count);
         Assert.All(client.Requests, r =>
         {
             Assert.Contains("public static int Label(string item)", r.SystemText, StringComparison.Ordinal);
@@ -182,10 +186,10 @@ public sealed class SynthesisEndToEndTests : IDisposable
         });
         Assert.Contains("Focus on recognizing class SPAM (1)", client.Requests[1].LastUserText, StringComparison.Ordinal);
 
-        // Tokens and cost, summed exactly: 8,950 input and 1,410 output tokens at $2.50 and $10 per million.
+        // Tokens and cost, summed exactly: 9,250 input and 1,420 output tokens at $2.50 and $10 per million.
         CostSummary cost = synthesizer.Ledger.GetSummary();
-        Assert.Equal((9, 8_950L, 1_410L), (cost.Calls, cost.InputTokens, cost.OutputTokens));
-        Assert.Equal(0.036475m, cost.CostUsd);
+        Assert.Equal((10, 9_250L, 1_420L), (cost.Calls, cost.InputTokens, cost.OutputTokens));
+        Assert.Equal(0.037325m, cost.CostUsd);
         Assert.Equal(cost.CostUsd, log.CostUsd);
         Assert.True(cost.IsComplete);
 

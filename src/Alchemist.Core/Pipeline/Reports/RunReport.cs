@@ -167,7 +167,7 @@ public static partial class RunReport
         CostSummary cost = run.SynthesisCost;
         string synthesis = cost.Calls == 0
             ? "Synthesis made no LLM call and cost nothing"
-            : string.Create(Invariant, $"Synthesis made {cost.Calls} LLM calls ({cost.InputTokens:N0} input and {cost.OutputTokens:N0} output tokens) costing {Dollars(cost.CostUsd)}{(cost.IsComplete ? string.Empty : $" plus unpriced calls to {string.Join(", ", cost.UnpricedModels)}")}");
+            : string.Create(Invariant, $"Synthesis made {cost.Calls} LLM calls ({cost.InputTokens:N0} input and {cost.OutputTokens:N0} output tokens{(cost.FailedCalls + cost.Retries + cost.Timeouts == 0 ? string.Empty : $"; {cost.FailedCalls} failed, {cost.Retries} retries, {cost.Timeouts} timeouts, {cost.RetryDelay.TotalSeconds:0.#} s waited")}) costing {Dollars(cost.CostUsd)}{(cost.IsComplete ? string.Empty : $" plus unpriced calls to {string.Join(", ", cost.UnpricedModels)}")}");
         if (run.DirectLabeling is not { } direct)
         {
             return synthesis + ".";

@@ -7,4 +7,17 @@ namespace Alchemist;
 /// <param name="OutputTokens">The output tokens the provider reported; 0 when it reported none.</param>
 /// <param name="CostUsd">The cost in US dollars, or <see langword="null"/> when the ledger has no price for the model.</param>
 /// <param name="UsageReported">Whether the provider reported token usage for the call.</param>
-public sealed record CostEntry(string Purpose, string? ModelId, long InputTokens, long OutputTokens, decimal? CostUsd, bool UsageReported);
+public sealed record CostEntry(string Purpose, string? ModelId, long InputTokens, long OutputTokens, decimal? CostUsd, bool UsageReported)
+{
+    /// <summary>Gets a value indicating whether the call failed for good (after its retries), so that it has no reply, no tokens and no cost.</summary>
+    public bool Failed { get; init; }
+
+    /// <summary>Gets the retries the call needed after its first attempt (see <see cref="ResilientChatClient"/>).</summary>
+    public int Retries { get; init; }
+
+    /// <summary>Gets the attempts of the call that timed out.</summary>
+    public int Timeouts { get; init; }
+
+    /// <summary>Gets the total wait between the call's attempts, the provider's <c>Retry-After</c> and backoff included.</summary>
+    public TimeSpan RetryDelay { get; init; }
+}

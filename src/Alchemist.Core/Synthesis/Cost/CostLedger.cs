@@ -109,26 +109,48 @@ public sealed class CostLedger
     /// <param name="usage">The usage the provider reported (<see cref="ChatResponse.Usage"/>), or <see langword="null"/>.</param>
     /// <returns>The recorded entry, with its cost.</returns>
     /// <exception cref="ArgumentException"><paramref name="purpose"/> is blank.</exception>
-    public CostEntry Record(string purpose, string? modelId, UsageDetails? usage)
+    public CostEntry Record(string purpose, string? modelId, UsageDetails? usage) => Record(purpose, modelId, usage, default);
+
+    /// <summary>Records a call with the retries and timeouts it needed.</summary>
+    /// <param name="purpose">What the call was for, such as <c>program</c> or <c>repair</c>.</param>
+    /// <param name="modelId">The model that answered.</param>
+    /// <param name="usage">The usage the provider reported (<see cref="ChatResponse.Usage"/>), or <see langword="null"/>.</param>
+    /// <param name="resilience">The retries, timeouts and waits of the call (<see cref="ChatCallResilience.FromResponse"/>).</param>
+    /// <returns>The recorded entry, with its cost.</returns>
+    /// <exception cref="ArgumentException"><paramref name="purpose"/> is blank.</exception>
+    public CostEntry Record(string purpose, string? modelId, UsageDetails? usage, ChatCallResilience resilience)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
         long input = usage?.InputTokenCount ?? 0;
         long output = usage?.OutputTokenCount ?? 0;
         bool reported = usage?.InputTokenCount is not null || usage?.OutputTokenCount is not null;
         decimal? cost = TryGetPrice(modelId, out ModelPrice? price) ? price.CostOf(input, output) : null;
-        var entry = new CostEntry(purpose, string.IsNullOrEmpty(modelId) ? null : modelId, input, output, cost, reported);
-        Add(entry);
-        return entry;
+        return Add(new CostEntry(purpose, string.IsNullOrEmpty(modelId) ? null : modelId, input, output, cost, reported)
+        {
+            Retries = resilience.Retries,
+            Timeouts = resilience.Timeouts,
+            RetryDelay = resilience.RetryDelay,
+        });
     }
 
-    private void Add(CostEntry entry)
+    /// <summary>Records a call that failed for good: no tokens and a cost of 0, with the retries and timeouts it went through.</summary>
+    /// <param name="purpose">What the call was for, such as <c>program</c> or <c>repair</c>.</param>
+    /// <param name="modelId">The model the call was for, when known.</param>
+    /// <param name="resilience">The retries, timeouts and waits of the call (<see cref="ChatCallResilience.FromException"/>).</param>
+    /// <returns>The recorded entry.</returns>
+    /// <exception cref="ArgumentException"><paramref name="purpose"/> is blank.</exception>
+    public CostEntry RecordFailure(string purpose, string? modelId, ChatCallResilience resilience)
     {
-        lock (_lock)
-        {
-            _entries.Add(entry);
-        }
+        ArgumentException.ThrowIfNullOrWhiteSpace(purpose);
 
-        _parent?.Add(entry);
+        // A failed call is known to cost nothing, priced model or not.
+        return Add(new CostEntry(purpose, string.IsNullOrEmpty(modelId) ? null : modelId, 0, 0, 0m, UsageReported: false)
+        {
+            Failed = true,
+            Retries = resilience.Retries,
+            Timeouts = resilience.Timeouts,
+            RetryDelay = resilience.RetryDelay,
+        });
     }
 
     /// <summary>Computes the totals of the calls recorded so far.</summary>
@@ -151,11 +173,28 @@ public sealed class CostLedger
 
         return new CostSummary(
             entries.Count,
-            entries.Count(e => !e.UsageReported),
+            entries.Count(e => !e.UsageReported && !e.Failed),
             entries.Sum(e => e.InputTokens),
             entries.Sum(e => e.OutputTokens),
             entries.Sum(e => e.CostUsd ?? 0m),
             models,
-            [.. models.Where(m => m.CostUsd is null).Select(m => m.ModelId)]);
+            [.. models.Where(m => m.CostUsd is null).Select(m => m.ModelId)])
+        {
+            FailedCalls = entries.Count(e => e.Failed),
+            Retries = entries.Sum(e => e.Retries),
+            Timeouts = entries.Sum(e => e.Timeouts),
+            RetryDelay = TimeSpan.FromTicks(entries.Sum(e => e.RetryDelay.Ticks)),
+        };
+    }
+
+    private CostEntry Add(CostEntry entry)
+    {
+        lock (_lock)
+        {
+            _entries.Add(entry);
+        }
+
+        _parent?.Add(entry);
+        return entry;
     }
 }
