@@ -99,6 +99,8 @@ public static class AlchemistServiceCollectionExtensions
                 SeedModelVoter = configured.SeedModelVoter,
                 ScoreSeedOnlyBaseline = configured.ScoreSeedOnlyBaseline,
                 DirectLabelingModel = configured.DirectLabelingModel,
+                Isolation = configured.Isolation,
+                Workers = configured.Workers.Clone(),
                 Seed = alchemist.Seed,
             };
             return new LabelingPipeline(

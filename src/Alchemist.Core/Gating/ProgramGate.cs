@@ -47,6 +47,9 @@ public sealed class ProgramGate
         _applier = applier ?? new LabelingFunctionApplier();
     }
 
+    /// <summary>Creates a gate with the same thresholds and applier that compiles with another compiler, such as a run's sandbox worker processes.</summary>
+    internal ProgramGate WithCompiler(GateCompiler compiler) => new(compiler, _options, _applier);
+
     /// <summary>Decides which programs to keep.</summary>
     /// <typeparam name="TItem">The type of item.</typeparam>
     /// <param name="programs">The candidates.</param>

@@ -112,8 +112,26 @@ public sealed class LabelingPipeline
         private readonly int _classCount = job.Task.ClassCount;
         private long _stageStarted;
         private ITrainedEndModel<TItem>? _seedOnlyModel;
+        private WorkerProgramHost? _workers;
+        private ProgramGate _gate = owner._gate;
 
         public async Task<LabelingRun<TItem>> RunAsync()
+        {
+            // Untrusted programs compile and run in this run's sandbox worker processes, which end with it.
+            using WorkerProgramHost? workers = _options.Isolation == ProgramIsolation.WorkerProcesses
+                ? new WorkerProgramHost(WorkerHostOptions.From(owner._compiler.Options, _options.Workers))
+                : null;
+            if (workers is not null)
+            {
+                workers.CheckItemType<TItem>();
+                _workers = workers;
+                _gate = owner._gate.WithCompiler(new WorkerGateCompiler(workers));
+            }
+
+            return await RunCoreAsync().ConfigureAwait(false);
+        }
+
+        private async Task<LabelingRun<TItem>> RunCoreAsync()
         {
             long started = Stopwatch.GetTimestamp();
             IReadOnlyList<TItem> items = job.Items;
@@ -125,14 +143,17 @@ public sealed class LabelingPipeline
             End(PipelineStage.Synthesize);
 
             Begin(PipelineStage.Gate, $"Compiling and gating {candidates.Count} programs");
-            using ProgramGateResult<TItem> gated = owner._gate.Evaluate(candidates, job.Task, sample, seed.Count > 0 ? seed : null, cancellationToken);
+            using ProgramGateResult<TItem> gated = _gate.Evaluate(candidates, job.Task, sample, seed.Count > 0 ? seed : null, cancellationToken);
             End(PipelineStage.Gate);
 
             Begin(PipelineStage.Apply, $"Labeling {items.Count} items with {gated.Kept.Count} programs");
-            // Overruns are counted while the programs label the job's items, the figure the report gives.
-            OverrunCounter<TItem>[] functions = [.. gated.Kept.Select(k => new OverrunCounter<TItem>(k.Function))];
+            // Overruns are counted while the programs label the job's items, the figure the report gives; programs in
+            // worker processes count their own.
+            ILabelingFunction<TItem>[] functions = [.. gated.Kept.Select(k => k.Function is WorkerLabelingFunction<TItem> ? k.Function : new OverrunCounter<TItem>(k.Function))];
+            long[] overrunsBefore = [.. functions.Select(OverrunsSoFar)];
             ILabelingFunction<TItem>[] plain = [.. gated.Kept.Select(k => k.Function)];
             LabelingResult applied = owner._applier.Apply(items, functions, _classCount, ApplyProgress(items.Count), cancellationToken);
+            long[] overruns = [.. functions.Select((f, j) => OverrunsSoFar(f) - overrunsBefore[j])];
             LabelMatrix? seedMatrix = seed.Count > 0 ? owner._applier.Apply(seed.Select(e => e.Item), plain, _classCount, cancellationToken: cancellationToken).Matrix : null;
             LabelMatrix? testMatrix = job.TestSet is { Count: > 0 } test && plain.Length > 0
                 ? owner._applier.Apply(test.Select(e => e.Item), plain, _classCount, cancellationToken: cancellationToken).Matrix
@@ -158,6 +179,11 @@ public sealed class LabelingPipeline
             RunScores? testScores = await ScoreTestAsync(labelModel, testMatrix, trained, seed).ConfigureAwait(false);
             End(PipelineStage.Distill);
 
+            if (_workers is not null)
+            {
+                _warnings.AddRange(_workers.Quarantined.Select(q => $"The program '{q.ProgramName}' was quarantined by its sandbox worker process: {q.Reason}"));
+            }
+
             Begin(PipelineStage.Report, "Estimating costs");
             DirectLabelingEstimate? direct = EstimateDirectLabeling(items);
             End(PipelineStage.Report);
@@ -174,7 +200,7 @@ public sealed class LabelingPipeline
                 LabelModelProbabilities = labelProbabilities,
                 Matrix = applied.Matrix,
                 SeedModelVoted = seedModelVoted,
-                Programs = Records(gated, analysis, seedAnalysis, applied, functions),
+                Programs = Records(gated, analysis, seedAnalysis, applied, overruns),
                 Analysis = analysis,
                 LabelModel = labelModel?.FitReport,
                 EndModel = trained.TrainingReport,
@@ -194,7 +220,9 @@ public sealed class LabelingPipeline
         private async Task<List<LabelingProgram>> SynthesizeAsync(TItem[] sample)
         {
             var programs = new List<LabelingProgram>();
-            var validator = new SandboxProgramValidator<TItem>(owner._compiler, sample, _classCount);
+            SandboxProgramValidator<TItem> validator = _workers is null
+                ? new SandboxProgramValidator<TItem>(owner._compiler, sample, _classCount)
+                : SandboxProgramValidator<TItem>.InWorkers(_workers, sample, _classCount);
             SynthesisFeedback<TItem>? feedback = null;
             for (int round = 1; round <= 1 + _options.FeedbackRounds; round++)
             {
@@ -255,7 +283,7 @@ public sealed class LabelingPipeline
         private SynthesisFeedback<TItem> Feedback(List<LabelingProgram> programs, TItem[] sample)
         {
             IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
-            using ProgramGateResult<TItem> gated = owner._gate.Evaluate(programs, job.Task, sample, seed.Count > 0 ? seed : null, cancellationToken);
+            using ProgramGateResult<TItem> gated = _gate.Evaluate(programs, job.Task, sample, seed.Count > 0 ? seed : null, cancellationToken);
             string[] problems = [.. gated.Dropped.Take(5).Select(d => $"{d.Program.Name}: {d.Message}")];
             IReadOnlyList<TItem> items = seed.Count > 0 ? [.. seed.Select(e => e.Item)] : sample;
             LabelMatrix votes = owner._applier.Apply(items, gated.Functions, _classCount, cancellationToken: cancellationToken).Matrix;
@@ -435,7 +463,7 @@ public sealed class LabelingPipeline
             LabelingFunctionAnalysis analysis,
             LabelingFunctionAnalysis? seedAnalysis,
             LabelingResult applied,
-            OverrunCounter<TItem>[] functions)
+            long[] overruns)
         {
             var records = new List<ProgramOutcome>();
             for (int j = 0; j < gated.Kept.Count; j++)
@@ -451,7 +479,7 @@ public sealed class LabelingPipeline
                     DevAccuracy = onSeed?.EmpiricalAccuracy,
                     DevCoverage = onSeed?.Coverage,
                     Faults = applied.Faults[j],
-                    BudgetOverruns = functions[j].Overruns,
+                    BudgetOverruns = overruns[j],
                 });
             }
 
@@ -470,6 +498,13 @@ public sealed class LabelingPipeline
 
             return [.. records.OrderBy(r => r.Program.Name, StringComparer.Ordinal).ThenBy(r => r.Program.ContentHash, StringComparer.Ordinal)];
         }
+
+        private static long OverrunsSoFar(ILabelingFunction<TItem> function) => function switch
+        {
+            OverrunCounter<TItem> counter => counter.Overruns,
+            WorkerLabelingFunction<TItem> worker => worker.BudgetOverruns,
+            _ => 0,
+        };
 
         private StageProgress? ApplyProgress(int total) =>
             progress is null ? null : new StageProgress(progress, total);

@@ -47,6 +47,14 @@ public sealed class LabelingPipelineOptions
     /// <value>The default is <c>gpt-4o-mini</c>.</value>
     public string? DirectLabelingModel { get; set; } = "gpt-4o-mini";
 
+    /// <summary>Gets or sets where the programs (synthesized, or reloaded from a library) are compiled and run.</summary>
+    /// <value>The default is <see cref="ProgramIsolation.WorkerProcesses"/>: in sandbox worker processes with a memory limit and a watchdog, where a program that crashes, exhausts or hangs its worker is quarantined and the run goes on. <see cref="ProgramIsolation.InProcess"/> runs them in this process, for programs you trust.</value>
+    public ProgramIsolation Isolation { get; set; } = ProgramIsolation.WorkerProcesses;
+
+    /// <summary>Gets or sets the limits of the worker processes, used when <see cref="Isolation"/> is <see cref="ProgramIsolation.WorkerProcesses"/>.</summary>
+    /// <value>The defaults: one labeling worker per core, a 1 GiB heap limit per worker, a 10 s call timeout.</value>
+    public WorkerProcessOptions Workers { get; set; } = new();
+
     /// <summary>Gets or sets the seed of every random choice: the gate sample, tie-breaks, the synthesizers' example subsets.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
@@ -60,6 +68,13 @@ public sealed class LabelingPipelineOptions
         {
             throw new ArgumentOutOfRangeException(nameof(SeedItemWeight), SeedItemWeight, "LabelingPipelineOptions.SeedItemWeight must be a finite number above 0.");
         }
+        if (!Enum.IsDefined(Isolation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Isolation), Isolation, "LabelingPipelineOptions.Isolation must be WorkerProcesses or InProcess.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Workers, nameof(Workers));
+        Workers.Validate();
         if (string.IsNullOrWhiteSpace(LabelModel))
         {
             throw new ArgumentException("LabelingPipelineOptions.LabelModel must name a label model, such as 'auto'.", nameof(LabelModel));

@@ -15,7 +15,7 @@ namespace Alchemist;
 /// </para>
 /// <para>Each validation compiles, runs and unloads the program; nothing stays loaded. Thread-safe.</para>
 /// </remarks>
-public sealed class SandboxProgramValidator<TItem> : IProgramValidator
+public sealed partial class SandboxProgramValidator<TItem> : IProgramValidator
 {
     private const int FaultsShown = 3;
     private const int ItemCharactersShown = 120;
@@ -54,6 +54,11 @@ public sealed class SandboxProgramValidator<TItem> : IProgramValidator
     {
         ArgumentNullException.ThrowIfNull(program);
         cancellationToken.ThrowIfCancellationRequested();
+        if (_workers is not null)
+        {
+            return ValueTask.FromResult(ValidateInWorkers(_workers, program, cancellationToken));
+        }
+
         using ProgramCompilation<TItem> compilation = _compiler.Compile<TItem>(program, cancellationToken);
         if (!compilation.Succeeded)
         {
@@ -104,6 +109,11 @@ public sealed class SandboxProgramValidator<TItem> : IProgramValidator
             }
         }
 
+        return Verdict(faults, allowed, ran, shown);
+    }
+
+    private ProgramValidation Verdict(int faults, int allowed, int ran, List<string> shown)
+    {
         if (faults <= allowed)
         {
             return ProgramValidation.Valid;
