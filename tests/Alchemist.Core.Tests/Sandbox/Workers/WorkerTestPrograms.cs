@@ -22,7 +22,8 @@ internal static class WorkerTestPrograms
 
     public static LabelingProgram[] Programs(Dictionary<string, string> sources) => [.. sources.Select(s => Program(s.Key, s.Value))];
 
-    public static SandboxOptions Options => new() { StepBudget = 250_000, MaxAllocatedBytes = 64L * 1024 * 1024 };
+    /// <summary>The test budgets of the sandbox tests, and a regex timeout no busy test machine reaches by pausing a thread.</summary>
+    public static SandboxOptions Options => new() { StepBudget = 250_000, MaxAllocatedBytes = 64L * 1024 * 1024, RegexMatchTimeout = TimeSpan.FromSeconds(5) };
 
     public static WorkerHostOptions HostOptions(bool uncheckedPrograms = false, int workers = 2) => new()
     {
