@@ -41,10 +41,14 @@ internal static class RunCommand
         Option<string> directModel = new("--direct-model") { Description = "The model whose direct labeling of every item the cost plan estimates; the --llm model when it names one.", DefaultValueFactory = _ => "gpt-4o-mini", HelpName = "MODEL" };
         Option<string> output = new("--out") { Description = "The folder the labels, programs, reports and run.json are written to.", DefaultValueFactory = _ => DefaultOutput, HelpName = "DIR" };
         Option<int> seed = CliOptions.Seed();
+        Option<bool> inProcess = new("--in-process")
+        {
+            Description = "Compile and run the programs in this process instead of in sandbox worker processes (which have a memory limit and a watchdog, and survive a program that crashes or hangs them); for programs you trust.",
+        };
         Option<bool> json = CliOptions.Json();
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
         {
-            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, seed, json,
+            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, seed, inProcess, json,
         };
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
@@ -61,7 +65,10 @@ internal static class RunCommand
                 parsed.GetValue(directModel)!,
                 parsed.GetValue(output)!,
                 parsed.GetValue(seed),
-                parsed.GetValue(json)),
+                parsed.GetValue(json))
+            {
+                InProcess = parsed.GetValue(inProcess),
+            },
             cancellationToken));
         return command;
     }
@@ -114,6 +121,7 @@ internal static class RunCommand
                     SelectionMetric = metric,
                     DirectLabelingModel = modelId ?? settings.DirectModel,
                     Seed = settings.Seed,
+                    Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
                 },
                 catalog: catalog,
                 ledger: ledger);
@@ -297,6 +305,9 @@ internal static class RunCommand
         string? Data, string Llm, int Programs, int? SeedLabels, string LabelModel, string Metric, string? Library,
         string? PricesFile, string DirectModel, string Out, int Seed, bool Json)
     {
+        /// <summary>Gets a value indicating whether programs run in this process rather than in sandbox worker processes.</summary>
+        public bool InProcess { get; init; }
+
         public LabelModelMetric Check(LabelModelCatalog catalog)
         {
             if (Programs is < 1 or > 1_000)

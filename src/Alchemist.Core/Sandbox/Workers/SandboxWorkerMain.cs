@@ -75,7 +75,7 @@ internal sealed class WorkerServer(Stream input, Stream output)
         watchdog.Start();
         try
         {
-            while (WorkerProtocol.ReadFrame(input) is (byte kind, byte[] payload))
+            while (WorkerProtocol.ReadFrame(input, WorkerProtocol.MaxRequestLength) is (byte kind, byte[] payload))
             {
                 if (kind == WorkerProtocol.Shutdown)
                 {

@@ -295,7 +295,11 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IDisposable
             catch (WorkerDiedException second)
             {
                 slot.Reset();
-                Quarantine(program, $"{Describe(second.Death, run)}; it did the same alone in a fresh worker process (the first time: {Describe(first, run)})");
+                string again = Describe(second.Death, run);
+                string before = Describe(first, run);
+                Quarantine(program, again == before
+                    ? $"{again}; it did the same alone in a fresh worker process."
+                    : $"{again}, alone in a fresh worker process; the first time, with other programs: {char.ToLowerInvariant(before[0])}{before[1..]}.");
             }
             catch (OperationCanceledException)
             {

@@ -23,6 +23,7 @@ internal sealed class WorkerProcess : IDisposable
     private readonly BlockingCollection<(byte Kind, byte[] Payload)> _replies = new();
     private readonly StringBuilder _errors = new();
     private readonly TimeSpan _silenceTimeout;
+    private readonly Thread _reader;
     private long _lastHeard;
     private WorkerDeath? _fatal;
     private string? _killedBecause;
@@ -48,8 +49,8 @@ internal sealed class WorkerProcess : IDisposable
             }
         };
         process.BeginErrorReadLine();
-        var reader = new Thread(Read) { Name = "Alchemist worker reader " + process.Id, IsBackground = true };
-        reader.Start();
+        _reader = new Thread(Read) { Name = "Alchemist worker reader " + process.Id, IsBackground = true };
+        _reader.Start();
     }
 
     /// <summary>Gets the worker's process id.</summary>
@@ -173,8 +174,13 @@ internal sealed class WorkerProcess : IDisposable
         {
         }
 
+        // The reader ends at the end of the worker's output; the collection is left to the GC if it has not.
+        if (_process.HasExited && _reader.Join(ExitWait))
+        {
+            _replies.Dispose();
+        }
+
         _process.Dispose();
-        _replies.Dispose();
     }
 
     private void Kill(string why)
@@ -232,7 +238,7 @@ internal sealed class WorkerProcess : IDisposable
         Stream output = _process.StandardOutput.BaseStream;
         try
         {
-            while (WorkerProtocol.ReadFrame(output) is (byte kind, byte[] payload))
+            while (WorkerProtocol.ReadFrame(output, WorkerProtocol.MaxReplyLength) is (byte kind, byte[] payload))
             {
                 Interlocked.Exchange(ref _lastHeard, Stopwatch.GetTimestamp());
                 switch (kind)
@@ -262,16 +268,17 @@ internal sealed class WorkerProcess : IDisposable
                 }
             }
         }
-        catch (WorkerProtocolException ex)
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            _protocolError ??= ex.Message;
-            Kill("it broke the protocol: " + ex.Message);
+            // The worker's output ended or was closed: it died or is being stopped.
         }
-        catch (IOException)
+#pragma warning disable CA1031 // Nothing a worker writes may end the host, which an exception on this thread would.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-        }
-        catch (ObjectDisposedException)
-        {
+            string what = ex is WorkerProtocolException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            _protocolError ??= what;
+            Kill("it broke the protocol: " + what);
         }
         finally
         {

@@ -26,8 +26,11 @@ internal static class WorkerProtocol
     /// <summary>The version both sides must agree on; the worker refuses an init of another version.</summary>
     public const int Version = 1;
 
-    /// <summary>The largest frame either side accepts: 512 MiB.</summary>
-    public const int MaxFrameLength = 512 * 1024 * 1024;
+    /// <summary>The largest request a worker accepts: 1 GiB (a chunk of large items).</summary>
+    public const int MaxRequestLength = 1024 * 1024 * 1024;
+
+    /// <summary>The largest reply the host accepts: 64 MiB, far above a result, a compiled image or a fault message, so that a worker cannot make the host allocate without bound.</summary>
+    public const int MaxReplyLength = 64 * 1024 * 1024;
 
     // Host to worker.
     public const byte Init = 1;
@@ -65,9 +68,11 @@ internal static class WorkerProtocol
     }
 
     /// <summary>Reads one frame.</summary>
+    /// <param name="stream">The stream.</param>
+    /// <param name="maxLength">The longest payload accepted.</param>
     /// <returns>The kind and the payload, or <see langword="null"/> at the end of the stream.</returns>
-    /// <exception cref="WorkerProtocolException">The frame is malformed or cut short.</exception>
-    public static (byte Kind, byte[] Payload)? ReadFrame(Stream stream)
+    /// <exception cref="WorkerProtocolException">The frame is malformed, too long or cut short.</exception>
+    public static (byte Kind, byte[] Payload)? ReadFrame(Stream stream, int maxLength)
     {
         Span<byte> header = stackalloc byte[5];
         int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
@@ -82,9 +87,9 @@ internal static class WorkerProtocol
         }
 
         int length = BinaryPrimitives.ReadInt32LittleEndian(header);
-        if (length < 0 || length > MaxFrameLength)
+        if (length < 0 || length > maxLength)
         {
-            throw new WorkerProtocolException($"A frame announced {length} bytes, outside 0..{MaxFrameLength}.");
+            throw new WorkerProtocolException($"A frame announced {length} bytes, outside 0..{maxLength}.");
         }
 
         byte[] payload = GC.AllocateUninitializedArray<byte>(length);

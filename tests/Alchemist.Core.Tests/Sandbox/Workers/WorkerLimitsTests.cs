@@ -89,11 +89,13 @@ public class WorkerLimitsTests
         Assert.Throws<WorkerProtocolException>(() => new PayloadReader([2]).ReadBool());
 
         using var stream = new MemoryStream([0xFF, 0xFF, 0xFF, 0xFF, WorkerProtocol.Result]);
-        Assert.Throws<WorkerProtocolException>(() => WorkerProtocol.ReadFrame(stream));
+        Assert.Throws<WorkerProtocolException>(() => WorkerProtocol.ReadFrame(stream, WorkerProtocol.MaxReplyLength));
         using var cut = new MemoryStream([10, 0, 0, 0, WorkerProtocol.Result, 1, 2]);
-        Assert.Throws<WorkerProtocolException>(() => WorkerProtocol.ReadFrame(cut));
+        Assert.Throws<WorkerProtocolException>(() => WorkerProtocol.ReadFrame(cut, WorkerProtocol.MaxReplyLength));
+        using var tooLong = new MemoryStream([0, 0, 0, 0x10, WorkerProtocol.Result]);
+        Assert.Throws<WorkerProtocolException>(() => WorkerProtocol.ReadFrame(tooLong, WorkerProtocol.MaxReplyLength));
         using var empty = new MemoryStream();
-        Assert.Null(WorkerProtocol.ReadFrame(empty));
+        Assert.Null(WorkerProtocol.ReadFrame(empty, WorkerProtocol.MaxReplyLength));
 
         var options = new SandboxOptions { StepBudget = 1234, RegexTimeoutRetries = 3, ChargeSteps = false };
         writer.Clear();
