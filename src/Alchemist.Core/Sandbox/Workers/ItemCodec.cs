@@ -235,7 +235,8 @@ internal sealed class JsonItemCodec<TItem> : ItemCodec<TItem>
         var contract = new HashSet<string>(StringComparer.Ordinal);
         foreach (JsonPropertyInfo property in info.Properties)
         {
-            if (property.AttributeProvider is MemberInfo member)
+            if (property.Get is not null && property.AttributeProvider is MemberInfo member &&
+                member.GetCustomAttribute<JsonIgnoreAttribute>() is not { Condition: JsonIgnoreCondition.Always })
             {
                 contract.Add(member.Name);
             }

@@ -106,7 +106,12 @@ internal sealed class WorkerServer(Stream input, Stream output)
     }
 
     /// <summary>Marks the end of the current call.</summary>
-    public void EndCall() => Volatile.Write(ref _callStarted, 0);
+    public void EndCall()
+    {
+        Volatile.Write(ref _callStarted, 0);
+        _currentSlot = -1;
+        _currentItem = -1;
+    }
 
     /// <summary>Tells the host that a program exhausted the worker's memory, and ends the process.</summary>
     public int OutOfMemory(int slot, int item, string message)

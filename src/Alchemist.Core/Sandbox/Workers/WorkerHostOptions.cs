@@ -1,7 +1,7 @@
 namespace Alchemist;
 
 /// <summary>The settings of a <see cref="WorkerProgramHost"/>: the sandbox options programs compile and run with, and the workers' limits.</summary>
-internal sealed class WorkerHostOptions
+internal sealed record WorkerHostOptions
 {
     /// <summary>Private writable memory a worker may have beyond its GC heap (Linux): thread stacks (the compiler's is 256 MiB), the runtime's and Roslyn's native data.</summary>
     public const long DataHeadroomBytes = 1024L * 1024 * 1024;

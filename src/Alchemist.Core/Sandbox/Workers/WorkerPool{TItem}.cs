@@ -327,16 +327,20 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IDisposable
             WorkerDeathKind.Hung => string.Create(CultureInfo.InvariantCulture,
                 $"It ran longer than the call timeout ({_options.CallTimeout.TotalSeconds:0.#} s) on item {item}, so its worker process was stopped"),
             WorkerDeathKind.OutOfMemory => string.Create(CultureInfo.InvariantCulture,
-                $"It exhausted its worker process's memory limit ({_options.MemoryLimitBytes / (1024 * 1024):N0} MiB) on item {item} ({death.Message})"),
+                $"It exhausted its worker process's memory limit ({DescribeMemoryLimit()}) on item {item} ({death.Message})"),
             WorkerDeathKind.Stopped => $"Its worker process was stopped while it labeled {items}: {death.Message}",
             WorkerDeathKind.ProtocolViolation => $"Its worker process broke the protocol while it labeled {items}: {death.Message}",
             _ => $"Its worker process died while it labeled {items}: {death.Message} ({death.DescribeExit()})",
         };
     }
 
-    private static string DescribeCompileDeath(WorkerDeath death) => death.Kind switch
+    private string DescribeMemoryLimit() => ResourceLimits.Supported
+        ? string.Create(CultureInfo.InvariantCulture, $"{_options.MemoryLimitBytes / (1024 * 1024):N0} MiB GC heap, {_options.DataLimitBytes / (1024 * 1024):N0} MiB in all")
+        : string.Create(CultureInfo.InvariantCulture, $"{_options.MemoryLimitBytes / (1024 * 1024):N0} MiB GC heap");
+
+    private string DescribeCompileDeath(WorkerDeath death) => death.Kind switch
     {
-        WorkerDeathKind.OutOfMemory => "it exhausted the worker's memory limit: " + death.Message,
+        WorkerDeathKind.OutOfMemory => $"it exhausted the worker's memory limit ({DescribeMemoryLimit()}): {death.Message}",
         WorkerDeathKind.Stopped => death.Message,
         _ => $"{death.Message}, {death.DescribeExit()}",
     };

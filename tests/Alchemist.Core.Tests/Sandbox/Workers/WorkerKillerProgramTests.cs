@@ -73,7 +73,7 @@ public class WorkerKillerProgramTests
         Assert.All([overflows, allocates, hangs], d => Assert.Contains("First fault: Quarantined on item 0: ", d.Message, StringComparison.Ordinal));
         Assert.Contains("Its worker process died while it labeled items", overflows.Message, StringComparison.Ordinal);
         Assert.Contains("Stack overflow", overflows.Message, StringComparison.Ordinal);
-        Assert.Contains("It exhausted its worker process's memory limit (256 MiB)", allocates.Message, StringComparison.Ordinal);
+        Assert.Contains("It exhausted its worker process's memory limit (256 MiB GC heap", allocates.Message, StringComparison.Ordinal);
         Assert.Contains("OutOfMemoryException", allocates.Message, StringComparison.Ordinal);
         Assert.Contains("It ran longer than the call timeout (3 s)", hangs.Message, StringComparison.Ordinal);
         Assert.All([overflows, allocates, hangs], d => Assert.Contains("alone in a fresh worker process", d.Message, StringComparison.Ordinal));

@@ -36,7 +36,8 @@ public class WorkerLimitsTests
             LabelingResult result = new LabelingFunctionApplier().Apply(items, [.. compilations.Select(c => (ILabelingFunction<string>)c.Function!)], 2);
 
             Assert.True(result.Faults[0].Quarantined);
-            Assert.Contains("It exhausted its worker process's memory limit (160 MiB) on item 0", result.Faults[0].FirstError, StringComparison.Ordinal);
+            Assert.Contains("It exhausted its worker process's memory limit (160 MiB GC heap", result.Faults[0].FirstError, StringComparison.Ordinal);
+            Assert.Contains(") on item 0 (OutOfMemoryException: ", result.Faults[0].FirstError, StringComparison.Ordinal);
             Assert.True(result.Faults[1].Quarantined);
             Assert.Contains("It ran longer than the call timeout (2 s) on item 0", result.Faults[1].FirstError, StringComparison.Ordinal);
             Assert.Equal((0L, false), (result.Faults[2].Total, result.Faults[2].Quarantined));
@@ -46,6 +47,28 @@ public class WorkerLimitsTests
         finally
         {
             compilations.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public void Apply_NativeAllocationPastTheDataLimit_IsQuarantinedOnLinux()
+    {
+        // 3 GiB of native memory, never touched: outside the GC heap, so only RLIMIT_DATA (256 MiB + 1 GiB here) sees it.
+        const string Native = "public static class P { public static int Label(string t) { IntPtr p = System.Runtime.InteropServices.Marshal.AllocHGlobal((nint)(3L << 30)); return p != IntPtr.Zero ? 1 : -1; } }";
+        using var host = new WorkerProgramHost(WorkerTestPrograms.HostOptions(uncheckedPrograms: true, workers: 1) with { MemoryLimitBytes = 256L * 1024 * 1024 });
+        using WorkerCompilation<string> compilation = host.Compile<string>(WorkerTestPrograms.Program("native", Native), CancellationToken.None);
+
+        LabelingResult result = new LabelingFunctionApplier().Apply(["a", "b", "c"], [compilation.Function!], 2);
+
+        if (ResourceLimits.Supported)
+        {
+            Assert.True(result.Faults[0].Quarantined);
+            Assert.Contains("It exhausted its worker process's memory limit (256 MiB GC heap, 1,280 MiB in all) on item 0 (OutOfMemoryException", result.Faults[0].FirstError, StringComparison.Ordinal);
+        }
+        else
+        {
+            // Windows and macOS limit the GC heap only: the native block is allocated.
+            Assert.Equal([1, 1, 1], result.Matrix.GetColumn(0));
         }
     }
 
