@@ -61,20 +61,38 @@ public class WorkerBenchmarks
         benchmarks.Setup();
         var inProcessTimes = new double[Rounds];
         var workerTimes = new double[Rounds];
+        var inProcessCpu = new double[Rounds];
+        var workerCpu = new double[Rounds];
+        using var self = Process.GetCurrentProcess();
         for (int round = 0; round < Rounds; round++)
         {
+            self.Refresh();
+            TimeSpan cpu = self.TotalProcessorTime;
             started = Stopwatch.GetTimestamp();
             benchmarks.InProcess();
             inProcessTimes[round] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            self.Refresh();
+            inProcessCpu[round] = (self.TotalProcessorTime - cpu).TotalMilliseconds;
+
+            cpu = self.TotalProcessorTime + benchmarks._host!.WorkerProcessorTime;
             started = Stopwatch.GetTimestamp();
             benchmarks.Workers();
             workerTimes[round] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            self.Refresh();
+            workerCpu[round] = (self.TotalProcessorTime + benchmarks._host.WorkerProcessorTime - cpu).TotalMilliseconds;
         }
 
         benchmarks.Cleanup();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"warm, median of {Rounds} interleaved rounds: in process {Median(inProcessTimes):0} ms, workers {Median(workerTimes):0} ms ({Median(workerTimes) / Median(inProcessTimes):0.00}x); rounds in process [{string.Join(", ", inProcessTimes.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}], workers [{string.Join(", ", workerTimes.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}]"));
+            $"warm, median of {Rounds} interleaved rounds: wall time in process {Median(inProcessTimes):0} ms, workers {Median(workerTimes):0} ms ({Median(workerTimes) / Median(inProcessTimes):0.00}x); " +
+            $"processor time (host and workers) in process {Median(inProcessCpu):0} ms, workers {Median(workerCpu):0} ms ({Median(workerCpu) / Median(inProcessCpu):0.00}x)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rounds, wall ms: in process [{Join(inProcessTimes)}], workers [{Join(workerTimes)}]; processor ms: in process [{Join(inProcessCpu)}], workers [{Join(workerCpu)}]; load average {LoadAverage()}"));
     }
+
+    private static string Join(double[] values) => string.Join(", ", values.Select(t => t.ToString("0", CultureInfo.InvariantCulture)));
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private const int Rounds = 7;
 

@@ -17,7 +17,7 @@ namespace Alchemist;
 /// slice it killed, so the outcome does not depend on how the batch was cut.
 /// </para>
 /// </remarks>
-internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IDisposable
+internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
 {
     /// <summary>The fewest items worth a worker of their own in a batch.</summary>
     public const int MinSliceItems = 128;
@@ -127,6 +127,24 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IDisposable
         }
 
         return results;
+    }
+
+    /// <summary>Gets the processor time the running workers have used so far (for the benchmarks).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            TimeSpan total = TimeSpan.Zero;
+            foreach (WorkerSlot slot in _labelers.Append(_compiler))
+            {
+                if (slot.Process is { } process)
+                {
+                    total += process.ProcessorTime;
+                }
+            }
+
+            return total;
+        }
     }
 
     /// <summary>Unloads a program from the workers that have it, now or before their next request.</summary>

@@ -56,6 +56,23 @@ internal sealed class WorkerProcess : IDisposable
     /// <summary>Gets the worker's process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>Gets the processor time the worker has used so far, or zero once it has exited.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            try
+            {
+                _process.Refresh();
+                return _process.HasExited ? TimeSpan.Zero : _process.TotalProcessorTime;
+            }
+            catch (InvalidOperationException)
+            {
+                return TimeSpan.Zero;
+            }
+        }
+    }
+
     /// <summary>Starts a worker and sends it its init request; returns once it is ready.</summary>
     /// <exception cref="WorkerDiedException">The worker died or did not answer in time.</exception>
     public static WorkerProcess Start(WorkerLauncher launcher, PayloadWriter init, TimeSpan silenceTimeout, TimeSpan startDeadline, CancellationToken cancellationToken)

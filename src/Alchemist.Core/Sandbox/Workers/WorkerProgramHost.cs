@@ -21,7 +21,7 @@ namespace Alchemist;
 internal sealed class WorkerProgramHost : IDisposable
 {
     private readonly Lazy<WorkerLauncher> _launcher;
-    private readonly ConcurrentDictionary<Type, IDisposable> _pools = new();
+    private readonly ConcurrentDictionary<Type, IWorkerPool> _pools = new();
     private readonly Lock _quarantineLock = new();
     private readonly List<WorkerQuarantine> _quarantined = [];
     private int _nextSlot;
@@ -80,7 +80,7 @@ internal sealed class WorkerProgramHost : IDisposable
             return;
         }
 
-        foreach (IDisposable pool in _pools.Values)
+        foreach (IWorkerPool pool in _pools.Values)
         {
             pool.Dispose();
         }
@@ -88,6 +88,21 @@ internal sealed class WorkerProgramHost : IDisposable
         if (_launcher.IsValueCreated)
         {
             _launcher.Value.Dispose();
+        }
+    }
+
+    /// <summary>Gets the processor time the running workers have used so far (for the benchmarks).</summary>
+    internal TimeSpan WorkerProcessorTime
+    {
+        get
+        {
+            TimeSpan total = TimeSpan.Zero;
+            foreach (IWorkerPool pool in _pools.Values)
+            {
+                total += pool.ProcessorTime;
+            }
+
+            return total;
         }
     }
 
@@ -105,6 +120,13 @@ internal sealed class WorkerProgramHost : IDisposable
 
     private WorkerPool<TItem> Pool<TItem>() =>
         (WorkerPool<TItem>)_pools.GetOrAdd(typeof(TItem), static (_, host) => new WorkerPool<TItem>(host), this);
+}
+
+/// <summary>What the host needs of a pool whatever its item type.</summary>
+internal interface IWorkerPool : IDisposable
+{
+    /// <summary>Gets the processor time the pool's running workers have used so far.</summary>
+    TimeSpan ProcessorTime { get; }
 }
 
 /// <summary>A program the workers quarantined: it killed or exhausted its worker, alone, on the same items.</summary>
