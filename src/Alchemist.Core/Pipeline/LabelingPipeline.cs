@@ -13,6 +13,11 @@ namespace Alchemist;
 /// <para>
 /// The pipeline is thread-safe: several runs may share it. Compiled programs are unloaded when a run ends.
 /// </para>
+/// <para>
+/// By default (<see cref="LabelingPipelineOptions.Isolation"/>) each run compiles and runs its programs in sandbox
+/// worker processes of its own, stopped when it ends; a program that crashes, exhausts or hangs its worker is
+/// quarantined, and the run carries a warning that says what it did (see docs/sandbox.md).
+/// </para>
 /// </remarks>
 public sealed class LabelingPipeline
 {
