@@ -9,11 +9,18 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Quick run: add --job short --inProcess (a --job on the command line replaces the default MediumRun instead of
 // running beside it)
 // Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
+// Worker processes against in process, cold (compile + apply, one fresh process): -- --workers-cold; warm: --filter '*WorkerBenchmarks*'
 // Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 if (args is ["--sandbox-cold"])
 {
     Alchemist.Benchmarks.SandboxBenchmarks.RunColdStart(Console.Out);
+    return;
+}
+
+if (args is ["--workers-cold"])
+{
+    Alchemist.Benchmarks.WorkerBenchmarks.RunColdStart(Console.Out);
     return;
 }
 

@@ -70,7 +70,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public void Run_Redirected_PrintsPlainProgressLinesOnStderr()
     {
-        (int code, string output, string error) = CliRunner.Run("run", "--out", Path.Combine(_dir, "plain"), "--seed-labels", "40", "--programs", "4");
+        (int code, string output, string error) = CliRunner.Run("run", "--out", Path.Combine(_dir, "plain"), "--seed-labels", "40", "--programs", "4", "--in-process");
         Assert.Equal(0, code);
         Assert.Contains("[synthesize] Synthesizing programs", error, StringComparison.Ordinal);
         Assert.Contains("[distill]", error, StringComparison.Ordinal);

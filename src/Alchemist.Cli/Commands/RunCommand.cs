@@ -43,10 +43,14 @@ internal static class RunCommand
         Option<double> timeout = CliOptions.Timeout();
         Option<int> maxRetries = CliOptions.MaxRetries();
         Option<int> seed = CliOptions.Seed();
+        Option<bool> inProcess = new("--in-process")
+        {
+            Description = "Compile and run the programs in this process instead of in sandbox worker processes (which have a memory limit and a watchdog, and survive a program that crashes or hangs them); for programs you trust.",
+        };
         Option<bool> json = CliOptions.Json();
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
         {
-            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, json,
+            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json,
         };
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
@@ -65,7 +69,10 @@ internal static class RunCommand
                 parsed.GetValue(output)!,
                 parsed.GetValue(seed),
                 parsed.GetValue(json),
-                new LlmSettings(parsed.GetValue(maxRetries), parsed.GetValue(timeout))),
+                new LlmSettings(parsed.GetValue(maxRetries), parsed.GetValue(timeout)))
+            {
+                InProcess = parsed.GetValue(inProcess),
+            },
             cancellationToken));
         return command;
     }
@@ -115,6 +122,7 @@ internal static class RunCommand
                     SelectionMetric = metric,
                     DirectLabelingModel = modelId ?? settings.DirectModel,
                     Seed = settings.Seed,
+                    Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
                 },
                 catalog: catalog,
                 ledger: ledger);
@@ -315,6 +323,9 @@ internal static class RunCommand
         string? Data, string Llm, int Programs, int? SeedLabels, string LabelModel, string Metric, string? Library,
         string? PricesFile, string DirectModel, string Out, int Seed, bool Json, LlmSettings Calls)
     {
+        /// <summary>Gets a value indicating whether programs run in this process rather than in sandbox worker processes.</summary>
+        public bool InProcess { get; init; }
+
         public LabelModelMetric Check(LabelModelCatalog catalog)
         {
             Calls.Check();

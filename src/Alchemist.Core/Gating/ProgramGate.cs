@@ -45,6 +45,9 @@ public sealed class ProgramGate
     /// <summary>Gets the thresholds the gate applies.</summary>
     internal ProgramGateOptions Options => _options;
 
+    /// <summary>Creates a gate with the same thresholds and applier that compiles with another compiler, such as a run's sandbox worker processes.</summary>
+    internal ProgramGate WithCompiler(GateCompiler compiler) => new(compiler, _options, _applier);
+
     /// <summary>Decides which programs to keep.</summary>
     /// <typeparam name="TItem">The type of item.</typeparam>
     /// <param name="programs">The candidates.</param>
@@ -167,9 +170,12 @@ public sealed class ProgramGate
         }
 
         // Functions and label-matrix columns are named after their programs (a cached compilation may carry the name of another program with the same source).
-        ILabelingFunction<TItem> function = string.Equals(compilation.Function.Name, program.Name, StringComparison.Ordinal)
-            ? compilation.Function
-            : new NamedFunction<TItem>(program.Name, compilation.Function);
+        ILabelingFunction<TItem> function = compilation.Function switch
+        {
+            { } same when string.Equals(same.Name, program.Name, StringComparison.Ordinal) => same,
+            WorkerLabelingFunction<TItem> worker => worker.WithName(program.Name),
+            { } other => new NamedFunction<TItem>(program.Name, other),
+        };
         return new GateDecision<TItem>(program.Name, program, function, compilation.Owner);
     }
 

@@ -1,31 +1,20 @@
 namespace Alchemist;
 
-/// <summary>Compiles programs for the <see cref="ProgramGate"/> in the sandbox: on its own (each compilation owned, and unloaded, by the gate's result) or through a run's <see cref="ProgramCache"/> (which owns them, so each distinct program is compiled once per run).</summary>
-internal sealed class SandboxGateCompiler : GateCompiler
+/// <summary>Compiles programs for the <see cref="ProgramGate"/> in the sandbox, in this process; each compilation is owned (and unloaded) by whoever asked for it, or by a run's <see cref="ProgramCache"/>.</summary>
+internal sealed class SandboxGateCompiler(ProgramCompiler compiler) : GateCompiler
 {
-    /// <summary>The <see cref="SandboxDiagnostic.Rule"/> of a C# compiler error.</summary>
-    private const string CompileRule = "compile";
-
-    private readonly ProgramCompiler? _compiler;
-    private readonly ProgramCache? _cache;
-
-    public SandboxGateCompiler(ProgramCompiler compiler) => _compiler = compiler;
-
-    public SandboxGateCompiler(ProgramCache cache) => _cache = cache;
-
     public override GateCompilation<TItem> Compile<TItem>(LabelingProgram program, CancellationToken cancellationToken)
     {
-        ProgramCompilation<TItem> compilation = _cache is not null
-            ? _cache.GetOrCompile<TItem>(program, cancellationToken)
-            : _compiler!.Compile<TItem>(program, cancellationToken);
-        ProgramCompilation<TItem>? owner = _cache is null ? compilation : null;
+        ProgramCompilation<TItem> compilation = compiler.Compile<TItem>(program, cancellationToken);
         if (compilation.Succeeded)
         {
-            return GateCompilation<TItem>.Compiled(compilation.Function!, owner);
+            return GateCompilation<TItem>.Compiled(compilation.Function!, compilation);
         }
 
-        owner?.Dispose();
-        GateDropReason reason = compilation.Diagnostics.Any(d => d.Rule == CompileRule) ? GateDropReason.CompileFailed : GateDropReason.SandboxRejected;
-        return GateCompilation<TItem>.Rejected(reason, [.. compilation.Diagnostics.Select(d => d.ToString())]);
+        using (compilation)
+        {
+            GateDropReason reason = compilation.Diagnostics.Any(d => d.Rule == SandboxRules.Compile) ? GateDropReason.CompileFailed : GateDropReason.SandboxRejected;
+            return GateCompilation<TItem>.Rejected(reason, [.. compilation.Diagnostics.Select(d => d.ToString())]);
+        }
     }
 }

@@ -19,7 +19,7 @@ namespace Alchemist;
 /// Thread-safe.
 /// </para>
 /// </remarks>
-internal sealed class SandboxProgramValidator<TItem> : IProgramValidator
+internal sealed partial class SandboxProgramValidator<TItem> : IProgramValidator
 {
     private const int FaultsShown = 3;
     private const int ItemCharactersShown = 120;
@@ -68,7 +68,7 @@ internal sealed class SandboxProgramValidator<TItem> : IProgramValidator
                     : ProgramValidation.Invalid([.. compilation.Problems]));
             }
 
-            return ValueTask.FromResult(Run(function, cancellationToken));
+            return ValueTask.FromResult(function is IBatchLabelingFunction<TItem> batch ? RunInBatches(batch, cancellationToken) : Run(function, cancellationToken));
         }
     }
 
@@ -112,6 +112,11 @@ internal sealed class SandboxProgramValidator<TItem> : IProgramValidator
             }
         }
 
+        return Verdict(faults, allowed, ran, shown);
+    }
+
+    private ProgramValidation Verdict(int faults, int allowed, int ran, List<string> shown)
+    {
         if (faults <= allowed)
         {
             return ProgramValidation.Valid;

@@ -18,7 +18,7 @@ namespace Alchemist;
 /// Instances are immutable and thread-safe.
 /// </para>
 /// </remarks>
-public sealed class LabelingFunctionApplier
+public sealed partial class LabelingFunctionApplier
 {
     private const int SequentialThreshold = 256;
     private const int MaxErrorLength = 500;
@@ -125,6 +125,11 @@ public sealed class LabelingFunctionApplier
         return run.Complete();
     }
 
+    /// <summary>Keeps a fault message short: a hostile function can throw a message of any size, and the first one is kept for the whole run.</summary>
+    /// <remarks>Sandbox worker processes shorten the messages they send with the same rule, so faults read the same in both modes.</remarks>
+    internal static string ShortenFault(string message) =>
+        message.Length <= MaxErrorLength ? message : string.Concat(message.AsSpan(0, MaxErrorLength), $"... ({message.Length - MaxErrorLength} more characters)");
+
     private static long? TryGetCount<TItem>(IEnumerable<TItem> items) => items switch
     {
         IReadOnlyCollection<TItem> c => c.Count,
@@ -133,7 +138,7 @@ public sealed class LabelingFunctionApplier
     };
 
     /// <summary>The state of one application: the growing vote buffer and the fault counters.</summary>
-    private sealed class Run<TItem>
+    private sealed partial class Run<TItem>
     {
         private readonly LabelingApplierOptions _options;
         private readonly ILabelingFunction<TItem>[] _functions;
@@ -186,6 +191,8 @@ public sealed class LabelingFunctionApplier
             _firstErrors = new (long, string)?[m];
             long initial = totalItems is long n ? n * m : (long)Math.Min(_options.ChunkSize, 1 << 16) * m;
             _votes = new sbyte[checked((int)initial)];
+            _batched = new bool[m];
+            _batches = FindBatches(_functions, _batched);
         }
 
         public void LabelChunk(IReadOnlyList<TItem> items, int start, int count)
@@ -199,13 +206,19 @@ public sealed class LabelingFunctionApplier
             int m = _functions.Length;
             EnsureCapacity(_itemCount + count);
             int offset = checked((int)(_itemCount * m));
-            if (count < SequentialThreshold || _options.MaxDegreeOfParallelism == 1)
+            if (_batches is not null)
+            {
+                LabelBatches(items, start, count, offset);
+            }
+
+            bool perItem = !Array.TrueForAll(_batched, b => b);
+            if (perItem && (count < SequentialThreshold || _options.MaxDegreeOfParallelism == 1))
             {
                 var counters = new Counters(m);
                 LabelRange(items, start, 0, count, offset, counters);
                 Merge(counters);
             }
-            else
+            else if (perItem)
             {
                 var parallelOptions = new ParallelOptions
                 {
@@ -267,6 +280,7 @@ public sealed class LabelingFunctionApplier
         {
             ILabelingFunction<TItem>[] functions = _functions;
             bool[] quarantined = _quarantined;
+            bool[] batched = _batched;
             sbyte[] votes = _votes;
             int m = functions.Length;
             uint limit = (uint)_classCount + 1;
@@ -281,6 +295,11 @@ public sealed class LabelingFunctionApplier
                 int row = offset + (i * m);
                 for (int j = 0; j < m; j++)
                 {
+                    if (batched[j])
+                    {
+                        continue;
+                    }
+
                     int vote = Label.Abstain;
                     if (!quarantined[j])
                     {
@@ -316,16 +335,12 @@ public sealed class LabelingFunctionApplier
                 counters.Exceptions[column]++;
                 if (counters.IsFirstError(column, itemIndex))
                 {
-                    counters.FirstErrors[column] = (itemIndex, $"{ex.GetType().Name} on item {itemIndex}: {Shorten(ex.Message)}");
+                    counters.FirstErrors[column] = (itemIndex, $"{ex.GetType().Name} on item {itemIndex}: {ShortenFault(ex.Message)}");
                 }
 
                 return Label.Abstain;
             }
         }
-
-        /// <summary>Keeps a fault message short: a hostile function can throw a message of any size, and the first one is kept for the whole run.</summary>
-        private static string Shorten(string message) =>
-            message.Length <= MaxErrorLength ? message : string.Concat(message.AsSpan(0, MaxErrorLength), $"... ({message.Length - MaxErrorLength} more characters)");
 
         private void Merge(Counters counters)
         {

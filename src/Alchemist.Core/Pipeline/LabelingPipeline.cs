@@ -13,6 +13,17 @@ namespace Alchemist;
 /// <para>
 /// The pipeline is thread-safe: several runs may share it. Compiled programs are unloaded when a run ends.
 /// </para>
+/// <para>
+/// By default (<see cref="LabelingPipelineOptions.Isolation"/>) each run compiles and runs its programs in sandbox
+/// worker processes of its own, stopped when it ends; a program that crashes, exhausts or hangs its worker is
+/// quarantined, and the run carries a warning that says what it did (see docs/sandbox.md). The job's hand-written
+/// functions run in this process.
+/// </para>
+/// <para>
+/// By default (<see cref="LabelingPipelineOptions.Isolation"/>) each run compiles and runs its programs in sandbox
+/// worker processes of its own, stopped when it ends; a program that crashes, exhausts or hangs its worker is
+/// quarantined, and the run carries a warning that says what it did (see docs/sandbox.md).
+/// </para>
 /// </remarks>
 public sealed class LabelingPipeline
 {
@@ -137,7 +148,7 @@ public sealed class LabelingPipeline
         return new SynthesisResult
         {
             Task = job.Task,
-            Programs = [.. Outcomes(gated.Programs, kept: null, columns: null, labeling: null, labelModel: null).Cast<ProgramOutcome>()],
+            Programs = [.. Outcomes(gated.Programs, kept: null, overruns: null, labeling: null, labelModel: null).Cast<ProgramOutcome>()],
             SynthesisCost = run.Ledger.GetSummary(),
             SynthesisAttempts = run.Log.GetOrderedAttempts(),
             ProgramsCompiled = run.Programs.Compilations,
@@ -160,10 +171,25 @@ public sealed class LabelingPipeline
 
         run.Begin(PipelineStage.Apply, $"Labeling {job.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
         GateDecision<TItem>[] kept = [.. gated.Functions.Concat(gated.Programs).Where(d => d.Kept)];
-        // Programs are counted for budget overruns while they label the job's items, the figure the report gives.
-        ILabelingFunction<TItem>[] columns = [.. kept.Select(d => d.Program is null ? d.Function! : new BudgetOverrunCounter<TItem>(d.Function!))];
+        // Programs are counted for budget overruns while they label the job's items, the figure the report gives;
+        // programs in worker processes count their own, in an instance of their own for this stage.
+        ILabelingFunction<TItem>[] columns =
+        [
+            .. kept.Select(d => d switch
+            {
+                { Program: null } => d.Function!,
+                { Function: WorkerLabelingFunction<TItem> worker } => worker.WithName(worker.Name),
+                _ => new BudgetOverrunCounter<TItem>(d.Function!),
+            }),
+        ];
+        long[] overruns = [.. columns.Select(OverrunsSoFar)];
         LabelingStageResult labeled = new LabelingStage<TItem>(_applier, job.Task.ClassCount)
             .Run(job.Items, seed, job.TestSet, columns, [.. kept.Select(d => d.Function!)], ApplyProgress(progress, job.Items.Count), cancellationToken);
+        for (int j = 0; j < columns.Length; j++)
+        {
+            overruns[j] = OverrunsSoFar(columns[j]) - overruns[j];
+        }
+
         run.End(PipelineStage.Apply);
 
         run.Begin(PipelineStage.Aggregate, "Fitting the label model");
@@ -198,6 +224,11 @@ public sealed class LabelingPipeline
             : distillation.TrainedSeedOnlyModel;
         run.End(PipelineStage.Distill);
 
+        if (run.Workers is not null)
+        {
+            run.Warnings.AddRange(run.Workers.Quarantined.Select(q => $"The program '{q.ProgramName}' was quarantined by its sandbox worker process: {q.Reason}"));
+        }
+
         run.Begin(PipelineStage.Report, "Estimating costs");
         DirectLabelingEstimate? direct = EstimateDirectLabeling(run);
         run.End(PipelineStage.Report);
@@ -214,8 +245,8 @@ public sealed class LabelingPipeline
             LabelModelProbabilities = labelProbabilities,
             Matrix = labeled.Applied.Matrix,
             SeedModelVoted = seedModelVoted,
-            Programs = [.. Outcomes(gated.Programs, kept, columns, labeled, labelModel).Cast<ProgramOutcome>()],
-            Functions = [.. Outcomes(gated.Functions, kept, columns, labeled, labelModel).Cast<FunctionOutcome>()],
+            Programs = [.. Outcomes(gated.Programs, kept, overruns, labeled, labelModel).Cast<ProgramOutcome>()],
+            Functions = [.. Outcomes(gated.Functions, kept, overruns, labeled, labelModel).Cast<FunctionOutcome>()],
             ProgramsCompiled = run.Programs.Compilations,
             Analysis = labeled.Analysis,
             LabelModel = labelModel?.FitReport,
@@ -257,7 +288,7 @@ public sealed class LabelingPipeline
     }
 
     private GatingStage<TItem> Gating<TItem>(LabelingRunContext<TItem> run) =>
-        new(_gate, run.Compiler, _applier, run.Job.Task, run.Sample, run.Job.SeedSet, run.Job.Functions, run.Options.GateHandWrittenFunctions);
+        new(_gate, run.Programs, _applier, run.Job.Task, run.Sample, run.Job.SeedSet, run.Job.Functions, run.Options.GateHandWrittenFunctions);
 
     private async Task<IReadOnlyList<LabelingProgram>> SynthesizeProgramsAsync<TItem>(LabelingRunContext<TItem> run, GatingStage<TItem> gating)
     {
@@ -341,7 +372,7 @@ public sealed class LabelingPipeline
 
     /// <summary>The outcomes of the gate's decisions, with the figures of the kept ones' columns when the items were labeled; programs by name, then hash.</summary>
     private static List<LabelingFunctionOutcome> Outcomes<TItem>(
-        IReadOnlyList<GateDecision<TItem>> decisions, GateDecision<TItem>[]? kept, ILabelingFunction<TItem>[]? columns, LabelingStageResult? labeling, LabelModel? labelModel)
+        IReadOnlyList<GateDecision<TItem>> decisions, GateDecision<TItem>[]? kept, long[]? overruns, LabelingStageResult? labeling, LabelModel? labelModel)
     {
         var outcomes = new List<LabelingFunctionOutcome>(decisions.Count);
         foreach (GateDecision<TItem> decision in decisions)
@@ -354,7 +385,7 @@ public sealed class LabelingPipeline
                     Program = program,
                     Kept = decision.Kept,
                     Problems = decision.Problems,
-                    BudgetOverruns = j >= 0 && columns![j] is BudgetOverrunCounter<TItem> counter ? counter.Overruns : 0,
+                    BudgetOverruns = j >= 0 ? overruns![j] : 0,
                 }
                 : new FunctionOutcome(decision.Name) { Kept = decision.Kept };
             outcomes.Add(outcome with
@@ -372,6 +403,13 @@ public sealed class LabelingPipeline
 
         return outcomes;
     }
+
+    private static long OverrunsSoFar<TItem>(ILabelingFunction<TItem> function) => function switch
+    {
+        BudgetOverrunCounter<TItem> counter => counter.Overruns,
+        WorkerLabelingFunction<TItem> worker => worker.BudgetOverruns,
+        _ => 0,
+    };
 
     private static StageProgress? ApplyProgress(IProgress<PipelineProgress>? progress, int total) =>
         progress is null ? null : new StageProgress(progress, total);

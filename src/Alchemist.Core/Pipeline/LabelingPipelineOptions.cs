@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Alchemist;
 
@@ -59,12 +60,28 @@ public sealed class LabelingPipelineOptions : IValidatableObject
     /// <value>The default is <c>gpt-4o-mini</c>.</value>
     public string? DirectLabelingModel { get; set; } = "gpt-4o-mini";
 
+    /// <summary>Gets or sets where the programs (synthesized, or reloaded from a library) are compiled and run.</summary>
+    /// <value>The default is <see cref="ProgramIsolation.WorkerProcesses"/>: in sandbox worker processes with a memory limit and a watchdog, where a program that crashes, exhausts or hangs its worker is quarantined and the run goes on. <see cref="ProgramIsolation.InProcess"/> runs them in this process, for programs you trust. The job's hand-written functions always run in this process.</value>
+    [EnumDataType(typeof(ProgramIsolation))]
+    public ProgramIsolation Isolation { get; set; } = ProgramIsolation.WorkerProcesses;
+
+    /// <summary>Gets or sets the limits of the worker processes, used when <see cref="Isolation"/> is <see cref="ProgramIsolation.WorkerProcesses"/>.</summary>
+    /// <value>The defaults: one labeling worker per core, a 1 GiB heap limit per worker, a 10 s call timeout.</value>
+    [Required]
+    [ValidateObjectMembers]
+    public WorkerProcessOptions Workers { get; set; } = new();
+
     /// <summary>Gets or sets the seed of every random choice: the gate sample, tie-breaks, the synthesizers' example subsets.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
 
     /// <summary>Copies the options, so a run keeps the values it started with.</summary>
-    internal LabelingPipelineOptions Snapshot() => (LabelingPipelineOptions)MemberwiseClone();
+    internal LabelingPipelineOptions Snapshot()
+    {
+        var snapshot = (LabelingPipelineOptions)MemberwiseClone();
+        snapshot.Workers = Workers.Snapshot();
+        return snapshot;
+    }
 
     /// <inheritdoc />
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)

@@ -5,11 +5,12 @@ namespace Alchemist;
 /// <summary>
 /// One run of a <see cref="LabelingPipeline"/>: what belongs to the run and to no other, however many runs share the
 /// pipeline (sequentially or at once): a snapshot of the options, the scope of the cost ledger that holds exactly this
-/// run's chat calls, the synthesis log, the cache of compiled programs (each distinct program compiled once), the gate
-/// sample, the warnings and the stage timings.
+/// run's chat calls, the synthesis log, the sandbox worker processes that compile and run its programs (unless they run
+/// in this process), the cache of compiled programs (each distinct program compiled once), the gate sample, the
+/// warnings and the stage timings.
 /// </summary>
 /// <typeparam name="TItem">The type of item.</typeparam>
-/// <remarks>Disposing the context unloads every program the run compiled.</remarks>
+/// <remarks>Disposing the context unloads every program the run compiled and stops its worker processes.</remarks>
 internal sealed class LabelingRunContext<TItem> : IDisposable
 {
     private readonly IProgress<PipelineProgress>? _progress;
@@ -28,8 +29,22 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
         Job = job;
         Options = options;
         Ledger = ledger.CreateScope();
-        Programs = new ProgramCache(compiler);
-        Compiler = new SandboxGateCompiler(Programs);
+        if (options.Isolation == ProgramIsolation.WorkerProcesses)
+        {
+            // Untrusted programs compile and run in this run's sandbox worker processes, which end with it.
+            Workers = new WorkerProgramHost(WorkerHostOptions.From(compiler.Options, options.Workers));
+            try
+            {
+                Workers.CheckItemType<TItem>();
+            }
+            catch
+            {
+                Workers.Dispose();
+                throw;
+            }
+        }
+
+        Programs = new ProgramCache(Workers is null ? new SandboxGateCompiler(compiler) : new WorkerGateCompiler(Workers));
         Sample = Sampled(job.Items, Options.GateSampleSize, Options.Seed);
         _progress = progress;
         CancellationToken = cancellationToken;
@@ -47,11 +62,11 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
     /// <summary>Gets the record of every synthesis call of this run.</summary>
     public SynthesisLog Log { get; } = new();
 
-    /// <summary>Gets the run's compiled programs.</summary>
-    public ProgramCache Programs { get; }
+    /// <summary>Gets the run's sandbox worker processes, or <see langword="null"/> when its programs run in this process (<see cref="LabelingPipelineOptions.Isolation"/>).</summary>
+    public WorkerProgramHost? Workers { get; }
 
-    /// <summary>Gets the compiler the run's stages compile through: <see cref="Programs"/>.</summary>
-    public GateCompiler Compiler { get; }
+    /// <summary>Gets the run's compiled programs, through which every stage compiles.</summary>
+    public ProgramCache Programs { get; }
 
     /// <summary>Gets the items every candidate runs on in self-repair and in the gate: a seeded sample of the job's items.</summary>
     public TItem[] Sample { get; }
@@ -82,8 +97,12 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
     /// <summary>Ends a stage and records its duration.</summary>
     public void End(PipelineStage stage) => _timings.Add(new StageTiming(stage, Stopwatch.GetElapsedTime(_stageStarted)));
 
-    /// <summary>Unloads every program the run compiled.</summary>
-    public void Dispose() => Programs.Dispose();
+    /// <summary>Unloads every program the run compiled and stops its worker processes.</summary>
+    public void Dispose()
+    {
+        Programs.Dispose();
+        Workers?.Dispose();
+    }
 
     private static TItem[] Sampled(IReadOnlyList<TItem> items, int size, int seed)
     {

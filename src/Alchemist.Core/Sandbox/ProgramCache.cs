@@ -3,24 +3,22 @@ using System.Collections.Concurrent;
 namespace Alchemist;
 
 /// <summary>
-/// The compiled programs of one run: each distinct program (by content hash and item type) is compiled once, and the
-/// compilation is shared by self-repair validation, every gating round and the labeling of all items; everything is
-/// unloaded together when the run ends.
+/// The compiled programs of one run: each distinct program (by content hash and item type) is compiled once, by the
+/// run's compiler (in this process, or in the run's sandbox worker processes), and the compilation is shared by
+/// self-repair validation, every gating round and the labeling of all items; everything is unloaded together when the
+/// run ends.
 /// </summary>
 /// <remarks>
 /// Thread-safe: chat slots validate concurrently. Two requests for the same program wait for one compilation; requests
-/// for different programs compile in parallel. A canceled compilation is not cached, so a later request compiles again.
-/// The cached function carries the name of the first program compiled with that source; callers that need the name of
-/// another program with the same source wrap it (the gate does).
+/// for different programs compile in parallel. A canceled compilation is not cached, so a later request compiles
+/// again. The compilations it returns have no owner: the cache owns them.
 /// </remarks>
-internal sealed class ProgramCache(ProgramCompiler compiler) : IDisposable
+internal sealed class ProgramCache(GateCompiler compiler) : GateCompiler, IDisposable
 {
     private readonly ConcurrentDictionary<(Type Item, string Hash), Lazy<object>> _compilations = new();
+    private readonly ConcurrentBag<IDisposable> _owners = [];
     private int _compiled;
     private bool _disposed;
-
-    /// <summary>Gets the compiler programs are compiled with.</summary>
-    public ProgramCompiler Compiler { get; } = compiler;
 
     /// <summary>Gets the number of compilations made so far: one per distinct program and item type.</summary>
     public int Compilations => Volatile.Read(ref _compiled);
@@ -28,7 +26,7 @@ internal sealed class ProgramCache(ProgramCompiler compiler) : IDisposable
     /// <summary>Returns the compilation of a program, compiling it on first request.</summary>
     /// <exception cref="ObjectDisposedException">The run has ended.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public ProgramCompilation<TItem> GetOrCompile<TItem>(LabelingProgram program, CancellationToken cancellationToken)
+    public override GateCompilation<TItem> Compile<TItem>(LabelingProgram program, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(program);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
@@ -36,14 +34,19 @@ internal sealed class ProgramCache(ProgramCompiler compiler) : IDisposable
         Lazy<object> entry = _compilations.GetOrAdd(key, _ => new Lazy<object>(
             () =>
             {
-                ProgramCompilation<TItem> compilation = Compiler.Compile<TItem>(program, cancellationToken);
+                GateCompilation<TItem> compilation = compiler.Compile<TItem>(program, cancellationToken);
                 Interlocked.Increment(ref _compiled);
-                return compilation;
+                if (compilation.Owner is { } owner)
+                {
+                    _owners.Add(owner);
+                }
+
+                return compilation with { Owner = null };
             },
             LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
-            return (ProgramCompilation<TItem>)entry.Value;
+            return (GateCompilation<TItem>)entry.Value;
         }
         catch (OperationCanceledException)
         {
@@ -57,12 +60,9 @@ internal sealed class ProgramCache(ProgramCompiler compiler) : IDisposable
     public void Dispose()
     {
         Volatile.Write(ref _disposed, true);
-        foreach (Lazy<object> entry in _compilations.Values)
+        while (_owners.TryTake(out IDisposable? owner))
         {
-            if (entry.IsValueCreated && entry.Value is IDisposable compilation)
-            {
-                compilation.Dispose();
-            }
+            owner.Dispose();
         }
 
         _compilations.Clear();

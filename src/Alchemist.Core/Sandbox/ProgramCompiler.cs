@@ -57,7 +57,18 @@ public sealed class ProgramCompiler
         cancellationToken.ThrowIfCancellationRequested();
         var stopwatch = Stopwatch.StartNew();
         ItemTypeContext item = ItemTypeContext.For(typeof(TItem));
+        BuildResult build = BuildImage(program, item, cancellationToken);
+        if (build.Image is not { } image || build.EntryTypeName is not { } entryTypeName)
+        {
+            return new ProgramCompilation<TItem>(program, null, build.Diagnostics, stopwatch.Elapsed, null, build.RewrittenSource);
+        }
 
+        return Load<TItem>(program, item, image, entryTypeName, build.RewrittenSource, stopwatch, _options);
+    }
+
+    /// <summary>Takes a program through the sandbox layers up to the emitted image, without loading it: <see cref="Compile"/> loads it here, a sandbox worker process loads it there.</summary>
+    internal BuildResult BuildImage(LabelingProgram program, ItemTypeContext item, CancellationToken cancellationToken)
+    {
         BuildResult build;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -78,12 +89,7 @@ public sealed class ProgramCompiler
             }
         }
 
-        if (build.Image is not { } image || build.EntryTypeName is not { } entryTypeName)
-        {
-            return new ProgramCompilation<TItem>(program, null, build.Diagnostics, stopwatch.Elapsed, null, build.RewrittenSource);
-        }
-
-        return Load<TItem>(program, item, image, entryTypeName, build.RewrittenSource, stopwatch, _options);
+        return build;
     }
 
     /// <summary>

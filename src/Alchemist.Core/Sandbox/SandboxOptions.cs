@@ -75,6 +75,9 @@ public sealed class SandboxOptions
     /// <summary>Gets or sets a value indicating whether loops and methods are rewritten to charge the step budget.</summary>
     /// <value>The default is <see langword="true"/>. Turning it off is for measuring the budget's overhead only: a runaway program then hangs its caller.</value>
     internal bool ChargeSteps { get; set; } = true;
+
+    /// <summary>Copies the options, such as for the worker processes of a run, which keep the values the run started with.</summary>
+    internal SandboxOptions Snapshot() => (SandboxOptions)MemberwiseClone();
 }
 
 /// <summary>Validates <see cref="SandboxOptions"/>: generated at compile time from the data annotations (and <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>, where implemented); run at start-up by dependency injection and by the constructors of the components that take the options.</summary>

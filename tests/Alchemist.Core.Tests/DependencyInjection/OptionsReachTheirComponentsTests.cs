@@ -55,7 +55,18 @@ public class OptionsReachTheirComponentsTests
         {
             foreach (PropertyInfo property in Configurable(type))
             {
-                data.Add(type.Name, property.Name);
+                if (IsNestedOptions(property))
+                {
+                    // Options that hold options (LabelingPipelineOptions.Workers): each of their properties too.
+                    foreach (PropertyInfo nested in Configurable(property.PropertyType))
+                    {
+                        data.Add(type.Name, property.Name + "." + nested.Name);
+                    }
+                }
+                else
+                {
+                    data.Add(type.Name, property.Name);
+                }
             }
         }
 
@@ -67,10 +78,12 @@ public class OptionsReachTheirComponentsTests
     public async Task Property_SetThroughTheBuilder_ReachesTheComponentThatUsesIt(string typeName, string propertyName)
     {
         Type type = Components.Keys.Append(typeof(AlchemistOptions)).Single(t => t.Name == typeName);
-        PropertyInfo property = type.GetProperty(propertyName)!;
-        object defaults = Activator.CreateInstance(type)!;
+        string[] path = propertyName.Split('.');
+        PropertyInfo? outer = path.Length == 2 ? type.GetProperty(path[0])! : null;
+        PropertyInfo property = (outer?.PropertyType ?? type).GetProperty(path[^1])!;
+        object defaults = Activator.CreateInstance(property.DeclaringType!)!;
         object? value = NonDefaultValue(property, property.GetValue(defaults));
-        Action<object> set = options => Set(property, options, value);
+        Action<object> set = options => Set(property, outer is null ? options : outer.GetValue(options)!, value);
 
         var services = new ServiceCollection();
         using var chat = new ScriptedChatClient();
@@ -97,7 +110,7 @@ public class OptionsReachTheirComponentsTests
         {
             object inUse = Components[type].InUse(provider);
             Assert.IsType(type, inUse);
-            AssertArrived(property, value, property.GetValue(inUse));
+            AssertArrived(property, value, property.GetValue(outer is null ? inUse : outer.GetValue(inUse)!));
         }
     }
 
@@ -117,6 +130,9 @@ public class OptionsReachTheirComponentsTests
     private static IEnumerable<PropertyInfo> Configurable(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.SetMethod is { IsPublic: true } || typeof(IEnumerable).IsAssignableFrom(p.PropertyType) && p.PropertyType != typeof(string));
+
+    private static bool IsNestedOptions(PropertyInfo property) =>
+        property.PropertyType.IsClass && property.PropertyType != typeof(string) && property.PropertyType.Name.EndsWith("Options", StringComparison.Ordinal);
 
     private static void Set(PropertyInfo property, object options, object? value)
     {
