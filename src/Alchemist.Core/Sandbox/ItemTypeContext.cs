@@ -169,7 +169,10 @@ internal sealed class ItemTypeContext
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (Type type in hostTypes)
         {
-            if (!type.IsGenericType && type.FullName is { } fullName && names.Add(type.Name))
+            // A top-level type of the global namespace (an app with top-level statements declares its types there) is in
+            // scope by its simple name already; an alias of the same name would conflict with it (CS0576).
+            bool inScope = type.Namespace is null && !type.IsNested;
+            if (!inScope && !type.IsGenericType && type.FullName is { } fullName && names.Add(type.Name))
             {
                 source.Append("global using ").Append(type.Name).Append(" = global::").Append(fullName.Replace('+', '.')).AppendLine(";");
             }

@@ -67,6 +67,12 @@ internal sealed partial class ProgramSymbolChecker
 
     private void CheckNode(SyntaxNode node)
     {
+        if (IsHostTypeQualifier(node))
+        {
+            // 'Inbox' in 'Inbox.Message', where Message is the item type: naming the outer type reaches none of its members.
+            return;
+        }
+
         switch (node)
         {
             case AttributeListSyntax list:
@@ -117,6 +123,20 @@ internal sealed partial class ProgramSymbolChecker
             CheckType(type.Type, node);
             CheckType(type.ConvertedType, node);
         }
+    }
+
+    /// <summary>Determines whether a name only qualifies a nested host type, such as the outer type in <c>Outer.Item</c>.</summary>
+    private bool IsHostTypeQualifier(SyntaxNode node)
+    {
+        if (node is not NameSyntax name)
+        {
+            return false;
+        }
+
+        NameSyntax qualifier = name.Parent is QualifiedNameSyntax whole && whole.Right == name ? whole : name;
+        return qualifier.Parent is QualifiedNameSyntax outer && outer.Left == qualifier &&
+            _model.GetSymbolInfo(outer).Symbol is INamedTypeSymbol qualified &&
+            (_hostTypes.Contains(qualified.OriginalDefinition) || IsHostTypeQualifier(outer));
     }
 
     private void CheckAttribute(AttributeSyntax attribute)

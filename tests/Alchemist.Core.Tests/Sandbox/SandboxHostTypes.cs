@@ -48,3 +48,14 @@ public sealed class PausingItem(string text, int pauses, TimeSpan pause)
         return "x";
     }
 }
+
+/// <summary>A host type that declares a nested item type.</summary>
+public static class Inbox
+{
+    /// <summary>A message, nested in <see cref="Inbox"/>.</summary>
+    public sealed record Message(string Text, int Likes);
+}
+
+/// <summary>A generic host item: the payload and its text.</summary>
+/// <typeparam name="T">The payload's type.</typeparam>
+public sealed record Envelope<T>(string Text, int Likes, T Payload);
