@@ -15,7 +15,7 @@ internal sealed class AggregationStage(LabelModelCatalog catalog, string labelMo
     {
         if (votes.FunctionCount == 0)
         {
-            warnings.Add("No program was kept, so there are no weak labels: the end model learns from the seed labels alone.");
+            warnings.Add("No program or function was kept, so there are no weak labels: the end model learns from the seed labels alone.");
             return (null, null);
         }
 

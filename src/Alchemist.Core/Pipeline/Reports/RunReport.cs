@@ -90,13 +90,23 @@ public static partial class RunReport
 
     private static void AppendProgramsMarkdown(StringBuilder md, LabelingRun run)
     {
+        if (run.Functions.Count > 0)
+        {
+            md.Append(Invariant, $"\n## Hand-written functions ({run.Functions.Count(f => f.Kept)} kept of {run.Functions.Count})\n\n");
+            md.Append("| function | kept | polarity | coverage | dev coverage | dev accuracy | faults | label model accuracy | note |\n|---|---|---|---:|---:|---:|---:|---:|---|\n");
+            foreach (FunctionOutcome f in run.Functions)
+            {
+                md.Append(Invariant, $"| `{f.Name}` | {(f.Kept ? "yes" : "no")} | {Polarity(run, f)} | {Number(f.Analysis?.Coverage ?? f.GateMetrics?.SampleCoverage)} | {Number(f.DevCoverage ?? f.GateMetrics?.DevCoverage)} | {Number(f.DevAccuracy ?? f.GateMetrics?.DevAccuracy)} | {f.Faults?.Total ?? f.GateMetrics?.SampleFaults ?? 0} | {Number(f.LabelModelAccuracy)} | {Cell(f.DropMessage ?? "hand-written")} |\n");
+            }
+        }
+
         md.Append(Invariant, $"\n## Programs kept ({run.KeptCount})\n\n");
         if (run.KeptCount > 0)
         {
-            md.Append("| program | from | polarity | coverage | dev coverage | dev accuracy | faults | budget overruns | what it does |\n|---|---|---|---:|---:|---:|---:|---:|---|\n");
+            md.Append("| program | from | polarity | coverage | dev coverage | dev accuracy | faults | budget overruns | label model accuracy | what it does |\n|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
             foreach (ProgramOutcome p in run.Programs.Where(p => p.Kept))
             {
-                md.Append(Invariant, $"| `{p.Program.Name}` | {p.Program.Provenance.Synthesizer} | {Polarity(run, p)} | {Number(p.Analysis?.Coverage)} | {Number(p.DevCoverage)} | {Number(p.DevAccuracy)} | {p.Faults?.Total ?? 0} | {p.BudgetOverruns} | {Cell(Describe(p.Program))} |\n");
+                md.Append(Invariant, $"| `{p.Program.Name}` | {p.Program.Provenance.Synthesizer} | {Polarity(run, p)} | {Number(p.Analysis?.Coverage)} | {Number(p.DevCoverage)} | {Number(p.DevAccuracy)} | {p.Faults?.Total ?? 0} | {p.BudgetOverruns} | {Number(p.LabelModelAccuracy)} | {Cell(Describe(p.Program))} |\n");
             }
         }
 
@@ -116,7 +126,7 @@ public static partial class RunReport
         md.Append("\n## Label model\n\n");
         if (run.LabelModel is not { } report)
         {
-            md.Append("No label model was fitted: no program was kept.\n");
+            md.Append("No label model was fitted: no program or function was kept.\n");
             return;
         }
 
@@ -143,6 +153,10 @@ public static partial class RunReport
         yield return ("Items labeled", run.ItemIds.Count.ToString("N0", Invariant));
         yield return ("Seed (dev) items", run.SeedItems.ToString("N0", Invariant));
         yield return ("Programs", string.Create(Invariant, $"{run.KeptCount} kept, {run.DroppedCount} dropped"));
+        if (run.Functions.Count > 0)
+        {
+            yield return ("Hand-written functions", string.Create(Invariant, $"{run.Functions.Count(f => f.Kept)} kept of {run.Functions.Count}"));
+        }
         yield return ("Coverage", string.Create(Invariant, $"{Percent(run.Analysis.Coverage)} of the items have at least one vote"));
         yield return ("Label model", run.LabelModel is { } lm ? lm.Selected is null ? lm.ModelName : $"{lm.ModelName} (selected {lm.Selected})" : "none");
         if (run.SeedModelVoted)
@@ -191,7 +205,7 @@ public static partial class RunReport
     private static string Describe(LabelingProgram program) =>
         program.Provenance.Description ?? (program.Provenance.ModelId is { } model ? $"written by {model}" : program.Provenance.Synthesizer);
 
-    private static string Polarity(LabelingRun run, ProgramOutcome p) =>
+    private static string Polarity(LabelingRun run, LabelingFunctionOutcome p) =>
         p.Analysis is { Polarity.Count: > 0 } a ? string.Join(", ", a.Polarity.Select(c => run.Task.ClassNames[c])) : "-";
 
     private static int[] LabelDistribution(LabelingRun run)
