@@ -18,8 +18,18 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
     /// <summary>Gets the factory of the fold fits that only score the candidate, when it differs from <see cref="Create"/>.</summary>
     public Func<LabelModel>? CreateForScoring { get; init; }
 
+    /// <summary>Gets a value indicating whether the candidate is fitted on the label matrix (a registered candidate) rather than from statistics.</summary>
+    public bool NeedsMatrix { get; init; }
+
+    /// <summary>Gets the names of the built-in candidates, which a registered one may not take.</summary>
+    public static IEnumerable<string> BuiltInNames =>
+    [
+        MajorityVoteLabelModel.ModelName, WeightedMajorityLabelModel.ModelName, DawidSkeneLabelModel.ModelName,
+        SnorkelLabelModel.ModelName, FlyingSquidLabelModel.ModelName, "dawid-skene+dev",
+    ];
+
     /// <summary>Gets the candidates for a task, simplest first (ties go to the earlier one).</summary>
-    public static IReadOnlyList<AutoCandidate> Defaults(LabelStatistics statistics, LabelMatrix dev)
+    public static IReadOnlyList<AutoCandidate> Defaults(LabelStatistics statistics, LabelMatrix dev, IReadOnlyList<LabelModelCandidate> registered)
     {
         // Semi-supervised EM in which the dev items weigh as much, together, as the unlabeled items.
         double balanced = Math.Max(1, (double)statistics.ItemCount / Math.Max(1, dev.ItemCount));
@@ -32,6 +42,9 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
             new(FlyingSquidLabelModel.ModelName, static () => new FlyingSquidLabelModel()) { NeedsPairCounts = true },
             new("dawid-skene+dev", () => new DawidSkeneLabelModel { DevLabelWeight = balanced }) { NeedsRows = true, CreateForScoring = () => new DawidSkeneLabelModel { DevLabelWeight = balanced, Tolerance = ScoringTolerance } },
         ];
+
+        // Models the host registered as candidates come after the built-in ones, so a tie goes to a built-in model.
+        candidates.AddRange(registered.Select(r => new AutoCandidate(r.Name, r.Create) { NeedsMatrix = true }));
         if (statistics.ClassCount == 2)
         {
             candidates.AddRange([.. candidates.Select(c => c with { Name = c.Name + "+threshold", TunesDecision = true, SharesFitOf = c.Name })]);

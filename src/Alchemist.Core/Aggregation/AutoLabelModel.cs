@@ -14,7 +14,9 @@ namespace Alchemist;
 /// models that use the dev labels in fitting: Dawid-Skene with the dev items joining EM with their posteriors clamped
 /// to their gold class, and, for binary tasks, variants whose class-1 prior is moved to the decision threshold that
 /// maximizes the dev metric (for F1 of a rare class, that threshold is well below one half, and the probabilities are
-/// no longer calibrated). Each candidate is scored on the dev split by <see cref="FoldCount"/>-fold cross-validation,
+/// no longer calibrated). Models registered as candidates (<see cref="AdditionalCandidates"/>, which the catalog fills
+/// from <see cref="LabelModelCatalog.Register(string, Func{LabelModel}, bool)"/>) join them, after the built-in ones,
+/// with threshold variants for a binary task. Each candidate is scored on the dev split by <see cref="FoldCount"/>-fold cross-validation,
 /// stratified by class and deterministic: on each fold it is fitted with the other folds as its dev split and scored
 /// on the held-out fold, so the dev labels a candidate learns from never score it (EM fits that only score run to a
 /// looser tolerance, 1e-4, than the final one, and, when a matrix's rows do not repeat, over an evenly strided sample
@@ -31,7 +33,8 @@ namespace Alchemist;
 /// every candidate's cross-validated score (<see cref="LabelModelFitReport.CandidateScores"/>), and reports the
 /// selected candidate's score as
 /// <see cref="LabelModelFitReport.DevScore"/>. The unlabeled matrix is read once: every candidate fits from the same
-/// <see cref="LabelStatistics"/>. Test data must never be passed as the dev split.
+/// <see cref="LabelStatistics"/> (a registered candidate is fitted on the matrix). Test data must never be passed as the
+/// dev split.
 /// </para>
 /// </remarks>
 public sealed class AutoLabelModel : LabelModel
@@ -70,6 +73,30 @@ public sealed class AutoLabelModel : LabelModel
     /// </remarks>
     public string? DefaultCandidate { get; init; } = WeightedMajorityLabelModel.ModelName;
 
+    /// <summary>Gets the models considered beside the built-in candidates, such as those registered with <see cref="LabelModelCatalog.Register(string, Func{LabelModel}, bool)"/>.</summary>
+    /// <value>The default is none. The catalog's <c>auto</c> gets the catalog's <see cref="LabelModelCatalog.AutoCandidates"/>.</value>
+    /// <exception cref="ArgumentNullException">The value is or holds <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A name is <c>auto</c>, a built-in candidate's, or another candidate's.</exception>
+    public IReadOnlyList<LabelModelCandidate> AdditionalCandidates
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (LabelModelCandidate candidate in value)
+            {
+                ArgumentNullException.ThrowIfNull(candidate, nameof(value));
+                if (IsReservedCandidateName(candidate.Name) || !names.Add(candidate.Name))
+                {
+                    throw new ArgumentException($"The candidate name '{candidate.Name}' is auto's own, a built-in candidate's or another candidate's; give each candidate a name of its own.", nameof(value));
+                }
+            }
+
+            field = [.. value];
+        }
+    } = [];
+
     /// <summary>Gets or sets how many standard errors of the paired per-fold score differences a challenger must lead <see cref="DefaultCandidate"/> by to replace it.</summary>
     /// <value>The default is 1. 0 keeps the default candidate only on ties; it must not be negative.</value>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative or not a number.</exception>
@@ -91,13 +118,13 @@ public sealed class AutoLabelModel : LabelModel
         // Rows that do not repeat make every EM fit a pass over the whole matrix per iteration. Fits that only rank the
         // candidates use an evenly strided sample of the unlabeled rows; the final fit uses them all.
         IRowChunks? scoringRows = rows is null && matrix.ItemCount > ScoringRowLimit ? new MatrixRowChunks(Stride(matrix, ScoringRowLimit)) : rowSource;
-        return Fit(LabelStatistics.Compute(matrix, pairs: true, rows), rowSource, scoringRows, options, cancellationToken);
+        return Fit(LabelStatistics.Compute(matrix, pairs: true, rows), rowSource, scoringRows, matrix, options, cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>Needs every statistic the candidates need: pair counts and distinct rows. A candidate that cannot fit from the statistics given is left out, with a warning.</remarks>
     protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken) =>
-        Fit(statistics, null, null, options, cancellationToken);
+        Fit(statistics, null, null, matrix: null, options, cancellationToken);
 
     private static LabelMatrix Stride(LabelMatrix matrix, int count)
     {
@@ -105,7 +132,7 @@ public sealed class AutoLabelModel : LabelModel
         return DevFolds.SelectItems(matrix, items);
     }
 
-    private LabelModelFitReport Fit(LabelStatistics statistics, IRowChunks? rowSource, IRowChunks? scoringRows, LabelModelFitOptions options, CancellationToken cancellationToken)
+    private LabelModelFitReport Fit(LabelStatistics statistics, IRowChunks? rowSource, IRowChunks? scoringRows, LabelMatrix? matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(options);
@@ -128,7 +155,7 @@ public sealed class AutoLabelModel : LabelModel
         int k = statistics.ClassCount;
         List<string> skipped = [];
         List<AutoCandidate> candidates = [];
-        IReadOnlyList<AutoCandidate> all = AutoCandidate.Defaults(statistics, dev);
+        IReadOnlyList<AutoCandidate> all = AutoCandidate.Defaults(statistics, dev, AdditionalCandidates);
         if (DefaultCandidate is { } name && !all.Any(c => c.Name == name))
         {
             throw new InvalidOperationException($"The default candidate '{name}' is not one of this task's candidates: {string.Join(", ", all.Select(c => c.Name))}.");
@@ -139,6 +166,10 @@ public sealed class AutoLabelModel : LabelModel
             if (candidate.NeedsPairCounts && !statistics.HasPairCounts)
             {
                 skipped.Add($"The candidate '{candidate.Name}' was left out: the statistics hold no pair counts.");
+            }
+            else if (candidate.NeedsMatrix && matrix is null)
+            {
+                skipped.Add($"The candidate '{candidate.Name}' was left out: it is fitted on a label matrix, and auto was fitted from statistics.");
             }
             else if (candidate.NeedsRows && !statistics.HasDistinctRows && rowSource is null)
             {
@@ -180,7 +211,7 @@ public sealed class AutoLabelModel : LabelModel
                 AutoCandidate candidate = candidates[c];
                 if (candidate.SharesFitOf is not { } shared || !fits.TryGetValue(shared, out (LabelModel Model, ClassProbabilities Held) fit))
                 {
-                    LabelModel fitted = FitModel(candidate, statistics, scoringRows, foldOptions, scoring: true, cancellationToken);
+                    LabelModel fitted = FitModel(candidate, statistics, scoringRows, matrix, foldOptions, scoring: true, cancellationToken);
                     fit = (fitted, fitted.PredictProbabilities(heldMatrix));
                     fits[candidate.Name] = fit;
                 }
@@ -252,7 +283,7 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
-        LabelModel chosen = FitModel(candidates[best], statistics, rowSource, options, scoring: false, cancellationToken);
+        LabelModel chosen = FitModel(candidates[best], statistics, rowSource, matrix, options, scoring: false, cancellationToken);
         double chosenShift = TuneShift(candidates[best], chosen, options);
         _chosen = chosen;
         _shift = chosenShift;
@@ -306,15 +337,27 @@ public sealed class AutoLabelModel : LabelModel
         return foldScores.Select(s => s[a] - s[b]).StandardDeviation() / Math.Sqrt(n);
     }
 
-    private static LabelModel FitModel(AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelModelFitOptions options, bool scoring, CancellationToken cancellationToken)
+    private static LabelModel FitModel(
+        AutoCandidate candidate, LabelStatistics statistics, IRowChunks? rowSource, LabelMatrix? matrix, LabelModelFitOptions options, bool scoring, CancellationToken cancellationToken)
     {
         LabelModel model = scoring && candidate.CreateForScoring is { } createForScoring ? createForScoring() : candidate.Create();
         model.ScoresOnDevSplit = false;
-        model.RowSource = rowSource;
+        if (candidate.NeedsMatrix)
+        {
+            model.Fit(matrix!, options, cancellationToken);
+            return model;
+        }
 
+        model.RowSource = rowSource;
         model.Fit(statistics, options, cancellationToken);
         return model;
     }
+
+    /// <summary>Determines whether a name is auto's own or a built-in candidate's, which a registered candidate may not take.</summary>
+    internal static bool IsReservedCandidateName(string name) =>
+        string.Equals(name, ModelName, StringComparison.OrdinalIgnoreCase) ||
+        name.EndsWith("+threshold", StringComparison.OrdinalIgnoreCase) ||
+        AutoCandidate.BuiltInNames.Contains(name, StringComparer.OrdinalIgnoreCase);
 
     private static double TuneShift(AutoCandidate candidate, LabelModel model, LabelModelFitOptions options) =>
         candidate.TunesDecision

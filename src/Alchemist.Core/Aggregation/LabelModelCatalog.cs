@@ -2,16 +2,21 @@ namespace Alchemist;
 
 /// <summary>Represents the label models known by name, so that configuration and the command line can choose one.</summary>
 /// <remarks>
-/// <see cref="CreateDefault"/> holds the built-in models. A host can <see cref="Register"/> its own. Registration is
-/// not thread-safe; finish it before the catalog is shared. Each <see cref="Create"/> returns a new, unfitted model.
+/// <see cref="CreateDefault"/> holds the built-in models. A host can register its own, and register one as a candidate
+/// that the catalog's <c>auto</c> considers beside the built-in ones. Registration is not thread-safe; finish it before
+/// the catalog is shared. Each <see cref="Create"/> returns a new, unfitted model.
 /// </remarks>
 public sealed class LabelModelCatalog
 {
     private readonly Dictionary<string, Func<LabelModel>> _factories = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _names = [];
+    private readonly List<LabelModelCandidate> _autoCandidates = [];
 
     /// <summary>Gets the registered names, in registration order.</summary>
     public IReadOnlyList<string> Names => _names;
+
+    /// <summary>Gets the models registered as candidates of <c>auto</c>, in registration order.</summary>
+    public IReadOnlyList<LabelModelCandidate> AutoCandidates => _autoCandidates;
 
     /// <summary>Creates a catalog holding the built-in label models.</summary>
     /// <returns>A new catalog.</returns>
@@ -23,7 +28,7 @@ public sealed class LabelModelCatalog
         catalog.Register(DawidSkeneLabelModel.ModelName, static () => new DawidSkeneLabelModel());
         catalog.Register(SnorkelLabelModel.ModelName, static () => new SnorkelLabelModel());
         catalog.Register(FlyingSquidLabelModel.ModelName, static () => new FlyingSquidLabelModel());
-        catalog.Register(AutoLabelModel.ModelName, static () => new AutoLabelModel());
+        catalog.Register(AutoLabelModel.ModelName, () => new AutoLabelModel { AdditionalCandidates = [.. catalog._autoCandidates] });
         return catalog;
     }
 
@@ -33,16 +38,36 @@ public sealed class LabelModelCatalog
     /// <returns>This catalog, for chaining.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is blank.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
-    public LabelModelCatalog Register(string name, Func<LabelModel> factory)
+    public LabelModelCatalog Register(string name, Func<LabelModel> factory) => Register(name, factory, candidateForAuto: false);
+
+    /// <summary>Registers a label model under a name, replacing any model of that name, and optionally as a candidate of <c>auto</c>.</summary>
+    /// <param name="name">The name, compared case-insensitively.</param>
+    /// <param name="factory">Creates a new, unfitted model.</param>
+    /// <param name="candidateForAuto">Whether the catalog's <c>auto</c> considers the model beside its built-in candidates, choosing it when it wins on the dev split (see <see cref="AutoLabelModel"/>).</param>
+    /// <returns>This catalog, for chaining.</returns>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is blank, or is <c>auto</c> or a built-in candidate's name while <paramref name="candidateForAuto"/> is set.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
+    public LabelModelCatalog Register(string name, Func<LabelModel> factory, bool candidateForAuto)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(factory);
+        if (candidateForAuto && AutoLabelModel.IsReservedCandidateName(name))
+        {
+            throw new ArgumentException($"'{name}' cannot be a candidate of auto: it is auto itself or one of its built-in candidates; register the model under another name.", nameof(name));
+        }
+
         if (!_factories.ContainsKey(name))
         {
             _names.Add(name);
         }
 
         _factories[name] = factory;
+        _autoCandidates.RemoveAll(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (candidateForAuto)
+        {
+            _autoCandidates.Add(new LabelModelCandidate(name, factory));
+        }
+
         return this;
     }
 

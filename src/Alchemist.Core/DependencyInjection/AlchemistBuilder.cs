@@ -27,17 +27,18 @@ public sealed class AlchemistBuilder
         return this;
     }
 
-    /// <summary>Adds a label model of the host's own to the catalog.</summary>
+    /// <summary>Adds a label model of the host's own to the catalog, by name, and optionally to <c>auto</c>'s candidates.</summary>
     /// <param name="name">The name to register it under.</param>
     /// <param name="factory">Creates a new, unfitted model.</param>
+    /// <param name="candidateForAuto">Whether <c>auto</c> considers the model beside its built-in candidates, scoring it by the same cross-validation on the dev split and choosing it when it wins.</param>
     /// <returns>This builder, for chaining.</returns>
     /// <exception cref="ArgumentException"><paramref name="name"/> is blank.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="factory"/> is <see langword="null"/>.</exception>
-    public AlchemistBuilder AddLabelModel(string name, Func<LabelModel> factory)
+    public AlchemistBuilder AddLabelModel(string name, Func<LabelModel> factory, bool candidateForAuto = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(factory);
-        Services.AddSingleton(new LabelModelRegistration(name, factory));
+        Services.AddSingleton(new LabelModelRegistration(name, factory, candidateForAuto));
         return this;
     }
 

@@ -52,7 +52,7 @@ public static class AlchemistServiceCollectionExtensions
             LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
             foreach (LabelModelRegistration registration in sp.GetServices<LabelModelRegistration>())
             {
-                catalog.Register(registration.Name, registration.Factory);
+                catalog.Register(registration.Name, registration.Factory, registration.CandidateForAuto);
             }
 
             return catalog;

@@ -1,4 +1,4 @@
 namespace Alchemist;
 
 /// <summary>A label model that <see cref="Microsoft.Extensions.DependencyInjection.AlchemistBuilder.AddLabelModel"/> adds to the catalog.</summary>
-internal sealed record LabelModelRegistration(string Name, Func<LabelModel> Factory);
+internal sealed record LabelModelRegistration(string Name, Func<LabelModel> Factory, bool CandidateForAuto);
