@@ -1,7 +1,7 @@
 namespace Alchemist;
 
 /// <summary>Provides factories of <see cref="SynthesisFeedback{TItem}"/>.</summary>
-public static class SynthesisFeedback
+internal static class SynthesisFeedback
 {
     /// <summary>Builds feedback from the votes of the kept programs on some items.</summary>
     /// <typeparam name="TItem">The type of item.</typeparam>

@@ -2,10 +2,11 @@ namespace Alchemist;
 
 /// <summary>Records every call of a synthesis and what came of it: programs accepted, replies rejected, programs that failed validation and were repaired, calls that failed.</summary>
 /// <remarks>
-/// Pass one in <see cref="SynthesisRequest{TItem}.Log"/> to see what a synthesizer did beyond the programs it
-/// emitted; reports and the command line print it. Thread-safe: the slots of a request record concurrently.
+/// A run passes its own in <see cref="SynthesisRequest{TItem}.Log"/>; what it records reaches users as
+/// <see cref="LabelingRun.SynthesisAttempts"/> and <see cref="SynthesisResult.SynthesisAttempts"/>, which reports and the
+/// command line print. Thread-safe: the slots of a request record concurrently.
 /// </remarks>
-public sealed class SynthesisLog
+internal sealed class SynthesisLog
 {
     private readonly List<SynthesisAttempt> _attempts = [];
     private readonly Lock _lock = new();

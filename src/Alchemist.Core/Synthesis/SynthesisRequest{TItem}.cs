@@ -67,8 +67,8 @@ public sealed record SynthesisRequest<TItem>
         }
     } = DefaultProgramNamePrefix;
 
-    /// <summary>Gets the log that records every call of this request and what came of it; <see langword="null"/> for none.</summary>
-    public SynthesisLog? Log { get; init; }
+    /// <summary>Gets the log that records every call of this request and what came of it (the run's); <see langword="null"/> for none.</summary>
+    internal SynthesisLog? Log { get; init; }
 
     /// <summary>Gets the ledger in which a synthesizer that calls a model records each call's usage: the cost ledger of the run this request belongs to; <see langword="null"/> for the synthesizer's own.</summary>
     /// <remarks>A pipeline run passes a scope of its ledger (<see cref="CostLedger.CreateScope"/>), so that the run reports exactly the calls it made, however many runs share the synthesizer.</remarks>
