@@ -13,11 +13,17 @@ namespace Alchemist;
 /// </remarks>
 internal static class MatrixCompletionEstimator
 {
+    /// <summary>The L-BFGS history: the number of (step, gradient change) pairs kept.</summary>
+    private const int HistorySize = 10;
+
+    /// <summary>The L-BFGS stop: the largest gradient component below this times the initial one (at least 1).</summary>
+    private const double GradientTolerance = 1e-9;
+
     /// <summary>Snorkel's default initial precision of every labeling function.</summary>
     public const double InitialPrecision = 0.7;
 
 
-    public static (double[] Mu, LbfgsResult Result) Fit(LabelStatistics statistics, double[] balance, double[]? start, double l2, int maxIterations, CancellationToken cancellationToken)
+    public static (double[] Mu, LbfgsMinimizerResult Result) Fit(LabelStatistics statistics, double[] balance, double[]? start, double l2, int maxIterations, CancellationToken cancellationToken)
     {
         int m = statistics.FunctionCount;
         int k = statistics.ClassCount;
@@ -108,11 +114,11 @@ internal static class MatrixCompletionEstimator
             return loss;
         }
 
-        LbfgsResult result = Lbfgs.Minimize(Objective, x0, maxIterations, gradientTolerance: 1e-9, cancellationToken);
+        LbfgsMinimizerResult result = new LbfgsMinimizer(HistorySize, maxIterations, GradientTolerance).Minimize(new DelegateObjective(x0.Length, Objective), x0, cancellationToken);
         var mu = new double[d * k];
         for (int s = 0; s < a; s++)
         {
-            result.Point.AsSpan(s * k, k).CopyTo(mu.AsSpan(active[s] * k, k));
+            x0.AsSpan(s * k, k).CopyTo(mu.AsSpan(active[s] * k, k));
         }
 
         return (mu, result);

@@ -13,6 +13,12 @@ namespace Alchemist;
 /// </remarks>
 internal static class OneCoinEstimator
 {
+    /// <summary>The L-BFGS history: the number of (step, gradient change) pairs kept.</summary>
+    private const int HistorySize = 10;
+
+    /// <summary>The L-BFGS stop: the largest gradient component below this times the initial one (at least 1).</summary>
+    private const double GradientTolerance = 1e-10;
+
     /// <summary>The fewest items two functions must both vote on for their agreement rate to be used.</summary>
     public const int MinOverlap = 5;
 
@@ -83,7 +89,7 @@ internal static class OneCoinEstimator
     }
 
     /// <summary>Fits accuracies to every usable agreement rate by weighted least squares (L-BFGS over logits).</summary>
-    public static (double[] Accuracies, LbfgsResult Result) LeastSquares(LabelStatistics statistics, double initialAccuracy, int maxIterations, CancellationToken cancellationToken)
+    public static (double[] Accuracies, LbfgsMinimizerResult Result) LeastSquares(LabelStatistics statistics, double initialAccuracy, int maxIterations, CancellationToken cancellationToken)
     {
         int m = statistics.FunctionCount;
         int k = statistics.ClassCount;
@@ -139,8 +145,8 @@ internal static class OneCoinEstimator
         }
 
         double[] start = [.. Enumerable.Repeat(Logit(initialAccuracy), m)];
-        LbfgsResult result = Lbfgs.Minimize(Objective, start, maxIterations, gradientTolerance: 1e-10, cancellationToken);
-        return ([.. result.Point.Select(v => Math.Clamp(Sigmoid(v), 1e-3, MaxAccuracy))], result);
+        LbfgsMinimizerResult result = new LbfgsMinimizer(HistorySize, maxIterations, GradientTolerance).Minimize(new DelegateObjective(m, Objective), start, cancellationToken);
+        return ([.. start.Select(v => Math.Clamp(Sigmoid(v), 1e-3, MaxAccuracy))], result);
     }
 
     /// <summary>Converts a centered accuracy <c>s</c> to the accuracy <c>(1 + (K - 1) s) / K</c>, within the bounds.</summary>

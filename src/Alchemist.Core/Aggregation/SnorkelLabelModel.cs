@@ -86,7 +86,7 @@ public sealed class SnorkelLabelModel : LabelModel
         // The full model has a parameter per (vote actually cast, class) and costs (cast votes)^2 * K per evaluation;
         // beyond MaxFullModelCost, or without joint counts, the one-coin reduction stands in.
         bool full = statistics.HasJointCounts && FullModelCost(statistics) <= MaxFullModelCost;
-        LbfgsResult result;
+        LbfgsMinimizerResult result;
         if (full)
         {
             double[] mu;

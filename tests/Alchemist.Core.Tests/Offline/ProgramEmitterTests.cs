@@ -3,6 +3,10 @@ namespace Alchemist.Tests.Offline;
 public class ProgramEmitterTests
 {
     [Fact]
+    public void Mining_retries_a_timed_out_match_as_often_as_the_sandbox_does() =>
+        Assert.Equal(SandboxOptions.DefaultRegexTimeoutRetries, PatternCondition.RegexTimeoutRetries);
+
+    [Fact]
     public void Literal_SpecialCharacters_AreEscaped() =>
         Assert.Equal("\"a\\\"b\\\\c\\u00e9\\u000a\"", ProgramEmitter.Literal("a\"b\\c\u00e9\n"));
 

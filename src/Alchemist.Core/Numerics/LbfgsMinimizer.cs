@@ -29,6 +29,12 @@ internal sealed class LbfgsMinimizer
     public LbfgsMinimizerResult Minimize(IDifferentiableObjective objective, double[] point, CancellationToken cancellationToken)
     {
         int n = objective.Dimension;
+        if (n == 0)
+        {
+            // Nothing to move (every function silent, say): the start is the minimum.
+            return new LbfgsMinimizerResult(0, true, objective.Evaluate(point, []));
+        }
+
         int m = _historySize;
         var s = new double[m][];
         var y = new double[m][];
