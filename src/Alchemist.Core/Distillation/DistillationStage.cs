@@ -75,6 +75,30 @@ internal sealed class DistillationStage<TItem>
         return (onItems, onSeed, onTest);
     }
 
+    /// <summary>Adds the seed model as one more voter: a column of its votes on the items, on the seed items (each voted by a model of the folds it was held out of) and on the test items.</summary>
+    /// <param name="columnName">The column's name.</param>
+    /// <param name="votes">The votes on the items.</param>
+    /// <param name="seedVotes">The votes on the seed items.</param>
+    /// <param name="testVotes">The votes on the test items, or <see langword="null"/>.</param>
+    /// <param name="items">The items.</param>
+    /// <param name="seed">The seed items.</param>
+    /// <param name="testItems">The test items, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the training.</param>
+    /// <returns>The three matrices with the seed model's column appended.</returns>
+    public async Task<(LabelMatrix Votes, LabelMatrix SeedVotes, LabelMatrix? TestVotes)> AddSeedModelVoterAsync(
+        string columnName,
+        LabelMatrix votes,
+        LabelMatrix seedVotes,
+        LabelMatrix? testVotes,
+        IReadOnlyList<TItem> items,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        IReadOnlyList<TItem>? testItems,
+        CancellationToken cancellationToken)
+    {
+        (sbyte[] onItems, sbyte[] onSeed, sbyte[]? onTest) = await SeedModelVotesAsync(items, seed, testVotes is null ? null : testItems, cancellationToken).ConfigureAwait(false);
+        return (votes.AppendColumn(columnName, onItems), seedVotes.AppendColumn(columnName, onSeed), onTest is null ? null : testVotes!.AppendColumn(columnName, onTest));
+    }
+
     /// <summary>Trains the end model on the label model's distributions over the covered items, plus the seed labels.</summary>
     /// <exception cref="InvalidOperationException">There is nothing to learn from: no weak labels and no seed labels.</exception>
     public async Task<ITrainedEndModel<TItem>> TrainAsync(

@@ -4,7 +4,44 @@ namespace Alchemist;
 /// <typeparam name="TItem">The type of item.</typeparam>
 internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int classCount)
 {
-    /// <summary>Applies the functions.</summary>
+    /// <summary>Applies the functions the gate kept, counting each program's budget overruns on the job's items alone.</summary>
+    /// <param name="kept">The gate's kept decisions, one column each, in order.</param>
+    /// <param name="items">The items to label.</param>
+    /// <param name="seed">The labeled seed items.</param>
+    /// <param name="test">The test items, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives the progress over <paramref name="items"/>, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the stage.</param>
+    /// <returns>The votes and analyses, with each column's budget overruns on the items.</returns>
+    public LabelingStageResult Run(
+        IReadOnlyList<GateDecision<TItem>> kept,
+        IReadOnlyList<TItem> items,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        IReadOnlyList<LabeledExample<TItem>>? test,
+        IProgress<LabelingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        // Programs are counted for budget overruns while they label the job's items, the figure the report gives;
+        // programs in worker processes count their own, in an instance of their own for this stage.
+        ILabelingFunction<TItem>[] columns =
+        [
+            .. kept.Select(d => d switch
+            {
+                { Program: null } => d.Function!,
+                { Function: WorkerLabelingFunction<TItem> worker } => worker.WithName(worker.Name),
+                _ => new BudgetOverrunCounter<TItem>(d.Function!),
+            }),
+        ];
+        long[] overruns = [.. columns.Select(OverrunsSoFar)];
+        LabelingStageResult result = Run(items, seed, test, columns, [.. kept.Select(d => d.Function!)], progress, cancellationToken);
+        for (int j = 0; j < columns.Length; j++)
+        {
+            overruns[j] = OverrunsSoFar(columns[j]) - overruns[j];
+        }
+
+        return result with { Overruns = overruns };
+    }
+
+    /// <summary>Applies functions.</summary>
     /// <param name="items">The items to label.</param>
     /// <param name="seed">The labeled seed items; the seed matrix is built when there are any.</param>
     /// <param name="test">The test items, or <see langword="null"/>; their matrix is built when there are items and functions.</param>
@@ -34,6 +71,13 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
             LabelingFunctionAnalysis.Analyze(applied.Matrix),
             seedMatrix is null ? null : LabelingFunctionAnalysis.Analyze(seedMatrix, [.. seed.Select(e => e.Label)]));
     }
+
+    private static long OverrunsSoFar(ILabelingFunction<TItem> function) => function switch
+    {
+        BudgetOverrunCounter<TItem> counter => counter.Overruns,
+        WorkerLabelingFunction<TItem> worker => worker.BudgetOverruns,
+        _ => 0,
+    };
 }
 
 /// <summary>What the labeling stage produced: the votes on every item with each function's faults, the votes on the seed and test items, and the analyses.</summary>
@@ -42,4 +86,8 @@ internal sealed record LabelingStageResult(
     LabelMatrix? SeedMatrix,
     LabelMatrix? TestMatrix,
     LabelingFunctionAnalysis Analysis,
-    LabelingFunctionAnalysis? SeedAnalysis);
+    LabelingFunctionAnalysis? SeedAnalysis)
+{
+    /// <summary>Gets the budget overruns of each column on the job's items; none counted when empty.</summary>
+    public IReadOnlyList<long> Overruns { get; init; } = [];
+}

@@ -148,7 +148,7 @@ public sealed class LabelingPipeline
         return new SynthesisResult
         {
             Task = job.Task,
-            Programs = [.. Outcomes(gated.Programs, kept: null, overruns: null, labeling: null, labelModel: null).Cast<ProgramOutcome>()],
+            Programs = [.. RunOutcomes.Of(gated.Programs, kept: null, labeling: null, labelModel: null).Cast<ProgramOutcome>()],
             SynthesisCost = run.Ledger.GetSummary(),
             SynthesisAttempts = run.Log.GetOrderedAttempts(),
             ProgramsCompiled = run.Programs.Compilations,
@@ -171,25 +171,8 @@ public sealed class LabelingPipeline
 
         run.Begin(PipelineStage.Apply, $"Labeling {job.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
         GateDecision<TItem>[] kept = [.. gated.Functions.Concat(gated.Programs).Where(d => d.Kept)];
-        // Programs are counted for budget overruns while they label the job's items, the figure the report gives;
-        // programs in worker processes count their own, in an instance of their own for this stage.
-        ILabelingFunction<TItem>[] columns =
-        [
-            .. kept.Select(d => d switch
-            {
-                { Program: null } => d.Function!,
-                { Function: WorkerLabelingFunction<TItem> worker } => worker.WithName(worker.Name),
-                _ => new BudgetOverrunCounter<TItem>(d.Function!),
-            }),
-        ];
-        long[] overruns = [.. columns.Select(OverrunsSoFar)];
         LabelingStageResult labeled = new LabelingStage<TItem>(_applier, job.Task.ClassCount)
-            .Run(job.Items, seed, job.TestSet, columns, [.. kept.Select(d => d.Function!)], ApplyProgress(progress, job.Items.Count), cancellationToken);
-        for (int j = 0; j < columns.Length; j++)
-        {
-            overruns[j] = OverrunsSoFar(columns[j]) - overruns[j];
-        }
-
+            .Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
         run.End(PipelineStage.Apply);
 
         run.Begin(PipelineStage.Aggregate, "Fitting the label model");
@@ -200,15 +183,12 @@ public sealed class LabelingPipeline
             UseSeedClassBalance = options.UseSeedClassBalance,
         };
         (LabelMatrix votes, LabelMatrix? seedVotes, LabelMatrix? testVotes) = (labeled.Applied.Matrix, labeled.SeedMatrix, labeled.TestMatrix);
-        bool seedModelVoted = options.SeedModelVoter && columns.Length > 0 && distillation.CanVote(seed.Count);
+        bool seedModelVoted = options.SeedModelVoter && kept.Length > 0 && distillation.CanVote(seed.Count);
         if (seedModelVoted)
         {
             // The end model trained on the seed labels votes beside the functions, as one more column.
-            (sbyte[] onItems, sbyte[] onSeed, sbyte[]? onTest) = await distillation
-                .SeedModelVotesAsync(job.Items, seed, testVotes is null ? null : [.. job.TestSet!.Select(e => e.Item)], cancellationToken).ConfigureAwait(false);
-            votes = votes.AppendColumn(SeedModelVoterName, onItems);
-            seedVotes = seedVotes!.AppendColumn(SeedModelVoterName, onSeed);
-            testVotes = onTest is null ? null : testVotes!.AppendColumn(SeedModelVoterName, onTest);
+            (votes, seedVotes, testVotes) = await distillation.AddSeedModelVoterAsync(
+                SeedModelVoterName, votes, seedVotes!, testVotes, job.Items, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false);
         }
 
         (LabelModel? labelModel, ClassProbabilities? labelProbabilities) = new AggregationStage(_catalog, options.LabelModel, options.SelectionMetric, options.Seed)
@@ -245,8 +225,8 @@ public sealed class LabelingPipeline
             LabelModelProbabilities = labelProbabilities,
             Matrix = labeled.Applied.Matrix,
             SeedModelVoted = seedModelVoted,
-            Programs = [.. Outcomes(gated.Programs, kept, overruns, labeled, labelModel).Cast<ProgramOutcome>()],
-            Functions = [.. Outcomes(gated.Functions, kept, overruns, labeled, labelModel).Cast<FunctionOutcome>()],
+            Programs = [.. RunOutcomes.Of(gated.Programs, kept, labeled, labelModel).Cast<ProgramOutcome>()],
+            Functions = [.. RunOutcomes.Of(gated.Functions, kept, labeled, labelModel).Cast<FunctionOutcome>()],
             ProgramsCompiled = run.Programs.Compilations,
             Analysis = labeled.Analysis,
             LabelModel = labelModel?.FitReport,
@@ -369,47 +349,6 @@ public sealed class LabelingPipeline
             _ => JsonSerializer.Serialize(item, item.GetType()),
         };
     }
-
-    /// <summary>The outcomes of the gate's decisions, with the figures of the kept ones' columns when the items were labeled; programs by name, then hash.</summary>
-    private static List<LabelingFunctionOutcome> Outcomes<TItem>(
-        IReadOnlyList<GateDecision<TItem>> decisions, GateDecision<TItem>[]? kept, long[]? overruns, LabelingStageResult? labeling, LabelModel? labelModel)
-    {
-        var outcomes = new List<LabelingFunctionOutcome>(decisions.Count);
-        foreach (GateDecision<TItem> decision in decisions)
-        {
-            int j = kept is null ? -1 : Array.IndexOf(kept, decision);
-            LabelingFunctionSummary? onSeed = j >= 0 ? labeling!.SeedAnalysis?.Functions[j] : null;
-            LabelingFunctionOutcome outcome = decision.Program is { } program
-                ? new ProgramOutcome
-                {
-                    Program = program,
-                    Kept = decision.Kept,
-                    Problems = decision.Problems,
-                    BudgetOverruns = j >= 0 ? overruns![j] : 0,
-                }
-                : new FunctionOutcome(decision.Name) { Kept = decision.Kept };
-            outcomes.Add(outcome with
-            {
-                DropReason = decision.Reason,
-                DropMessage = decision.Message,
-                GateMetrics = decision.Metrics,
-                Analysis = j >= 0 ? labeling!.Analysis.Functions[j] : null,
-                DevAccuracy = onSeed?.EmpiricalAccuracy,
-                DevCoverage = onSeed?.Coverage,
-                Faults = j >= 0 ? labeling!.Applied.Faults[j] : null,
-                LabelModelAccuracy = j >= 0 && labelModel?.FitReport.FunctionAccuracies is { } accuracies ? accuracies[j] : null,
-            });
-        }
-
-        return outcomes;
-    }
-
-    private static long OverrunsSoFar<TItem>(ILabelingFunction<TItem> function) => function switch
-    {
-        BudgetOverrunCounter<TItem> counter => counter.Overruns,
-        WorkerLabelingFunction<TItem> worker => worker.BudgetOverruns,
-        _ => 0,
-    };
 
     private static StageProgress? ApplyProgress(IProgress<PipelineProgress>? progress, int total) =>
         progress is null ? null : new StageProgress(progress, total);
