@@ -95,7 +95,7 @@ public static class ClassificationMetrics
         return classes == 0 ? 0 : sum / classes;
     }
 
-    /// <summary>Computes accuracy, binary F1 (two classes only) and macro-F1 together.</summary>
+    /// <summary>Computes accuracy, binary F1 (two classes only) and macro-F1 together, with the confusion matrix when every gold label is a class.</summary>
     /// <param name="gold">The gold labels.</param>
     /// <param name="predicted">The predictions, one per gold label.</param>
     /// <param name="classCount">The number of classes.</param>
@@ -108,7 +108,10 @@ public static class ClassificationMetrics
             gold?.Count ?? throw new ArgumentNullException(nameof(gold)),
             Accuracy(gold, predicted),
             classCount == 2 ? F1(gold, predicted) : null,
-            MacroF1(gold, predicted, classCount));
+            MacroF1(gold, predicted, classCount))
+        {
+            Confusion = gold.All(g => Label.IsClass(g, classCount)) ? new ConfusionMatrix(gold, predicted, classCount) : null,
+        };
 
     private static void CheckLengths(IReadOnlyList<int> gold, IReadOnlyList<int> predicted)
     {

@@ -239,6 +239,7 @@ public sealed class LabelingPipeline
             SynthesisAttempts = run.Log.GetOrderedAttempts(),
             Timings = run.Timings,
             Elapsed = run.Elapsed,
+            StartedAt = run.StartedAt,
             Warnings = run.Warnings,
             Seed = options.Seed,
         };

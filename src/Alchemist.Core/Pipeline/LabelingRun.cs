@@ -71,6 +71,9 @@ public class LabelingRun
     /// <summary>Gets the duration of each stage.</summary>
     public required IReadOnlyList<StageTiming> Timings { get; init; }
 
+    /// <summary>Gets when the run started; <see langword="null"/> for a run assembled without it.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
     /// <summary>Gets the wall-clock duration of the whole run.</summary>
     public required TimeSpan Elapsed { get; init; }
 

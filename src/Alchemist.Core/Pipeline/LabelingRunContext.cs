@@ -16,6 +16,9 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
     private readonly IProgress<PipelineProgress>? _progress;
     private readonly List<StageTiming> _timings = [];
     private readonly long _started = Stopwatch.GetTimestamp();
+
+    /// <summary>Gets when the run started, by the wall clock.</summary>
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
     private long _stageStarted;
 
     public LabelingRunContext(

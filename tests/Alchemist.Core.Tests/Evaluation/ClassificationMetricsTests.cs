@@ -41,4 +41,42 @@ public class ClassificationMetricsTests
 
     [Fact]
     public void Accuracy_Empty_IsZero() => Assert.Equal(0, ClassificationMetrics.Accuracy([], []));
+
+    [Fact]
+    public void ConfusionMatrix_CountsPredictionsAndAbstainsPerGoldClass()
+    {
+        int[] gold = [0, 0, 0, 1, 1, 2, 2, 2];
+        int[] predicted = [0, 1, -1, 1, 1, 2, 0, 2];
+        var confusion = new ConfusionMatrix(gold, predicted, classCount: 3);
+
+        Assert.Equal(1, confusion[0, 0]);
+        Assert.Equal(1, confusion[0, 1]);
+        Assert.Equal(1, confusion.Abstained(0));
+        Assert.Equal(3, confusion.Support(0));
+        Assert.Equal(0.5, confusion.Precision(0));    // predicted 0 twice, once right
+        Assert.Equal(1.0 / 3, confusion.Recall(0), 12); // the abstain counts against recall
+        Assert.Equal(2 * 0.5 * (1.0 / 3) / (0.5 + (1.0 / 3)), confusion.F1(0), 12);
+        Assert.Equal(2.0 / 3, confusion.Precision(1), 12);
+        Assert.Equal(1.0, confusion.Recall(1));
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(ClassificationMetrics.F1(gold, predicted, c), confusion.F1(c), 12);
+        }
+    }
+
+    [Fact]
+    public void ConfusionMatrix_BadInput_IsRefusedWithWhatIsWrong()
+    {
+        Assert.Contains("not a class", Assert.Throws<ArgumentException>("gold", () => new ConfusionMatrix([0, 5], [0, 1], 2)).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>("predicted", () => new ConfusionMatrix([0, 1], [0], 2));
+        Assert.Throws<ArgumentOutOfRangeException>("classCount", () => new ConfusionMatrix([0], [0], 1));
+        Assert.Throws<ArgumentOutOfRangeException>("predicted", () => new ConfusionMatrix([0], [0], 2)[0, 2]);
+    }
+
+    [Fact]
+    public void Score_CarriesTheConfusionMatrix_WhenEveryGoldLabelIsAClass()
+    {
+        Assert.Equal(2, ClassificationMetrics.Score([0, 1, 1], [0, 1, 0], 2).Confusion![1, 1] + ClassificationMetrics.Score([0, 1, 1], [0, 1, 0], 2).Confusion![0, 0]);
+        Assert.Null(ClassificationMetrics.Score([0, -1], [0, 1], 2).Confusion);
+    }
 }

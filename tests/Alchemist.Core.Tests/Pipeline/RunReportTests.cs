@@ -70,5 +70,30 @@ public class RunReportTests
     }
 
     [Fact]
+    public async Task Reports_ShowTheEndModelPerClass_ItsConfusionMatrix_TheCostTable_AndTheVersion()
+    {
+        LabelingRun<string> run = await Run.Value;
+        ConfusionMatrix confusion = run.Test!.EndModel.Confusion!;
+        int[] predicted = await run.TrainedEndModel.PredictAsync([.. PipelineTestData.YouTubeJob().TestSet!.Select(e => e.Item)]);
+        int[] gold = [.. PipelineTestData.YouTubeJob().TestSet!.Select(e => e.Label)];
+        Assert.Equal(gold.Count(g => g == 1) - gold.Where((g, i) => g == 1 && predicted[i] == 0).Count(), confusion[1, 1]);
+        Assert.Equal(run.Test.EndModel.Accuracy, (confusion[0, 0] + confusion[1, 1]) / (double)gold.Length, 12);
+
+        string md = RunReport.ToMarkdown(run);
+        Assert.Contains("### The end model per class", md, StringComparison.Ordinal);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| SPAM | {confusion.Precision(1):0.0000} | {confusion.Recall(1):0.0000} | {confusion.F1(1):0.0000} | {confusion.Support(1):N0} |"), md, StringComparison.Ordinal);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| HAM | {confusion[0, 0]:N0} | {confusion[0, 1]:N0} |"), md, StringComparison.Ordinal);
+        Assert.Contains("| | calls | failed | retries | input tokens | output tokens | US dollars |", md, StringComparison.Ordinal);
+        Assert.Contains("- **Made by**: Alchemist.Core 0.1.0", md, StringComparison.Ordinal);
+        Assert.Contains("run started " + run.StartedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), md, StringComparison.Ordinal);
+
+        string html = RunReport.ToHtml(run);
+        Assert.Contains("<h3>Confusion matrix (rows: gold class, columns: predicted)</h3>", html, StringComparison.Ordinal);
+        Assert.Contains("<th>retries</th>", html, StringComparison.Ordinal);
+        Assert.All(System.Text.RegularExpressions.Regex.Matches(html, "<svg [^>]*>").Select(m => m.Value), svg => Assert.Contains("viewBox=", svg, StringComparison.Ordinal));
+        Assert.Contains("@media (max-width:600px)", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ToMarkdown_Null_Throws() => Assert.Throws<ArgumentNullException>("run", () => RunReport.ToMarkdown(null!));
 }

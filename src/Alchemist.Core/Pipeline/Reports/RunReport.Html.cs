@@ -17,6 +17,9 @@ public static partial class RunReport
         .chart h3{font-size:.95rem;margin:.1rem 0 .4rem}code,pre{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.85rem}
         pre{background:#f6f8fa;padding:.6rem;overflow:auto;border-radius:6px}.warn{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem .8rem;border-radius:6px}
         .legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:middle}
+        table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:break-word}td:first-child{min-width:9rem}svg{max-width:100%;height:auto}.chart{max-width:100%;box-sizing:border-box}
+        .pair{display:flex;flex-wrap:wrap;gap:0 2rem}.pair h3{font-size:.95rem;margin:.8rem 0 .2rem}
+        @media (max-width:600px){body{margin:1rem auto;padding:0 .6rem}.summary{grid-template-columns:1fr}.summary span{margin-bottom:.3rem}th,td{padding:.25rem .4rem}}
         """;
 
     /// <summary>Renders the run as a self-contained HTML page with charts: program coverage and accuracy, the label distribution, the confidence of the labels, and the cost comparison.</summary>
@@ -61,6 +64,16 @@ public static partial class RunReport
             {
                 html.Append("<p>").Append(E(verdict)).Append("</p>\n");
             }
+
+            if (test.EndModel.Confusion is { } confusion)
+            {
+                html.Append("<div class=\"pair\"><div><h3>The end model per class</h3>");
+                AppendTable(html, ["class", "precision", "recall", "F1", "items"], ClassRows(confusion, run.Task.ClassNames));
+                string[][] matrix = ConfusionRows(confusion, run.Task.ClassNames, out string[] header);
+                html.Append("</div><div><h3>Confusion matrix (rows: gold class, columns: predicted)</h3>");
+                AppendTable(html, header, matrix);
+                html.Append("</div></div>\n");
+            }
         }
 
         html.Append("<h2>Charts</h2><div class=\"charts\">");
@@ -72,6 +85,7 @@ public static partial class RunReport
         html.Append("</div>\n");
 
         html.Append("<h2>Cost</h2><p>").Append(E(CostSentence(run))).Append("</p>\n");
+        AppendTable(html, [string.Empty, "calls", "failed", "retries", "input tokens", "output tokens", "US dollars"], CostRows(run));
         AppendProgramsHtml(html, run);
         AppendLabelModelHtml(html, run);
 
@@ -169,7 +183,7 @@ public static partial class RunReport
         const int rowHeight = 22, labelWidth = 170, barWidth = 260;
         int height = (kept.Length * rowHeight) + 30;
         html.Append("<div class=\"chart\"><h3>Programs: coverage and dev accuracy</h3>");
-        html.Append(Invariant, $"<svg width=\"{labelWidth + barWidth + 60}\" height=\"{height}\" role=\"img\" aria-label=\"Coverage and dev accuracy of each kept program\">");
+        html.Append(Invariant, $"<svg width=\"{labelWidth + barWidth + 60}\" height=\"{height}\" viewBox=\"0 0 {labelWidth + barWidth + 60} {height}\" role=\"img\" aria-label=\"Coverage and dev accuracy of each kept program\">");
         for (int i = 0; i < kept.Length; i++)
         {
             int y = i * rowHeight;
@@ -201,7 +215,7 @@ public static partial class RunReport
         const int rowHeight = 22, labelWidth = 150, barWidth = 240;
         double max = values.Length == 0 ? 0 : values.Max();
         html.Append("<div class=\"chart\"><h3>").Append(E(title)).Append("</h3>");
-        html.Append(Invariant, $"<svg width=\"{labelWidth + barWidth + 80}\" height=\"{(labels.Length * rowHeight) + 6}\" role=\"img\" aria-label=\"{E(title)}\">");
+        html.Append(Invariant, $"<svg width=\"{labelWidth + barWidth + 80}\" height=\"{(labels.Length * rowHeight) + 6}\" viewBox=\"0 0 {labelWidth + barWidth + 80} {(labels.Length * rowHeight) + 6}\" role=\"img\" aria-label=\"{E(title)}\">");
         for (int i = 0; i < labels.Length; i++)
         {
             int y = i * rowHeight;
@@ -212,6 +226,30 @@ public static partial class RunReport
         }
 
         html.Append("</svg></div>");
+    }
+
+    /// <summary>Appends a table whose first column is text and the others numbers.</summary>
+    private static void AppendTable(StringBuilder html, IReadOnlyList<string> header, IEnumerable<string[]> rows)
+    {
+        html.Append("<table><tr>");
+        foreach (string cell in header)
+        {
+            html.Append("<th>").Append(E(cell)).Append("</th>");
+        }
+
+        html.Append("</tr>");
+        foreach (string[] row in rows)
+        {
+            html.Append("<tr>");
+            for (int i = 0; i < row.Length; i++)
+            {
+                html.Append(i == 0 ? "<td>" : "<td class=\"n\">").Append(E(row[i])).Append("</td>");
+            }
+
+            html.Append("</tr>");
+        }
+
+        html.Append("</table>\n");
     }
 
     private static string Shorten(string text, int length) => text.Length <= length ? text : string.Concat(text.AsSpan(0, length - 1), "…");

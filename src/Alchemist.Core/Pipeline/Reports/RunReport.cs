@@ -42,14 +42,30 @@ public static partial class RunReport
             {
                 md.Append('\n').Append(verdict).Append('\n');
             }
+
+            if (test.EndModel.Confusion is { } confusion)
+            {
+                md.Append("\n### The end model per class\n\n| class | precision | recall | F1 | items |\n|---|---:|---:|---:|---:|\n");
+                foreach (string[] row in ClassRows(confusion, run.Task.ClassNames))
+                {
+                    md.Append("| ").AppendJoin(" | ", row).Append(" |\n");
+                }
+
+                string[][] matrix = ConfusionRows(confusion, run.Task.ClassNames, out string[] header);
+                md.Append("\n### The end model's confusion matrix (rows: gold class, columns: predicted)\n\n| ").AppendJoin(" | ", header).Append(" |\n|---|")
+                    .Append(string.Concat(Enumerable.Repeat("---:|", header.Length - 1))).Append('\n');
+                foreach (string[] row in matrix)
+                {
+                    md.Append("| ").AppendJoin(" | ", row).Append(" |\n");
+                }
+            }
         }
 
         md.Append("\n## Cost\n\n").Append(CostSentence(run)).Append("\n\n");
-        md.Append("| | calls | input tokens | output tokens | US dollars |\n|---|---:|---:|---:|---:|\n");
-        md.Append(Invariant, $"| synthesis (actual) | {run.SynthesisCost.Calls} | {run.SynthesisCost.InputTokens:N0} | {run.SynthesisCost.OutputTokens:N0} | {Dollars(run.SynthesisCost.CostUsd)} |\n");
-        if (run.DirectLabeling is { } direct)
+        md.Append("| | calls | failed | retries | input tokens | output tokens | US dollars |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        foreach (string[] row in CostRows(run))
         {
-            md.Append(Invariant, $"| direct labeling with {direct.ModelId} (estimate, {direct.Tokenizer}) | {direct.Items:N0} | {direct.InputTokens:N0} | {direct.OutputTokens:N0} | {Dollars(direct.CostUsd)} |\n");
+            md.Append("| ").AppendJoin(" | ", row).Append(" |\n");
         }
 
         AppendProgramsMarkdown(md, run);
@@ -167,7 +183,51 @@ public static partial class RunReport
         yield return ("End model", string.Create(Invariant, $"{run.EndModelName}, {run.EndModel.ItemCount:N0} training items, {run.EndModel.FeatureCount:N0} features"));
         yield return ("Cost", CostSentence(run));
         yield return ("Wall time", string.Create(Invariant, $"{run.Elapsed.TotalSeconds:0.0} s"));
+        yield return ("Made by", string.Create(Invariant, $"Alchemist.Core {ToolVersion}{(run.StartedAt is { } started ? $", run started {started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : string.Empty)}"));
     }
+
+    /// <summary>Gets the informational version of Alchemist.Core, without the source revision.</summary>
+    private static string ToolVersion { get; } =
+        typeof(RunReport).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute { InformationalVersion: { } version }, ..]
+            ? version.Split('+')[0]
+            : typeof(RunReport).Assembly.GetName().Version?.ToString() ?? "unknown";
+
+    /// <summary>The rows of the cost table: the synthesis's calls, failures, retries, tokens and dollars, and the estimate of labeling every item directly.</summary>
+    private static IEnumerable<string[]> CostRows(LabelingRun run)
+    {
+        CostSummary cost = run.SynthesisCost;
+        yield return ["synthesis (actual)", Count(cost.Calls), Count(cost.FailedCalls), Count(cost.Retries), Count(cost.InputTokens), Count(cost.OutputTokens), Dollars(cost.CostUsd)];
+        if (run.DirectLabeling is { } direct)
+        {
+            yield return [$"direct labeling with {direct.ModelId} (estimate, {direct.Tokenizer})", Count(direct.Items), "-", "-", Count(direct.InputTokens), Count(direct.OutputTokens), Dollars(direct.CostUsd)];
+        }
+    }
+
+    /// <summary>One row per class: its name, precision, recall, F1 and number of gold items.</summary>
+    private static IEnumerable<string[]> ClassRows(ConfusionMatrix confusion, IReadOnlyList<string> classNames)
+    {
+        for (int c = 0; c < confusion.ClassCount; c++)
+        {
+            yield return [classNames[c], Number(confusion.Precision(c)), Number(confusion.Recall(c)), Number(confusion.F1(c)), Count(confusion.Support(c))];
+        }
+    }
+
+    /// <summary>The confusion matrix as rows of cells, gold class first; an "abstained" column only when some item had no prediction.</summary>
+    private static string[][] ConfusionRows(ConfusionMatrix confusion, IReadOnlyList<string> classNames, out string[] header)
+    {
+        int k = confusion.ClassCount;
+        bool abstains = Enumerable.Range(0, k).Any(c => confusion.Abstained(c) > 0);
+        header = ["gold \\ predicted", .. classNames, .. abstains ? new[] { "abstained" } : []];
+        var rows = new string[k][];
+        for (int g = 0; g < k; g++)
+        {
+            rows[g] = [classNames[g], .. Enumerable.Range(0, k).Select(p => Count(confusion[g, p])), .. abstains ? new[] { Count(confusion.Abstained(g)) } : []];
+        }
+
+        return rows;
+    }
+
+    private static string Count(long value) => value.ToString("N0", Invariant);
 
     private static IEnumerable<(string Name, ClassificationScores? Scores)> ScoreRows(RunScores test)
     {
