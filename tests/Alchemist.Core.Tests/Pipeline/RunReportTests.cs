@@ -85,6 +85,9 @@ public class RunReportTests
         Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| HAM | {confusion[0, 0]:N0} | {confusion[0, 1]:N0} |"), md, StringComparison.Ordinal);
         Assert.Contains("| | calls | failed | retries | input tokens | output tokens | US dollars |", md, StringComparison.Ordinal);
         Assert.Contains("- **Made by**: Alchemist.Core 0.1.0", md, StringComparison.Ordinal);
+        LabelingFunctionSummary links = run.Programs.Single(p => p.Program.Name == "links").Analysis!;
+        Assert.Contains("| program | from | polarity | coverage | overlaps | conflicts |", md, StringComparison.Ordinal);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"| {links.Coverage:0.0000} | {links.Overlaps:0.0000} | {links.Conflicts:0.0000} |"), md, StringComparison.Ordinal);
         Assert.Contains("run started " + run.StartedAt!.Value.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), md, StringComparison.Ordinal);
 
         string html = RunReport.ToHtml(run);

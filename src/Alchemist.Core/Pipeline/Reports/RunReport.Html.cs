@@ -105,10 +105,10 @@ public static partial class RunReport
         if (run.Functions.Count > 0)
         {
             html.Append(Invariant, $"<h2>Hand-written functions ({run.Functions.Count(f => f.Kept)} kept of {run.Functions.Count})</h2>");
-            html.Append("<table><tr><th>function</th><th>kept</th><th>polarity</th><th>coverage</th><th>dev coverage</th><th>dev accuracy</th><th>faults</th><th>label model accuracy</th><th>note</th></tr>");
+            html.Append("<table><tr><th>function</th><th>kept</th><th>polarity</th><th>coverage</th><th>overlaps</th><th>conflicts</th><th>dev coverage</th><th>dev accuracy</th><th>faults</th><th>label model accuracy</th><th>note</th></tr>");
             foreach (FunctionOutcome f in run.Functions)
             {
-                html.Append(Invariant, $"<tr><td><code>{E(f.Name)}</code></td><td>{(f.Kept ? "yes" : "no")}</td><td>{E(Polarity(run, f))}</td><td class=\"n\">{Number(f.Analysis?.Coverage ?? f.GateMetrics?.SampleCoverage)}</td><td class=\"n\">{Number(f.DevCoverage ?? f.GateMetrics?.DevCoverage)}</td><td class=\"n\">{Number(f.DevAccuracy ?? f.GateMetrics?.DevAccuracy)}</td><td class=\"n\">{f.Faults?.Total ?? f.GateMetrics?.SampleFaults ?? 0}</td><td class=\"n\">{Number(f.LabelModelAccuracy)}</td><td>{E(f.DropMessage ?? "hand-written")}</td></tr>");
+                html.Append(Invariant, $"<tr><td><code>{E(f.Name)}</code></td><td>{(f.Kept ? "yes" : "no")}</td><td>{E(Polarity(run, f))}</td><td class=\"n\">{Number(f.Analysis?.Coverage ?? f.GateMetrics?.SampleCoverage)}</td><td class=\"n\">{Number(f.Analysis?.Overlaps)}</td><td class=\"n\">{Number(f.Analysis?.Conflicts)}</td><td class=\"n\">{Number(f.DevCoverage ?? f.GateMetrics?.DevCoverage)}</td><td class=\"n\">{Number(f.DevAccuracy ?? f.GateMetrics?.DevAccuracy)}</td><td class=\"n\">{f.Faults?.Total ?? f.GateMetrics?.SampleFaults ?? 0}</td><td class=\"n\">{Number(f.LabelModelAccuracy)}</td><td>{E(f.DropMessage ?? "hand-written")}</td></tr>");
             }
 
             html.Append("</table>");
@@ -117,10 +117,10 @@ public static partial class RunReport
         html.Append(Invariant, $"<h2>Programs kept ({run.KeptCount})</h2>");
         if (run.KeptCount > 0)
         {
-            html.Append("<table><tr><th>program</th><th>from</th><th>polarity</th><th>coverage</th><th>dev coverage</th><th>dev accuracy</th><th>faults</th><th>budget overruns</th><th>label model accuracy</th><th>what it does</th></tr>");
+            html.Append("<table><tr><th>program</th><th>from</th><th>polarity</th><th>coverage</th><th>overlaps</th><th>conflicts</th><th>dev coverage</th><th>dev accuracy</th><th>faults</th><th>budget overruns</th><th>label model accuracy</th><th>what it does</th></tr>");
             foreach (ProgramOutcome p in run.Programs.Where(p => p.Kept))
             {
-                html.Append(Invariant, $"<tr><td><code>{E(p.Program.Name)}</code></td><td>{E(p.Program.Provenance.Synthesizer)}</td><td>{E(Polarity(run, p))}</td><td class=\"n\">{Number(p.Analysis?.Coverage)}</td><td class=\"n\">{Number(p.DevCoverage)}</td><td class=\"n\">{Number(p.DevAccuracy)}</td><td class=\"n\">{p.Faults?.Total ?? 0}</td><td class=\"n\">{p.BudgetOverruns}</td><td class=\"n\">{Number(p.LabelModelAccuracy)}</td><td>{E(Describe(p.Program))}</td></tr>");
+                html.Append(Invariant, $"<tr><td><code>{E(p.Program.Name)}</code></td><td>{E(p.Program.Provenance.Synthesizer)}</td><td>{E(Polarity(run, p))}</td><td class=\"n\">{Number(p.Analysis?.Coverage)}</td><td class=\"n\">{Number(p.Analysis?.Overlaps)}</td><td class=\"n\">{Number(p.Analysis?.Conflicts)}</td><td class=\"n\">{Number(p.DevCoverage)}</td><td class=\"n\">{Number(p.DevAccuracy)}</td><td class=\"n\">{p.Faults?.Total ?? 0}</td><td class=\"n\">{p.BudgetOverruns}</td><td class=\"n\">{Number(p.LabelModelAccuracy)}</td><td>{E(Describe(p.Program))}</td></tr>");
             }
 
             html.Append("</table>");

@@ -109,20 +109,20 @@ public static partial class RunReport
         if (run.Functions.Count > 0)
         {
             md.Append(Invariant, $"\n## Hand-written functions ({run.Functions.Count(f => f.Kept)} kept of {run.Functions.Count})\n\n");
-            md.Append("| function | kept | polarity | coverage | dev coverage | dev accuracy | faults | label model accuracy | note |\n|---|---|---|---:|---:|---:|---:|---:|---|\n");
+            md.Append("| function | kept | polarity | coverage | overlaps | conflicts | dev coverage | dev accuracy | faults | label model accuracy | note |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
             foreach (FunctionOutcome f in run.Functions)
             {
-                md.Append(Invariant, $"| `{f.Name}` | {(f.Kept ? "yes" : "no")} | {Polarity(run, f)} | {Number(f.Analysis?.Coverage ?? f.GateMetrics?.SampleCoverage)} | {Number(f.DevCoverage ?? f.GateMetrics?.DevCoverage)} | {Number(f.DevAccuracy ?? f.GateMetrics?.DevAccuracy)} | {f.Faults?.Total ?? f.GateMetrics?.SampleFaults ?? 0} | {Number(f.LabelModelAccuracy)} | {Cell(f.DropMessage ?? "hand-written")} |\n");
+                md.Append(Invariant, $"| `{f.Name}` | {(f.Kept ? "yes" : "no")} | {Polarity(run, f)} | {Number(f.Analysis?.Coverage ?? f.GateMetrics?.SampleCoverage)} | {Number(f.Analysis?.Overlaps)} | {Number(f.Analysis?.Conflicts)} | {Number(f.DevCoverage ?? f.GateMetrics?.DevCoverage)} | {Number(f.DevAccuracy ?? f.GateMetrics?.DevAccuracy)} | {f.Faults?.Total ?? f.GateMetrics?.SampleFaults ?? 0} | {Number(f.LabelModelAccuracy)} | {Cell(f.DropMessage ?? "hand-written")} |\n");
             }
         }
 
         md.Append(Invariant, $"\n## Programs kept ({run.KeptCount})\n\n");
         if (run.KeptCount > 0)
         {
-            md.Append("| program | from | polarity | coverage | dev coverage | dev accuracy | faults | budget overruns | label model accuracy | what it does |\n|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
+            md.Append("| program | from | polarity | coverage | overlaps | conflicts | dev coverage | dev accuracy | faults | budget overruns | label model accuracy | what it does |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
             foreach (ProgramOutcome p in run.Programs.Where(p => p.Kept))
             {
-                md.Append(Invariant, $"| `{p.Program.Name}` | {p.Program.Provenance.Synthesizer} | {Polarity(run, p)} | {Number(p.Analysis?.Coverage)} | {Number(p.DevCoverage)} | {Number(p.DevAccuracy)} | {p.Faults?.Total ?? 0} | {p.BudgetOverruns} | {Number(p.LabelModelAccuracy)} | {Cell(Describe(p.Program))} |\n");
+                md.Append(Invariant, $"| `{p.Program.Name}` | {p.Program.Provenance.Synthesizer} | {Polarity(run, p)} | {Number(p.Analysis?.Coverage)} | {Number(p.Analysis?.Overlaps)} | {Number(p.Analysis?.Conflicts)} | {Number(p.DevCoverage)} | {Number(p.DevAccuracy)} | {p.Faults?.Total ?? 0} | {p.BudgetOverruns} | {Number(p.LabelModelAccuracy)} | {Cell(Describe(p.Program))} |\n");
             }
         }
 
