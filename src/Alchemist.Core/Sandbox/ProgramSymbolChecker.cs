@@ -38,6 +38,9 @@ internal sealed partial class ProgramSymbolChecker
     private readonly DiagnosticSink _sink;
     private readonly HashSet<ITypeSymbol> _checkedTypes = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _reportedMembers = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ITypeParameterSymbol, string> _structuralParameters = new(SymbolEqualityComparer.Default);
+    private readonly List<(ITypeParameterSymbol Parameter, ITypeSymbol Argument, SyntaxNode Node)> _instantiations = [];
+    private HashSet<ITypeSymbol>? _writtenAnonymousTypes;
 
     private ProgramSymbolChecker(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink)
     {
@@ -58,6 +61,7 @@ internal sealed partial class ProgramSymbolChecker
         }
 
         checker.CheckDeclarations(root);
+        checker.CheckStructuralInstantiations();
     }
 
     /// <summary>Determines whether a symbol is declared by the program itself.</summary>
@@ -181,6 +185,7 @@ internal sealed partial class ProgramSymbolChecker
 
         if (method.MethodKind is MethodKind.BuiltinOperator or MethodKind.AnonymousFunction or MethodKind.LocalFunction || IsSource(method))
         {
+            RecordInstantiation(method, node);
             CheckGenericGrowth(method.TypeArguments, method, node);
             return;
         }
