@@ -115,6 +115,8 @@ internal sealed partial class ProgramSymbolChecker
             _sink.Add(SandboxRules.Allocation, $"The format \"{Shorten(constant)}\" asks for too many digits or too much padding (at most {ProgramSyntaxChecker.MaxFormatWidth:N0}); use a shorter format.", formatted.Arguments[index].GetLocation());
         }
 
+        CheckHandlerNamed(node);
+
         if (node is SimpleNameSyntax name && _model.GetSymbolInfo(node) is { Symbol: null, CandidateSymbols.IsEmpty: true } &&
             UnresolvedNames.TryGetValue(name.Identifier.ValueText, out string? unresolvedRule))
         {
@@ -142,6 +144,31 @@ internal sealed partial class ProgramSymbolChecker
             _model.GetSymbolInfo(outer).Symbol is INamedTypeSymbol qualified &&
             (_hostTypes.Contains(qualified.OriginalDefinition) || IsHostTypeQualifier(outer));
     }
+
+    /// <summary>
+    /// Refuses naming or constructing an interpolated-string handler. The compiler builds one for every <c>$"..."</c> and
+    /// uses it exactly once; a program that holds one itself can copy it (it is a struct that owns a buffer rented from the
+    /// process-wide <c>ArrayPool&lt;char&gt;.Shared</c>, so releasing both copies returns one array twice and corrupts
+    /// other programs' strings), pre-size it past the memory budget, or hand it a static buffer to write into.
+    /// </summary>
+    private void CheckHandlerNamed(SyntaxNode node)
+    {
+        ITypeSymbol? named = node switch
+        {
+            SimpleNameSyntax => _model.GetSymbolInfo(node).Symbol as ITypeSymbol,
+            ImplicitObjectCreationExpressionSyntax => _model.GetTypeInfo(node).Type,
+            _ => null,
+        };
+        if (named is INamedTypeSymbol type && IsPooledBufferOwner(type))
+        {
+            _sink.Add(SandboxRules.Api, $"'{type.ToDisplayString()}' is not allowed: it owns a buffer rented from the process-wide array pool (or writes into one it is given), and a copy of it can return that buffer twice. Write an interpolated string ($\"...\") and let the compiler use the handler.", node.GetLocation());
+        }
+    }
+
+    /// <summary>Determines whether a type is an interpolated-string handler or a pool of buffers, which programs may not hold.</summary>
+    internal static bool IsPooledBufferOwner(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass is { Name: "InterpolatedStringHandlerAttribute" }) ||
+        SandboxAllowList.MetadataName(type) is "System.Buffers.ArrayPool`1" or "System.Buffers.MemoryPool`1" or "System.Buffers.IMemoryOwner`1";
 
     private void CheckAttribute(AttributeSyntax attribute)
     {
