@@ -107,7 +107,7 @@ internal sealed partial class ProgramSymbolChecker
             _writtenAnonymousTypes = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             foreach (SyntaxNode creation in _model.SyntaxTree.GetRoot().DescendantNodes().Where(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousObjectCreationExpressionSyntax))
             {
-                if (_model.GetTypeInfo(creation).Type is { } written)
+                if (_model.GetTypeInfo(creation, cancellationToken: _cancellationToken).Type is { } written)
                 {
                     _writtenAnonymousTypes.Add(written);
                 }

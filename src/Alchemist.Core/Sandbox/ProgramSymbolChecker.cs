@@ -36,23 +36,25 @@ internal sealed partial class ProgramSymbolChecker
     private readonly SemanticModel _model;
     private readonly HashSet<INamedTypeSymbol> _hostTypes;
     private readonly DiagnosticSink _sink;
+    private readonly CancellationToken _cancellationToken;
     private readonly HashSet<ITypeSymbol> _checkedTypes = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _reportedMembers = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ITypeParameterSymbol, string> _structuralParameters = new(SymbolEqualityComparer.Default);
     private readonly List<(ITypeParameterSymbol Parameter, ITypeSymbol Argument, SyntaxNode Node)> _instantiations = [];
     private HashSet<ITypeSymbol>? _writtenAnonymousTypes;
 
-    private ProgramSymbolChecker(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink)
+    private ProgramSymbolChecker(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         _model = model;
         _hostTypes = hostTypes;
         _sink = sink;
+        _cancellationToken = cancellationToken;
     }
 
     /// <summary>Checks every symbol the program's syntax tree touches, and the program's own type declarations.</summary>
     public static void Check(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink, CancellationToken cancellationToken)
     {
-        var checker = new ProgramSymbolChecker(model, hostTypes, sink);
+        var checker = new ProgramSymbolChecker(model, hostTypes, sink, cancellationToken);
         SyntaxNode root = model.SyntaxTree.GetRoot(cancellationToken);
         foreach (SyntaxNode node in root.DescendantNodes(static n => n is not UsingDirectiveSyntax and not AttributeListSyntax))
         {
@@ -92,24 +94,24 @@ internal sealed partial class ProgramSymbolChecker
                 or ElementBindingExpressionSyntax or ImplicitElementAccessSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax
                 or PostfixUnaryExpressionSyntax or AssignmentExpressionSyntax or CastExpressionSyntax or InvocationExpressionSyntax
                 or ConstructorInitializerSyntax or PrimaryConstructorBaseTypeSyntax:
-                CheckSymbol(_model.GetSymbolInfo(node).Symbol, node);
+                CheckSymbol(_model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol, node);
                 break;
             case QueryClauseSyntax clause:
-                QueryClauseInfo info = _model.GetQueryClauseInfo(clause);
+                QueryClauseInfo info = _model.GetQueryClauseInfo(clause, cancellationToken: _cancellationToken);
                 CheckSymbol(info.CastInfo.Symbol, node);
                 CheckSymbol(info.OperationInfo.Symbol, node);
                 break;
             case SelectOrGroupClauseSyntax or OrderingSyntax:
-                CheckSymbol(_model.GetSymbolInfo(node).Symbol, node);
+                CheckSymbol(_model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol, node);
                 break;
             default:
                 break;
         }
 
-        if (node is InvocationExpressionSyntax { ArgumentList: var formatted } && _model.GetSymbolInfo(node).Symbol is IMethodSymbol method &&
+        if (node is InvocationExpressionSyntax { ArgumentList: var formatted } && _model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol is IMethodSymbol method &&
             RewriteTargets.FormatParameter(method) is >= 0 and int format &&
             RewriteTargets.ArgumentIndex(formatted, method, method.Parameters[format].Name) is int index &&
-            _model.GetConstantValue(formatted.Arguments[index].Expression) is { HasValue: true, Value: string constant } &&
+            _model.GetConstantValue(formatted.Arguments[index].Expression, cancellationToken: _cancellationToken) is { HasValue: true, Value: string constant } &&
             !ProgramSyntaxChecker.IsSafeFormat(constant))
         {
             _sink.Add(SandboxRules.Allocation, $"The format \"{Shorten(constant)}\" asks for too many digits or too much padding (at most {ProgramSyntaxChecker.MaxFormatWidth:N0}); use a shorter format.", formatted.Arguments[index].GetLocation());
@@ -117,7 +119,7 @@ internal sealed partial class ProgramSymbolChecker
 
         CheckHandlerNamed(node);
 
-        if (node is SimpleNameSyntax name && _model.GetSymbolInfo(node) is { Symbol: null, CandidateSymbols.IsEmpty: true } &&
+        if (node is SimpleNameSyntax name && _model.GetSymbolInfo(node, cancellationToken: _cancellationToken) is { Symbol: null, CandidateSymbols.IsEmpty: true } &&
             UnresolvedNames.TryGetValue(name.Identifier.ValueText, out string? unresolvedRule))
         {
             _sink.Add(unresolvedRule, $"'{name.Identifier.ValueText}' is not available: {SandboxRules.Explain(unresolvedRule)}", node.GetLocation());
@@ -125,7 +127,7 @@ internal sealed partial class ProgramSymbolChecker
 
         if (node is ExpressionSyntax expression)
         {
-            TypeInfo type = _model.GetTypeInfo(expression);
+            TypeInfo type = _model.GetTypeInfo(expression, cancellationToken: _cancellationToken);
             CheckType(type.Type, node);
             CheckType(type.ConvertedType, node);
         }
@@ -141,7 +143,7 @@ internal sealed partial class ProgramSymbolChecker
 
         NameSyntax qualifier = name.Parent is QualifiedNameSyntax whole && whole.Right == name ? whole : name;
         return qualifier.Parent is QualifiedNameSyntax outer && outer.Left == qualifier &&
-            _model.GetSymbolInfo(outer).Symbol is INamedTypeSymbol qualified &&
+            _model.GetSymbolInfo(outer, cancellationToken: _cancellationToken).Symbol is INamedTypeSymbol qualified &&
             (_hostTypes.Contains(qualified.OriginalDefinition) || IsHostTypeQualifier(outer));
     }
 
@@ -155,8 +157,8 @@ internal sealed partial class ProgramSymbolChecker
     {
         ITypeSymbol? named = node switch
         {
-            SimpleNameSyntax => _model.GetSymbolInfo(node).Symbol as ITypeSymbol,
-            ImplicitObjectCreationExpressionSyntax => _model.GetTypeInfo(node).Type,
+            SimpleNameSyntax => _model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol as ITypeSymbol,
+            ImplicitObjectCreationExpressionSyntax => _model.GetTypeInfo(node, cancellationToken: _cancellationToken).Type,
             _ => null,
         };
         if (named is INamedTypeSymbol type && IsPooledBufferOwner(type))
@@ -172,7 +174,7 @@ internal sealed partial class ProgramSymbolChecker
 
     private void CheckAttribute(AttributeSyntax attribute)
     {
-        if (_model.GetSymbolInfo(attribute).Symbol is IMethodSymbol { ContainingType: { } type } &&
+        if (_model.GetSymbolInfo(attribute, cancellationToken: _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } &&
             SandboxAllowList.MetadataName(type) == "System.FlagsAttribute")
         {
             return;

@@ -149,6 +149,34 @@ public class ProgramCompilerTests
     }
 
     [Fact]
+    public void Compile_PastTheTimeout_IsRejectedWithCompileRule()
+    {
+        var compiler = new ProgramCompiler(new SandboxOptions { CompileTimeout = TimeSpan.FromMilliseconds(1) });
+        using ProgramCompilation<string> compilation = compiler.Compile<string>(Program(KeywordProgram));
+        SandboxDiagnostic reason = Assert.Single(compilation.Diagnostics);
+        Assert.Equal("compile", reason.Rule);
+        Assert.Contains("longer than", reason.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RunWithLargeStack_CompilerThatIgnoresItsToken_IsAbandonedAtTheTimeout()
+    {
+        // Roslyn observes cancellation only at its cancellation points; a binder stuck between two of them must not hold the caller.
+        using var release = new ManualResetEventSlim();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<OperationCanceledException>(() => ProgramCompiler.RunWithLargeStack(
+            () =>
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+                return BuildResult.Rejected([]);
+            },
+            TimeSpan.FromMilliseconds(200),
+            CancellationToken.None));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"waited {stopwatch.Elapsed}");
+        release.Set();
+    }
+
+    [Fact]
     public void Compile_ImplicitNamespaces_NeedNoUsings()
     {
         using ProgramCompilation<string> compilation = CompileAccepted("""
