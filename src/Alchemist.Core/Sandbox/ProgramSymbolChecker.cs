@@ -127,6 +127,7 @@ internal sealed partial class ProgramSymbolChecker
 
         if (node is ExpressionSyntax expression)
         {
+            CheckZoneConversion(expression);
             TypeInfo type = _model.GetTypeInfo(expression, cancellationToken: _cancellationToken);
             CheckType(type.Type, node);
             CheckType(type.ConvertedType, node);
@@ -212,6 +213,8 @@ internal sealed partial class ProgramSymbolChecker
             CheckType(argument, node);
         }
 
+        CheckIdentityHash(method, node);
+
         if (method.MethodKind is MethodKind.BuiltinOperator or MethodKind.AnonymousFunction or MethodKind.LocalFunction || IsSource(method))
         {
             RecordInstantiation(method, node);
@@ -236,6 +239,7 @@ internal sealed partial class ProgramSymbolChecker
             return;
         }
 
+        CheckClockAndZone(definition, node);
         if (definition.MethodKind == MethodKind.Constructor && IsException(definition.ContainingType) &&
             definition.Parameters.Any(p => IsException(p.Type) || p.Type.SpecialType == SpecialType.System_Object))
         {

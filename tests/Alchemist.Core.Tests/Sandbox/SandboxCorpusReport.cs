@@ -61,7 +61,7 @@ public class SandboxCorpusReport
         {
             if (!compilation!.Succeeded)
             {
-                return ("rejected", string.Join("; ", compilation.Diagnostics.Select(d => d.Rule).Distinct()));
+                return ("rejected", string.Join(", ", compilation.Diagnostics.Select(d => d.Rule + "@" + d.Line.ToString(CultureInfo.InvariantCulture)).Distinct()));
             }
 
             if (program.Expectations.All(e => e[0] == "rejected"))
