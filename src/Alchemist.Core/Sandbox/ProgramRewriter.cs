@@ -208,7 +208,38 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
             return Track(rewritten);
         }
 
+        if (RewriteTargets.IsChargedSplit(method) && rewritten.Expression is MemberAccessExpressionSyntax split)
+        {
+            // text.Split(separators, ...) -> SandboxRuntime.Split(text, separators, ...), which charges length x separators first.
+            return InvocationExpression(
+                ParseExpression($"{Runtime}.Split"),
+                rewritten.ArgumentList.WithArguments(rewritten.ArgumentList.Arguments.Insert(0, Argument(split.Expression.WithoutTrivia())))).WithTriviaFrom(rewritten);
+        }
+
         return rewritten;
+    }
+
+    public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
+    {
+        var rewritten = (AssignmentExpressionSyntax)base.VisitAssignmentExpression(node)!;
+        if (!RewriteTargets.IsBuilderLength(_model.GetSymbolInfo(node.Left, cancellationToken: _cancellationToken).Symbol) ||
+            rewritten.Left is not MemberAccessExpressionSyntax length)
+        {
+            return rewritten;
+        }
+
+        // builder.Length = n -> SandboxRuntime.SetLength(builder, n); builder.Length += n -> SandboxRuntime.AddLength(builder, n): growth is charged first.
+        string? helper = rewritten.Kind() switch
+        {
+            SyntaxKind.SimpleAssignmentExpression => "SetLength",
+            SyntaxKind.AddAssignmentExpression => "AddLength",
+            _ => null,
+        };
+        return helper is null
+            ? rewritten
+            : InvocationExpression(
+                ParseExpression($"{Runtime}.{helper}"),
+                ArgumentList(SeparatedList([Argument(length.Expression.WithoutTrivia()), Argument(rewritten.Right.WithoutTrivia())]))).WithTriviaFrom(rewritten);
     }
 
     public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node)
@@ -278,11 +309,13 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     {
         if (RewriteTargets.ArgumentIndex(arguments, method, "matchTimeout") is int timeoutIndex)
         {
+            arguments = ChargePattern(arguments, method);
             ArgumentSyntax timeout = arguments.Arguments[timeoutIndex];
             return arguments.WithArguments(arguments.Arguments.Replace(timeout, timeout.WithExpression(
                 InvocationExpression(ParseExpression($"{Runtime}.ClampRegexTimeout"), ArgumentList(SingletonSeparatedList(Argument(timeout.Expression)))))));
         }
 
+        arguments = ChargePattern(arguments, method);
         SeparatedSyntaxList<ArgumentSyntax> list = arguments.Arguments;
         if (RewriteTargets.ArgumentIndex(arguments, method, "options") is null)
         {
@@ -291,6 +324,20 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
 
         list = list.Add(Argument(ParseExpression($"{Runtime}.RegexTimeout")).WithNameColon(NameColon("matchTimeout")));
         return arguments.WithArguments(list);
+    }
+
+    /// <summary>Charges a regular expression's construction by its pattern's length, before the pattern is parsed (construction is outside the match timeout).</summary>
+    private static ArgumentListSyntax ChargePattern(ArgumentListSyntax arguments, IMethodSymbol method)
+    {
+        if (RewriteTargets.ArgumentIndex(arguments, method, "pattern") is not int index ||
+            method.Parameters.FirstOrDefault(p => p.Name == "pattern")?.Type.SpecialType != SpecialType.System_String)
+        {
+            return arguments;
+        }
+
+        ArgumentSyntax pattern = arguments.Arguments[index];
+        return arguments.WithArguments(arguments.Arguments.Replace(pattern, pattern.WithExpression(
+            InvocationExpression(ParseExpression($"{Runtime}.Pattern"), ArgumentList(SingletonSeparatedList(Argument(pattern.Expression)))))));
     }
 
     private static ArgumentListSyntax ChargeSize(ArgumentListSyntax arguments, IMethodSymbol method, string parameter)

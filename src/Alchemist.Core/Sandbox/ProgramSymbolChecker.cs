@@ -118,6 +118,7 @@ internal sealed partial class ProgramSymbolChecker
         }
 
         CheckHandlerNamed(node);
+        CheckAlignment(node);
 
         if (node is SimpleNameSyntax name && _model.GetSymbolInfo(node, cancellationToken: _cancellationToken) is { Symbol: null, CandidateSymbols.IsEmpty: true } &&
             UnresolvedNames.TryGetValue(name.Identifier.ValueText, out string? unresolvedRule))
@@ -252,6 +253,10 @@ internal sealed partial class ProgramSymbolChecker
         {
             ReportOnce(definition, SandboxRules.Allocation, "StringBuilder.Insert with a repeat count is not allowed because its size is unbounded; insert the text in a loop instead.", node);
         }
+        else if (RewriteTargets.IsChargedSplit(method) && node is SimpleNameSyntax { Parent: MemberBindingExpressionSyntax })
+        {
+            _sink.Add(SandboxRules.Api, $"'{Display(definition)}' with several separators must be called as text.Split(...), not through '?.', so that the sandbox can charge its work.", node.GetLocation());
+        }
         else if (RewriteTargets.MustBeCalledDirectly(method) && !IsInvoked(node) && node is SimpleNameSyntax or MemberAccessExpressionSyntax)
         {
             _sink.Add(SandboxRules.Api, $"'{Display(definition)}' must be called directly, not turned into a delegate, so that the sandbox can add its checks to the call.", node.GetLocation());
@@ -297,6 +302,12 @@ internal sealed partial class ProgramSymbolChecker
             return;
         }
 
+        if (RewriteTargets.IsBuilderLength(definition) && !IsChargedLengthWrite(node))
+        {
+            _sink.Add(SandboxRules.Allocation, "StringBuilder.Length may only be assigned as 'builder.Length = n', 'builder.Length += n', 'builder.Length -= n' or incremented, so that the sandbox can charge what it grows by.", node.GetLocation());
+            return;
+        }
+
         switch (definition)
         {
             case IPropertySymbol property when !SandboxAllowList.IsSettable(property):
@@ -309,6 +320,30 @@ internal sealed partial class ProgramSymbolChecker
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>Determines whether a write of StringBuilder.Length has a form the rewrite charges (or that cannot grow much).</summary>
+    private static bool IsChargedLengthWrite(SyntaxNode node)
+    {
+        SyntaxNode access = Outermost(node);
+        return access is MemberAccessExpressionSyntax && access.Parent switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left == access && assignment.Kind() is SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression,
+            PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>Refuses an interpolation alignment wider than the format limit, whatever constant gives it (a literal is also refused before binding).</summary>
+    private void CheckAlignment(SyntaxNode node)
+    {
+        if (node is InterpolationAlignmentClauseSyntax alignment &&
+            _model.GetConstantValue(alignment.Value, _cancellationToken) is { HasValue: true, Value: int width } &&
+            Math.Abs((long)width) > ProgramSyntaxChecker.MaxFormatWidth)
+        {
+            _sink.Add(SandboxRules.Allocation, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The interpolation alignment {width} is too wide (at most {ProgramSyntaxChecker.MaxFormatWidth}); pad less."), node.GetLocation());
         }
     }
 

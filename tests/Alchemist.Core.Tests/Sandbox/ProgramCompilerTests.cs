@@ -149,16 +149,6 @@ public class ProgramCompilerTests
     }
 
     [Fact]
-    public void Compile_PastTheTimeout_IsRejectedWithCompileRule()
-    {
-        var compiler = new ProgramCompiler(new SandboxOptions { CompileTimeout = TimeSpan.FromMilliseconds(1) });
-        using ProgramCompilation<string> compilation = compiler.Compile<string>(Program(KeywordProgram));
-        SandboxDiagnostic reason = Assert.Single(compilation.Diagnostics);
-        Assert.Equal("compile", reason.Rule);
-        Assert.Contains("longer than", reason.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void RunWithLargeStack_CompilerThatIgnoresItsToken_IsAbandonedAtTheTimeout()
     {
         // Roslyn observes cancellation only at its cancellation points; a binder stuck between two of them must not hold the caller.
