@@ -10,15 +10,13 @@ namespace Alchemist;
 /// memory and outside any timeout, so 22 doublings of a 16-character constant in a few hundred bytes of source make a
 /// 64-million-character string, and a few more exhaust the host's memory. This pass gives every constant and every
 /// concatenation an upper bound on its length (a name counts as the longest constant of that name anywhere in the program;
-/// anything that is not a constant counts as its own source text, which is more than any constant it could fold to) and
-/// runs the bounds of the named constants to a fixed point.
+/// anything that is not a constant counts as its own source text, which is more than any constant it could fold to),
+/// computing the bound of a named constant on demand, whatever the order of the declarations.
 /// </remarks>
 internal static class ConstantStringBounds
 {
     /// <summary>The longest constant string a program may make the compiler fold.</summary>
     public const long MaxLength = 1_000_000;
-
-    private const int MaxPasses = 64;
 
     /// <summary>Finds a constant declaration or a concatenation whose folded string could pass <see cref="MaxLength"/>.</summary>
     public static (SyntaxNode Node, long Bound)? FindTooLong(SyntaxNode root)
@@ -46,29 +44,13 @@ internal static class ConstantStringBounds
             }
         }
 
-        var bounds = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (int pass = 0; pass < MaxPasses; pass++)
+        var bounds = new NameBounds(constants);
+        foreach (VariableDeclaratorSyntax constant in constants)
         {
-            bool changed = false;
-            foreach (VariableDeclaratorSyntax constant in constants)
+            long bound = Bound(constant.Initializer!.Value, bounds);
+            if (bound > MaxLength)
             {
-                long bound = Bound(constant.Initializer!.Value, bounds);
-                if (bound > MaxLength)
-                {
-                    return (constant, bound);
-                }
-
-                string name = constant.Identifier.ValueText;
-                if (bound > bounds.GetValueOrDefault(name))
-                {
-                    bounds[name] = bound;
-                    changed = true;
-                }
-            }
-
-            if (!changed)
-            {
-                break;
+                return (constant, bound);
             }
         }
 
@@ -84,7 +66,7 @@ internal static class ConstantStringBounds
         return null;
     }
 
-    private static long Bound(ExpressionSyntax expression, Dictionary<string, long> bounds)
+    private static long Bound(ExpressionSyntax expression, NameBounds bounds)
     {
         // Iterative over the left spine of long '+' chains, so that a chain of thousands of operands does not recurse deeply.
         long total = 0;
@@ -118,12 +100,12 @@ internal static class ConstantStringBounds
 
                     return total;
                 case IdentifierNameSyntax name:
-                    return Add(total, Math.Max(bounds.GetValueOrDefault(name.Identifier.ValueText), name.Span.Length));
+                    return Add(total, Math.Max(bounds.Get(name.Identifier.ValueText), name.Span.Length));
                 case MemberAccessExpressionSyntax access:
-                    return Add(total, Math.Max(bounds.GetValueOrDefault(access.Name.Identifier.ValueText), access.Span.Length));
+                    return Add(total, Math.Max(bounds.Get(access.Name.Identifier.ValueText), access.Span.Length));
                 case AliasQualifiedNameSyntax or QualifiedNameSyntax:
                     string last = current is QualifiedNameSyntax qualified ? qualified.Right.Identifier.ValueText : ((AliasQualifiedNameSyntax)current).Name.Identifier.ValueText;
-                    return Add(total, Math.Max(bounds.GetValueOrDefault(last), current.Span.Length));
+                    return Add(total, Math.Max(bounds.Get(last), current.Span.Length));
                 default:
                     // A literal, nameof, or something that is not a constant: its folded form is no longer than its source.
                     return Add(total, current.Span.Length);
@@ -132,4 +114,35 @@ internal static class ConstantStringBounds
     }
 
     private static long Add(long a, long b) => Math.Min(a + b, MaxLength * 4);
+
+    /// <summary>The bound of each named constant: the longest of the constants of that name, computed on demand and memoized, whatever the order of the declarations.</summary>
+    private sealed class NameBounds(List<VariableDeclaratorSyntax> constants)
+    {
+        private readonly ILookup<string, ExpressionSyntax> _declarations = constants.ToLookup(c => c.Identifier.ValueText, c => c.Initializer!.Value, StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _bounds = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
+
+        public long Get(string name)
+        {
+            if (_bounds.TryGetValue(name, out long known))
+            {
+                return known;
+            }
+
+            if (!_declarations.Contains(name) || !_inProgress.Add(name))
+            {
+                return 0; // Not a constant of the program, or a cycle (which the compiler reports).
+            }
+
+            long bound = 0;
+            foreach (ExpressionSyntax value in _declarations[name])
+            {
+                bound = Math.Max(bound, Bound(value, this));
+            }
+
+            _inProgress.Remove(name);
+            _bounds[name] = bound;
+            return bound;
+        }
+    }
 }
