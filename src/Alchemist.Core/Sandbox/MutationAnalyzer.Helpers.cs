@@ -106,7 +106,11 @@ internal sealed partial class MutationAnalyzer
         return null;
     }
 
-    /// <summary>Determines whether a lambda or local function assigns a local or parameter declared outside it.</summary>
+    /// <summary>
+    /// Determines whether a lambda or local function changes state it captured: assigns a local or parameter declared
+    /// outside it, or writes into an object or array such a variable holds (an element, a field or property, a mutating
+    /// call such as <c>Add</c>, a copy or span destination of a framework call).
+    /// </summary>
     private static bool WritesCapturedVariables(IOperation function, IMethodSymbol symbol)
     {
         foreach (IOperation operation in function.Descendants())
@@ -118,13 +122,14 @@ internal sealed partial class MutationAnalyzer
                 IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
                 _ => null,
             };
-            ISymbol? variable = target switch
+            if (target is not null && Captured(target, symbol))
             {
-                ILocalReferenceOperation local => local.Local,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                _ => null,
-            };
-            if (variable is not null && IsOutside(variable.ContainingSymbol, symbol))
+                return true;
+            }
+
+            if (operation is IInvocationOperation invocation && !ProgramSymbolChecker.IsSource(invocation.TargetMethod) &&
+                ((IsMutating(invocation.TargetMethod) && invocation.Instance is { } instance && Captured(instance, symbol)) ||
+                 WrittenArguments(invocation).Any(written => Captured(written, symbol))))
             {
                 return true;
             }
@@ -132,6 +137,32 @@ internal sealed partial class MutationAnalyzer
 
         return false;
     }
+
+    /// <summary>Determines whether a location or value lives in a variable declared outside a function (so the function captured it).</summary>
+    private static bool Captured(IOperation operation, IMethodSymbol function)
+    {
+        if (operation is ITupleOperation tuple)
+        {
+            return tuple.Elements.Any(e => Captured(e, function));
+        }
+
+        ISymbol? variable = operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IInvocationOperation { TargetMethod.Name: "AsSpan" or "AsMemory" } view => RootSymbol(view.Arguments.FirstOrDefault()?.Value ?? view.Instance),
+            _ => RootSymbol(operation is IDeclarationExpressionOperation ? null : Unwrap(operation)),
+        };
+        return variable is ILocalSymbol or IParameterSymbol && IsOutside(variable.ContainingSymbol, function);
+    }
+
+    private static IOperation Unwrap(IOperation operation) => operation switch
+    {
+        IConversionOperation conversion => Unwrap(conversion.Operand),
+        IFieldReferenceOperation { Instance: { } instance } => Unwrap(instance),
+        IPropertyReferenceOperation { Instance: { } instance, Property.IsIndexer: false } => Unwrap(instance),
+        _ => operation,
+    };
 
     /// <summary>Determines whether a variable's owner encloses a function, so that the function captures the variable.</summary>
     private static bool IsOutside(ISymbol owner, IMethodSymbol function)

@@ -205,24 +205,59 @@ internal sealed partial class MutationAnalyzer
         if (IsMutating(method))
         {
             Violation(receiver, invocation, method.Name);
-            if (method.IsStatic || method.IsExtensionMethod || method.ReducedFrom is not null)
-            {
-                IArgumentOperation? first = invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0);
-                Violation(TaintOf(first?.Value), invocation, method.Name);
-            }
         }
 
-        if (CopyNames.Contains(method.Name))
+        foreach (IOperation written in WrittenArguments(invocation))
         {
-            foreach (IArgumentOperation argument in invocation.Arguments)
+            Violation(TaintOf(written), invocation, method.Name);
+        }
+    }
+
+    /// <summary>
+    /// Finds the arguments a framework call writes into: the first argument of a mutating static or extension method
+    /// (<c>Array.Sort(table)</c>), every array argument of one (<c>Array.Sort(keys, items)</c>), the destination of a
+    /// copy, and every writable span or memory argument (<c>TryFormat(buffer)</c>, <c>ToUpperInvariant(source, buffer)</c>,
+    /// <c>Split(ranges, ' ')</c>, <c>Replace(source, buffer, 'a', 'b')</c>, <c>TryFromBase64String(s, bytes, out _)</c>),
+    /// except the span an extension method only reads (<c>span.IndexOf(x)</c>).
+    /// </summary>
+    private static IEnumerable<IOperation> WrittenArguments(IInvocationOperation invocation)
+    {
+        IMethodSymbol method = invocation.TargetMethod;
+        bool mutating = IsMutating(method);
+        bool copy = CopyNames.Contains(method.Name);
+        foreach (IArgumentOperation argument in invocation.Arguments)
+        {
+            if (argument.Parameter is not { } parameter)
             {
-                if (argument.Parameter?.Name is "destination" or "destinationArray" or "array")
-                {
-                    Violation(TaintOf(argument.Value), invocation, method.Name);
-                }
+                continue;
+            }
+
+            bool written = parameter.Type switch
+            {
+                _ when mutating && parameter.Ordinal == 0 && (method.IsStatic || method.IsExtensionMethod || method.ReducedFrom is not null) => true,
+                IArrayTypeSymbol when mutating && method.IsStatic && !parameter.IsParams => true,
+                IArrayTypeSymbol => !parameter.IsParams && parameter.Name is "destination" or "destinationArray" or "outArray" or "buffer",
+                INamedTypeSymbol named when SandboxAllowList.MetadataName(named) is "System.Span`1" or "System.Memory`1" =>
+                    !(parameter.Ordinal == 0 && method.IsExtensionMethod && IsReadingExtension(method.Name)),
+                _ => copy && parameter.Name is "destination" or "destinationArray" or "array",
+            };
+            if (written)
+            {
+                yield return argument.Value;
             }
         }
     }
+
+    /// <summary>Determines whether an extension method on a span only reads the span it extends.</summary>
+    private static bool IsReadingExtension(string name) =>
+        ReadingPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+
+    /// <summary>The names of the span extension methods of MemoryExtensions that read the span they extend (and return a value or a view).</summary>
+    private static readonly string[] ReadingPrefixes =
+    [
+        "IndexOf", "LastIndexOf", "Contains", "StartsWith", "EndsWith", "Sequence", "Trim", "BinarySearch", "Count", "CommonPrefixLength",
+        "Overlaps", "CopyTo", "TryCopyTo", "AsSpan", "AsMemory",
+    ];
 
     /// <summary>Handles an assignment: a local, parameter or field of the program takes the value's sharing; a write through a shared value is refused.</summary>
     private void Assign(IOperation? target, Taint value, IOperation? at)

@@ -79,7 +79,7 @@ internal static class ProgramBuilder
             return BuildResult.Rejected(sink.ToList());
         }
 
-        SyntaxNode rewrittenRoot = ProgramRewriter.Rewrite(model, options.ChargeSteps);
+        SyntaxNode rewrittenRoot = ProgramRewriter.Rewrite(model, options.ChargeSteps, cancellationToken);
         SyntaxTree rewrittenTree = tree.WithRootAndOptions(rewrittenRoot, ParseOptions);
         CSharpCompilation emitted = compilation.AddReferences(SandboxReferences.CoreReference).ReplaceSyntaxTree(tree, rewrittenTree);
         string rewrittenSource = rewrittenRoot.ToFullString();

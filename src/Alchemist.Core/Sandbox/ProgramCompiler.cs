@@ -32,6 +32,9 @@ public sealed class ProgramCompiler
     /// <summary>The stack of the compiler thread: 256 MiB, enough for Roslyn to parse any source within the length limit.</summary>
     private const int CompilerStackSize = 256 * 1024 * 1024;
 
+    /// <summary>How long past <see cref="SandboxOptions.CompileTimeout"/> the caller waits for the compiler to reach a cancellation point before abandoning it.</summary>
+    private static readonly TimeSpan CompileTimeoutGrace = TimeSpan.FromSeconds(1);
+
     private readonly SandboxOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="ProgramCompiler"/> class.</summary>
@@ -75,7 +78,7 @@ public sealed class ProgramCompiler
             timeout.CancelAfter(_options.CompileTimeout);
             try
             {
-                build = RunWithLargeStack(() => ProgramBuilder.Build(program, item, _options, timeout.Token));
+                build = RunWithLargeStack(() => ProgramBuilder.Build(program, item, _options, timeout.Token), _options.CompileTimeout + CompileTimeoutGrace, cancellationToken);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -97,10 +100,18 @@ public sealed class ProgramCompiler
     /// checking the stack, so hostile source (tens of thousands of nested parentheses or interpolated strings) could
     /// otherwise overflow the caller's stack, which would end the process. The stack is reserved, not committed.
     /// </summary>
-    private static BuildResult RunWithLargeStack(Func<BuildResult> build)
+    /// <remarks>
+    /// The compiler is given a token that cancels at the compile timeout, but Roslyn observes it only at its cancellation
+    /// points, and a binder busy between two of them (overload resolution over nested lambdas and queries) can run for
+    /// minutes. So the caller waits at most <paramref name="timeout"/>: past it the compilation is abandoned (its thread is
+    /// a background thread whose token is already canceled, and it stops at its next cancellation point) and the
+    /// caller sees an <see cref="OperationCanceledException"/>, which it reports as a compile timeout.
+    /// </remarks>
+    internal static BuildResult RunWithLargeStack(Func<BuildResult> build, TimeSpan timeout, CancellationToken cancellationToken)
     {
         BuildResult? result = null;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(
             () =>
             {
@@ -114,6 +125,10 @@ public sealed class ProgramCompiler
                 {
                     failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
                 }
+                finally
+                {
+                    done.TrySetResult();
+                }
             },
             CompilerStackSize)
         {
@@ -121,7 +136,11 @@ public sealed class ProgramCompiler
             IsBackground = true,
         };
         thread.Start();
-        thread.Join();
+        if (!done.Task.Wait((int)Math.Min(timeout.TotalMilliseconds, int.MaxValue), cancellationToken))
+        {
+            throw new OperationCanceledException("The compilation passed its timeout between two of the compiler's cancellation points and was abandoned.");
+        }
+
         failure?.Throw();
         return result!;
     }

@@ -22,23 +22,25 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     private const string Runtime = "global::Alchemist.SandboxRuntime";
     private readonly SemanticModel _model;
     private readonly bool _chargeSteps;
+    private readonly CancellationToken _cancellationToken;
     private int _catchVariables;
 
-    private ProgramRewriter(SemanticModel model, bool chargeSteps)
+    private ProgramRewriter(SemanticModel model, bool chargeSteps, CancellationToken cancellationToken)
     {
         _model = model;
         _chargeSteps = chargeSteps;
+        _cancellationToken = cancellationToken;
     }
 
-    public static SyntaxNode Rewrite(SemanticModel model, bool chargeSteps) =>
-        new ProgramRewriter(model, chargeSteps).Visit(model.SyntaxTree.GetRoot());
+    public static SyntaxNode Rewrite(SemanticModel model, bool chargeSteps, CancellationToken cancellationToken) =>
+        new ProgramRewriter(model, chargeSteps, cancellationToken).Visit(model.SyntaxTree.GetRoot(cancellationToken));
 
     // ----- Method bodies -----
 
     public override SyntaxNode? VisitMethodDeclaration(MethodDeclarationSyntax node)
     {
         var rewritten = (MethodDeclarationSyntax)base.VisitMethodDeclaration(node)!;
-        return WrapBody(rewritten, rewritten.Body, rewritten.ExpressionBody?.Expression, ReturnsVoid(_model.GetDeclaredSymbol(node)), (m, body) => m.WithBody(body).WithExpressionBody(null).WithSemicolonToken(default));
+        return WrapBody(rewritten, rewritten.Body, rewritten.ExpressionBody?.Expression, ReturnsVoid(_model.GetDeclaredSymbol(node, cancellationToken: _cancellationToken)), (m, body) => m.WithBody(body).WithExpressionBody(null).WithSemicolonToken(default));
     }
 
     public override SyntaxNode? VisitConstructorDeclaration(ConstructorDeclarationSyntax node)
@@ -50,7 +52,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitOperatorDeclaration(OperatorDeclarationSyntax node)
     {
         var rewritten = (OperatorDeclarationSyntax)base.VisitOperatorDeclaration(node)!;
-        return WrapBody(rewritten, rewritten.Body, rewritten.ExpressionBody?.Expression, ReturnsVoid(_model.GetDeclaredSymbol(node)), (m, body) => m.WithBody(body).WithExpressionBody(null).WithSemicolonToken(default));
+        return WrapBody(rewritten, rewritten.Body, rewritten.ExpressionBody?.Expression, ReturnsVoid(_model.GetDeclaredSymbol(node, cancellationToken: _cancellationToken)), (m, body) => m.WithBody(body).WithExpressionBody(null).WithSemicolonToken(default));
     }
 
     public override SyntaxNode? VisitConversionOperatorDeclaration(ConversionOperatorDeclarationSyntax node)
@@ -93,19 +95,19 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitLocalFunctionStatement(LocalFunctionStatementSyntax node)
     {
         var rewritten = (LocalFunctionStatementSyntax)base.VisitLocalFunctionStatement(node)!;
-        return WrapBody(rewritten, rewritten.Body, rewritten.ExpressionBody?.Expression, ReturnsVoid(_model.GetDeclaredSymbol(node)), (m, body) => m.WithBody(body).WithExpressionBody(null).WithSemicolonToken(default));
+        return WrapBody(rewritten, rewritten.Body, rewritten.ExpressionBody?.Expression, ReturnsVoid(_model.GetDeclaredSymbol(node, cancellationToken: _cancellationToken)), (m, body) => m.WithBody(body).WithExpressionBody(null).WithSemicolonToken(default));
     }
 
     public override SyntaxNode? VisitSimpleLambdaExpression(SimpleLambdaExpressionSyntax node)
     {
         var rewritten = (SimpleLambdaExpressionSyntax)base.VisitSimpleLambdaExpression(node)!;
-        return WrapBody(rewritten, rewritten.Block, rewritten.ExpressionBody, ReturnsVoid(_model.GetSymbolInfo(node).Symbol), (m, body) => m.WithExpressionBody(null).WithBlock(body));
+        return WrapBody(rewritten, rewritten.Block, rewritten.ExpressionBody, ReturnsVoid(_model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol), (m, body) => m.WithExpressionBody(null).WithBlock(body));
     }
 
     public override SyntaxNode? VisitParenthesizedLambdaExpression(ParenthesizedLambdaExpressionSyntax node)
     {
         var rewritten = (ParenthesizedLambdaExpressionSyntax)base.VisitParenthesizedLambdaExpression(node)!;
-        return WrapBody(rewritten, rewritten.Block, rewritten.ExpressionBody, ReturnsVoid(_model.GetSymbolInfo(node).Symbol), (m, body) => m.WithExpressionBody(null).WithBlock(body));
+        return WrapBody(rewritten, rewritten.Block, rewritten.ExpressionBody, ReturnsVoid(_model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol), (m, body) => m.WithExpressionBody(null).WithBlock(body));
     }
 
     public override SyntaxNode? VisitAnonymousMethodExpression(AnonymousMethodExpressionSyntax node)
@@ -181,7 +183,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
     {
         var rewritten = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
-        if (_model.GetSymbolInfo(node).Symbol is not IMethodSymbol method)
+        if (_model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol is not IMethodSymbol method)
         {
             return rewritten;
         }
@@ -206,13 +208,44 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
             return Track(rewritten);
         }
 
+        if (RewriteTargets.IsChargedSplit(method) && rewritten.Expression is MemberAccessExpressionSyntax split)
+        {
+            // text.Split(separators, ...) -> SandboxRuntime.Split(text, separators, ...), which charges length x separators first.
+            return InvocationExpression(
+                ParseExpression($"{Runtime}.Split"),
+                rewritten.ArgumentList.WithArguments(rewritten.ArgumentList.Arguments.Insert(0, Argument(split.Expression.WithoutTrivia())))).WithTriviaFrom(rewritten);
+        }
+
         return rewritten;
+    }
+
+    public override SyntaxNode? VisitAssignmentExpression(AssignmentExpressionSyntax node)
+    {
+        var rewritten = (AssignmentExpressionSyntax)base.VisitAssignmentExpression(node)!;
+        if (!RewriteTargets.IsBuilderLength(_model.GetSymbolInfo(node.Left, cancellationToken: _cancellationToken).Symbol) ||
+            rewritten.Left is not MemberAccessExpressionSyntax length)
+        {
+            return rewritten;
+        }
+
+        // builder.Length = n -> SandboxRuntime.SetLength(builder, n); builder.Length += n -> SandboxRuntime.AddLength(builder, n): growth is charged first.
+        string? helper = rewritten.Kind() switch
+        {
+            SyntaxKind.SimpleAssignmentExpression => "SetLength",
+            SyntaxKind.AddAssignmentExpression => "AddLength",
+            _ => null,
+        };
+        return helper is null
+            ? rewritten
+            : InvocationExpression(
+                ParseExpression($"{Runtime}.{helper}"),
+                ArgumentList(SeparatedList([Argument(length.Expression.WithoutTrivia()), Argument(rewritten.Right.WithoutTrivia())]))).WithTriviaFrom(rewritten);
     }
 
     public override SyntaxNode? VisitObjectCreationExpression(ObjectCreationExpressionSyntax node)
     {
         var rewritten = (ObjectCreationExpressionSyntax)base.VisitObjectCreationExpression(node)!;
-        return rewritten.ArgumentList is { } arguments && _model.GetSymbolInfo(node).Symbol is IMethodSymbol constructor
+        return rewritten.ArgumentList is { } arguments && _model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol is IMethodSymbol constructor
             ? rewritten.WithArgumentList(RewriteConstructorArguments(arguments, constructor))
             : rewritten;
     }
@@ -220,7 +253,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitImplicitObjectCreationExpression(ImplicitObjectCreationExpressionSyntax node)
     {
         var rewritten = (ImplicitObjectCreationExpressionSyntax)base.VisitImplicitObjectCreationExpression(node)!;
-        return _model.GetSymbolInfo(node).Symbol is IMethodSymbol constructor
+        return _model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol is IMethodSymbol constructor
             ? rewritten.WithArgumentList(RewriteConstructorArguments(rewritten.ArgumentList, constructor))
             : rewritten;
     }
@@ -228,7 +261,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     public override SyntaxNode? VisitQueryExpression(QueryExpressionSyntax node)
     {
         var rewritten = (QueryExpressionSyntax)base.VisitQueryExpression(node)!;
-        return _model.GetTypeInfo(node).Type is INamedTypeSymbol type &&
+        return _model.GetTypeInfo(node, cancellationToken: _cancellationToken).Type is INamedTypeSymbol type &&
             SandboxAllowList.MetadataName(type) is "System.Collections.Generic.IEnumerable`1" or "System.Linq.IOrderedEnumerable`1"
             ? Track(ParenthesizedExpression(rewritten))
             : rewritten;
@@ -239,7 +272,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
         var rewritten = (ArrayCreationExpressionSyntax)base.VisitArrayCreationExpression(node)!;
         ArrayRankSpecifierSyntax first = rewritten.Type.RankSpecifiers[0];
         if (rewritten.Initializer is not null || first.Sizes.All(s => s is OmittedArraySizeExpressionSyntax) ||
-            _model.GetTypeInfo(node).Type is not IArrayTypeSymbol arrayType)
+            _model.GetTypeInfo(node, cancellationToken: _cancellationToken).Type is not IArrayTypeSymbol arrayType)
         {
             return rewritten;
         }
@@ -276,11 +309,13 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     {
         if (RewriteTargets.ArgumentIndex(arguments, method, "matchTimeout") is int timeoutIndex)
         {
+            arguments = ChargePattern(arguments, method);
             ArgumentSyntax timeout = arguments.Arguments[timeoutIndex];
             return arguments.WithArguments(arguments.Arguments.Replace(timeout, timeout.WithExpression(
                 InvocationExpression(ParseExpression($"{Runtime}.ClampRegexTimeout"), ArgumentList(SingletonSeparatedList(Argument(timeout.Expression)))))));
         }
 
+        arguments = ChargePattern(arguments, method);
         SeparatedSyntaxList<ArgumentSyntax> list = arguments.Arguments;
         if (RewriteTargets.ArgumentIndex(arguments, method, "options") is null)
         {
@@ -289,6 +324,20 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
 
         list = list.Add(Argument(ParseExpression($"{Runtime}.RegexTimeout")).WithNameColon(NameColon("matchTimeout")));
         return arguments.WithArguments(list);
+    }
+
+    /// <summary>Charges a regular expression's construction by its pattern's length, before the pattern is parsed (construction is outside the match timeout).</summary>
+    private static ArgumentListSyntax ChargePattern(ArgumentListSyntax arguments, IMethodSymbol method)
+    {
+        if (RewriteTargets.ArgumentIndex(arguments, method, "pattern") is not int index ||
+            method.Parameters.FirstOrDefault(p => p.Name == "pattern")?.Type.SpecialType != SpecialType.System_String)
+        {
+            return arguments;
+        }
+
+        ArgumentSyntax pattern = arguments.Arguments[index];
+        return arguments.WithArguments(arguments.Arguments.Replace(pattern, pattern.WithExpression(
+            InvocationExpression(ParseExpression($"{Runtime}.Pattern"), ArgumentList(SingletonSeparatedList(Argument(pattern.Expression)))))));
     }
 
     private static ArgumentListSyntax ChargeSize(ArgumentListSyntax arguments, IMethodSymbol method, string parameter)
@@ -307,7 +356,7 @@ internal sealed class ProgramRewriter : CSharpSyntaxRewriter
     private ArgumentListSyntax CheckFormat(ArgumentListSyntax arguments, ArgumentListSyntax original, IMethodSymbol method, int format)
     {
         if (RewriteTargets.ArgumentIndex(arguments, method, method.Parameters[format].Name) is not int index ||
-            _model.GetConstantValue(original.Arguments[index].Expression).HasValue)
+            _model.GetConstantValue(original.Arguments[index].Expression, cancellationToken: _cancellationToken).HasValue)
         {
             return arguments; // Constant formats were checked before the rewrite.
         }

@@ -12,7 +12,7 @@ internal sealed partial class ProgramSymbolChecker
         var records = new List<INamedTypeSymbol>();
         foreach (BaseTypeDeclarationSyntax declaration in root.DescendantNodes().OfType<BaseTypeDeclarationSyntax>())
         {
-            if (_model.GetDeclaredSymbol(declaration) is not INamedTypeSymbol type)
+            if (_model.GetDeclaredSymbol(declaration, cancellationToken: _cancellationToken) is not INamedTypeSymbol type)
             {
                 continue;
             }
@@ -169,7 +169,7 @@ internal sealed partial class ProgramSymbolChecker
             ISymbol? declared = node switch
             {
                 VariableDeclaratorSyntax or SingleVariableDesignationSyntax or ForEachStatementSyntax or CatchDeclarationSyntax or ParameterSyntax =>
-                    _model.GetDeclaredSymbol(node),
+                    _model.GetDeclaredSymbol(node, cancellationToken: _cancellationToken),
                 _ => null,
             };
             bytes += declared switch

@@ -37,6 +37,13 @@ internal sealed partial class ProgramSymbolChecker
 
     private void CheckNamedType(INamedTypeSymbol named, SyntaxNode node)
     {
+        if (named.IsAnonymousType && IsTransparentIdentifier(named))
+        {
+            // The compiler's own pair of range variables in a query ('let', a second 'from', 'join'): only the query's
+            // generated lambdas see it, and nothing formats, compares or hashes it.
+            return;
+        }
+
         if (named.IsAnonymousType)
         {
             foreach (IPropertySymbol property in named.GetMembers().OfType<IPropertySymbol>())
@@ -67,6 +74,7 @@ internal sealed partial class ProgramSymbolChecker
 
         if (IsSource(named) || _hostTypes.Contains(named.OriginalDefinition))
         {
+            RecordInstantiation(named, node);
             CheckGenericGrowth(named.TypeArguments, named, node);
             CheckValueTypeSize(named, node);
             return;
@@ -89,6 +97,24 @@ internal sealed partial class ProgramSymbolChecker
         }
 
         CheckValueTypeSize(named, node);
+    }
+
+    /// <summary>Determines whether an anonymous type is one the compiler made for the range variables of a query, not one the program wrote.</summary>
+    private bool IsTransparentIdentifier(INamedTypeSymbol anonymous)
+    {
+        if (_writtenAnonymousTypes is null)
+        {
+            _writtenAnonymousTypes = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (SyntaxNode creation in _model.SyntaxTree.GetRoot().DescendantNodes().Where(n => n is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousObjectCreationExpressionSyntax))
+            {
+                if (_model.GetTypeInfo(creation, cancellationToken: _cancellationToken).Type is { } written)
+                {
+                    _writtenAnonymousTypes.Add(written);
+                }
+            }
+        }
+
+        return anonymous.TypeKind == TypeKind.Class && !_writtenAnonymousTypes.Contains(anonymous);
     }
 
     /// <summary>
@@ -116,14 +142,110 @@ internal sealed partial class ProgramSymbolChecker
     };
 
     /// <summary>Refuses object- and interface-typed parts of structural types, whose ToString and Equals recurse into them without a budget check.</summary>
+    /// <remarks>
+    /// A part typed by a type parameter of the program's own generic (<c>(T, int)</c>, <c>record Box&lt;T&gt;(T Value)</c>)
+    /// is checked where the generic is instantiated, after substitution: see <see cref="CheckStructuralInstantiations"/>.
+    /// </remarks>
     private void CheckComponent(string holder, ITypeSymbol component, SyntaxNode node)
     {
-        bool open = component.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum ||
-            component is IDynamicTypeSymbol || component.TypeKind == TypeKind.Interface ||
-            (component is INamedTypeSymbol { IsAbstract: true, TypeKind: TypeKind.Class } && !IsSource(component));
-        if (open)
+        if (component is ITypeParameterSymbol parameter)
+        {
+            _structuralParameters.TryAdd(parameter.OriginalDefinition, holder);
+            return;
+        }
+
+        if (IsOpenComponent(component))
         {
             _sink.Add(SandboxRules.Stack, $"{holder} may not hold a value of type '{component.ToDisplayString()}': its ToString and Equals recurse into it, so a value nested in itself could overflow the stack; use a concrete type.", node.GetLocation());
+        }
+    }
+
+    /// <summary>Determines whether a value of a type can be any object, so that a structural value could contain a value of its own type.</summary>
+    private static bool IsOpenComponent(ITypeSymbol component) =>
+        component.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum ||
+        component is IDynamicTypeSymbol || component.TypeKind == TypeKind.Interface ||
+        (component is INamedTypeSymbol { IsAbstract: true, TypeKind: TypeKind.Class } && !IsSource(component));
+
+    /// <summary>Remembers the type arguments of an instantiation of the program's own generic type or method, for <see cref="CheckStructuralInstantiations"/>.</summary>
+    private void RecordInstantiation(ISymbol generic, SyntaxNode node)
+    {
+        switch (generic)
+        {
+            case INamedTypeSymbol type:
+                for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+                {
+                    ImmutableArray<ITypeParameterSymbol> parameters = t.OriginalDefinition.TypeParameters;
+                    for (int i = 0; i < parameters.Length && i < t.TypeArguments.Length; i++)
+                    {
+                        AddInstantiation(parameters[i], t.TypeArguments[i], node);
+                    }
+                }
+
+                break;
+            case IMethodSymbol { ReducedFrom: { } reducedFrom } reduced:
+                foreach (ITypeParameterSymbol parameter in reducedFrom.OriginalDefinition.TypeParameters)
+                {
+                    ITypeSymbol? argument = reduced.GetTypeInferredDuringReduction(reducedFrom.TypeParameters[parameter.Ordinal]);
+                    int index = reduced.TypeParameters.IndexOf(reduced.TypeParameters.FirstOrDefault(p => p.Name == parameter.Name)!);
+                    argument ??= index >= 0 && index < reduced.TypeArguments.Length ? reduced.TypeArguments[index] : null;
+                    if (argument is not null)
+                    {
+                        AddInstantiation(parameter, argument, node);
+                    }
+                }
+
+                break;
+            case IMethodSymbol method:
+                ImmutableArray<ITypeParameterSymbol> own = method.OriginalDefinition.TypeParameters;
+                for (int i = 0; i < own.Length && i < method.TypeArguments.Length; i++)
+                {
+                    AddInstantiation(own[i], method.TypeArguments[i], node);
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void AddInstantiation(ITypeParameterSymbol parameter, ITypeSymbol argument, SyntaxNode node)
+    {
+        if (!SymbolEqualityComparer.Default.Equals(parameter.OriginalDefinition, argument.OriginalDefinition))
+        {
+            _instantiations.Add((parameter.OriginalDefinition, argument, node));
+        }
+    }
+
+    /// <summary>
+    /// Checks structural types after substituting type arguments. A type parameter that a tuple, an anonymous type, a
+    /// record or a key-value pair holds is structural; so is a type parameter passed as the argument for a structural
+    /// one (<c>Outer&lt;U&gt;</c> calling <c>Inner&lt;U&gt;</c>), to a fixed point. An instantiation that gives a
+    /// structural type parameter an open type (<c>object</c>, an interface) could nest a value in itself, and the
+    /// generated <c>ToString</c>, <c>Equals</c> and <c>GetHashCode</c> would recurse through it outside any budget check.
+    /// </summary>
+    private void CheckStructuralInstantiations()
+    {
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach ((ITypeParameterSymbol parameter, ITypeSymbol argument, _) in _instantiations)
+            {
+                if (argument is ITypeParameterSymbol passed && _structuralParameters.TryGetValue(parameter, out string? holder) &&
+                    _structuralParameters.TryAdd(passed.OriginalDefinition, holder))
+                {
+                    changed = true;
+                }
+            }
+        }
+
+        var reported = new HashSet<SyntaxNode>();
+        foreach ((ITypeParameterSymbol parameter, ITypeSymbol argument, SyntaxNode node) in _instantiations)
+        {
+            if (_structuralParameters.TryGetValue(parameter, out string? holder) && IsOpenComponent(argument) && reported.Add(node))
+            {
+                _sink.Add(SandboxRules.Stack, $"'{parameter.ContainingSymbol.Name}' is instantiated with '{argument.ToDisplayString()}' for '{parameter.Name}', which {holder.ToLowerInvariant()} holds: its generated ToString, Equals and GetHashCode recurse into it, so a value nested in itself could overflow the stack; use a concrete type argument.", node.GetLocation());
+            }
         }
     }
 

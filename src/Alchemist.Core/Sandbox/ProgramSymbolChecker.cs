@@ -36,20 +36,25 @@ internal sealed partial class ProgramSymbolChecker
     private readonly SemanticModel _model;
     private readonly HashSet<INamedTypeSymbol> _hostTypes;
     private readonly DiagnosticSink _sink;
+    private readonly CancellationToken _cancellationToken;
     private readonly HashSet<ITypeSymbol> _checkedTypes = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _reportedMembers = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ITypeParameterSymbol, string> _structuralParameters = new(SymbolEqualityComparer.Default);
+    private readonly List<(ITypeParameterSymbol Parameter, ITypeSymbol Argument, SyntaxNode Node)> _instantiations = [];
+    private HashSet<ITypeSymbol>? _writtenAnonymousTypes;
 
-    private ProgramSymbolChecker(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink)
+    private ProgramSymbolChecker(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         _model = model;
         _hostTypes = hostTypes;
         _sink = sink;
+        _cancellationToken = cancellationToken;
     }
 
     /// <summary>Checks every symbol the program's syntax tree touches, and the program's own type declarations.</summary>
     public static void Check(SemanticModel model, HashSet<INamedTypeSymbol> hostTypes, DiagnosticSink sink, CancellationToken cancellationToken)
     {
-        var checker = new ProgramSymbolChecker(model, hostTypes, sink);
+        var checker = new ProgramSymbolChecker(model, hostTypes, sink, cancellationToken);
         SyntaxNode root = model.SyntaxTree.GetRoot(cancellationToken);
         foreach (SyntaxNode node in root.DescendantNodes(static n => n is not UsingDirectiveSyntax and not AttributeListSyntax))
         {
@@ -58,6 +63,7 @@ internal sealed partial class ProgramSymbolChecker
         }
 
         checker.CheckDeclarations(root);
+        checker.CheckStructuralInstantiations();
     }
 
     /// <summary>Determines whether a symbol is declared by the program itself.</summary>
@@ -88,30 +94,33 @@ internal sealed partial class ProgramSymbolChecker
                 or ElementBindingExpressionSyntax or ImplicitElementAccessSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax
                 or PostfixUnaryExpressionSyntax or AssignmentExpressionSyntax or CastExpressionSyntax or InvocationExpressionSyntax
                 or ConstructorInitializerSyntax or PrimaryConstructorBaseTypeSyntax:
-                CheckSymbol(_model.GetSymbolInfo(node).Symbol, node);
+                CheckSymbol(_model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol, node);
                 break;
             case QueryClauseSyntax clause:
-                QueryClauseInfo info = _model.GetQueryClauseInfo(clause);
+                QueryClauseInfo info = _model.GetQueryClauseInfo(clause, cancellationToken: _cancellationToken);
                 CheckSymbol(info.CastInfo.Symbol, node);
                 CheckSymbol(info.OperationInfo.Symbol, node);
                 break;
             case SelectOrGroupClauseSyntax or OrderingSyntax:
-                CheckSymbol(_model.GetSymbolInfo(node).Symbol, node);
+                CheckSymbol(_model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol, node);
                 break;
             default:
                 break;
         }
 
-        if (node is InvocationExpressionSyntax { ArgumentList: var formatted } && _model.GetSymbolInfo(node).Symbol is IMethodSymbol method &&
+        if (node is InvocationExpressionSyntax { ArgumentList: var formatted } && _model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol is IMethodSymbol method &&
             RewriteTargets.FormatParameter(method) is >= 0 and int format &&
             RewriteTargets.ArgumentIndex(formatted, method, method.Parameters[format].Name) is int index &&
-            _model.GetConstantValue(formatted.Arguments[index].Expression) is { HasValue: true, Value: string constant } &&
+            _model.GetConstantValue(formatted.Arguments[index].Expression, cancellationToken: _cancellationToken) is { HasValue: true, Value: string constant } &&
             !ProgramSyntaxChecker.IsSafeFormat(constant))
         {
             _sink.Add(SandboxRules.Allocation, $"The format \"{Shorten(constant)}\" asks for too many digits or too much padding (at most {ProgramSyntaxChecker.MaxFormatWidth:N0}); use a shorter format.", formatted.Arguments[index].GetLocation());
         }
 
-        if (node is SimpleNameSyntax name && _model.GetSymbolInfo(node) is { Symbol: null, CandidateSymbols.IsEmpty: true } &&
+        CheckHandlerNamed(node);
+        CheckAlignment(node);
+
+        if (node is SimpleNameSyntax name && _model.GetSymbolInfo(node, cancellationToken: _cancellationToken) is { Symbol: null, CandidateSymbols.IsEmpty: true } &&
             UnresolvedNames.TryGetValue(name.Identifier.ValueText, out string? unresolvedRule))
         {
             _sink.Add(unresolvedRule, $"'{name.Identifier.ValueText}' is not available: {SandboxRules.Explain(unresolvedRule)}", node.GetLocation());
@@ -119,7 +128,8 @@ internal sealed partial class ProgramSymbolChecker
 
         if (node is ExpressionSyntax expression)
         {
-            TypeInfo type = _model.GetTypeInfo(expression);
+            CheckZoneConversion(expression);
+            TypeInfo type = _model.GetTypeInfo(expression, cancellationToken: _cancellationToken);
             CheckType(type.Type, node);
             CheckType(type.ConvertedType, node);
         }
@@ -135,13 +145,38 @@ internal sealed partial class ProgramSymbolChecker
 
         NameSyntax qualifier = name.Parent is QualifiedNameSyntax whole && whole.Right == name ? whole : name;
         return qualifier.Parent is QualifiedNameSyntax outer && outer.Left == qualifier &&
-            _model.GetSymbolInfo(outer).Symbol is INamedTypeSymbol qualified &&
+            _model.GetSymbolInfo(outer, cancellationToken: _cancellationToken).Symbol is INamedTypeSymbol qualified &&
             (_hostTypes.Contains(qualified.OriginalDefinition) || IsHostTypeQualifier(outer));
     }
 
+    /// <summary>
+    /// Refuses naming or constructing an interpolated-string handler. The compiler builds one for every <c>$"..."</c> and
+    /// uses it exactly once; a program that holds one itself can copy it (it is a struct that owns a buffer rented from the
+    /// process-wide <c>ArrayPool&lt;char&gt;.Shared</c>, so releasing both copies returns one array twice and corrupts
+    /// other programs' strings), pre-size it past the memory budget, or hand it a static buffer to write into.
+    /// </summary>
+    private void CheckHandlerNamed(SyntaxNode node)
+    {
+        ITypeSymbol? named = node switch
+        {
+            SimpleNameSyntax => _model.GetSymbolInfo(node, cancellationToken: _cancellationToken).Symbol as ITypeSymbol,
+            ImplicitObjectCreationExpressionSyntax => _model.GetTypeInfo(node, cancellationToken: _cancellationToken).Type,
+            _ => null,
+        };
+        if (named is INamedTypeSymbol type && IsPooledBufferOwner(type))
+        {
+            _sink.Add(SandboxRules.Api, $"'{type.ToDisplayString()}' is not allowed: it owns a buffer rented from the process-wide array pool (or writes into one it is given), and a copy of it can return that buffer twice. Write an interpolated string ($\"...\") and let the compiler use the handler.", node.GetLocation());
+        }
+    }
+
+    /// <summary>Determines whether a type is an interpolated-string handler or a pool of buffers, which programs may not hold.</summary>
+    internal static bool IsPooledBufferOwner(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass is { Name: "InterpolatedStringHandlerAttribute" }) ||
+        SandboxAllowList.MetadataName(type) is "System.Buffers.ArrayPool`1" or "System.Buffers.MemoryPool`1" or "System.Buffers.IMemoryOwner`1";
+
     private void CheckAttribute(AttributeSyntax attribute)
     {
-        if (_model.GetSymbolInfo(attribute).Symbol is IMethodSymbol { ContainingType: { } type } &&
+        if (_model.GetSymbolInfo(attribute, cancellationToken: _cancellationToken).Symbol is IMethodSymbol { ContainingType: { } type } &&
             SandboxAllowList.MetadataName(type) == "System.FlagsAttribute")
         {
             return;
@@ -179,8 +214,11 @@ internal sealed partial class ProgramSymbolChecker
             CheckType(argument, node);
         }
 
+        CheckIdentityHash(method, node);
+
         if (method.MethodKind is MethodKind.BuiltinOperator or MethodKind.AnonymousFunction or MethodKind.LocalFunction || IsSource(method))
         {
+            RecordInstantiation(method, node);
             CheckGenericGrowth(method.TypeArguments, method, node);
             return;
         }
@@ -202,6 +240,7 @@ internal sealed partial class ProgramSymbolChecker
             return;
         }
 
+        CheckClockAndZone(definition, node);
         if (definition.MethodKind == MethodKind.Constructor && IsException(definition.ContainingType) &&
             definition.Parameters.Any(p => IsException(p.Type) || p.Type.SpecialType == SpecialType.System_Object))
         {
@@ -213,6 +252,10 @@ internal sealed partial class ProgramSymbolChecker
             SandboxAllowList.MetadataName(definition.ContainingType) == "System.Text.StringBuilder")
         {
             ReportOnce(definition, SandboxRules.Allocation, "StringBuilder.Insert with a repeat count is not allowed because its size is unbounded; insert the text in a loop instead.", node);
+        }
+        else if (RewriteTargets.IsChargedSplit(method) && node is SimpleNameSyntax { Parent: MemberBindingExpressionSyntax })
+        {
+            _sink.Add(SandboxRules.Api, $"'{Display(definition)}' with several separators must be called as text.Split(...), not through '?.', so that the sandbox can charge its work.", node.GetLocation());
         }
         else if (RewriteTargets.MustBeCalledDirectly(method) && !IsInvoked(node) && node is SimpleNameSyntax or MemberAccessExpressionSyntax)
         {
@@ -259,6 +302,12 @@ internal sealed partial class ProgramSymbolChecker
             return;
         }
 
+        if (RewriteTargets.IsBuilderLength(definition) && !IsChargedLengthWrite(node))
+        {
+            _sink.Add(SandboxRules.Allocation, "StringBuilder.Length may only be assigned as 'builder.Length = n', 'builder.Length += n', 'builder.Length -= n' or incremented, so that the sandbox can charge what it grows by.", node.GetLocation());
+            return;
+        }
+
         switch (definition)
         {
             case IPropertySymbol property when !SandboxAllowList.IsSettable(property):
@@ -271,6 +320,30 @@ internal sealed partial class ProgramSymbolChecker
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>Determines whether a write of StringBuilder.Length has a form the rewrite charges (or that cannot grow much).</summary>
+    private static bool IsChargedLengthWrite(SyntaxNode node)
+    {
+        SyntaxNode access = Outermost(node);
+        return access is MemberAccessExpressionSyntax && access.Parent switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left == access && assignment.Kind() is SyntaxKind.SimpleAssignmentExpression or SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression,
+            PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>Refuses an interpolation alignment wider than the format limit, whatever constant gives it (a literal is also refused before binding).</summary>
+    private void CheckAlignment(SyntaxNode node)
+    {
+        if (node is InterpolationAlignmentClauseSyntax alignment &&
+            _model.GetConstantValue(alignment.Value, _cancellationToken) is { HasValue: true, Value: int width } &&
+            Math.Abs((long)width) > ProgramSyntaxChecker.MaxFormatWidth)
+        {
+            _sink.Add(SandboxRules.Allocation, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The interpolation alignment {width} is too wide (at most {ProgramSyntaxChecker.MaxFormatWidth}); pad less."), node.GetLocation());
         }
     }
 

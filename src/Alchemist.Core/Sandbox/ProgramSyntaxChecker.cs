@@ -56,7 +56,21 @@ internal static class ProgramSyntaxChecker
         {
             CheckNode(node, sink);
         }
+
+        if (ConstantStringBounds.FindTooLong(root) is { } tooLong)
+        {
+            sink.Add(SandboxRules.Allocation, string.Create(CultureInfo.InvariantCulture,
+                $"This constant string could be up to {tooLong.Bound:N0} characters long once the compiler folds it (at most {ConstantStringBounds.MaxLength:N0}); build long strings at run time."), tooLong.Node.GetLocation());
+            sink.StopBeforeBinding = true;
+        }
     }
+
+    /// <summary>
+    /// Determines whether code inside a node runs as a lambda: an anonymous function, or the body of a query expression,
+    /// whose clauses the compiler turns into lambdas (a query continuation, <c>into</c>, does not nest them further).
+    /// </summary>
+    private static bool IsLambdaScope(SyntaxNode node) =>
+        node is AnonymousFunctionExpressionSyntax || (node is QueryBodySyntax && node.Parent is not QueryContinuationSyntax);
 
     private static void CheckNode(SyntaxNode node, DiagnosticSink sink)
     {
@@ -107,8 +121,8 @@ internal static class ProgramSyntaxChecker
             case GotoStatementSyntax or LabeledStatementSyntax:
                 sink.Add(SandboxRules.Syntax, "'goto' and statement labels are not allowed; use a loop, 'break' or 'continue'.", node.GetLocation());
                 break;
-            case AnonymousFunctionExpressionSyntax when node.Ancestors().Count(a => a is AnonymousFunctionExpressionSyntax) == MaxLambdaNesting:
-                sink.Add(SandboxRules.Syntax, $"Lambdas are nested more than {MaxLambdaNesting} deep; the compiler's time grows exponentially with the depth. Move the inner lambdas into a helper method.", node.GetLocation());
+            case AnonymousFunctionExpressionSyntax or QueryBodySyntax when IsLambdaScope(node) && node.Ancestors().Count(IsLambdaScope) == MaxLambdaNesting:
+                sink.Add(SandboxRules.Syntax, $"Lambdas (including the clauses of query expressions) are nested more than {MaxLambdaNesting} deep; the compiler's time grows exponentially with the depth. Move the inner lambdas or queries into a helper method.", node.GetLocation());
                 sink.StopBeforeBinding = true;
                 break;
             case DestructorDeclarationSyntax:

@@ -88,7 +88,20 @@ internal static class RewriteTargets
 
     /// <summary>Determines whether a method must be called directly so that the rewrite can add its checks.</summary>
     public static bool MustBeCalledDirectly(IMethodSymbol method) =>
-        IsRegexPatternCall(method) || IsLazyLinq(method) || SizeParameter(method) is not null || FormatParameter(method) >= 0;
+        IsRegexPatternCall(method) || IsLazyLinq(method) || SizeParameter(method) is not null || FormatParameter(method) >= 0 || IsChargedSplit(method);
+
+    /// <summary>
+    /// Determines whether a method is a <see cref="string.Split(char[])"/> overload that takes a collection of separators,
+    /// whose work (every separator tried at every position) the rewrite charges by calling <see cref="SandboxRuntime.Split(string, char[])"/> instead.
+    /// </summary>
+    public static bool IsChargedSplit(IMethodSymbol method) =>
+        method is { Name: "Split", IsStatic: false, ContainingType.SpecialType: SpecialType.System_String } &&
+        method.Parameters.Any(p => p.Name == "separator" && (p.Type is IArrayTypeSymbol ||
+            (p.Type is INamedTypeSymbol named && SandboxAllowList.MetadataName(named) == "System.ReadOnlySpan`1")));
+
+    /// <summary>Determines whether a property is <see cref="System.Text.StringBuilder.Length"/>, whose growth the rewrite charges.</summary>
+    public static bool IsBuilderLength(ISymbol? symbol) =>
+        symbol is IPropertySymbol { Name: "Length", IsStatic: false, ContainingType: { } type } && SandboxAllowList.MetadataName(type) == "System.Text.StringBuilder";
 
     /// <summary>Estimates the bytes one element of an allocation sized by <paramref name="method"/> takes.</summary>
     public static int ElementBytes(IMethodSymbol method)

@@ -34,13 +34,17 @@ internal static partial class SandboxAllowList
         All("System.Char", "System.Boolean", "System.Byte", "System.SByte", "System.Int16", "System.UInt16", "System.Int32", "System.UInt32",
             "System.Int64", "System.UInt64", "System.Int128", "System.UInt128", "System.Single", "System.Double", "System.Half", "System.Decimal",
             "System.Math", "System.MathF", "System.StringComparison", "System.StringComparer", "System.StringSplitOptions", "System.MidpointRounding",
-            "System.Index", "System.Range", "System.TimeSpan", "System.DateOnly", "System.TimeOnly", "System.DayOfWeek", "System.DateTimeKind",
+            "System.Index", "System.Range", "System.TimeSpan", "System.DateOnly", "System.TimeOnly", "System.DayOfWeek",
             "System.HashCode", "System.UriKind", "System.UriComponents", "System.Base64FormattingOptions",
             "System.IEquatable`1", "System.IComparable`1", "System.IComparable", "System.IFormatProvider", "System.IFormattable", "System.IDisposable",
             "System.Nullable`1", "System.Nullable");
-        Except("System.Convert", "ChangeType", "GetTypeCode", "IsDBNull", "DBNull");
-        Except("System.DateTime", "Now", "UtcNow", "Today");
-        Except("System.DateTimeOffset", "Now", "UtcNow");
+        // Clocks and the machine's time zone: a local kind, conversions to and from local time, and parsing that defaults a
+        // missing date to today or an offset to the local one (DateTime parsing is allowed with constant styles that
+        // prevent both, which ProgramSymbolChecker checks; Convert.ToDateTime and DateTimeOffset parsing cannot be told so).
+        Except("System.Convert", "ChangeType", "GetTypeCode", "IsDBNull", "DBNull", "ToDateTime");
+        Except("System.DateTime", "Now", "UtcNow", "Today", "ToLocalTime", "ToUniversalTime", "ToFileTime", "FromFileTime", "IsDaylightSavingTime");
+        Except("System.DateTimeOffset", "Now", "UtcNow", "ToLocalTime", "LocalDateTime", "FromFileTime", "Parse", "TryParse", "ParseExact", "TryParseExact");
+        Except("System.DateTimeKind", "Local");
         Except("System.Guid", "NewGuid", "CreateVersion7");
         Only("System.Environment", "NewLine");
         Only("System.Enum", "HasFlag", "ToString", "CompareTo", "Equals", "GetHashCode", "TryParse", "Parse", "GetValues", "GetNames", "GetName", "IsDefined");
@@ -94,7 +98,9 @@ internal static partial class SandboxAllowList
 
         // Text.
         Except("System.Text.StringBuilder", "Capacity");
-        All("System.Text.Rune", "System.Text.StringRuneEnumerator", "System.Text.NormalizationForm", "System.Runtime.CompilerServices.DefaultInterpolatedStringHandler");
+        // Not DefaultInterpolatedStringHandler: the compiler uses it for $"..." without the program naming it, and a program
+        // that holds one could copy it and return its pooled buffer twice (ProgramSymbolChecker.CheckHandlerNamed).
+        All("System.Text.Rune", "System.Text.StringRuneEnumerator", "System.Text.NormalizationForm");
         Except("System.Text.RegularExpressions.Regex", "CacheSize", "CompileToAssembly");
         All("System.Text.RegularExpressions.Match", "System.Text.RegularExpressions.Group", "System.Text.RegularExpressions.Capture",
             "System.Text.RegularExpressions.MatchCollection", "System.Text.RegularExpressions.GroupCollection", "System.Text.RegularExpressions.CaptureCollection",

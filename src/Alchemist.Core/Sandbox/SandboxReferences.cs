@@ -16,6 +16,9 @@ internal static class SandboxReferences
     [
         "System.Private.CoreLib", "System.Runtime", "System.Collections", "System.Linq", "System.Text.RegularExpressions",
         "System.Collections.Immutable", "System.Memory", "netstandard",
+
+        // System.Uri is on the allow-list; it lives here, not in CoreLib, and does not bind without it.
+        "System.Private.Uri",
     ];
 
     private static readonly Lazy<MetadataReference[]> Framework = new(LoadFramework);

@@ -42,7 +42,7 @@ internal static class SandboxRules
         Interop => "programs may not call native code.",
         Runtime => "programs may not control the garbage collector or the runtime.",
         Dynamic => "programs may not use dynamic.",
-        Nondeterminism => "programs must be deterministic: no clocks, random numbers or new GUIDs.",
+        Nondeterminism => "programs must be deterministic: no clocks, time zones, random numbers, identity hash codes or new GUIDs.",
         _ => "it is not on the sandbox allow-list (string, char, Math, primitive types, collections, LINQ, regular expressions, StringBuilder, globalization, tuples and the item's members); see docs/sandbox.md.",
     };
 
@@ -77,7 +77,8 @@ internal static class SandboxRules
                     return Reflection;
                 case "GC" or "GCGenerationInfo" or "GCMemoryInfo":
                     return Runtime;
-                case "Random" or "DateTime" or "DateTimeOffset" or "Guid" or "TimeProvider" or "TimeZoneInfo":
+                case "Random" or "DateTime" or "DateTimeOffset" or "DateTimeKind" or "Guid" or "TimeProvider" or "TimeZoneInfo":
+                case "Convert" when memberName == "ToDateTime":
                     return Nondeterminism;
                 case "IntPtr" or "UIntPtr":
                     return Unsafe;

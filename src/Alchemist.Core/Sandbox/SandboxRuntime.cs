@@ -188,6 +188,114 @@ public static class SandboxRuntime
         return format;
     }
 
+    /// <summary>Sets the length of a string builder after charging what it grows by.</summary>
+    /// <param name="builder">The string builder.</param>
+    /// <param name="length">The new length.</param>
+    /// <returns><paramref name="length"/>.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The growth would pass the step or memory budget of the call.</exception>
+    public static int SetLength(System.Text.StringBuilder builder, int length)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ChargeAllocation((long)length - builder.Length, sizeof(char));
+        builder.Length = length;
+        return length;
+    }
+
+    /// <summary>Adds to the length of a string builder after charging what it grows by.</summary>
+    /// <param name="builder">The string builder.</param>
+    /// <param name="delta">The number of characters to add (or, when negative, to remove).</param>
+    /// <returns>The new length.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The growth would pass the step or memory budget of the call.</exception>
+    public static int AddLength(System.Text.StringBuilder builder, int delta)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ChargeAllocation(delta, sizeof(char));
+        builder.Length += delta;
+        return builder.Length;
+    }
+
+    /// <summary>Charges the construction of a regular expression by the length of its pattern, before the pattern is parsed.</summary>
+    /// <param name="pattern">The pattern.</param>
+    /// <returns><paramref name="pattern"/>.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The pattern is longer than the steps left in the call.</exception>
+    public static string Pattern(string pattern)
+    {
+        ChargeWork(pattern?.Length ?? 0, 64); // Four steps per character.
+        return pattern!;
+    }
+
+    /// <summary>Splits a string after charging the work of matching every separator at every position.</summary>
+    /// <param name="text">The string to split.</param>
+    /// <param name="separator">The separators.</param>
+    /// <returns>The parts.</returns>
+    /// <exception cref="ProgramBudgetExceededException">The split would pass the step budget of the call.</exception>
+    public static string[] Split(string text, params char[]? separator)
+    {
+        ChargeSplit(text, separator?.Length ?? 0);
+        return text.Split(separator);
+    }
+
+    /// <inheritdoc cref="Split(string, char[])"/>
+    /// <param name="text">The string to split.</param>
+    /// <param name="separator">The separators.</param>
+    /// <param name="count">The most parts to return.</param>
+    public static string[] Split(string text, char[]? separator, int count)
+    {
+        ChargeSplit(text, separator?.Length ?? 0);
+        return text.Split(separator, count);
+    }
+
+    /// <inheritdoc cref="Split(string, char[])"/>
+    /// <param name="text">The string to split.</param>
+    /// <param name="separator">The separators.</param>
+    /// <param name="options">The split options.</param>
+    public static string[] Split(string text, char[]? separator, StringSplitOptions options)
+    {
+        ChargeSplit(text, separator?.Length ?? 0);
+        return text.Split(separator, options);
+    }
+
+    /// <inheritdoc cref="Split(string, char[])"/>
+    /// <param name="text">The string to split.</param>
+    /// <param name="separator">The separators.</param>
+    /// <param name="count">The most parts to return.</param>
+    /// <param name="options">The split options.</param>
+    public static string[] Split(string text, char[]? separator, int count, StringSplitOptions options)
+    {
+        ChargeSplit(text, separator?.Length ?? 0);
+        return text.Split(separator, count, options);
+    }
+
+    /// <inheritdoc cref="Split(string, char[])"/>
+    /// <param name="text">The string to split.</param>
+    /// <param name="separator">The separators.</param>
+    /// <param name="options">The split options.</param>
+    public static string[] Split(string text, string[]? separator, StringSplitOptions options)
+    {
+        ChargeSplit(text, separator?.Length ?? 0);
+        return text.Split(separator, options);
+    }
+
+    /// <inheritdoc cref="Split(string, char[])"/>
+    /// <param name="text">The string to split.</param>
+    /// <param name="separator">The separators.</param>
+    /// <param name="count">The most parts to return.</param>
+    /// <param name="options">The split options.</param>
+    public static string[] Split(string text, string[]? separator, int count, StringSplitOptions options)
+    {
+        ChargeSplit(text, separator?.Length ?? 0);
+        return text.Split(separator, count, options);
+    }
+
+    /// <inheritdoc cref="Split(string, char[])"/>
+    /// <param name="text">The string to split.</param>
+    /// <param name="separator">The separators.</param>
+    public static string[] Split(string text, params ReadOnlySpan<char> separator)
+    {
+        ChargeSplit(text, separator.Length);
+        return text.Split(separator);
+    }
+
     /// <summary>Wraps a lazy sequence so that each element it yields is charged a step and the stack is checked.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="source">The sequence a LINQ operator returned.</param>
@@ -268,6 +376,27 @@ public static class SandboxRuntime
         }
 
         _stepsLeft -= (count >> 4) + 1;
+        if (_stepsLeft < 0)
+        {
+            ThrowOverrun(ProgramBudgetKind.Steps);
+        }
+    }
+
+    private static void ChargeSplit(string text, int separators)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ChargeWork(text.Length, Math.Max(separators, 1));
+    }
+
+    /// <summary>Charges the work of a single framework call, one step per 16 units, before it happens.</summary>
+    private static void ChargeWork(long length, long factor)
+    {
+        if (_maxDepth == 0)
+        {
+            ThrowOverrun(ProgramBudgetKind.Steps);
+        }
+
+        _stepsLeft -= (Product(length, factor) >> 4) + 1;
         if (_stepsLeft < 0)
         {
             ThrowOverrun(ProgramBudgetKind.Steps);

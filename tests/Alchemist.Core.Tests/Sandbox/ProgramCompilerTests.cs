@@ -149,6 +149,24 @@ public class ProgramCompilerTests
     }
 
     [Fact]
+    public void RunWithLargeStack_CompilerThatIgnoresItsToken_IsAbandonedAtTheTimeout()
+    {
+        // Roslyn observes cancellation only at its cancellation points; a binder stuck between two of them must not hold the caller.
+        using var release = new ManualResetEventSlim();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Throws<OperationCanceledException>(() => ProgramCompiler.RunWithLargeStack(
+            () =>
+            {
+                release.Wait(TimeSpan.FromSeconds(30));
+                return BuildResult.Rejected([]);
+            },
+            TimeSpan.FromMilliseconds(200),
+            CancellationToken.None));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"waited {stopwatch.Elapsed}");
+        release.Set();
+    }
+
+    [Fact]
     public void Compile_ImplicitNamespaces_NeedNoUsings()
     {
         using ProgramCompilation<string> compilation = CompileAccepted("""
