@@ -35,6 +35,24 @@ public sealed class ProgramCompiler
     /// <summary>How long past <see cref="SandboxOptions.CompileTimeout"/> the caller waits for the compiler to reach a cancellation point before abandoning it.</summary>
     private static readonly TimeSpan CompileTimeoutGrace = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Compiles a fixed, trivial program once per process before the first timed compilation, so that loading and
+    /// JIT-compiling Roslyn (seconds in a fresh worker process, tens of seconds on a loaded machine) is not charged to
+    /// the first program's <see cref="SandboxOptions.CompileTimeout"/>. Every program is still held to the timeout.
+    /// </summary>
+    private static readonly Lazy<bool> CompilerWarmedUp = new(static () =>
+    {
+        try
+        {
+            var program = new LabelingProgram("warm-up", "public static class WarmUp { public static int Label(string item) => item.Length > 0 ? 0 : -1; }", new ProgramProvenance { Synthesizer = "sandbox" });
+            return ProgramBuilder.Build(program, ItemTypeContext.For(typeof(string)), new SandboxOptions(), CancellationToken.None).Image is not null;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return false; // best effort: the first real compilation then pays the start-up itself
+        }
+    });
+
     private readonly SandboxOptions _options;
 
     /// <summary>Initializes a new instance of the <see cref="ProgramCompiler"/> class.</summary>
@@ -72,6 +90,7 @@ public sealed class ProgramCompiler
     /// <summary>Takes a program through the sandbox layers up to the emitted image, without loading it: <see cref="Compile"/> loads it here, a sandbox worker process loads it there.</summary>
     internal BuildResult BuildImage(LabelingProgram program, ItemTypeContext item, CancellationToken cancellationToken)
     {
+        _ = CompilerWarmedUp.Value;
         BuildResult build;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
