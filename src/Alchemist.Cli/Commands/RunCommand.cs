@@ -9,7 +9,8 @@ using Microsoft.Extensions.AI;
 namespace Alchemist.Cli.Commands;
 
 /// <summary>
-/// <c>alchemist run</c>: the whole pipeline on a WRENCH-format dataset. Offline programs mined from the seed (dev)
+/// <c>alchemist run</c>: the whole pipeline on a WRENCH-format dataset (<c>--data</c>) or the user's own CSV or JSON
+/// Lines file (<c>--input</c>, see <see cref="RunInput"/>). Offline programs mined from the seed (dev)
 /// labels, plus an LLM's when <c>--llm</c> names one; the sandbox and the gate; the label model (chosen on dev);
 /// the distilled end model; labels, programs, reports and the run's figures written to <c>--out</c>.
 /// </summary>
@@ -48,10 +49,17 @@ internal static class RunCommand
             Description = "Compile and run the programs in this process instead of in sandbox worker processes (which have a memory limit and a watchdog, and survive a program that crashes or hangs them); for programs you trust.",
         };
         Option<bool> json = CliOptions.Json();
+        var input = new RunInput();
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
         {
             data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json,
         };
+        foreach (Option option in input.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Validators.Add(result => input.Validate(result, data));
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error,
@@ -72,6 +80,7 @@ internal static class RunCommand
                 new LlmSettings(parsed.GetValue(maxRetries), parsed.GetValue(timeout)))
             {
                 InProcess = parsed.GetValue(inProcess),
+                Input = input.Read(parsed),
             },
             cancellationToken));
         return command;
@@ -84,26 +93,29 @@ internal static class RunCommand
         Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
 
-        WrenchDataset dataset = CliDatasets.Load(settings.Data);
-        if (!dataset.Train.HasText)
+        RunData data = settings.Input is { } input ? RunInput.Load(input) : RunData.FromWrench(CliDatasets.Load(settings.Data));
+        LabeledExample<string>[] seedSet = data.SeedSample(settings.SeedLabels, settings.Seed);
+        bool llmGiven = reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase);
+        if (seedSet.Length == 0 && !llmGiven && reused is null)
         {
-            throw new UsageException($"The dataset '{dataset.Name}' has no item texts in train.json; programs need texts to run on.");
+            // Nothing could write a program: the offline synthesizer mines them from seed labels, and there is no LLM.
+            throw new UsageException(
+                $"No row has a label in {data.SeedSource}, and the offline synthesizer mines programs from seed labels, so nothing could write a program. " +
+                "Label some rows (about 100, every class among them), or add --llm to have an LLM write programs from the task, or --library DIR to re-run stored programs.");
         }
 
-        LabeledExample<string>[] seedSet = SeedSet(dataset, settings.SeedLabels, settings.Seed);
-        LabeledExample<string>[]? testSet = dataset.Test is { HasText: true } test
-            ? [.. test.Texts.Select((t, i) => new LabeledExample<string>(t!, test.GoldLabels[i]))]
-            : null;
         PrepareOutputFolder(settings.Out);
 
         var ledger = new CostLedger(prices);
+
+        // The offline synthesizer mines programs from seed labels; with none, the pipeline warns that it wrote nothing.
         var synthesizers = new List<IProgramSynthesizer> { new OfflineProgramSynthesizer() };
         string? modelId = null;
         StreamWriter? transcript = null;
         LlmSession? session = null;
         try
         {
-            if (reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase))
+            if (llmGiven)
             {
                 (string provider, string argument) = ChatClientFactory.Parse(settings.Llm);
                 modelId = provider == "replay" ? null : argument;
@@ -126,12 +138,12 @@ internal static class RunCommand
                 },
                 catalog: catalog,
                 ledger: ledger);
-            var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)])
+            var job = new LabelingJob<string>(data.Task, data.Items)
             {
-                ItemIds = dataset.Train.Ids,
-                DatasetName = dataset.Name,
+                ItemIds = data.ItemIds,
+                DatasetName = data.Name,
                 SeedSet = seedSet,
-                TestSet = testSet,
+                TestSet = data.Test,
                 Programs = reused,
             };
 
@@ -270,24 +282,6 @@ internal static class RunCommand
         _ => string.Empty,
     };
 
-    private static LabeledExample<string>[] SeedSet(WrenchDataset dataset, int? count, int seed)
-    {
-        if (dataset.Valid is not { HasText: true } valid)
-        {
-            throw new UsageException($"The dataset '{dataset.Name}' has no valid.json with texts; the run needs labeled seed items from it.");
-        }
-
-        LabeledExample<string>[] all = [.. valid.Texts.Select((t, i) => new LabeledExample<string>(t!, valid.GoldLabels[i]))];
-        if (count is not int n || n >= all.Length)
-        {
-            return all;
-        }
-
-        int[] order = [.. Enumerable.Range(0, all.Length)];
-        new Random(seed).Shuffle(order);
-        return [.. order.Take(n).Order().Select(i => all[i])];
-    }
-
     private static LabelingProgram[] LoadLibrary(string folder)
     {
         if (!Directory.Exists(folder))
@@ -325,6 +319,9 @@ internal static class RunCommand
     {
         /// <summary>Gets a value indicating whether programs run in this process rather than in sandbox worker processes.</summary>
         public bool InProcess { get; init; }
+
+        /// <summary>Gets the user's own file and its fields (<c>--input</c>), or <see langword="null"/> for <c>--data</c>.</summary>
+        public RunInput.Settings? Input { get; init; }
 
         public LabelModelMetric Check(LabelModelCatalog catalog)
         {
