@@ -133,6 +133,7 @@ internal sealed class RunInput
         LabeledExample<string>[]? test = null;
         if (settings.TestInput is { } testPath)
         {
+            // Every row of a scored file needs a label; one without is malformed, with its line.
             test = [.. ReadTest(testPath, options)];
             if (test.Length == 0)
             {
@@ -143,17 +144,8 @@ internal sealed class RunInput
         return new RunData(name, task, items, ids, [.. seed], test) { SeedSource = $"'{settings.LabelField}' of {settings.Input}" };
     }
 
-    private static IEnumerable<LabeledExample<string>> ReadTest(string path, TextItemFileOptions options)
-    {
-        int number = 0;
-        foreach (TextItem item in Read(path, "--test-input", options))
-        {
-            number++;
-            yield return item.Label is int label
-                ? new LabeledExample<string>(item.Text, label)
-                : throw new DataFormatException(path, $"{number} (id '{item.Id}')", options.LabelField, "is empty or missing; every row of --test-input needs a label to be scored against.");
-        }
-    }
+    private static IEnumerable<LabeledExample<string>> ReadTest(string path, TextItemFileOptions options) =>
+        Read(path, "--test-input", options with { RequireLabel = true }).Select(item => new LabeledExample<string>(item.Text, item.Label!.Value));
 
     private static IEnumerable<TextItem> Read(string path, string option, TextItemFileOptions options)
     {
