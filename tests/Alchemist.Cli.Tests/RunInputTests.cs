@@ -116,6 +116,31 @@ public sealed class RunInputTests : IDisposable
         Assert.Equal(300, File.ReadAllLines(Path.Combine(output, "labels.jsonl")).Length);
     }
 
+    [Theory]
+    [InlineData("I would rather not write code.", ExitCodes.Failure, null)]
+    [InlineData(null, ExitCodes.LlmFailed, "error: every call to replay:")]
+    public void Run_NoLabeledRowsAndNoProgramKept_FailsSayingNothingCouldLabelTheItems(string? reply, int exitCode, string? providerLine)
+    {
+        string input = WriteCsv("unlabeled.csv", 100, label: _ => string.Empty);
+        string transcript = Path.Combine(_dir, "transcript.jsonl");
+        File.WriteAllLines(transcript, reply is null ? [] : [ChatTranscript.FormatLine(new RecordedExchange(reply, 100, 10) { ModelId = "replayed-model" })]);
+
+        (int code, string stdout, string error) = CliRunner.Run(
+            "run", "--input", input, "--text-field", "body", "--label-field", "gold", "--classes", "HAM,SPAM",
+            "--llm", "replay:" + transcript, "--programs", "1", "--in-process", "--out", Path.Combine(_dir, "out"));
+
+        Assert.Equal(exitCode, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Contains(
+            "error: no program was kept and no item has a seed label, so nothing could label the items and no labels were written. Label some items (about 100, every class among them)",
+            error,
+            StringComparison.Ordinal);
+        if (providerLine is not null)
+        {
+            Assert.Contains(providerLine, error, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Run_MalformedRow_OneLineNamingFileLineAndFieldBeforeAnyWork()
     {

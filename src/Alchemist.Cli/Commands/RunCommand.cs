@@ -148,7 +148,18 @@ internal static class RunCommand
             };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
-            LabelingRun<string> run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
+            LabelingRun<string> run;
+            try
+            {
+                run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (seedSet.Length == 0)
+            {
+                // No seed label and no program kept: nothing can label the items. Say why in the tool's words.
+                progress.Complete();
+                return NothingToLearnFrom(error, session, ledger);
+            }
+
             progress.Complete();
 
             JsonObject runJson = await WriteOutputsAsync(run, settings.Out, cancellationToken).ConfigureAwait(false);
@@ -281,6 +292,18 @@ internal static class RunCommand
         double x => string.Create(CultureInfo.InvariantCulture, $" (synthesis cost {1 / x:0.#}x more; it pays off from about {run.BreakEvenItemCount:N0} items)"),
         _ => string.Empty,
     };
+
+    private static int NothingToLearnFrom(TextWriter error, LlmSession? session, CostLedger ledger)
+    {
+        (int exitCode, string? line) = session?.Assess(ledger.GetSummary()) ?? (ExitCodes.Success, null);
+        if (line is not null)
+        {
+            error.WriteLine(line);
+        }
+
+        error.WriteLine("error: no program was kept and no item has a seed label, so nothing could label the items and no labels were written. Label some items (about 100, every class among them): the offline synthesizer mines programs from them and the end model learns from them.");
+        return exitCode == ExitCodes.LlmFailed ? exitCode : ExitCodes.Failure;
+    }
 
     private static LabelingProgram[] LoadLibrary(string folder)
     {
