@@ -53,6 +53,35 @@ public sealed class RunInputTests : IDisposable
     }
 
     [Fact]
+    public void Run_TrainAndValidAsOneFile_GivesTheRunOfTheWrenchFolder()
+    {
+        // The same items, seed labels, test split and task as --data: the same run, byte for byte.
+        WrenchDataset youtube = TestData.Load("youtube");
+        WrenchSplit valid = youtube.Valid!;
+        string input = Path.Combine(_dir, "youtube.jsonl");
+        File.WriteAllLines(input, [
+            .. Enumerable.Range(0, youtube.Train.Count).Select(i => JsonSerializer.Serialize(new { id = youtube.Train.Ids[i], text = youtube.Train.Texts[i] })),
+            .. Enumerable.Range(0, valid.Count).Select(i => JsonSerializer.Serialize(new { id = "valid-" + valid.Ids[i], text = valid.Texts[i], label = valid.GoldLabels[i] })),
+        ]);
+        string test = Path.Combine(_dir, "test.jsonl");
+        File.WriteAllLines(test, Enumerable.Range(0, youtube.Test!.Count).Select(i => JsonSerializer.Serialize(new { text = youtube.Test.Texts[i], label = ClassNames[youtube.Test.GoldLabels[i]] })));
+        string own = Path.Combine(_dir, "own");
+        string wrench = Path.Combine(_dir, "wrench");
+
+        JsonElement ownJson = CliRunner.RunJson(
+            "run", "--input", input, "--classes", "HAM,SPAM", "--task", youtube.Task.Description, "--test-input", test, "--seed-labels", "60", "--programs", "4", "--in-process", "--out", own, "--json");
+        JsonElement wrenchJson = CliRunner.RunJson("run", "--data", TestData.DatasetPath("youtube"), "--seed-labels", "60", "--programs", "4", "--in-process", "--out", wrench, "--json");
+
+        Assert.Equal(File.ReadAllLines(Path.Combine(wrench, "labels.jsonl")), File.ReadAllLines(Path.Combine(own, "labels.jsonl")));
+        foreach (string key in new[] { "dataset", "programs", "labelModel", "labelModelTest", "endModelTest", "seedOnlyTest", "coverage", "cost" })
+        {
+            Assert.Equal(wrenchJson.GetProperty(key).GetRawText(), ownJson.GetProperty(key).GetRawText());
+        }
+
+        Assert.InRange(ownJson.GetProperty("endModelTest").GetProperty("accuracy").GetDouble(), 0.8, 1.0);
+    }
+
+    [Fact]
     public void Run_JsonLinesWithoutIds_NumbersTheRowsAndSkipsNullOrMissingLabels()
     {
         WrenchDataset youtube = TestData.Load("youtube");
