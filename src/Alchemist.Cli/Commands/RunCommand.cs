@@ -34,7 +34,7 @@ internal static class RunCommand
             HelpName = "SPEC",
         };
         Option<int> programs = new("--programs") { Description = "The number of programs each synthesizer is asked for.", DefaultValueFactory = _ => 10, HelpName = "N" };
-        Option<int?> seedLabels = new("--seed-labels") { Description = "Use only N labeled items of the dev split as seed labels (a seeded random choice); all of them when left out.", HelpName = "N" };
+        Option<int?> seedLabels = new("--seed-labels") { Description = "Use only N labeled items of the dev split (or labeled rows of --input) as seed labels (a seeded random choice); all of them when left out.", HelpName = "N" };
         Option<string> labelModel = CliOptions.LabelModel("auto");
         Option<string> metric = new("--metric") { Description = "The dev metric the label model is chosen by: accuracy, or f1 (binary tasks; F1 of class 1).", DefaultValueFactory = _ => "accuracy", HelpName = "accuracy|f1" };
         Option<string?> library = new("--library") { Description = "Re-run the programs of a program library folder (such as an earlier run's programs/) with no synthesizer call.", HelpName = "DIR" };
@@ -52,9 +52,11 @@ internal static class RunCommand
         var input = new RunInput();
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
         {
-            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json,
+            data,
         };
-        foreach (Option option in input.All)
+
+        // The --input options follow --data in the help, as its alternative.
+        foreach (Option option in input.All.Concat<Option>([llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json]))
         {
             command.Options.Add(option);
         }
