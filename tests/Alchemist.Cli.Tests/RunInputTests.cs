@@ -225,6 +225,18 @@ public sealed class RunInputTests : IDisposable
     }
 
     [Fact]
+    public void Run_IdFieldGivenButNotACsvColumn_NamesTheColumns()
+    {
+        string input = Path.Combine(_dir, "items.csv");
+        File.WriteAllLines(input, ["text,label", "check out my channel,1", "nice song,"]);
+
+        (int code, _, string error) = CliRunner.Run("run", "--input", input, "--classes", "HAM,SPAM", "--id-field", "key", "--out", Path.Combine(_dir, "out"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal($"error: {input}, record 1 (header), field 'key': is not a column; the columns are: text, label.{Environment.NewLine}", error);
+    }
+
+    [Fact]
     public void Run_EveryRowLabeled_IsRefusedAsNothingToLabel()
     {
         string input = Path.Combine(_dir, "items.csv");

@@ -81,7 +81,10 @@ internal sealed class RunInput
         parsed.GetValue(IdField)!,
         parsed.GetValue(Classes)!,
         parsed.GetValue(TaskDescription),
-        parsed.GetValue(TestInput));
+        parsed.GetValue(TestInput))
+    {
+        IdFieldGiven = parsed.GetResult(IdField) is { Implicit: false },
+    };
 
     /// <summary>Reads the input file (and the test file), streaming, into what the run labels; a malformed row fails here, before any synthesis.</summary>
     /// <exception cref="UsageException">The arguments or the files' contents cannot make a run.</exception>
@@ -95,6 +98,13 @@ internal sealed class RunInput
             : settings.Task.Trim();
         var task = new LabelingTask(string.IsNullOrWhiteSpace(name) ? "input" : name, description, classes);
         var options = new TextItemFileOptions { TextField = settings.TextField, IdField = settings.IdField, LabelField = settings.LabelField, ClassNames = classes };
+
+        if (settings.IdFieldGiven && string.Equals(Path.GetExtension(settings.Input), ".csv", StringComparison.OrdinalIgnoreCase) && File.Exists(settings.Input))
+        {
+            // A named id column must exist: rows numbered in its stead could not be joined back as the user expects.
+            // Reading the id column as the text checks the header and names the columns when it is missing.
+            _ = TextItemReader.ReadCsv(settings.Input, new TextItemFileOptions { TextField = settings.IdField, IdField = null, LabelField = null }).Take(1).ToList();
+        }
 
         var items = new List<string>();
         var ids = new List<string>();
@@ -184,5 +194,9 @@ internal sealed class RunInput
     }
 
     /// <summary>The values of the --input options.</summary>
-    internal sealed record Settings(string Input, string TextField, string LabelField, string IdField, string Classes, string? Task, string? TestInput);
+    internal sealed record Settings(string Input, string TextField, string LabelField, string IdField, string Classes, string? Task, string? TestInput)
+    {
+        /// <summary>Gets a value indicating whether --id-field was given, so that a CSV must have that column.</summary>
+        public bool IdFieldGiven { get; init; }
+    }
 }
