@@ -9,7 +9,8 @@ using Microsoft.Extensions.AI;
 namespace Alchemist.Cli.Commands;
 
 /// <summary>
-/// <c>alchemist run</c>: the whole pipeline on a WRENCH-format dataset. Offline programs mined from the seed (dev)
+/// <c>alchemist run</c>: the whole pipeline on a WRENCH-format dataset (<c>--data</c>) or the user's own CSV or JSON
+/// Lines file (<c>--input</c>, see <see cref="RunInput"/>). Offline programs mined from the seed (dev)
 /// labels, plus an LLM's when <c>--llm</c> names one; the sandbox and the gate; the label model (chosen on dev);
 /// the distilled end model; labels, programs, reports and the run's figures written to <c>--out</c>.
 /// </summary>
@@ -33,7 +34,7 @@ internal static class RunCommand
             HelpName = "SPEC",
         };
         Option<int> programs = new("--programs") { Description = "The number of programs each synthesizer is asked for.", DefaultValueFactory = _ => 10, HelpName = "N" };
-        Option<int?> seedLabels = new("--seed-labels") { Description = "Use only N labeled items of the dev split as seed labels (a seeded random choice); all of them when left out.", HelpName = "N" };
+        Option<int?> seedLabels = new("--seed-labels") { Description = "Use only N labeled items of the dev split (or labeled rows of --input) as seed labels (a seeded random choice); all of them when left out.", HelpName = "N" };
         Option<string> labelModel = CliOptions.LabelModel("auto");
         Option<string> metric = new("--metric") { Description = "The dev metric the label model is chosen by: accuracy, or f1 (binary tasks; F1 of class 1).", DefaultValueFactory = _ => "accuracy", HelpName = "accuracy|f1" };
         Option<string?> library = new("--library") { Description = "Re-run the programs of a program library folder (such as an earlier run's programs/) with no synthesizer call.", HelpName = "DIR" };
@@ -48,10 +49,19 @@ internal static class RunCommand
             Description = "Compile and run the programs in this process instead of in sandbox worker processes (which have a memory limit and a watchdog, and survive a program that crashes or hangs them); for programs you trust.",
         };
         Option<bool> json = CliOptions.Json();
+        var input = new RunInput();
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
         {
-            data, llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json,
+            data,
         };
+
+        // The --input options follow --data in the help, as its alternative.
+        foreach (Option option in input.All.Concat<Option>([llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json]))
+        {
+            command.Options.Add(option);
+        }
+
+        command.Validators.Add(result => input.Validate(result, data));
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error,
@@ -72,6 +82,7 @@ internal static class RunCommand
                 new LlmSettings(parsed.GetValue(maxRetries), parsed.GetValue(timeout)))
             {
                 InProcess = parsed.GetValue(inProcess),
+                Input = input.Read(parsed),
             },
             cancellationToken));
         return command;
@@ -84,26 +95,29 @@ internal static class RunCommand
         Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
 
-        WrenchDataset dataset = CliDatasets.Load(settings.Data);
-        if (!dataset.Train.HasText)
+        RunData data = settings.Input is { } input ? RunInput.Load(input) : RunData.FromWrench(CliDatasets.Load(settings.Data));
+        LabeledExample<string>[] seedSet = data.SeedSample(settings.SeedLabels, settings.Seed);
+        bool llmGiven = reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase);
+        if (seedSet.Length == 0 && !llmGiven && reused is null)
         {
-            throw new UsageException($"The dataset '{dataset.Name}' has no item texts in train.json; programs need texts to run on.");
+            // Nothing could write a program: the offline synthesizer mines them from seed labels, and there is no LLM.
+            throw new UsageException(
+                $"No row has a label in {data.SeedSource}, and the offline synthesizer mines programs from seed labels, so nothing could write a program. " +
+                "Label some rows (about 100, every class among them), or add --llm to have an LLM write programs from the task, or --library DIR to re-run stored programs.");
         }
 
-        LabeledExample<string>[] seedSet = SeedSet(dataset, settings.SeedLabels, settings.Seed);
-        LabeledExample<string>[]? testSet = dataset.Test is { HasText: true } test
-            ? [.. test.Texts.Select((t, i) => new LabeledExample<string>(t!, test.GoldLabels[i]))]
-            : null;
         PrepareOutputFolder(settings.Out);
 
         var ledger = new CostLedger(prices);
+
+        // The offline synthesizer mines programs from seed labels; with none, the pipeline warns that it wrote nothing.
         var synthesizers = new List<IProgramSynthesizer> { new OfflineProgramSynthesizer() };
         string? modelId = null;
         StreamWriter? transcript = null;
         LlmSession? session = null;
         try
         {
-            if (reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase))
+            if (llmGiven)
             {
                 (string provider, string argument) = ChatClientFactory.Parse(settings.Llm);
                 modelId = provider == "replay" ? null : argument;
@@ -126,17 +140,28 @@ internal static class RunCommand
                 },
                 catalog: catalog,
                 ledger: ledger);
-            var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)])
+            var job = new LabelingJob<string>(data.Task, data.Items)
             {
-                ItemIds = dataset.Train.Ids,
-                DatasetName = dataset.Name,
+                ItemIds = data.ItemIds,
+                DatasetName = data.Name,
                 SeedSet = seedSet,
-                TestSet = testSet,
+                TestSet = data.Test,
                 Programs = reused,
             };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
-            LabelingRun<string> run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
+            LabelingRun<string> run;
+            try
+            {
+                run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (seedSet.Length == 0)
+            {
+                // No seed label and no program kept: nothing can label the items. Say why in the tool's words.
+                progress.Complete();
+                return NothingToLearnFrom(error, session, ledger);
+            }
+
             progress.Complete();
 
             JsonObject runJson = await WriteOutputsAsync(run, settings.Out, cancellationToken).ConfigureAwait(false);
@@ -270,22 +295,16 @@ internal static class RunCommand
         _ => string.Empty,
     };
 
-    private static LabeledExample<string>[] SeedSet(WrenchDataset dataset, int? count, int seed)
+    private static int NothingToLearnFrom(TextWriter error, LlmSession? session, CostLedger ledger)
     {
-        if (dataset.Valid is not { HasText: true } valid)
+        (int exitCode, string? line) = session?.Assess(ledger.GetSummary()) ?? (ExitCodes.Success, null);
+        if (line is not null)
         {
-            throw new UsageException($"The dataset '{dataset.Name}' has no valid.json with texts; the run needs labeled seed items from it.");
+            error.WriteLine(line);
         }
 
-        LabeledExample<string>[] all = [.. valid.Texts.Select((t, i) => new LabeledExample<string>(t!, valid.GoldLabels[i]))];
-        if (count is not int n || n >= all.Length)
-        {
-            return all;
-        }
-
-        int[] order = [.. Enumerable.Range(0, all.Length)];
-        new Random(seed).Shuffle(order);
-        return [.. order.Take(n).Order().Select(i => all[i])];
+        error.WriteLine("error: no program was kept and no item has a seed label, so nothing could label the items and no labels were written. Label some items (about 100, every class among them): the offline synthesizer mines programs from them and the end model learns from them.");
+        return exitCode == ExitCodes.LlmFailed ? exitCode : ExitCodes.Failure;
     }
 
     private static LabelingProgram[] LoadLibrary(string folder)
@@ -325,6 +344,9 @@ internal static class RunCommand
     {
         /// <summary>Gets a value indicating whether programs run in this process rather than in sandbox worker processes.</summary>
         public bool InProcess { get; init; }
+
+        /// <summary>Gets the user's own file and its fields (<c>--input</c>), or <see langword="null"/> for <c>--data</c>.</summary>
+        public RunInput.Settings? Input { get; init; }
 
         public LabelModelMetric Check(LabelModelCatalog catalog)
         {

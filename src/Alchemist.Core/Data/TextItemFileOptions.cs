@@ -17,4 +17,8 @@ public sealed record TextItemFileOptions
 
     /// <summary>Gets the class names, to read labels written as names; <see langword="null"/> to accept indices only.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>Gets a value indicating whether every record must have a label, as a scored test file must; a record without one is malformed.</summary>
+    /// <value>The default is <see langword="false"/>: a record with an empty or missing label has a <see langword="null"/> <see cref="TextItem.Label"/>.</value>
+    public bool RequireLabel { get; init; }
 }

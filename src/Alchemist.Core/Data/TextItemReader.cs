@@ -61,6 +61,11 @@ public static class TextItemReader
 
         int idColumn = options.IdField is null ? -1 : header.IndexOf(options.IdField);
         int labelColumn = options.LabelField is null ? -1 : header.IndexOf(options.LabelField);
+        if (options.RequireLabel && labelColumn < 0)
+        {
+            throw new DataFormatException(path, "1 (header)", options.LabelField, $"is not a column, and every record of this file needs a label; the columns are: {string.Join(", ", header)}.");
+        }
+
         int number = 0;
         while (true)
         {
@@ -80,7 +85,7 @@ public static class TextItemReader
 
             string id = idColumn >= 0 ? fields[idColumn] : number.ToString(CultureInfo.InvariantCulture);
             int? label = labelColumn >= 0 ? ParseLabel(fields[labelColumn], path, record, options) : null;
-            yield return new TextItem(id, fields[textColumn], label);
+            yield return new TextItem(id, fields[textColumn], Required(label, path, record, options));
         }
     }
 
@@ -205,10 +210,15 @@ public static class TextItemReader
                     label = ParseLabel(labelElement.ValueKind == JsonValueKind.String ? labelElement.GetString()! : labelElement.GetRawText(), path, record, options);
                 }
 
-                yield return new TextItem(id, textElement.GetString()!, label);
+                yield return new TextItem(id, textElement.GetString()!, Required(label, path, record, options));
             }
         }
     }
+
+    private static int? Required(int? label, string path, string record, TextItemFileOptions options) =>
+        label is null && options.RequireLabel
+            ? throw new DataFormatException(path, record, options.LabelField, "is empty or missing, and every record of this file needs a label.")
+            : label;
 
     private static int? ParseLabel(string value, string path, string record, TextItemFileOptions options)
     {

@@ -96,6 +96,11 @@ public sealed class LabelingPipeline
         _services = services;
     }
 
+    /// <summary>The warning of a run with no seed labels: what it could not do.</summary>
+    internal const string NoSeedLabelsWarning =
+        "This run has no seed labels, so no program was checked against labeled items (no dev-accuracy floor), the label model was neither chosen nor weighted on them, " +
+        "and the end model learned from the programs' votes alone; label some items to check and weigh the programs.";
+
     /// <summary>Gets the options the next run starts with.</summary>
     internal LabelingPipelineOptions Options => _options();
 
@@ -164,6 +169,11 @@ public sealed class LabelingPipeline
         LabelingPipelineOptions options = run.Options;
         IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
         int[] seedLabels = [.. seed.Select(e => e.Label)];
+        if (seed.Count == 0)
+        {
+            run.Warnings.Add(NoSeedLabelsWarning);
+        }
+
         GatingStage<TItem> gating = Gating(run);
 
         IReadOnlyList<LabelingProgram> candidates = job.Programs ?? await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);

@@ -27,6 +27,11 @@ internal sealed class SynthesisStage
         _feedbackRounds = feedbackRounds;
     }
 
+    /// <summary>The warning of a run whose offline synthesizer was skipped for want of seed labels.</summary>
+    internal const string NoSeedLabelsForOffline =
+        "The offline synthesizer wrote no program: it mines programs from seed labels, and this run has none. " +
+        "Label some items (about 100, with every class among them) to let it mine programs; an LLM synthesizer writes programs from the task description alone.";
+
     /// <summary>Runs the rounds.</summary>
     /// <typeparam name="TItem">The type of item.</typeparam>
     /// <param name="request">The first round's request (task, examples, sample, validator, the run's log and ledger); later rounds differ only in feedback and name prefix.</param>
@@ -84,6 +89,13 @@ internal sealed class SynthesisStage
         Action<string, LabelingProgram, int>? onProgram,
         CancellationToken cancellationToken)
     {
+        if (synthesizer is OfflineProgramSynthesizer && request.Examples.Count == 0)
+        {
+            // It would refuse the request; say what it needs in the run's words instead of an argument error.
+            warnings.Add(NoSeedLabelsForOffline);
+            return;
+        }
+
         int before = programs.Count;
         try
         {

@@ -53,6 +53,27 @@ public sealed class TextItemReaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadCsv_RequireLabel_RecordWithoutLabelNamesTheRecordLineAndField()
+    {
+        string path = Write("scored.csv", "text,label\n\"two\nlines\",1\nno label,\n");
+        var options = new TextItemFileOptions { RequireLabel = true };
+        DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadCsv(path, options).ToList());
+        Assert.Equal($"{path}, record 2 (line 4), field 'label': is empty or missing, and every record of this file needs a label.", ex.Message);
+
+        string noColumn = Write("nolabel.csv", "text\nx\n");
+        ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadCsv(noColumn, options).ToList());
+        Assert.Equal($"{noColumn}, record 1 (header), field 'label': is not a column, and every record of this file needs a label; the columns are: text.", ex.Message);
+    }
+
+    [Fact]
+    public void ReadJsonLines_RequireLabel_NullOrMissingLabelNamesTheRecord()
+    {
+        string path = Write("scored.jsonl", "{\"text\": \"a\", \"label\": 0}\n\n{\"text\": \"b\", \"label\": null}\n");
+        DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadJsonLines(path, new TextItemFileOptions { RequireLabel = true }).ToList());
+        Assert.Equal(("2 (line 3)", "label"), (ex.Record, ex.Field));
+    }
+
+    [Fact]
     public void ReadCsv_MissingFile_ThrowsAtCall() =>
         Assert.Throws<FileNotFoundException>(() => TextItemReader.ReadCsv(Path.Combine(_dir, "none.csv")));
 

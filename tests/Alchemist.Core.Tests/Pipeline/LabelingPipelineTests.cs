@@ -209,6 +209,24 @@ public class LabelingPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_NoSeedSetWithTheOfflineSynthesizer_SkipsItAndWarnsWhatTheRunCouldNotDo()
+    {
+        var pipeline = new LabelingPipeline(
+            [new OfflineProgramSynthesizer(), new PipelineTestData.FixedSynthesizer(("links", LinkProgram), ("song", SongProgram))],
+            new LabelingPipelineOptions { DirectLabelingModel = null });
+        LabelingJob<string> youtube = PipelineTestData.YouTubeJob();
+
+        LabelingRun<string> run = await pipeline.RunAsync(new LabelingJob<string>(youtube.Task, youtube.Items));
+
+        Assert.Equal(2, run.KeptCount);
+        Assert.Equal(LabelingPipeline.NoSeedLabelsWarning, run.Warnings[0]);
+        Assert.Equal(SynthesisStage.NoSeedLabelsForOffline, run.Warnings[1]);
+        Assert.DoesNotContain(run.Warnings, w => w.Contains("synthesizer failed", StringComparison.Ordinal));
+        Assert.Contains(run.Warnings, w => w.Contains("fell back to majority vote", StringComparison.Ordinal));
+        Assert.Contains(SynthesisStage.NoSeedLabelsForOffline, RunReport.ToMarkdown(run), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_WeakLabelsWorseThanSeedOnly_WarnsAndSaysSoInTheReport()
     {
         // The "delta" program is right on the one seed item it fires on, so the gate keeps it, but it is wrong on every
