@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Alchemist;
 
 /// <summary>
@@ -20,13 +18,16 @@ namespace Alchemist;
 /// Calibration never changes which class is most probable.
 /// </para>
 /// <para>
-/// The reference model is transductive: every prediction depends on the whole matrix through the column and matrix
-/// means. <see cref="LabelModel.Fit(LabelMatrix, LabelModelFitOptions?, CancellationToken)"/> computes those means
-/// (one pass over the votes per layer and per class pass) and the calibration range on the matrix it is given; each
-/// row is then predicted from its own votes and the fitted means. On the fitted matrix the probabilities are the
-/// reference implementation's (checked to 1e-4); on other rows, such as a test split, the fitted matrix's columns stand
-/// in for theirs. Fit on the matrix you will label. The model learns nothing from the dev labels or the class balance:
-/// it needs no dev split. It cannot be fitted from <see cref="LabelStatistics"/>.
+/// The model is transductive, as the reference is: an item's probabilities depend on the whole matrix it is labeled
+/// with, through the column and matrix means. <see cref="LabelModel.Fit(LabelMatrix, LabelModelFitOptions?, CancellationToken)"/>
+/// computes those means (one pass over the votes per graph layer and class pass) and the calibration range on the
+/// matrix it is given. <see cref="LabelModel.PredictProbabilities(LabelMatrix)"/> on the fitted matrix uses them; on
+/// any other matrix (a test split, say) it runs the reference's pass over that matrix, from its own means and
+/// calibration range, which costs another fit: the probabilities of a matrix are the reference implementation's
+/// whichever matrix was fitted (checked to 1e-4). Labeling a matrix in parts therefore differs from labeling it whole.
+/// One row (<see cref="LabelModel.PredictProbabilities(ReadOnlySpan{sbyte}, Span{double})"/>) is predicted from its
+/// own votes and the fitted matrix's means and range. The model learns nothing from the dev labels or the class
+/// balance, so it needs no dev split; it cannot be fitted from <see cref="LabelStatistics"/>.
 /// </para>
 /// <para>
 /// The weights are the reference checkpoint (github.com/wurenzhi/hyper_label_model, MIT licence), embedded in this
@@ -38,12 +39,8 @@ public sealed class HyperLabelModel : LabelModel
     /// <summary>The name of this model in the catalog: <c>"hyper"</c>.</summary>
     public const string ModelName = "hyper";
 
-    /// <summary>The widest row predicted with stack buffers; wider rows rent their buffers.</summary>
-    private const int StackFunctionLimit = 128;
-
-    private HyperPass[] _passes = [];
-    private double _high;
-    private double _low;
+    private HyperState? _state;
+    private WeakReference<LabelMatrix>? _fitted;
 
     /// <inheritdoc />
     public override string Name => ModelName;
@@ -55,21 +52,15 @@ public sealed class HyperLabelModel : LabelModel
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
         int k = matrix.ClassCount;
-        HyperNetwork network = HyperNetwork.Pretrained;
-        _passes = k == 2
-            ? [HyperPass.Fit(network, matrix, 1, cancellationToken)]
-            : [.. Enumerable.Range(0, k).Select(c => HyperPass.Fit(network, matrix, (sbyte)c, cancellationToken))];
+        var values = new double[(long)matrix.ItemCount * k];
+        _state = HyperState.Fit(matrix, values, cancellationToken);
+        _fitted = new WeakReference<LabelMatrix>(matrix);
 
-        // The calibration range and the mean distribution come from the uncalibrated probabilities of the fitted matrix.
-        (double[] raw, double high, double low) = PredictUncalibrated(matrix, cancellationToken);
-        _high = high;
-        _low = low;
         var balance = new double[k];
-        var row = new double[k];
         for (int i = 0; i < matrix.ItemCount; i++)
         {
-            raw.AsSpan(i * k, k).CopyTo(row);
-            Calibrate(row, _high, _low);
+            Span<double> row = values.AsSpan(i * k, k);
+            _state.Calibrate(row);
             for (int c = 0; c < k; c++)
             {
                 balance[c] += row[c] / matrix.ItemCount;
@@ -80,129 +71,56 @@ public sealed class HyperLabelModel : LabelModel
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The fitted matrix is predicted from its fitted means; any other matrix from its own (the reference's
+    /// transductive pass over that matrix, which costs a fit), calibrated over its own range.
+    /// </remarks>
+    protected override void PredictProbabilitiesCore(LabelMatrix matrix, double[] destination)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(destination);
+        HyperState state;
+        if (IsFittedMatrix(matrix))
+        {
+            state = _state!;
+            state.PredictUncalibrated(matrix, destination, CancellationToken.None);
+        }
+        else
+        {
+            state = HyperState.Fit(matrix, destination, CancellationToken.None);
+        }
+
+        int k = matrix.ClassCount;
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            state.Calibrate(destination.AsSpan(i * k, k));
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One row is predicted from the fitted matrix's means and calibration range.</remarks>
     protected override void PredictRowCore(ReadOnlySpan<sbyte> votes, Span<double> destination)
     {
-        PredictUncalibratedRow(votes, destination);
-        Calibrate(destination, _high, _low);
+        _state!.PredictUncalibratedRow(votes, destination);
+        _state.Calibrate(destination);
     }
 
-    /// <summary>Computes the uncalibrated probabilities of every item (the reference's <c>predict_prob</c> on the fitted matrix) and their calibration range.</summary>
-    internal (double[] Values, double High, double Low) PredictUncalibrated(LabelMatrix matrix, CancellationToken cancellationToken = default)
+    /// <summary>Computes the uncalibrated probabilities of every item (the reference's <c>predict_prob</c>), from the fitted means for the fitted matrix and from the matrix's own otherwise.</summary>
+    internal double[] PredictUncalibrated(LabelMatrix matrix)
     {
-        int k = matrix.ClassCount;
-        var values = new double[(long)matrix.ItemCount * k];
-        const int Block = 4096;
-        int blocks = (matrix.ItemCount + Block - 1) / Block;
-        var highs = new double[blocks];
-        var lows = new double[blocks];
-        double tie = 1.0 / k;
-        void Run(int block)
+        var values = new double[(long)matrix.ItemCount * matrix.ClassCount];
+        if (IsFittedMatrix(matrix))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            double high = double.NaN, low = double.NaN;
-            int end = Math.Min(matrix.ItemCount, (block + 1) * Block);
-            for (int i = block * Block; i < end; i++)
-            {
-                Span<double> row = values.AsSpan(i * k, k);
-                PredictUncalibratedRow(matrix.GetRow(i), row);
-                foreach (double p in row)
-                {
-                    high = p > tie && !(p <= high) ? p : high;
-                    low = p < tie && !(p >= low) ? p : low;
-                }
-            }
-
-            highs[block] = high;
-            lows[block] = low;
+            _state!.PredictUncalibrated(matrix, values, CancellationToken.None);
+        }
+        else
+        {
+            HyperState.Fit(matrix, values, CancellationToken.None);
         }
 
-        if (blocks > 1)
-        {
-            Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancellationToken }, Run);
-        }
-        else if (blocks == 1)
-        {
-            Run(0);
-        }
-
-        double max = double.NaN, min = double.NaN;
-        for (int b = 0; b < blocks; b++)
-        {
-            max = !(highs[b] <= max) && !double.IsNaN(highs[b]) ? highs[b] : max;
-            min = !(lows[b] >= min) && !double.IsNaN(lows[b]) ? lows[b] : min;
-        }
-
-        return (values, max, min);
+        return values;
     }
 
-    /// <summary>
-    /// Applies the reference's <c>calibrate_probs</c> to one row, with the range of the fitted matrix: values above the
-    /// tie <c>1/K</c> are mapped linearly from <c>(tie, high]</c> to <c>(tie, 2 tie]</c>, values below from
-    /// <c>[low, tie)</c> to <c>[0, tie)</c>, then clipped to [0, 1] and renormalized. NaN bounds (no value on that side
-    /// of the tie) leave that side alone.
-    /// </summary>
-    internal static void Calibrate(Span<double> row, double high, double low)
-    {
-        double tie = 1.0 / row.Length;
-        double sum = 0;
-        for (int c = 0; c < row.Length; c++)
-        {
-            double p = row[c];
-            if (p > tie && !double.IsNaN(high))
-            {
-                p = ((p - tie) * tie / (high - tie)) + tie;
-            }
-            else if (p < tie && !double.IsNaN(low))
-            {
-                p = ((p - tie) * tie / (tie - low)) + tie;
-            }
-
-            p = Math.Clamp(p, 0, 1);
-            row[c] = p;
-            sum += p;
-        }
-
-        for (int c = 0; c < row.Length; c++)
-        {
-            row[c] /= sum;
-        }
-    }
-
-    private void PredictUncalibratedRow(ReadOnlySpan<sbyte> votes, Span<double> destination)
-    {
-        int m = votes.Length;
-        int length = HyperPass.ScratchLength(m);
-        float[]? rented = null;
-        Span<float> scratch = m <= StackFunctionLimit ? stackalloc float[HyperPass.ScratchLength(StackFunctionLimit)] : (rented = ArrayPool<float>.Shared.Rent(length));
-        try
-        {
-            if (_passes.Length == 1)
-            {
-                double p = _passes[0].Predict(votes, scratch);
-                destination[1] = p;
-                destination[0] = 1 - p;
-                return;
-            }
-
-            double sum = 0;
-            for (int c = 0; c < _passes.Length; c++)
-            {
-                double p = _passes[c].Predict(votes, scratch);
-                destination[c] = p;
-                sum += p;
-            }
-
-            for (int c = 0; c < _passes.Length; c++)
-            {
-                destination[c] /= sum;
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<float>.Shared.Return(rented);
-            }
-        }
-    }
+    private bool IsFittedMatrix(LabelMatrix matrix) =>
+        _fitted is not null && _fitted.TryGetTarget(out LabelMatrix? fitted) && ReferenceEquals(fitted, matrix);
 }

@@ -19,7 +19,7 @@ public class HyperLabelModelReferenceTests
         var model = new HyperLabelModel();
         model.Fit(matrix);
 
-        double[] actual = model.PredictUncalibrated(matrix).Values;
+        double[] actual = model.PredictUncalibrated(matrix);
 
         double worst = 0;
         for (int i = 0; i < expected.Length; i++)
