@@ -34,6 +34,9 @@ internal sealed class HyperPass
     /// <summary>Gets the vote that counts as <c>+1</c> in this pass.</summary>
     public sbyte PositiveVote { get; }
 
+    /// <summary>Gets the number of non-abstain votes in the fitted matrix.</summary>
+    public long EntryCount { get; private set; }
+
     /// <summary>Gets the number of functions (columns).</summary>
     public int FunctionCount { get; }
 
@@ -58,6 +61,7 @@ internal sealed class HyperPass
             }
         }
 
+        pass.EntryCount = counts.Sum();
         for (int l = 0; l < network.Layers.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();

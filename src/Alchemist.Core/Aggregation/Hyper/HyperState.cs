@@ -37,7 +37,10 @@ internal sealed class HyperState
         }
 
         (double high, double low) = new HyperState(passes).PredictUncalibrated(matrix, values, cancellationToken);
-        return new HyperState(passes) { High = high, Low = low };
+
+        // Without a single vote every row is the empty row's output, and the reference has no matrix to run on;
+        // stretching that one value to 2/K would turn a shrug into certainty, so such a matrix stays uncalibrated.
+        return passes[0].EntryCount == 0 ? new HyperState(passes) : new HyperState(passes) { High = high, Low = low };
     }
 
     /// <summary>Writes the uncalibrated probabilities of every row, and returns their range on either side of the tie (NaN for a side without values).</summary>
