@@ -73,11 +73,17 @@ internal sealed class HyperPass
     }
 
     /// <summary>Computes the pass's output (the reference's sigmoid) for one row.</summary>
+    /// <remarks>Columns must be below <see cref="FunctionCount"/>: the kernels index the column terms without checks.</remarks>
     /// <param name="votes">The row's votes.</param>
     /// <param name="scratch">Buffers of at least <see cref="ScratchLength"/> floats.</param>
     public float Predict(ReadOnlySpan<sbyte> votes, Span<float> scratch)
     {
         int m = FunctionCount;
+        if (votes.Length != m || scratch.Length < ScratchLength(m))
+        {
+            throw new ArgumentException($"The pass was fitted on {m} functions; {votes.Length} votes and {scratch.Length} scratch values were given.", nameof(votes));
+        }
+
         Span<int> columns = MemoryMarshal.Cast<float, int>(scratch[..m]);
         Span<float> values = scratch.Slice(m, m);
         int count = Gather(votes, columns, values);
@@ -106,6 +112,7 @@ internal sealed class HyperPass
         {
             cancellationToken.ThrowIfCancellationRequested();
             var sums = new double[m * width];
+            float[] blockSums = layer == 0 ? [] : new float[m * 8];
             float[] scratch = new float[ScratchLength(m)];
             Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, m));
             Span<float> values = scratch.AsSpan(m, m);
@@ -128,15 +135,20 @@ internal sealed class HyperPass
                     continue;
                 }
 
+                // Within a block the sums are 8-wide float vectors; blocks are added in double.
                 Span<float> embeddings = Embed(layer, columns[..count], values[..count], scratch.AsSpan(2 * m, 8 * m), scratch.AsSpan(10 * m, 8 * m));
                 for (int t = 0; t < count; t++)
                 {
-                    Span<double> target = sums.AsSpan(columns[t] * width, width);
-                    ReadOnlySpan<float> source = embeddings.Slice(t * width, width);
-                    for (int k = 0; k < width; k++)
-                    {
-                        target[k] += source[k];
-                    }
+                    Span<float> target = blockSums.AsSpan(columns[t] * 8, 8);
+                    (Vector256.Create(target) + Vector256.Create(embeddings.Slice(t * 8, 8))).CopyTo(target);
+                }
+            }
+
+            if (layer > 0)
+            {
+                for (int x = 0; x < sums.Length; x++)
+                {
+                    sums[x] = blockSums[x];
                 }
             }
 
@@ -214,6 +226,7 @@ internal sealed class HyperPass
     }
 
     /// <summary>Lists a row's non-abstain entries: their columns and values (+1 for the positive vote, -1 otherwise).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Gather(ReadOnlySpan<sbyte> votes, Span<int> columns, Span<float> values)
     {
         int count = 0;
@@ -247,6 +260,10 @@ internal sealed class HyperPass
         return (depth % 2 == 1 ? first : second)[..(8 * count)];
     }
 
+    // The kernels below are compiled fully optimized at once: they run millions of times from the first call, and on a
+    // loaded machine the background tier-up could leave them unoptimized for seconds. They read through refs checked
+    // by the spans' lengths on entry (an entry's column is below FunctionCount, its embedding within the buffers).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FirstLayer(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, Span<float> output)
     {
         HyperLayer layer = _network.Layers[0];
@@ -258,40 +275,54 @@ internal sealed class HyperPass
 
         rowMean /= values.Length;
         Vector256<float> self = Vector256.Create(layer.Self);
-        Vector256<float> rowTerm = (Vector256.Create(layer.Row) * rowMean) + Vector256.Create(GlobalTerms[0]);
-        ReadOnlySpan<float> columnTerms = ColumnTerms[0];
+        Vector256<float> rowTerm = Vector256.FusedMultiplyAdd(Vector256.Create(layer.Row), Vector256.Create(rowMean), Vector256.Create(GlobalTerms[0]));
+        float[] columnTerms = ColumnTerms[0];
+        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(columnTerms);
+        ref float outRef = ref MemoryMarshal.GetReference(output[..(8 * values.Length)]);
         for (int t = 0; t < values.Length; t++)
         {
-            Vector256<float> z = (self * values[t]) + rowTerm + Vector256.Create(columnTerms.Slice(columns[t] * 8, 8));
-            Leaky(z).CopyTo(output.Slice(t * 8, 8));
+            Vector256<float> z = Vector256.FusedMultiplyAdd(self, Vector256.Create(values[t]), rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t] * 8));
+            Leaky(z).StoreUnsafe(ref outRef, (nuint)t * 8);
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MiddleLayer(int index, ReadOnlySpan<int> columns, ReadOnlySpan<float> input, Span<float> output)
     {
         HyperLayer layer = _network.Layers[index];
-        Vector256<float> rowTerm = RowTerm(layer, GlobalTerms[index], input, columns.Length, 0);
+        int count = columns.Length;
+        Vector256<float> rowTerm = RowTerm(layer, GlobalTerms[index], input, count, 0);
         ReadOnlySpan<float> self = layer.Self;
         Vector256<float> s0 = Vector256.Create(self[..8]), s1 = Vector256.Create(self.Slice(8, 8)), s2 = Vector256.Create(self.Slice(16, 8)), s3 = Vector256.Create(self.Slice(24, 8));
         Vector256<float> s4 = Vector256.Create(self.Slice(32, 8)), s5 = Vector256.Create(self.Slice(40, 8)), s6 = Vector256.Create(self.Slice(48, 8)), s7 = Vector256.Create(self.Slice(56, 8));
-        ReadOnlySpan<float> columnTerms = ColumnTerms[index];
-        for (int t = 0; t < columns.Length; t++)
+        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(ColumnTerms[index]);
+        ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
+        ref float outRef = ref MemoryMarshal.GetReference(output[..(8 * count)]);
+        for (int t = 0; t < count; t++)
         {
-            ReadOnlySpan<float> e = input.Slice(t * 8, 8);
-            Vector256<float> z = rowTerm + Vector256.Create(columnTerms.Slice(columns[t] * 8, 8));
-            z += (s0 * e[0]) + (s1 * e[1]) + (s2 * e[2]) + (s3 * e[3]);
-            z += (s4 * e[4]) + (s5 * e[5]) + (s6 * e[6]) + (s7 * e[7]);
-            Leaky(z).CopyTo(output.Slice(t * 8, 8));
+            ref float e = ref Unsafe.Add(ref inRef, t * 8);
+            Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t] * 8);
+            a = Vector256.FusedMultiplyAdd(s0, Vector256.Create(e), a);
+            Vector256<float> b = s1 * Vector256.Create(Unsafe.Add(ref e, 1));
+            a = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref e, 2)), a);
+            b = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref e, 3)), b);
+            a = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref e, 4)), a);
+            b = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref e, 5)), b);
+            a = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref e, 6)), a);
+            b = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref e, 7)), b);
+            Leaky(a + b).StoreUnsafe(ref outRef, (nuint)t * 8);
         }
     }
 
     /// <summary>Runs the last graph layer (8 to 32) and averages its outputs over the row: the item embedding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FinalLayer(ReadOnlySpan<int> columns, ReadOnlySpan<float> input, Span<float> embedding)
     {
         HyperLayer layer = _network.Layers[3];
         int count = columns.Length;
         ReadOnlySpan<float> self = layer.Self;
-        ReadOnlySpan<float> columnTerms = ColumnTerms[3];
+        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(ColumnTerms[3]);
+        ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
         for (int chunk = 0; chunk < 4; chunk++)
         {
             Vector256<float> rowTerm = RowTerm(layer, GlobalTerms[3], input, count, chunk);
@@ -302,11 +333,17 @@ internal sealed class HyperPass
             Vector256<float> sum = Vector256<float>.Zero;
             for (int t = 0; t < count; t++)
             {
-                ReadOnlySpan<float> e = input.Slice(t * 8, 8);
-                Vector256<float> z = rowTerm + Vector256.Create(columnTerms.Slice((columns[t] * 32) + (chunk * 8), 8));
-                z += (s0 * e[0]) + (s1 * e[1]) + (s2 * e[2]) + (s3 * e[3]);
-                z += (s4 * e[4]) + (s5 * e[5]) + (s6 * e[6]) + (s7 * e[7]);
-                sum += Leaky(z);
+                ref float e = ref Unsafe.Add(ref inRef, t * 8);
+                Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, ((nuint)columns[t] * 32) + ((nuint)chunk * 8));
+                a = Vector256.FusedMultiplyAdd(s0, Vector256.Create(e), a);
+                Vector256<float> b = s1 * Vector256.Create(Unsafe.Add(ref e, 1));
+                a = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref e, 2)), a);
+                b = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref e, 3)), b);
+                a = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref e, 4)), a);
+                b = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref e, 5)), b);
+                a = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref e, 6)), a);
+                b = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref e, 7)), b);
+                sum += Leaky(a + b);
             }
 
             (sum / count).CopyTo(embedding.Slice(chunk * 8, 8));
@@ -314,12 +351,14 @@ internal sealed class HyperPass
     }
 
     /// <summary>Computes one 8-wide chunk of <c>A_row r + A_global g + a</c>, where <c>r</c> is the mean of the row's 8-wide input embeddings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<float> RowTerm(HyperLayer layer, float[] globalTerms, ReadOnlySpan<float> input, int count, int chunk)
     {
+        ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
         Vector256<float> mean = Vector256<float>.Zero;
         for (int t = 0; t < count; t++)
         {
-            mean += Vector256.Create(input.Slice(t * 8, 8));
+            mean += Vector256.LoadUnsafe(ref inRef, (nuint)t * 8);
         }
 
         mean /= count;
@@ -327,7 +366,7 @@ internal sealed class HyperPass
         Vector256<float> term = Vector256.Create(globalTerms.AsSpan(chunk * 8, 8));
         for (int k = 0; k < 8; k++)
         {
-            term += Vector256.Create(layer.Row.AsSpan((k * o) + (chunk * 8), 8)) * mean[k];
+            term = Vector256.FusedMultiplyAdd(Vector256.Create(layer.Row.AsSpan((k * o) + (chunk * 8), 8)), Vector256.Create(mean[k]), term);
         }
 
         return term;

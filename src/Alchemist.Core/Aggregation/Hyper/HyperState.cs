@@ -56,10 +56,11 @@ internal sealed class HyperState
             cancellationToken.ThrowIfCancellationRequested();
             double high = double.NaN, low = double.NaN;
             int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
+            float[] scratch = new float[HyperPass.ScratchLength(matrix.FunctionCount)];
             for (int i = block * BlockRows; i < end; i++)
             {
                 Span<double> row = values.AsSpan(i * k, k);
-                PredictUncalibratedRow(matrix.GetRow(i), row);
+                PredictUncalibratedRow(matrix.GetRow(i), row, scratch);
                 foreach (double p in row)
                 {
                     high = p > tie && !(p <= high) ? p : high;
@@ -93,32 +94,12 @@ internal sealed class HyperState
     /// <summary>Computes one row's uncalibrated probabilities: <c>[1 - p, p]</c> for a binary task, the class passes' outputs divided by their sum otherwise.</summary>
     public void PredictUncalibratedRow(ReadOnlySpan<sbyte> votes, Span<double> destination)
     {
-        int m = votes.Length;
-        int length = HyperPass.ScratchLength(m);
+        int length = HyperPass.ScratchLength(votes.Length);
         float[]? rented = null;
-        Span<float> scratch = m <= StackFunctionLimit ? stackalloc float[HyperPass.ScratchLength(StackFunctionLimit)] : (rented = ArrayPool<float>.Shared.Rent(length));
+        Span<float> scratch = votes.Length <= StackFunctionLimit ? stackalloc float[length] : (rented = ArrayPool<float>.Shared.Rent(length));
         try
         {
-            if (Passes.Length == 1)
-            {
-                double p = Passes[0].Predict(votes, scratch);
-                destination[1] = p;
-                destination[0] = 1 - p;
-                return;
-            }
-
-            double sum = 0;
-            for (int c = 0; c < Passes.Length; c++)
-            {
-                double p = Passes[c].Predict(votes, scratch);
-                destination[c] = p;
-                sum += p;
-            }
-
-            for (int c = 0; c < Passes.Length; c++)
-            {
-                destination[c] /= sum;
-            }
+            PredictUncalibratedRow(votes, destination, scratch);
         }
         finally
         {
@@ -126,6 +107,31 @@ internal sealed class HyperState
             {
                 ArrayPool<float>.Shared.Return(rented);
             }
+        }
+    }
+
+    /// <summary>Computes one row's uncalibrated probabilities in the caller's buffers (at least <see cref="HyperPass.ScratchLength"/> floats).</summary>
+    public void PredictUncalibratedRow(ReadOnlySpan<sbyte> votes, Span<double> destination, Span<float> scratch)
+    {
+        if (Passes.Length == 1)
+        {
+            double p = Passes[0].Predict(votes, scratch);
+            destination[1] = p;
+            destination[0] = 1 - p;
+            return;
+        }
+
+        double sum = 0;
+        for (int c = 0; c < Passes.Length; c++)
+        {
+            double p = Passes[c].Predict(votes, scratch);
+            destination[c] = p;
+            sum += p;
+        }
+
+        for (int c = 0; c < Passes.Length; c++)
+        {
+            destination[c] /= sum;
         }
     }
 
