@@ -24,6 +24,9 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
     /// <summary>Gets a value indicating whether the candidate's fit never reads the dev split, so that one fit serves every cross-validation fold and the final choice.</summary>
     public bool IgnoresDevSplit { get; init; }
 
+    /// <summary>Gets a value indicating whether the candidate labels a matrix other than its fitted one from that matrix alone (hyper, transductive), so the fit that scores it on the dev split is made on the dev votes, not on the (possibly huge) unlabeled matrix.</summary>
+    public bool ScoresFromDevVotesAlone { get; init; }
+
     /// <summary>Gets the names of the built-in candidates, which a registered one may not take.</summary>
     public static IEnumerable<string> BuiltInNames =>
     [
@@ -46,7 +49,7 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
             new("dawid-skene+dev", () => new DawidSkeneLabelModel { DevLabelWeight = balanced }) { NeedsRows = true, CreateForScoring = () => new DawidSkeneLabelModel { DevLabelWeight = balanced, Tolerance = ScoringTolerance } },
 
             // Pretrained: fitted on the matrix (its column means), never on the dev labels.
-            new(HyperLabelModel.ModelName, static () => new HyperLabelModel()) { NeedsMatrix = true, IgnoresDevSplit = true },
+            new(HyperLabelModel.ModelName, static () => new HyperLabelModel()) { NeedsMatrix = true, IgnoresDevSplit = true, ScoresFromDevVotesAlone = true },
         ];
 
         // Models the host registered as candidates come after the built-in ones, so a tie goes to a built-in model.

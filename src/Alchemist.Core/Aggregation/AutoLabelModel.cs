@@ -222,7 +222,19 @@ public sealed class AutoLabelModel : LabelModel
                 {
                     if (!candidate.IgnoresDevSplit || !fitsOnce.TryGetValue(candidate.Name, out fit))
                     {
-                        LabelModel fitted = FitModel(candidate, statistics, scoringRows, matrix, foldOptions, scoring: true, cancellationToken);
+                        LabelModel fitted;
+                        if (candidate.ScoresFromDevVotesAlone)
+                        {
+                            // Its dev predictions would come from the dev votes whatever it was fitted on.
+                            fitted = candidate.Create();
+                            fitted.ScoresOnDevSplit = false;
+                            fitted.Fit(dev, cancellationToken: cancellationToken);
+                        }
+                        else
+                        {
+                            fitted = FitModel(candidate, statistics, scoringRows, matrix, foldOptions, scoring: true, cancellationToken);
+                        }
+
                         fit = (fitted, fitted.PredictProbabilities(dev));
                         if (candidate.IgnoresDevSplit)
                         {
@@ -300,7 +312,7 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
-        LabelModel chosen = fitsOnce.TryGetValue(candidates[best].SharesFitOf ?? candidates[best].Name, out (LabelModel Model, ClassProbabilities Dev) once)
+        LabelModel chosen = !candidates[best].ScoresFromDevVotesAlone && fitsOnce.TryGetValue(candidates[best].SharesFitOf ?? candidates[best].Name, out (LabelModel Model, ClassProbabilities Dev) once)
             ? once.Model
             : FitModel(candidates[best], statistics, rowSource, matrix, options, scoring: false, cancellationToken);
         double chosenShift = TuneShift(candidates[best], chosen, options);
