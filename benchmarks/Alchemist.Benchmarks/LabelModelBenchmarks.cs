@@ -26,8 +26,17 @@ public class LabelModelBenchmarks
     public int Functions { get; set; }
 
     /// <summary>Gets or sets the label model, by its catalog name.</summary>
-    [Params("majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "auto")]
+    [ParamsSource(nameof(Models))]
     public string Model { get; set; } = "majority";
+
+    /// <summary>
+    /// Gets the models measured: every catalog model, or those named (comma-separated) in the environment variable
+    /// <c>ALCHEMIST_BENCHMARK_MODELS</c>, read in process (with <c>--inProcess</c>), for example <c>hyper</c>.
+    /// </summary>
+    public static IEnumerable<string> Models =>
+        Environment.GetEnvironmentVariable("ALCHEMIST_BENCHMARK_MODELS") is { Length: > 0 } names
+            ? names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : ["majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "hyper", "auto"];
 
     [GlobalSetup]
     public void Setup()

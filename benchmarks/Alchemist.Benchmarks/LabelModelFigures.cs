@@ -34,8 +34,14 @@ internal static class LabelModelFigures
         int repeats = int.Parse(options.GetValueOrDefault("repeats", "1"), CultureInfo.InvariantCulture);
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
 
-        // "auto:best-score" is auto without a default candidate: whichever candidate scores best (the rule before 2026-11-26).
-        Func<string, LabelModel> create = m => m == "auto:best-score" ? new AutoLabelModel { DefaultCandidate = null } : catalog.Create(m);
+        // "auto:best-score" is auto without a default candidate: whichever candidate scores best (the rule before 2026-11-26);
+        // "auto:default=NAME" keeps NAME unless a challenger clearly beats it (docs/experiments/hyper-label-model.md).
+        Func<string, LabelModel> create = m => m switch
+        {
+            "auto:best-score" => new AutoLabelModel { DefaultCandidate = null },
+            _ when m.StartsWith("auto:default=", StringComparison.Ordinal) => new AutoLabelModel { DefaultCandidate = m["auto:default=".Length..] },
+            _ => catalog.Create(m),
+        };
         Console.WriteLine(mode is "test" or "train"
             ? $"fitted on train with the whole dev split, scored on the {mode} split's gold labels"
             : $"nested {folds}-fold cross-validation on the dev split, {repeats} partition(s) averaged (test never read)");
@@ -84,18 +90,20 @@ internal static class LabelModelFigures
         var options = new LabelModelFitOptions { DevMatrix = dev, DevLabels = labels, Metric = metric };
         for (int f = 0; f < folds; f++)
         {
-            (LabelModelFitOptions foldOptions, LabelMatrix held, int[] heldItems) = DevFolds.Split(options, fold, f);
+            (LabelModelFitOptions foldOptions, _, int[] heldItems) = DevFolds.Split(options, fold, f);
             if (heldItems.Length == 0)
             {
                 continue;
             }
 
+            // The whole dev split is predicted and the held-out rows scored, as auto's own cross-validation does: the same
+            // for row-wise models, and a transductive one (hyper) sees the dev split whole.
             LabelModel fitted = create(model);
             fitted.Fit(train, foldOptions);
-            ClassProbabilities p = fitted.PredictProbabilities(held);
+            ClassProbabilities p = fitted.PredictProbabilities(dev);
             for (int h = 0; h < heldItems.Length; h++)
             {
-                p.GetRow(h).CopyTo(outOfFold.AsSpan(heldItems[h] * k, k));
+                p.GetRow(heldItems[h]).CopyTo(outOfFold.AsSpan(heldItems[h] * k, k));
             }
         }
 

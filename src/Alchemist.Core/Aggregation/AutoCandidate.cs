@@ -18,14 +18,20 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
     /// <summary>Gets the factory of the fold fits that only score the candidate, when it differs from <see cref="Create"/>.</summary>
     public Func<LabelModel>? CreateForScoring { get; init; }
 
-    /// <summary>Gets a value indicating whether the candidate is fitted on the label matrix (a registered candidate) rather than from statistics.</summary>
+    /// <summary>Gets a value indicating whether the candidate is fitted on the label matrix (a registered candidate, or the hyper label model) rather than from statistics.</summary>
     public bool NeedsMatrix { get; init; }
+
+    /// <summary>Gets a value indicating whether the candidate's fit never reads the dev split, so that one fit serves every cross-validation fold and the final choice.</summary>
+    public bool IgnoresDevSplit { get; init; }
+
+    /// <summary>Gets a value indicating whether the candidate labels a matrix other than its fitted one from that matrix alone (hyper, transductive), so the fit that scores it on the dev split is made on the dev votes, not on the (possibly huge) unlabeled matrix.</summary>
+    public bool ScoresFromDevVotesAlone { get; init; }
 
     /// <summary>Gets the names of the built-in candidates, which a registered one may not take.</summary>
     public static IEnumerable<string> BuiltInNames =>
     [
         MajorityVoteLabelModel.ModelName, WeightedMajorityLabelModel.ModelName, DawidSkeneLabelModel.ModelName,
-        SnorkelLabelModel.ModelName, FlyingSquidLabelModel.ModelName, "dawid-skene+dev",
+        SnorkelLabelModel.ModelName, FlyingSquidLabelModel.ModelName, "dawid-skene+dev", HyperLabelModel.ModelName,
     ];
 
     /// <summary>Gets the candidates for a task, simplest first (ties go to the earlier one).</summary>
@@ -41,6 +47,9 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
             new(SnorkelLabelModel.ModelName, static () => new SnorkelLabelModel()) { NeedsPairCounts = true },
             new(FlyingSquidLabelModel.ModelName, static () => new FlyingSquidLabelModel()) { NeedsPairCounts = true },
             new("dawid-skene+dev", () => new DawidSkeneLabelModel { DevLabelWeight = balanced }) { NeedsRows = true, CreateForScoring = () => new DawidSkeneLabelModel { DevLabelWeight = balanced, Tolerance = ScoringTolerance } },
+
+            // Pretrained: fitted on the matrix (its column means), never on the dev labels.
+            new(HyperLabelModel.ModelName, static () => new HyperLabelModel()) { NeedsMatrix = true, IgnoresDevSplit = true, ScoresFromDevVotesAlone = true },
         ];
 
         // Models the host registered as candidates come after the built-in ones, so a tie goes to a built-in model.

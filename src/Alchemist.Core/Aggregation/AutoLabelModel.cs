@@ -10,7 +10,9 @@ namespace Alchemist;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The candidates are the fixed models (majority vote, weighted majority, Dawid-Skene, Snorkel, FlyingSquid) and
+/// The candidates are the fixed models (majority vote, weighted majority, Dawid-Skene, Snorkel, FlyingSquid), the
+/// pretrained hyper label model (<see cref="HyperLabelModel"/>, fitted once on the matrix, left out when <c>auto</c> is
+/// fitted from statistics) and
 /// models that use the dev labels in fitting: Dawid-Skene with the dev items joining EM with their posteriors clamped
 /// to their gold class, and, for binary tasks, variants whose class-1 prior is moved to the decision threshold that
 /// maximizes the dev metric (for F1 of a rare class, that threshold is well below one half, and the probabilities are
@@ -191,37 +193,64 @@ public sealed class AutoLabelModel : LabelModel
         // Each candidate's score on each held-out fold, for the paired comparison with the default candidate.
         var foldScores = new List<double[]>(FoldCount);
 
+        // A candidate whose fit never reads the dev split is fitted once, for every fold and the final choice.
+        var fitsOnce = new Dictionary<string, (LabelModel Model, ClassProbabilities Dev)>(StringComparer.Ordinal);
+
         for (int f = 0; f < FoldCount; f++)
         {
-            (LabelModelFitOptions foldOptions, LabelMatrix heldMatrix, int[] held) = DevFolds.Split(options, fold, f);
+            (LabelModelFitOptions foldOptions, _, int[] held) = DevFolds.Split(options, fold, f);
             if (held.Length == 0)
             {
                 continue;
             }
 
+            int[] kept = [.. Enumerable.Range(0, dev.ItemCount).Where(i => fold[i] != f)];
             int[] heldLabels = [.. held.Select(i => labels[i])];
             var scoresOnFold = new double[candidates.Count];
             foldScores.Add(scoresOnFold);
 
-            // A candidate that differs from an earlier one only in its decision threshold reuses that one's fit.
-            var fits = new Dictionary<string, (LabelModel Model, ClassProbabilities Held)>(StringComparer.Ordinal);
+            // A candidate that differs from an earlier one only in its decision threshold reuses that one's fit. Each
+            // fit predicts the whole dev split, of which the held-out fold is scored and the other folds tune a
+            // threshold: for a model that predicts row by row that is the same as predicting each part alone, and a
+            // transductive model (hyper) sees the dev split whole, as it will see the matrix it labels.
+            var fits = new Dictionary<string, (LabelModel Model, ClassProbabilities Dev)>(StringComparer.Ordinal);
             for (int c = 0; c < candidates.Count; c++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 AutoCandidate candidate = candidates[c];
-                if (candidate.SharesFitOf is not { } shared || !fits.TryGetValue(shared, out (LabelModel Model, ClassProbabilities Held) fit))
+                if (candidate.SharesFitOf is not { } shared || !fits.TryGetValue(shared, out (LabelModel Model, ClassProbabilities Dev) fit))
                 {
-                    LabelModel fitted = FitModel(candidate, statistics, scoringRows, matrix, foldOptions, scoring: true, cancellationToken);
-                    fit = (fitted, fitted.PredictProbabilities(heldMatrix));
+                    if (!candidate.IgnoresDevSplit || !fitsOnce.TryGetValue(candidate.Name, out fit))
+                    {
+                        LabelModel fitted;
+                        if (candidate.ScoresFromDevVotesAlone)
+                        {
+                            // Its dev predictions would come from the dev votes whatever it was fitted on.
+                            fitted = candidate.Create();
+                            fitted.ScoresOnDevSplit = false;
+                            fitted.Fit(dev, cancellationToken: cancellationToken);
+                        }
+                        else
+                        {
+                            fitted = FitModel(candidate, statistics, scoringRows, matrix, foldOptions, scoring: true, cancellationToken);
+                        }
+
+                        fit = (fitted, fitted.PredictProbabilities(dev));
+                        if (candidate.IgnoresDevSplit)
+                        {
+                            fitsOnce[candidate.Name] = fit;
+                        }
+                    }
+
                     fits[candidate.Name] = fit;
                 }
 
-                double shift = TuneShift(candidate, fit.Model, foldOptions);
+                double shift = candidate.TunesDecision ? DecisionShift.Tune(SelectRows(fit.Dev, kept), foldOptions.DevLabels!, options.Metric) : 0;
                 var heldRows = new double[held.Length * k];
                 for (int h = 0; h < held.Length; h++)
                 {
                     Span<double> row = heldRows.AsSpan(h * k, k);
-                    fit.Held.GetRow(h).CopyTo(row);
+                    fit.Dev.GetRow(held[h]).CopyTo(row);
                     if (shift != 0)
                     {
                         DecisionShift.Apply(row, shift);
@@ -283,7 +312,9 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
-        LabelModel chosen = FitModel(candidates[best], statistics, rowSource, matrix, options, scoring: false, cancellationToken);
+        LabelModel chosen = !candidates[best].ScoresFromDevVotesAlone && fitsOnce.TryGetValue(candidates[best].SharesFitOf ?? candidates[best].Name, out (LabelModel Model, ClassProbabilities Dev) once)
+            ? once.Model
+            : FitModel(candidates[best], statistics, rowSource, matrix, options, scoring: false, cancellationToken);
         double chosenShift = TuneShift(candidates[best], chosen, options);
         _chosen = chosen;
         _shift = chosenShift;
@@ -309,6 +340,24 @@ public sealed class AutoLabelModel : LabelModel
             DevScore = bestScore,
             Warnings = warnings,
         };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The chosen model predicts the matrix as a whole (which matters for a transductive model such as hyper), then the tuned shift, if any, moves each row.</remarks>
+    protected override void PredictProbabilitiesCore(LabelMatrix matrix, double[] destination)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(destination);
+        ClassProbabilities chosen = _chosen!.PredictProbabilities(matrix);
+        chosen.AsSpan().CopyTo(destination);
+        if (_shift != 0)
+        {
+            int k = chosen.ClassCount;
+            for (int i = 0; i < matrix.ItemCount; i++)
+            {
+                DecisionShift.Apply(destination.AsSpan(i * k, k), _shift);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -358,6 +407,18 @@ public sealed class AutoLabelModel : LabelModel
         string.Equals(name, ModelName, StringComparison.OrdinalIgnoreCase) ||
         name.EndsWith("+threshold", StringComparison.OrdinalIgnoreCase) ||
         AutoCandidate.BuiltInNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    private static ClassProbabilities SelectRows(ClassProbabilities probabilities, int[] items)
+    {
+        int k = probabilities.ClassCount;
+        var values = new double[items.Length * k];
+        for (int i = 0; i < items.Length; i++)
+        {
+            probabilities.GetRow(items[i]).CopyTo(values.AsSpan(i * k, k));
+        }
+
+        return new ClassProbabilities(items.Length, k, values);
+    }
 
     private static double TuneShift(AutoCandidate candidate, LabelModel model, LabelModelFitOptions options) =>
         candidate.TunesDecision

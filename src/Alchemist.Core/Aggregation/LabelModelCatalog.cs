@@ -28,6 +28,7 @@ public sealed class LabelModelCatalog
         catalog.Register(DawidSkeneLabelModel.ModelName, static () => new DawidSkeneLabelModel());
         catalog.Register(SnorkelLabelModel.ModelName, static () => new SnorkelLabelModel());
         catalog.Register(FlyingSquidLabelModel.ModelName, static () => new FlyingSquidLabelModel());
+        catalog.Register(HyperLabelModel.ModelName, static () => new HyperLabelModel());
         catalog.Register(AutoLabelModel.ModelName, () => new AutoLabelModel { AdditionalCandidates = [.. catalog._autoCandidates] });
         return catalog;
     }

@@ -8,7 +8,8 @@ public class FitFromStatisticsTests
     public static TheoryData<string, int> ModelsAndClasses()
     {
         var data = new TheoryData<string, int>();
-        foreach (string name in LabelModelCatalog.CreateDefault().Names)
+        // The hyper label model is fitted on a matrix only (its column means are not counts); HyperLabelModelTests covers that.
+        foreach (string name in LabelModelCatalog.CreateDefault().Names.Where(n => n != HyperLabelModel.ModelName))
         {
             data.Add(name, 2);
             data.Add(name, 5);

@@ -1,0 +1,192 @@
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+
+namespace Alchemist;
+
+/// <summary>
+/// The pretrained weights of the hyper label model (LELA; Wu, Chen, Zhang and Chu, ICLR 2023), folded for a fast forward
+/// pass: four graph layers over the non-abstain entries of a label matrix and a three-layer classifier over each item's
+/// mean entry embedding.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A reference layer maps an entry embedding <c>e</c> (in row <c>i</c>, column <c>j</c>) to
+/// <c>LeakyReLU(W [S e + bs; R r_i + br; C c_j + bc; G g + bg] + b)</c>, where <c>r_i</c>, <c>c_j</c> and <c>g</c> are
+/// the means of the previous layer's embeddings over the row, the column and the whole matrix. The linear maps commute
+/// with the means, so the layer is folded into <c>LeakyReLU(A_self e + A_row r_i + A_col c_j + A_global g + a)</c>:
+/// four small matrices and one bias, computed once in double precision.
+/// </para>
+/// <para>
+/// The weights are the reference checkpoint (github.com/wurenzhi/hyper_label_model, MIT), embedded in this assembly
+/// beside its licence (<c>Aggregation/Hyper/LICENSE</c>).
+/// </para>
+/// </remarks>
+internal sealed class HyperNetwork
+{
+    /// <summary>The slope of the reference's LeakyReLU for negative inputs.</summary>
+    public const float LeakySlope = 0.01f;
+
+    /// <summary>The width of the last graph layer and of the classifier.</summary>
+    public const int EmbeddingWidth = 32;
+
+    private const string ResourceName = "Alchemist.HyperLabelModel.weights.json";
+
+    private static readonly Lazy<HyperNetwork> LazyPretrained = new(LoadPretrained);
+
+    private readonly float[] _hidden1ByInput;
+    private readonly float[] _hidden2ByInput;
+
+    private HyperNetwork(HyperLayer[] layers, float[] classify0, float[] classify0Bias, float[] classify2, float[] classify2Bias, float[] classify4, float classify4Bias)
+    {
+        Layers = layers;
+        _hidden1ByInput = Transpose(classify0);
+        _hidden2ByInput = Transpose(classify2);
+        Hidden1 = classify0;
+        Hidden1Bias = classify0Bias;
+        Hidden2 = classify2;
+        Hidden2Bias = classify2Bias;
+        Output = classify4;
+        OutputBias = classify4Bias;
+        EmptyRowProbability = ClassifyEmbedding(new float[EmbeddingWidth]);
+    }
+
+    /// <summary>Gets the network of the reference checkpoint, read once from the embedded resource.</summary>
+    public static HyperNetwork Pretrained => LazyPretrained.Value;
+
+    /// <summary>Gets the four folded graph layers.</summary>
+    public HyperLayer[] Layers { get; }
+
+    /// <summary>Gets the first classifier layer, 32 x 32 row-major (out x in).</summary>
+    public float[] Hidden1 { get; }
+
+    /// <summary>Gets the first classifier layer's bias.</summary>
+    public float[] Hidden1Bias { get; }
+
+    /// <summary>Gets the second classifier layer, 32 x 32 row-major (out x in).</summary>
+    public float[] Hidden2 { get; }
+
+    /// <summary>Gets the second classifier layer's bias.</summary>
+    public float[] Hidden2Bias { get; }
+
+    /// <summary>Gets the output layer's 32 weights.</summary>
+    public float[] Output { get; }
+
+    /// <summary>Gets the output layer's bias.</summary>
+    public float OutputBias { get; }
+
+    /// <summary>Gets the classifier's output for an item without votes (an all-zero embedding): 0.5074 for this checkpoint, as in the reference, not exactly one half.</summary>
+    public float EmptyRowProbability { get; }
+
+    /// <summary>Computes the classifier's probability for one item embedding: two LeakyReLU layers and a sigmoid.</summary>
+    /// <param name="embedding">The item's mean entry embedding, <see cref="EmbeddingWidth"/> values.</param>
+    public float ClassifyEmbedding(ReadOnlySpan<float> embedding)
+    {
+        Span<float> first = stackalloc float[EmbeddingWidth];
+        Span<float> second = stackalloc float[EmbeddingWidth];
+        Dense(_hidden1ByInput, Hidden1Bias, embedding, first);
+        Dense(_hidden2ByInput, Hidden2Bias, first, second);
+        float z = OutputBias;
+        for (int k = 0; k < EmbeddingWidth; k++)
+        {
+            z += Output[k] * second[k];
+        }
+
+        return 1f / (1f + MathF.Exp(-z));
+    }
+
+    /// <summary>Reads a network from the reference checkpoint's tensors in JSON (<c>{"tensors": {name: {"shape", "values"}}}</c>).</summary>
+    /// <exception cref="InvalidDataException">A tensor is missing or has the wrong shape.</exception>
+    internal static HyperNetwork Read(Stream json)
+    {
+        using JsonDocument document = JsonDocument.Parse(json);
+        JsonElement tensors = document.RootElement.GetProperty("tensors");
+        float[] Tensor(string name, params int[] shape)
+        {
+            if (!tensors.TryGetProperty(name, out JsonElement tensor))
+            {
+                throw new InvalidDataException($"The hyper label model's weights lack the tensor '{name}'.");
+            }
+
+            int[] actual = [.. tensor.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32())];
+            if (!actual.SequenceEqual(shape))
+            {
+                throw new InvalidDataException($"The tensor '{name}' has shape [{string.Join(", ", actual)}]; expected [{string.Join(", ", shape)}].");
+            }
+
+            float[] values = [.. tensor.GetProperty("values").EnumerateArray().Select(e => e.GetSingle())];
+            return values.Length == shape.Aggregate(1, (a, b) => a * b)
+                ? values
+                : throw new InvalidDataException($"The tensor '{name}' holds {values.Length} values for its shape [{string.Join(", ", shape)}].");
+        }
+
+        int[] widths = [1, 8, 8, 8, EmbeddingWidth];
+        var layers = new HyperLayer[4];
+        for (int l = 0; l < layers.Length; l++)
+        {
+            int d = widths[l], o = widths[l + 1];
+            string prefix = $"matrix_net.{l}.";
+            layers[l] = HyperLayer.Fold(
+                d,
+                o,
+                Tensor(prefix + "linear.weight", o, 4 * d),
+                Tensor(prefix + "linear.bias", o),
+                [Tensor(prefix + "linear_self.weight", d, d), Tensor(prefix + "linear_row.weight", d, d), Tensor(prefix + "linear_col.weight", d, d), Tensor(prefix + "linear_global.weight", d, d)],
+                [Tensor(prefix + "linear_self.bias", d), Tensor(prefix + "linear_row.bias", d), Tensor(prefix + "linear_col.bias", d), Tensor(prefix + "linear_global.bias", d)]);
+        }
+
+        return new HyperNetwork(
+            layers,
+            Tensor("classify.0.weight", EmbeddingWidth, EmbeddingWidth),
+            Tensor("classify.0.bias", EmbeddingWidth),
+            Tensor("classify.2.weight", EmbeddingWidth, EmbeddingWidth),
+            Tensor("classify.2.bias", EmbeddingWidth),
+            Tensor("classify.4.weight", 1, EmbeddingWidth),
+            Tensor("classify.4.bias", 1)[0]);
+    }
+
+    private static HyperNetwork LoadPretrained()
+    {
+        using Stream stream = typeof(HyperNetwork).Assembly.GetManifestResourceStream(ResourceName)
+            ?? throw new InvalidOperationException($"The embedded resource '{ResourceName}' (the hyper label model's weights) is missing from {typeof(HyperNetwork).Assembly.GetName().Name}.");
+        return Read(stream);
+    }
+
+    /// <summary>Transposes a 32 x 32 out x in matrix to input by input, for broadcast multiply-adds.</summary>
+    private static float[] Transpose(float[] weights)
+    {
+        var byInput = new float[weights.Length];
+        for (int o = 0; o < EmbeddingWidth; o++)
+        {
+            for (int k = 0; k < EmbeddingWidth; k++)
+            {
+                byInput[(k * EmbeddingWidth) + o] = weights[(o * EmbeddingWidth) + k];
+            }
+        }
+
+        return byInput;
+    }
+
+    /// <summary>A 32 x 32 layer with LeakyReLU: the weights input by input, four 8-wide output chunks.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Dense(float[] byInput, float[] bias, ReadOnlySpan<float> input, Span<float> output)
+    {
+        ReadOnlySpan<float> w = byInput;
+        Vector256<float> z0 = Vector256.Create(bias.AsSpan(0, 8)), z1 = Vector256.Create(bias.AsSpan(8, 8));
+        Vector256<float> z2 = Vector256.Create(bias.AsSpan(16, 8)), z3 = Vector256.Create(bias.AsSpan(24, 8));
+        for (int k = 0; k < EmbeddingWidth; k++)
+        {
+            float x = input[k];
+            ReadOnlySpan<float> column = w.Slice(k * EmbeddingWidth, EmbeddingWidth);
+            Vector256<float> broadcast = Vector256.Create(x);
+            z0 = Vector256.FusedMultiplyAdd(Vector256.Create(column[..8]), broadcast, z0);
+            z1 = Vector256.FusedMultiplyAdd(Vector256.Create(column.Slice(8, 8)), broadcast, z1);
+            z2 = Vector256.FusedMultiplyAdd(Vector256.Create(column.Slice(16, 8)), broadcast, z2);
+            z3 = Vector256.FusedMultiplyAdd(Vector256.Create(column.Slice(24, 8)), broadcast, z3);
+        }
+
+        Vector256.Max(z0, z0 * LeakySlope).CopyTo(output[..8]);
+        Vector256.Max(z1, z1 * LeakySlope).CopyTo(output.Slice(8, 8));
+        Vector256.Max(z2, z2 * LeakySlope).CopyTo(output.Slice(16, 8));
+        Vector256.Max(z3, z3 * LeakySlope).CopyTo(output.Slice(24, 8));
+    }
+}

@@ -1,0 +1,377 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Alchemist;
+
+/// <summary>
+/// One forward pass of the hyper label model over a label matrix, for one positive class: a vote for it is <c>+1</c>,
+/// any other vote <c>-1</c> (a binary task makes one pass, for class 1; a task of K classes one per class). Holds the
+/// pass's context, fitted on a matrix: each layer's column and global terms, computed from the column and whole-matrix
+/// means of the previous layer's entry embeddings.
+/// </summary>
+/// <remarks>
+/// Given the context, an item's output depends on its own row only: row means come from the row's entries, and a row is
+/// processed in a few reusable buffers. On the matrix the context was fitted on, the output is the reference's
+/// transductive pass over that matrix; on other rows, the fitted matrix's columns stand in for theirs.
+/// </remarks>
+internal sealed class HyperPass
+{
+    /// <summary>The rows processed together when a fit is split across threads; per-block sums are added in block order, so results do not depend on thread timing.</summary>
+    private const int BlockRows = 4096;
+
+    private readonly HyperNetwork _network;
+
+    private HyperPass(HyperNetwork network, sbyte positiveVote, int functionCount)
+    {
+        _network = network;
+        PositiveVote = positiveVote;
+        FunctionCount = functionCount;
+        ColumnTerms = new float[network.Layers.Length][];
+        GlobalTerms = new float[network.Layers.Length][];
+    }
+
+    /// <summary>Gets the vote that counts as <c>+1</c> in this pass.</summary>
+    public sbyte PositiveVote { get; }
+
+    /// <summary>Gets the number of non-abstain votes in the fitted matrix.</summary>
+    public long EntryCount { get; private set; }
+
+    /// <summary>Gets the number of functions (columns).</summary>
+    public int FunctionCount { get; }
+
+    /// <summary>Gets, per layer, <c>A_col c_j</c> for each column <c>j</c>: <c>[j * OutputWidth + o]</c>.</summary>
+    public float[][] ColumnTerms { get; }
+
+    /// <summary>Gets, per layer, <c>A_global g + a</c>.</summary>
+    public float[][] GlobalTerms { get; }
+
+    /// <summary>Fits a pass's context on a matrix: one pass over the votes per layer.</summary>
+    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, sbyte positiveVote, CancellationToken cancellationToken)
+    {
+        int m = matrix.FunctionCount;
+        var pass = new HyperPass(network, positiveVote, m);
+        var counts = new long[m];
+        ReadOnlySpan<sbyte> votes = matrix.AsSpan();
+        for (int x = 0; x < votes.Length; x += m)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                counts[j] += votes[x + j] >= 0 ? 1 : 0;
+            }
+        }
+
+        pass.EntryCount = counts.Sum();
+        for (int l = 0; l < network.Layers.Length; l++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double[] sums = pass.ColumnSums(matrix, l, cancellationToken);
+            pass.SetContext(l, sums, counts);
+        }
+
+        return pass;
+    }
+
+    /// <summary>Computes the pass's output (the reference's sigmoid) for one row.</summary>
+    /// <remarks>Columns must be below <see cref="FunctionCount"/>: the kernels index the column terms without checks.</remarks>
+    /// <param name="votes">The row's votes.</param>
+    /// <param name="scratch">Buffers of at least <see cref="ScratchLength"/> floats.</param>
+    public float Predict(ReadOnlySpan<sbyte> votes, Span<float> scratch)
+    {
+        int m = FunctionCount;
+        if (votes.Length != m || scratch.Length < ScratchLength(m))
+        {
+            throw new ArgumentException($"The pass was fitted on {m} functions; {votes.Length} votes and {scratch.Length} scratch values were given.", nameof(votes));
+        }
+
+        Span<int> columns = MemoryMarshal.Cast<float, int>(scratch[..m]);
+        Span<float> values = scratch.Slice(m, m);
+        int count = Gather(votes, columns, values);
+        if (count == 0)
+        {
+            return _network.EmptyRowProbability;
+        }
+
+        Span<float> embedding = stackalloc float[HyperNetwork.EmbeddingWidth];
+        Span<float> previous = Embed(3, columns[..count], values[..count], scratch.Slice(2 * m, 8 * m), scratch.Slice(10 * m, 8 * m));
+        FinalLayer(columns[..count], previous, embedding);
+        return _network.ClassifyEmbedding(embedding);
+    }
+
+    /// <summary>Gets the number of scratch floats <see cref="Predict"/> needs for a row of <paramref name="functionCount"/> votes.</summary>
+    public static int ScratchLength(int functionCount) => 18 * functionCount;
+
+    /// <summary>Sums each column's layer-<paramref name="layer"/> input embeddings (the votes for layer 0) over the matrix.</summary>
+    private double[] ColumnSums(LabelMatrix matrix, int layer, CancellationToken cancellationToken)
+    {
+        int m = FunctionCount;
+        int width = _network.Layers[layer].InputWidth;
+        int blocks = (matrix.ItemCount + BlockRows - 1) / BlockRows;
+        var partial = new double[blocks][];
+        void Block(int block)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var sums = new double[m * width];
+            float[] blockSums = layer == 0 ? [] : new float[m * 8];
+            float[] scratch = new float[ScratchLength(m)];
+            Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, m));
+            Span<float> values = scratch.AsSpan(m, m);
+            int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
+            for (int i = block * BlockRows; i < end; i++)
+            {
+                int count = Gather(matrix.GetRow(i), columns, values);
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                if (layer == 0)
+                {
+                    for (int t = 0; t < count; t++)
+                    {
+                        sums[columns[t]] += values[t];
+                    }
+
+                    continue;
+                }
+
+                // Within a block the sums are 8-wide float vectors; blocks are added in double.
+                Span<float> embeddings = Embed(layer, columns[..count], values[..count], scratch.AsSpan(2 * m, 8 * m), scratch.AsSpan(10 * m, 8 * m));
+                for (int t = 0; t < count; t++)
+                {
+                    Span<float> target = blockSums.AsSpan(columns[t] * 8, 8);
+                    (Vector256.Create(target) + Vector256.Create(embeddings.Slice(t * 8, 8))).CopyTo(target);
+                }
+            }
+
+            if (layer > 0)
+            {
+                for (int x = 0; x < sums.Length; x++)
+                {
+                    sums[x] = blockSums[x];
+                }
+            }
+
+            partial[block] = sums;
+        }
+
+        if (blocks > 1 && matrix.ItemCount >= 2 * BlockRows)
+        {
+            Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancellationToken }, Block);
+        }
+        else
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                Block(b);
+            }
+        }
+
+        var total = new double[m * width];
+        foreach (double[] sums in partial)
+        {
+            for (int x = 0; x < total.Length; x++)
+            {
+                total[x] += sums[x];
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Turns column sums of a layer's input into its column and global terms.</summary>
+    private void SetContext(int layer, double[] sums, long[] counts)
+    {
+        HyperLayer l = _network.Layers[layer];
+        int d = l.InputWidth, o = l.OutputWidth, m = FunctionCount;
+        var columnTerms = new float[m * o];
+        var global = new double[d];
+        long entries = 0;
+        Span<double> mean = stackalloc double[d];
+        Span<double> term = stackalloc double[o];
+        for (int j = 0; j < m; j++)
+        {
+            entries += counts[j];
+            for (int k = 0; k < d; k++)
+            {
+                global[k] += sums[(j * d) + k];
+
+                // The reference divides by count + 1e-9: a column without entries has a zero mean.
+                mean[k] = counts[j] == 0 ? 0 : sums[(j * d) + k] / counts[j];
+            }
+
+            term.Clear();
+            l.AddProduct(l.Column, mean, term);
+            for (int i = 0; i < o; i++)
+            {
+                columnTerms[(j * o) + i] = (float)term[i];
+            }
+        }
+
+        for (int k = 0; k < d; k++)
+        {
+            global[k] = entries == 0 ? 0 : global[k] / entries;
+        }
+
+        term.Clear();
+        l.AddProduct(l.Global, global, term);
+        var globalTerms = new float[o];
+        for (int i = 0; i < o; i++)
+        {
+            globalTerms[i] = (float)(term[i] + l.Bias[i]);
+        }
+
+        ColumnTerms[layer] = columnTerms;
+        GlobalTerms[layer] = globalTerms;
+    }
+
+    /// <summary>Lists a row's non-abstain entries: their columns and values (+1 for the positive vote, -1 otherwise).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Gather(ReadOnlySpan<sbyte> votes, Span<int> columns, Span<float> values)
+    {
+        int count = 0;
+        sbyte positive = PositiveVote;
+        for (int j = 0; j < votes.Length; j++)
+        {
+            sbyte vote = votes[j];
+            if (vote >= 0)
+            {
+                columns[count] = j;
+                values[count] = vote == positive ? 1f : -1f;
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Computes the entries' embeddings after layers 1..<paramref name="depth"/> (at most 3, each 8 wide).</summary>
+    private Span<float> Embed(int depth, ReadOnlySpan<int> columns, ReadOnlySpan<float> values, Span<float> first, Span<float> second)
+    {
+        int count = columns.Length;
+        FirstLayer(columns, values, first);
+        for (int layer = 1; layer < depth; layer++)
+        {
+            // Layers alternate between the two buffers: odd layers read the first and write the second.
+            bool odd = layer % 2 == 1;
+            MiddleLayer(layer, columns, (odd ? first : second)[..(8 * count)], odd ? second : first);
+        }
+
+        return (depth % 2 == 1 ? first : second)[..(8 * count)];
+    }
+
+    // The kernels below are compiled fully optimized at once: they run millions of times from the first call, and on a
+    // loaded machine the background tier-up could leave them unoptimized for seconds. They read through refs checked
+    // by the spans' lengths on entry (an entry's column is below FunctionCount, its embedding within the buffers).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FirstLayer(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, Span<float> output)
+    {
+        HyperLayer layer = _network.Layers[0];
+        float rowMean = 0;
+        foreach (float v in values)
+        {
+            rowMean += v;
+        }
+
+        rowMean /= values.Length;
+        Vector256<float> self = Vector256.Create(layer.Self);
+        Vector256<float> rowTerm = Vector256.FusedMultiplyAdd(Vector256.Create(layer.Row), Vector256.Create(rowMean), Vector256.Create(GlobalTerms[0]));
+        float[] columnTerms = ColumnTerms[0];
+        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(columnTerms);
+        ref float outRef = ref MemoryMarshal.GetReference(output[..(8 * values.Length)]);
+        for (int t = 0; t < values.Length; t++)
+        {
+            Vector256<float> z = Vector256.FusedMultiplyAdd(self, Vector256.Create(values[t]), rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t] * 8));
+            Leaky(z).StoreUnsafe(ref outRef, (nuint)t * 8);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void MiddleLayer(int index, ReadOnlySpan<int> columns, ReadOnlySpan<float> input, Span<float> output)
+    {
+        HyperLayer layer = _network.Layers[index];
+        int count = columns.Length;
+        Vector256<float> rowTerm = RowTerm(layer, GlobalTerms[index], input, count, 0);
+        ReadOnlySpan<float> self = layer.Self;
+        Vector256<float> s0 = Vector256.Create(self[..8]), s1 = Vector256.Create(self.Slice(8, 8)), s2 = Vector256.Create(self.Slice(16, 8)), s3 = Vector256.Create(self.Slice(24, 8));
+        Vector256<float> s4 = Vector256.Create(self.Slice(32, 8)), s5 = Vector256.Create(self.Slice(40, 8)), s6 = Vector256.Create(self.Slice(48, 8)), s7 = Vector256.Create(self.Slice(56, 8));
+        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(ColumnTerms[index]);
+        ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
+        ref float outRef = ref MemoryMarshal.GetReference(output[..(8 * count)]);
+        for (int t = 0; t < count; t++)
+        {
+            ref float e = ref Unsafe.Add(ref inRef, t * 8);
+            Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t] * 8);
+            a = Vector256.FusedMultiplyAdd(s0, Vector256.Create(e), a);
+            Vector256<float> b = s1 * Vector256.Create(Unsafe.Add(ref e, 1));
+            a = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref e, 2)), a);
+            b = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref e, 3)), b);
+            a = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref e, 4)), a);
+            b = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref e, 5)), b);
+            a = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref e, 6)), a);
+            b = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref e, 7)), b);
+            Leaky(a + b).StoreUnsafe(ref outRef, (nuint)t * 8);
+        }
+    }
+
+    /// <summary>Runs the last graph layer (8 to 32) and averages its outputs over the row: the item embedding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FinalLayer(ReadOnlySpan<int> columns, ReadOnlySpan<float> input, Span<float> embedding)
+    {
+        HyperLayer layer = _network.Layers[3];
+        int count = columns.Length;
+        ReadOnlySpan<float> self = layer.Self;
+        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(ColumnTerms[3]);
+        ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
+        for (int chunk = 0; chunk < 4; chunk++)
+        {
+            Vector256<float> rowTerm = RowTerm(layer, GlobalTerms[3], input, count, chunk);
+            Vector256<float> s0 = Vector256.Create(self.Slice((0 * 32) + (chunk * 8), 8)), s1 = Vector256.Create(self.Slice((1 * 32) + (chunk * 8), 8));
+            Vector256<float> s2 = Vector256.Create(self.Slice((2 * 32) + (chunk * 8), 8)), s3 = Vector256.Create(self.Slice((3 * 32) + (chunk * 8), 8));
+            Vector256<float> s4 = Vector256.Create(self.Slice((4 * 32) + (chunk * 8), 8)), s5 = Vector256.Create(self.Slice((5 * 32) + (chunk * 8), 8));
+            Vector256<float> s6 = Vector256.Create(self.Slice((6 * 32) + (chunk * 8), 8)), s7 = Vector256.Create(self.Slice((7 * 32) + (chunk * 8), 8));
+            Vector256<float> sum = Vector256<float>.Zero;
+            for (int t = 0; t < count; t++)
+            {
+                ref float e = ref Unsafe.Add(ref inRef, t * 8);
+                Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, ((nuint)columns[t] * 32) + ((nuint)chunk * 8));
+                a = Vector256.FusedMultiplyAdd(s0, Vector256.Create(e), a);
+                Vector256<float> b = s1 * Vector256.Create(Unsafe.Add(ref e, 1));
+                a = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref e, 2)), a);
+                b = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref e, 3)), b);
+                a = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref e, 4)), a);
+                b = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref e, 5)), b);
+                a = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref e, 6)), a);
+                b = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref e, 7)), b);
+                sum += Leaky(a + b);
+            }
+
+            (sum / count).CopyTo(embedding.Slice(chunk * 8, 8));
+        }
+    }
+
+    /// <summary>Computes one 8-wide chunk of <c>A_row r + A_global g + a</c>, where <c>r</c> is the mean of the row's 8-wide input embeddings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Vector256<float> RowTerm(HyperLayer layer, float[] globalTerms, ReadOnlySpan<float> input, int count, int chunk)
+    {
+        ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
+        Vector256<float> mean = Vector256<float>.Zero;
+        for (int t = 0; t < count; t++)
+        {
+            mean += Vector256.LoadUnsafe(ref inRef, (nuint)t * 8);
+        }
+
+        mean /= count;
+        int o = layer.OutputWidth;
+        Vector256<float> term = Vector256.Create(globalTerms.AsSpan(chunk * 8, 8));
+        for (int k = 0; k < 8; k++)
+        {
+            term = Vector256.FusedMultiplyAdd(Vector256.Create(layer.Row.AsSpan((k * o) + (chunk * 8), 8)), Vector256.Create(mean[k]), term);
+        }
+
+        return term;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Leaky(Vector256<float> z) => Vector256.Max(z, z * HyperNetwork.LeakySlope);
+}

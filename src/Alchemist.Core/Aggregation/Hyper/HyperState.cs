@@ -1,0 +1,169 @@
+using System.Buffers;
+
+namespace Alchemist;
+
+/// <summary>
+/// The hyper label model fitted on one matrix: one <see cref="HyperPass"/> per class pass (one for a binary task, one
+/// per class otherwise) and the calibration range of the matrix's uncalibrated probabilities.
+/// </summary>
+internal sealed class HyperState
+{
+    /// <summary>The widest row predicted with stack buffers; wider rows rent their buffers.</summary>
+    private const int StackFunctionLimit = 128;
+
+    /// <summary>The rows of one parallel block of prediction.</summary>
+    private const int BlockRows = 4096;
+
+    private HyperState(HyperPass[] passes) => Passes = passes;
+
+    /// <summary>Gets the class passes.</summary>
+    public HyperPass[] Passes { get; }
+
+    /// <summary>Gets the largest uncalibrated probability above the tie <c>1/K</c> on the fitted matrix, or NaN when none is above.</summary>
+    public double High { get; private init; } = double.NaN;
+
+    /// <summary>Gets the smallest uncalibrated probability below the tie on the fitted matrix, or NaN when none is below.</summary>
+    public double Low { get; private init; } = double.NaN;
+
+    /// <summary>Fits the passes on a matrix and writes its uncalibrated probabilities, row by row, into <paramref name="values"/>.</summary>
+    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken)
+    {
+        HyperNetwork network = HyperNetwork.Pretrained;
+        int k = matrix.ClassCount;
+        var passes = new HyperPass[k == 2 ? 1 : k];
+        for (int c = 0; c < passes.Length; c++)
+        {
+            passes[c] = HyperPass.Fit(network, matrix, (sbyte)(k == 2 ? 1 : c), cancellationToken);
+        }
+
+        (double high, double low) = new HyperState(passes).PredictUncalibrated(matrix, values, cancellationToken);
+
+        // Without a single vote every row is the empty row's output, and the reference has no matrix to run on;
+        // stretching that one value to 2/K would turn a shrug into certainty, so such a matrix stays uncalibrated.
+        return passes[0].EntryCount == 0 ? new HyperState(passes) : new HyperState(passes) { High = high, Low = low };
+    }
+
+    /// <summary>Writes the uncalibrated probabilities of every row, and returns their range on either side of the tie (NaN for a side without values).</summary>
+    public (double High, double Low) PredictUncalibrated(LabelMatrix matrix, double[] values, CancellationToken cancellationToken)
+    {
+        int k = matrix.ClassCount;
+        int blocks = (matrix.ItemCount + BlockRows - 1) / BlockRows;
+        var highs = new double[blocks];
+        var lows = new double[blocks];
+        double tie = 1.0 / k;
+        void Run(int block)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            double high = double.NaN, low = double.NaN;
+            int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
+            float[] scratch = new float[HyperPass.ScratchLength(matrix.FunctionCount)];
+            for (int i = block * BlockRows; i < end; i++)
+            {
+                Span<double> row = values.AsSpan(i * k, k);
+                PredictUncalibratedRow(matrix.GetRow(i), row, scratch);
+                foreach (double p in row)
+                {
+                    high = p > tie && !(p <= high) ? p : high;
+                    low = p < tie && !(p >= low) ? p : low;
+                }
+            }
+
+            highs[block] = high;
+            lows[block] = low;
+        }
+
+        if (blocks > 1)
+        {
+            Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancellationToken }, Run);
+        }
+        else if (blocks == 1)
+        {
+            Run(0);
+        }
+
+        double max = double.NaN, min = double.NaN;
+        for (int b = 0; b < blocks; b++)
+        {
+            max = double.IsNaN(highs[b]) || highs[b] <= max ? max : highs[b];
+            min = double.IsNaN(lows[b]) || lows[b] >= min ? min : lows[b];
+        }
+
+        return (max, min);
+    }
+
+    /// <summary>Computes one row's uncalibrated probabilities: <c>[1 - p, p]</c> for a binary task, the class passes' outputs divided by their sum otherwise.</summary>
+    public void PredictUncalibratedRow(ReadOnlySpan<sbyte> votes, Span<double> destination)
+    {
+        int length = HyperPass.ScratchLength(votes.Length);
+        float[]? rented = null;
+        Span<float> scratch = votes.Length <= StackFunctionLimit ? stackalloc float[length] : (rented = ArrayPool<float>.Shared.Rent(length));
+        try
+        {
+            PredictUncalibratedRow(votes, destination, scratch);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Computes one row's uncalibrated probabilities in the caller's buffers (at least <see cref="HyperPass.ScratchLength"/> floats).</summary>
+    public void PredictUncalibratedRow(ReadOnlySpan<sbyte> votes, Span<double> destination, Span<float> scratch)
+    {
+        if (Passes.Length == 1)
+        {
+            double p = Passes[0].Predict(votes, scratch);
+            destination[1] = p;
+            destination[0] = 1 - p;
+            return;
+        }
+
+        double sum = 0;
+        for (int c = 0; c < Passes.Length; c++)
+        {
+            double p = Passes[c].Predict(votes, scratch);
+            destination[c] = p;
+            sum += p;
+        }
+
+        for (int c = 0; c < Passes.Length; c++)
+        {
+            destination[c] /= sum;
+        }
+    }
+
+    /// <summary>
+    /// Applies the reference's <c>calibrate_probs</c> to one row with this state's range: values above the tie
+    /// <c>1/K</c> are mapped linearly from <c>(tie, High]</c> to <c>(tie, 2 tie]</c>, values below from <c>[Low, tie)</c>
+    /// to <c>[0, tie)</c>, then clipped to [0, 1] (rows of another matrix can fall outside the range) and renormalized.
+    /// </summary>
+    public void Calibrate(Span<double> row)
+    {
+        double tie = 1.0 / row.Length;
+        double sum = 0;
+        for (int c = 0; c < row.Length; c++)
+        {
+            double p = row[c];
+            if (p > tie && !double.IsNaN(High))
+            {
+                p = ((p - tie) * tie / (High - tie)) + tie;
+            }
+            else if (p < tie && !double.IsNaN(Low))
+            {
+                p = ((p - tie) * tie / (tie - Low)) + tie;
+            }
+
+            p = Math.Clamp(p, 0, 1);
+            row[c] = p;
+            sum += p;
+        }
+
+        for (int c = 0; c < row.Length; c++)
+        {
+            row[c] /= sum;
+        }
+    }
+}

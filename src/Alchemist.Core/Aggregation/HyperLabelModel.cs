@@ -1,0 +1,126 @@
+namespace Alchemist;
+
+/// <summary>
+/// The pretrained hyper label model (LELA): a small graph neural network, trained once on synthetic label matrices, that
+/// infers the labels of a whole matrix in one forward pass, with no per-task optimization (R. Wu, S.-E. Chen, J. Zhang,
+/// X. Chu, "Learning Hyper Label Model for Programmatic Weak Supervision", ICLR 2023).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The network reads the non-abstain votes as a sparse matrix of <c>+1</c> and <c>-1</c>: for a binary task <c>+1</c>
+/// is a vote for class 1; for <c>K</c> classes it runs once per class <c>c</c> (<c>+1</c> for a vote for <c>c</c>,
+/// <c>-1</c> for any other vote) and divides the <c>K</c> outputs by their sum. Four graph layers mix each vote with
+/// the means of its row, its column and the whole matrix; an item's class-1 probability is a classifier over the mean
+/// of its votes' embeddings. An item without votes gets the classifier's output for an empty row (for a binary task
+/// 0.507 for class 1 before calibration, as in the reference; uniform for more classes). As the reference does when it
+/// returns probabilities, they are then calibrated: over the fitted matrix, values above <c>1/K</c> are stretched
+/// linearly so the largest becomes <c>2/K</c>, values below so the smallest becomes 0, and each row is renormalized.
+/// Calibration never changes which class is most probable.
+/// </para>
+/// <para>
+/// The model is transductive, as the reference is: an item's probabilities depend on the whole matrix it is labeled
+/// with, through the column and matrix means. <see cref="LabelModel.Fit(LabelMatrix, LabelModelFitOptions?, CancellationToken)"/>
+/// computes those means (one pass over the votes per graph layer and class pass) and the calibration range on the
+/// matrix it is given. <see cref="LabelModel.PredictProbabilities(LabelMatrix)"/> on the fitted matrix uses them; on
+/// any other matrix (a test split, say) it runs the reference's pass over that matrix, from its own means and
+/// calibration range, which costs another fit: the probabilities of a matrix are the reference implementation's
+/// whichever matrix was fitted (checked to 1e-4). Labeling a matrix in parts therefore differs from labeling it whole.
+/// One row (<see cref="LabelModel.PredictProbabilities(ReadOnlySpan{sbyte}, Span{double})"/>) is predicted from its
+/// own votes and the fitted matrix's means and range. The model learns nothing from the dev labels or the class
+/// balance, so it needs no dev split; it cannot be fitted from <see cref="LabelStatistics"/>.
+/// </para>
+/// <para>
+/// The weights are the reference checkpoint (github.com/wurenzhi/hyper_label_model, MIT licence), embedded in this
+/// assembly; the licence and attribution ship with the package (THIRD-PARTY-NOTICES.md).
+/// </para>
+/// </remarks>
+public sealed class HyperLabelModel : LabelModel
+{
+    /// <summary>The name of this model in the catalog: <c>"hyper"</c>.</summary>
+    public const string ModelName = "hyper";
+
+    private HyperState? _state;
+    private WeakReference<LabelMatrix>? _fitted;
+
+    /// <inheritdoc />
+    public override string Name => ModelName;
+
+    /// <inheritdoc />
+    /// <remarks>Reads the matrix once per graph layer and class pass, then predicts it once to set the calibration range.</remarks>
+    protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(options);
+        int k = matrix.ClassCount;
+        var values = new double[(long)matrix.ItemCount * k];
+        _state = HyperState.Fit(matrix, values, cancellationToken);
+        _fitted = new WeakReference<LabelMatrix>(matrix);
+
+        var balance = new double[k];
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            Span<double> row = values.AsSpan(i * k, k);
+            _state.Calibrate(row);
+            for (int c = 0; c < k; c++)
+            {
+                balance[c] += row[c] / matrix.ItemCount;
+            }
+        }
+
+        return new LabelModelFitReport { ModelName = ModelName, ClassBalance = ClassBalances.Resolve(options, k) ?? balance };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The fitted matrix is predicted from its fitted means; any other matrix from its own (the reference's
+    /// transductive pass over that matrix, which costs a fit), calibrated over its own range.
+    /// </remarks>
+    protected override void PredictProbabilitiesCore(LabelMatrix matrix, double[] destination)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(destination);
+        HyperState state;
+        if (IsFittedMatrix(matrix))
+        {
+            state = _state!;
+            state.PredictUncalibrated(matrix, destination, CancellationToken.None);
+        }
+        else
+        {
+            state = HyperState.Fit(matrix, destination, CancellationToken.None);
+        }
+
+        int k = matrix.ClassCount;
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            state.Calibrate(destination.AsSpan(i * k, k));
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One row is predicted from the fitted matrix's means and calibration range.</remarks>
+    protected override void PredictRowCore(ReadOnlySpan<sbyte> votes, Span<double> destination)
+    {
+        _state!.PredictUncalibratedRow(votes, destination);
+        _state.Calibrate(destination);
+    }
+
+    /// <summary>Computes the uncalibrated probabilities of every item (the reference's <c>predict_prob</c>), from the fitted means for the fitted matrix and from the matrix's own otherwise.</summary>
+    internal double[] PredictUncalibrated(LabelMatrix matrix)
+    {
+        var values = new double[(long)matrix.ItemCount * matrix.ClassCount];
+        if (IsFittedMatrix(matrix))
+        {
+            _state!.PredictUncalibrated(matrix, values, CancellationToken.None);
+        }
+        else
+        {
+            HyperState.Fit(matrix, values, CancellationToken.None);
+        }
+
+        return values;
+    }
+
+    private bool IsFittedMatrix(LabelMatrix matrix) =>
+        _fitted is not null && _fitted.TryGetTarget(out LabelMatrix? fitted) && ReferenceEquals(fitted, matrix);
+}

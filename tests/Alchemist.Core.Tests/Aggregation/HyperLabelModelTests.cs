@@ -1,0 +1,205 @@
+using System.Text;
+using Alchemist.Testing;
+
+namespace Alchemist.Tests.Aggregation;
+
+public class HyperLabelModelTests
+{
+    [Fact]
+    public void Fit_BinaryVotes_FollowsTheAgreeingFunctions()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 3, items: 4_000, classes: 2, accuracies: [0.9, 0.85, 0.8, 0.75, 0.7], coverages: [0.6, 0.5, 0.5, 0.4, 0.4], classBalance: [0.5, 0.5]);
+        var model = new HyperLabelModel();
+
+        LabelModelFitReport report = model.Fit(synthetic.Matrix);
+
+        Assert.Equal("hyper", report.ModelName);
+        Assert.Null(report.Iterations);
+        Assert.Equal(1, report.ClassBalance.Sum(), 9);
+        Assert.True(ClassificationMetrics.Accuracy(synthetic.TrueLabels, model.Predict(synthetic.Matrix, TieBreak.Random(0))) > 0.85);
+    }
+
+    [Fact]
+    public void PredictProbabilities_ThreeClasses_UnanimousRowsGetTheirClassAndEmptyRowsAreUniform()
+    {
+        LabelMatrix matrix = LabelMatrix.FromRows([[0, 0, -1], [1, 1, 1], [2, -1, 2], [-1, -1, -1], [0, 1, 0], [2, 2, 2]], classCount: 3);
+        var model = new HyperLabelModel();
+        model.Fit(matrix);
+
+        ClassProbabilities p = model.PredictProbabilities(matrix);
+
+        Assert.Equal([0, 1, 2], [.. new[] { 0, 1, 2 }.Select(i => ArgMax(p.GetRow(i)))]);
+        Assert.Equal(2, ArgMax(p.GetRow(5)));
+        Assert.All(p.GetRow(3).ToArray(), v => Assert.Equal(1.0 / 3, v, 12));
+        for (int i = 0; i < p.ItemCount; i++)
+        {
+            Assert.Equal(1, p.GetRow(i).ToArray().Sum(), 12);
+        }
+    }
+
+    [Fact]
+    public void PredictUncalibrated_BinaryEmptyRow_IsTheClassifiersOutputForAnEmptyRow()
+    {
+        // As in the reference: an item without votes is not exactly one half (data/hyperlm: 0.50740039 for YouTube).
+        LabelMatrix matrix = LabelMatrix.FromRows([[1, 1], [-1, -1], [0, 1]], classCount: 2);
+        var model = new HyperLabelModel();
+        model.Fit(matrix);
+
+        double[] raw = model.PredictUncalibrated(matrix);
+
+        Assert.Equal(0.50740039, raw[3], 6);
+        Assert.Equal(HyperNetwork.Pretrained.EmptyRowProbability, raw[3], 6);
+    }
+
+    [Fact]
+    public void PredictProbabilities_FittedMatrix_EqualsRowByRowAndOtherMatricesAreLabeledFromTheirOwnMeans()
+    {
+        LabelMatrix train = LabelMatrixGenerator.Create(seed: 5, items: 3_000, functions: 8, classes: 2).Matrix;
+        LabelMatrix test = LabelMatrixGenerator.Create(seed: 6, items: 700, functions: 8, classes: 2).Matrix;
+        var model = new HyperLabelModel();
+        model.Fit(train);
+
+        // On the fitted matrix, the whole-matrix pass and each row alone agree.
+        ClassProbabilities fitted = model.PredictProbabilities(train);
+        Span<double> row = stackalloc double[2];
+        for (int i = 0; i < train.ItemCount; i += 37)
+        {
+            model.PredictProbabilities(train.GetRow(i), row);
+            Assert.Equal(fitted.GetRow(i)[1], row[1], 12);
+        }
+
+        // Another matrix is labeled as the reference labels it: as if the model had been fitted on it.
+        var onTest = new HyperLabelModel();
+        onTest.Fit(test);
+        Assert.Equal(onTest.PredictProbabilities(test).AsSpan().ToArray(), model.PredictProbabilities(test).AsSpan().ToArray());
+    }
+
+    [Fact]
+    public void PredictProbabilities_LargeWideMatrix_ParallelAndRentedBuffersMatchOneRow()
+    {
+        // 20,000 rows are split into parallel blocks; 150 functions exceed the stack buffers.
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 7, items: 20_000, functions: 150, classes: 3).Matrix;
+        var model = new HyperLabelModel();
+        model.Fit(matrix);
+        ClassProbabilities all = model.PredictProbabilities(matrix);
+
+        var again = new HyperLabelModel();
+        again.Fit(matrix);
+        Assert.Equal(all.AsSpan().ToArray(), again.PredictProbabilities(matrix).AsSpan().ToArray());
+        var row = new double[3];
+        for (int i = 0; i < matrix.ItemCount; i += 1_999)
+        {
+            model.PredictProbabilities(matrix.GetRow(i), row);
+            Assert.Equal(all.GetRow(i).ToArray(), row, new ToleranceComparer(1e-12));
+        }
+    }
+
+    [Fact]
+    public void Fit_Statistics_ThrowsNotSupported()
+    {
+        LabelStatistics statistics = LabelStatistics.Compute(LabelMatrix.FromRows([[0, 1], [1, 1]], 2));
+
+        NotSupportedException error = Assert.Throws<NotSupportedException>(() => new HyperLabelModel().Fit(statistics));
+
+        Assert.Equal("The label model 'hyper' cannot be fitted from statistics; fit it on a label matrix.", error.Message);
+    }
+
+    [Fact]
+    public void Fit_NullOrEmptyMatrix_Throws()
+    {
+        Assert.Throws<ArgumentNullException>("matrix", () => new HyperLabelModel().Fit((LabelMatrix)null!));
+        ArgumentException error = Assert.Throws<ArgumentException>("matrix", () => new HyperLabelModel().Fit(new LabelMatrix(0, 3, 2, ReadOnlySpan<sbyte>.Empty)));
+        Assert.StartsWith("A label model needs at least one item and one labeling function; the matrix is 0 x 3.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Predict_BeforeFitOrOtherFunctions_Throws()
+    {
+        LabelMatrix matrix = LabelMatrix.FromRows([[0, 1], [1, 1]], 2);
+        InvalidOperationException notFitted = Assert.Throws<InvalidOperationException>(() => new HyperLabelModel().PredictProbabilities(matrix));
+        Assert.Equal("The label model 'hyper' has not been fitted; call Fit first.", notFitted.Message);
+
+        var model = new HyperLabelModel();
+        model.Fit(matrix);
+        ArgumentException other = Assert.Throws<ArgumentException>("matrix", () => model.PredictProbabilities(LabelMatrix.FromRows([[0, 1, 1]], 2)));
+        Assert.StartsWith("The model 'hyper' was fitted on 2 functions and 2 classes; the matrix has 3 and 2.", other.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Fit_CanceledToken_Throws()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() => new HyperLabelModel().Fit(LabelMatrix.FromRows([[0, 1]], 2), cancellationToken: cts.Token));
+    }
+
+    [Fact]
+    public void Read_MissingOrMisshapenTensor_NamesIt()
+    {
+        using var missing = new MemoryStream(Encoding.UTF8.GetBytes("""{"tensors": {}}"""));
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => HyperNetwork.Read(missing));
+        Assert.Equal("The hyper label model's weights lack the tensor 'matrix_net.0.linear.weight'.", error.Message);
+
+        using var misshapen = new MemoryStream(Encoding.UTF8.GetBytes("""{"tensors": {"matrix_net.0.linear.weight": {"shape": [4, 8], "values": []}}}"""));
+        error = Assert.Throws<InvalidDataException>(() => HyperNetwork.Read(misshapen));
+        Assert.Equal("The tensor 'matrix_net.0.linear.weight' has shape [4, 8]; expected [8, 4].", error.Message);
+    }
+
+    [Fact]
+    public void Catalog_KnowsHyperByName()
+    {
+        LabelModel model = LabelModelCatalog.CreateDefault().Create("HYPER");
+        Assert.IsType<HyperLabelModel>(model);
+        Assert.Throws<ArgumentException>("name", () => LabelModelCatalog.CreateDefault().Register("hyper", () => new MajorityVoteLabelModel(), candidateForAuto: true));
+    }
+
+    [Fact]
+    public void Auto_HyperClearlyAhead_IsChosenAndPredictsLikeHyper()
+    {
+        // On these synthetic 3-class votes hyper leads weighted majority by 0.022 in dev cross-validation, more than one
+        // standard error (0.017); on the train labels, which the choice never sees, it is ahead too (0.706 vs 0.680).
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 3_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 200, functions: 6, classes: 3);
+        var options = new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels };
+        var auto = new AutoLabelModel();
+
+        LabelModelFitReport report = auto.Fit(synthetic.Matrix, options);
+
+        Assert.Equal("hyper", report.Selected);
+        Assert.StartsWith("'hyper' led the default 'weighted-majority' by 0.022, more than one standard error (", report.SelectionReason, StringComparison.Ordinal);
+        var hyper = new HyperLabelModel();
+        hyper.Fit(synthetic.Matrix);
+        Assert.Equal(hyper.PredictProbabilities(synthetic.Matrix).AsSpan().ToArray(), auto.PredictProbabilities(synthetic.Matrix).AsSpan().ToArray());
+        Assert.Equal(hyper.PredictProbabilities(dev.Matrix).AsSpan().ToArray(), auto.PredictProbabilities(dev.Matrix).AsSpan().ToArray());
+    }
+
+    [Fact]
+    public void Auto_FittedFromStatistics_LeavesHyperOutWithAWarning()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 2_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 100, functions: 6, classes: 3);
+
+        LabelModelFitReport report = new AutoLabelModel().Fit(LabelStatistics.Compute(synthetic.Matrix), new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+
+        Assert.DoesNotContain("hyper", report.CandidateScores!.Keys);
+        Assert.Contains("The candidate 'hyper' was left out: it is fitted on a label matrix, and auto was fitted from statistics.", report.Warnings);
+    }
+
+    private static int ArgMax(ReadOnlySpan<double> row)
+    {
+        int best = 0;
+        for (int c = 1; c < row.Length; c++)
+        {
+            best = row[c] > row[best] ? c : best;
+        }
+
+        return best;
+    }
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(double obj) => 0;
+    }
+}
