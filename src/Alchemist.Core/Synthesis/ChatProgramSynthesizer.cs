@@ -382,6 +382,13 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         try
         {
             await slots.WaitAsync(scope.Token).ConfigureAwait(false);
+            if (scope.DeadlinePassed)
+            {
+                // The slot freed by a call the deadline cut can be taken before the wait sees the deadline: the slot did not start.
+                slots.Release();
+                return false;
+            }
+
             return true;
         }
         catch (OperationCanceledException) when (scope.DeadlinePassed)
