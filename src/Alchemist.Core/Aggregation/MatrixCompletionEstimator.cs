@@ -13,9 +13,6 @@ namespace Alchemist;
 /// </remarks>
 internal static class MatrixCompletionEstimator
 {
-    /// <summary>The L-BFGS history: the number of (step, gradient change) pairs kept.</summary>
-    private const int HistorySize = 10;
-
     /// <summary>The L-BFGS stop: the largest gradient component below this times the initial one (at least 1).</summary>
     private const double GradientTolerance = 1e-9;
 
@@ -114,7 +111,7 @@ internal static class MatrixCompletionEstimator
             return loss;
         }
 
-        LbfgsMinimizerResult result = new LbfgsMinimizer(HistorySize, maxIterations, GradientTolerance).Minimize(new DelegateObjective(x0.Length, Objective), x0, cancellationToken);
+        LbfgsMinimizerResult result = LbfgsMinimizer.Minimize(Objective, x0, maxIterations, GradientTolerance, cancellationToken);
         var mu = new double[d * k];
         for (int s = 0; s < a; s++)
         {

@@ -13,9 +13,6 @@ namespace Alchemist;
 /// </remarks>
 internal static class OneCoinEstimator
 {
-    /// <summary>The L-BFGS history: the number of (step, gradient change) pairs kept.</summary>
-    private const int HistorySize = 10;
-
     /// <summary>The L-BFGS stop: the largest gradient component below this times the initial one (at least 1).</summary>
     private const double GradientTolerance = 1e-10;
 
@@ -145,7 +142,7 @@ internal static class OneCoinEstimator
         }
 
         double[] start = [.. Enumerable.Repeat(Logit(initialAccuracy), m)];
-        LbfgsMinimizerResult result = new LbfgsMinimizer(HistorySize, maxIterations, GradientTolerance).Minimize(new DelegateObjective(m, Objective), start, cancellationToken);
+        LbfgsMinimizerResult result = LbfgsMinimizer.Minimize(Objective, start, maxIterations, GradientTolerance, cancellationToken);
         return ([.. start.Select(v => Math.Clamp(Sigmoid(v), 1e-3, MaxAccuracy))], result);
     }
 

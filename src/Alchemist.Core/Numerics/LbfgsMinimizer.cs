@@ -18,12 +18,19 @@ internal sealed class LbfgsMinimizer
     private readonly int _maxIterations;
     private readonly double _tolerance;
 
+    /// <summary>The number of (step, gradient change) pairs the label models keep: 10, as the end model's default.</summary>
+    public const int DefaultHistorySize = 10;
+
     public LbfgsMinimizer(int historySize, int maxIterations, double tolerance)
     {
         _historySize = historySize;
         _maxIterations = maxIterations;
         _tolerance = tolerance;
     }
+
+    /// <summary>Minimizes a function given as a delegate from <paramref name="point"/>, which receives the minimizer, keeping <see cref="DefaultHistorySize"/> pairs.</summary>
+    public static LbfgsMinimizerResult Minimize(DelegateObjective.Evaluator objective, double[] point, int maxIterations, double tolerance, CancellationToken cancellationToken) =>
+        new LbfgsMinimizer(DefaultHistorySize, maxIterations, tolerance).Minimize(new DelegateObjective(point.Length, objective), point, cancellationToken);
 
     /// <summary>Minimizes the objective from <paramref name="point"/>, which receives the minimizer.</summary>
     public LbfgsMinimizerResult Minimize(IDifferentiableObjective objective, double[] point, CancellationToken cancellationToken)
