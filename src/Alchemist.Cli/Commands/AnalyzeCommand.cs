@@ -14,6 +14,7 @@ internal static class AnalyzeCommand
     {
         Option<string?> data = CliOptions.Data();
         var input = new RunInput();
+        input.Input.Description = "With --programs: your own items instead of --data, a .csv file with a header or a .jsonl file with one object per line; every row is analysed, and rows with a label give the programs' accuracy.";
         Option<string?> programs = new("--programs")
         {
             Description = "Analyse the programs of a folder instead of the dataset's own votes: a program library (library.json, as run and synthesize write) or C# files (*.cs), compiled and applied in the sandbox.",

@@ -70,6 +70,42 @@ public sealed class LlmStagesCommandTests : IDisposable
     }
 
     [Fact]
+    public void Synthesize_PriorKnowledgeAndFeedback_ItsTranscriptReplaysTheSameProgramsConcurrently()
+    {
+        using FakeLlmServer server = FakeLlmServer.Start(
+            FakeApi.OpenAI,
+            FakeStep.Reply(Knowledge),
+            FakeStep.Reply(FakePrograms.Fenced(FakePrograms.CheckOut)),
+            FakeStep.Reply(FakePrograms.Fenced(FakePrograms.Subscribe)),
+            FakeStep.Reply(Knowledge),
+            FakeStep.Reply(FakePrograms.Fenced(FakePrograms.Links)),
+            FakeStep.Reply("No program this time."));
+        string recorded = Path.Combine(_root, "recorded");
+        (int code, string stdout, string error) = Run(
+            server.Environment(), "synthesize", "--llm", "openai:gpt-4o-mini", "--count", "2", "--concurrency", "1", "--repairs", "0", "--prior-knowledge", "--feedback-rounds", "1", "--out", recorded, "--json");
+        Assert.True(code == 0, error);
+
+        // The replay matches each call by its prompt's hash, so the knowledge calls and both rounds replay in any order.
+        string replayed = Path.Combine(_root, "replayed");
+        (code, string again, error) = Run(
+            [], "synthesize", "--llm", "replay:" + Path.Combine(recorded, "transcript.jsonl"), "--count", "2", "--concurrency", "2", "--repairs", "0", "--prior-knowledge", "--feedback-rounds", "1", "--out", replayed, "--json");
+        Assert.True(code == 0, error);
+
+        JsonElement first = JsonDocument.Parse(stdout).RootElement;
+        JsonElement second = JsonDocument.Parse(again).RootElement;
+        Assert.Equal(["llm-000", "llm-001", "llm-r2-000"], first.GetProperty("kept").EnumerateArray().Select(k => k.GetProperty("name").GetString()));
+        // Round 2's slot 1 wrote no program (after its one follow-up): a drop of its own, though round 1's slot 1 kept one.
+        JsonElement dropped = Assert.Single(first.GetProperty("dropped").EnumerateArray());
+        Assert.Equal(("llm-r2-001-r1", 1, "RejectedReply"), (dropped.GetProperty("name").GetString(), dropped.GetProperty("slot").GetInt32(), dropped.GetProperty("reason").GetString()));
+        Assert.True(JsonElement.DeepEquals(first.GetProperty("dropped"), second.GetProperty("dropped")));
+        Assert.Equal(
+            first.GetProperty("kept").EnumerateArray().Select(k => k.GetProperty("contentHash").GetString()),
+            second.GetProperty("kept").EnumerateArray().Select(k => k.GetProperty("contentHash").GetString()));
+        Assert.Equal((2, 2), (second.GetProperty("priorKnowledgeWritten").GetInt32(), second.GetProperty("roundsRun").GetInt32()));
+        Assert.Equal(7, server.Requests.Count);
+    }
+
+    [Fact]
     public void Synthesize_Table_SaysWhatTheStagesDid()
     {
         using FakeLlmServer server = FakeLlmServer.Start(
