@@ -98,6 +98,22 @@ public sealed class AnalyzeProgramsTests : IDisposable
     }
 
     [Fact]
+    public void AnalyzePrograms_ARunsLibrary_GivesTheRunsOwnCoverage()
+    {
+        string run = Path.Combine(_root, "run");
+        JsonElement runJson = CliRunner.RunJson("run", "--programs", "4", "--seed-labels", "40", "--in-process", "--out", run, "--json");
+
+        JsonElement json = CliRunner.RunJson("analyze", "--programs", Path.Combine(run, "programs"), "--json");
+
+        Assert.Equal(
+            ProgramLibrary.Load(Path.Combine(run, "programs")).Programs.Select(p => p.Name),
+            json.GetProperty("functions").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        Assert.Equal(runJson.GetProperty("programs").GetProperty("kept").GetInt32(), json.GetProperty("functions").GetArrayLength());
+        Assert.Equal(runJson.GetProperty("coverage").GetDouble(), json.GetProperty("coverage").GetDouble());
+        Assert.Empty(json.GetProperty("rejected").EnumerateArray());
+    }
+
+    [Fact]
     public void AnalyzePrograms_EveryProgramRejected_ExitsThreeAndListsTheReasons()
     {
         string folder = Folder(("Sneaky.cs", Sneaky));
