@@ -87,18 +87,12 @@ internal sealed partial class LlmStages
     private static partial Regex RoundName();
 
     /// <summary>The values of the options.</summary>
-    /// <param name="PriorKnowledge">Whether the model is first asked for background knowledge.</param>
-    /// <param name="FeedbackRounds">The rounds after the first.</param>
+    /// <param name="PriorKnowledge">Whether the model is first asked for background knowledge (<see cref="ChatSynthesizerOptions.GeneratePriorKnowledge"/>).</param>
+    /// <param name="FeedbackRounds">The rounds after the first (<see cref="LabelingPipelineOptions.FeedbackRounds"/>).</param>
     internal sealed record Settings(bool PriorKnowledge, int FeedbackRounds)
     {
         /// <summary>Gets the settings of a synthesis that asks no LLM: no prior knowledge, no feedback round.</summary>
         public static Settings None { get; } = new(false, 0);
-
-        /// <summary>Sets the synthesizer's prior-knowledge stage.</summary>
-        public void ApplyTo(ChatSynthesizerOptions options) => options.GeneratePriorKnowledge = PriorKnowledge;
-
-        /// <summary>Sets the pipeline's feedback rounds.</summary>
-        public void ApplyTo(LabelingPipelineOptions options) => options.FeedbackRounds = FeedbackRounds;
 
         /// <summary>What the stages did, from the run's attempt log: for run.json and the synthesis report.</summary>
         /// <param name="attempts">Every chat call of the synthesis.</param>

@@ -128,22 +128,23 @@ internal static class RunCommand
                 Directory.CreateDirectory(Path.Combine(settings.Out, ProgramsFolderName));
                 transcript = new StreamWriter(Path.Combine(settings.Out, ProgramsFolderName, ProgramLibrary.TranscriptFileName), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 session = LlmSession.Open(settings.Llm, context, settings.Calls, transcript);
-                var chatOptions = new ChatSynthesizerOptions { Seed = settings.Seed };
-                stages.ApplyTo(chatOptions);
-                synthesizers.Add(new ChatProgramSynthesizer(session.Client, chatOptions, ledger, context.Time));
+                synthesizers.Add(new ChatProgramSynthesizer(session.Client, new ChatSynthesizerOptions { Seed = settings.Seed, GeneratePriorKnowledge = stages.PriorKnowledge }, ledger, context.Time));
             }
 
-            var pipelineOptions = new LabelingPipelineOptions
-            {
-                ProgramsPerSynthesizer = settings.Programs,
-                LabelModel = settings.LabelModel,
-                SelectionMetric = metric,
-                DirectLabelingModel = modelId ?? settings.DirectModel,
-                Seed = settings.Seed,
-                Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
-            };
-            stages.ApplyTo(pipelineOptions);
-            var pipeline = new LabelingPipeline(synthesizers, pipelineOptions, catalog: catalog, ledger: ledger);
+            var pipeline = new LabelingPipeline(
+                synthesizers,
+                new LabelingPipelineOptions
+                {
+                    ProgramsPerSynthesizer = settings.Programs,
+                    FeedbackRounds = stages.FeedbackRounds,
+                    LabelModel = settings.LabelModel,
+                    SelectionMetric = metric,
+                    DirectLabelingModel = modelId ?? settings.DirectModel,
+                    Seed = settings.Seed,
+                    Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
+                },
+                catalog: catalog,
+                ledger: ledger);
             var job = new LabelingJob<string>(data.Task, data.Items)
             {
                 ItemIds = data.ItemIds,

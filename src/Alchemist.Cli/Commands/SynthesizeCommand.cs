@@ -88,8 +88,13 @@ internal static class SynthesizeCommand
             : [];
         PrepareOutputFolder(settings.Out);
 
-        var synthesizerOptions = new ChatSynthesizerOptions { MaxRepairs = settings.Repairs, MaxConcurrency = settings.Concurrency, Seed = settings.Seed };
-        settings.Stages.ApplyTo(synthesizerOptions);
+        var synthesizerOptions = new ChatSynthesizerOptions
+        {
+            MaxRepairs = settings.Repairs,
+            MaxConcurrency = settings.Concurrency,
+            Seed = settings.Seed,
+            GeneratePriorKnowledge = settings.Stages.PriorKnowledge,
+        };
         foreach ((string model, ModelPrice price) in prices)
         {
             synthesizerOptions.Prices[model] = price;
@@ -104,15 +109,17 @@ internal static class SynthesizeCommand
             var synthesizer = new ChatProgramSynthesizer(session.Client, synthesizerOptions, timeProvider: context.Time);
             // The pipeline's synthesis and gate, without labeling: programs are validated (and repaired) and gated on a
             // seeded sample of the train texts, compiled once each.
-            var pipelineOptions = new LabelingPipelineOptions
-            {
-                ProgramsPerSynthesizer = settings.Count,
-                GateSampleSize = MaxSampleItems,
-                Seed = settings.Seed,
-                DirectLabelingModel = null,
-            };
-            settings.Stages.ApplyTo(pipelineOptions);
-            var pipeline = new LabelingPipeline([synthesizer], pipelineOptions, ledger: synthesizer.Ledger);
+            var pipeline = new LabelingPipeline(
+                [synthesizer],
+                new LabelingPipelineOptions
+                {
+                    ProgramsPerSynthesizer = settings.Count,
+                    FeedbackRounds = settings.Stages.FeedbackRounds,
+                    GateSampleSize = MaxSampleItems,
+                    Seed = settings.Seed,
+                    DirectLabelingModel = null,
+                },
+                ledger: synthesizer.Ledger);
             result = await pipeline.SynthesizeAsync(new LabelingJob<string>(dataset.Task, items) { SeedSet = dev }, cancellationToken: cancellationToken).ConfigureAwait(false);
             calls = session.Assess(result.SynthesisCost);
         }
