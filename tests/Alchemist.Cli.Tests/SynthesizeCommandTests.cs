@@ -106,7 +106,7 @@ public sealed class SynthesizeCommandTests : IDisposable
         Assert.Contains("Dropped 1:", output, StringComparison.Ordinal);
         Assert.Contains("llm-001-r1  [synthesis: RejectedReply]  The reply has no code block", output, StringComparison.Ordinal);
         Assert.Contains("Cost ledger: 3 call(s) (1 repair(s); 0 failed, 0 retries, 0 timeouts, 0 s waited), 200 input tokens, 30 output tokens", output, StringComparison.Ordinal);
-        Assert.Contains("No price for: replayed-model. Give --prices FILE to price them.", output, StringComparison.Ordinal);
+        Assert.Contains("No price for: replayed-model in the tool's bundled prices. Give --prices FILE to price them.", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Alchemist.Cli.Commands;
 internal static class ProgramsCommand
 {
     /// <summary>The applier settings of <c>run</c>: small chunks, so that a runaway program is quarantined after 256 items.</summary>
-    private static readonly LabelingApplierOptions ApplierOptions = new() { ChunkSize = 256, QuarantineFaultRate = 0.5, QuarantineMinimumItems = 100 };
+    internal static readonly LabelingApplierOptions ApplierOptions = new() { ChunkSize = 256, QuarantineFaultRate = 0.5, QuarantineMinimumItems = 100 };
 
     public static Command Create()
     {
@@ -154,11 +154,11 @@ internal static class ProgramsCommand
     }
 
     /// <summary>Shortens a fault message: a hostile program can throw an exception with a message of any length.</summary>
-    private static string? Shorten(string? message) => message is { Length: > 300 } ? message[..297] + "..." : message;
+    internal static string? Shorten(string? message) => message is { Length: > 300 } ? message[..297] + "..." : message;
 
     private static string Milliseconds(double value) => value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static LabelingProgram ReadProgram(string file)
+    internal static LabelingProgram ReadProgram(string file)
     {
         if (!File.Exists(file))
         {
@@ -188,7 +188,7 @@ internal static class ProgramsCommand
         return result.Length > 128 ? result[..128] : result;
     }
 
-    private static JsonArray Reasons(IEnumerable<SandboxDiagnostic> diagnostics)
+    internal static JsonArray Reasons(IEnumerable<SandboxDiagnostic> diagnostics)
     {
         var reasons = new JsonArray();
         foreach (SandboxDiagnostic d in diagnostics)
@@ -199,7 +199,7 @@ internal static class ProgramsCommand
         return reasons;
     }
 
-    private static void WriteReasons(TextWriter output, IEnumerable<SandboxDiagnostic> diagnostics)
+    internal static void WriteReasons(TextWriter output, IEnumerable<SandboxDiagnostic> diagnostics)
     {
         foreach (SandboxDiagnostic d in diagnostics)
         {

@@ -50,18 +50,20 @@ internal static class RunCommand
         };
         Option<bool> json = CliOptions.Json();
         var input = new RunInput();
+        var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds);
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
         {
             data,
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs, seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json]))
         {
             command.Options.Add(option);
         }
 
         command.Validators.Add(result => input.Validate(result, data));
+        command.Validators.Add(result => stages.Validate(result, llm, library));
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error,
@@ -83,6 +85,7 @@ internal static class RunCommand
             {
                 InProcess = parsed.GetValue(inProcess),
                 Input = input.Read(parsed),
+                Stages = stages.Read(parsed),
             },
             cancellationToken));
         return command;
@@ -107,6 +110,7 @@ internal static class RunCommand
         }
 
         PrepareOutputFolder(settings.Out);
+        LlmStages.Settings stages = llmGiven ? settings.Stages : LlmStages.Settings.None;
 
         var ledger = new CostLedger(prices);
 
@@ -124,7 +128,7 @@ internal static class RunCommand
                 Directory.CreateDirectory(Path.Combine(settings.Out, ProgramsFolderName));
                 transcript = new StreamWriter(Path.Combine(settings.Out, ProgramsFolderName, ProgramLibrary.TranscriptFileName), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 session = LlmSession.Open(settings.Llm, context, settings.Calls, transcript);
-                synthesizers.Add(new ChatProgramSynthesizer(session.Client, new ChatSynthesizerOptions { Seed = settings.Seed }, ledger, context.Time));
+                synthesizers.Add(new ChatProgramSynthesizer(session.Client, new ChatSynthesizerOptions { Seed = settings.Seed, GeneratePriorKnowledge = stages.PriorKnowledge }, ledger, context.Time));
             }
 
             var pipeline = new LabelingPipeline(
@@ -132,6 +136,7 @@ internal static class RunCommand
                 new LabelingPipelineOptions
                 {
                     ProgramsPerSynthesizer = settings.Programs,
+                    FeedbackRounds = stages.FeedbackRounds,
                     LabelModel = settings.LabelModel,
                     SelectionMetric = metric,
                     DirectLabelingModel = modelId ?? settings.DirectModel,
@@ -164,14 +169,16 @@ internal static class RunCommand
 
             progress.Complete();
 
-            JsonObject runJson = await WriteOutputsAsync(run, settings.Out, cancellationToken).ConfigureAwait(false);
+            LlmStages.Figures stagesRun = stages.Measure(run.SynthesisAttempts);
+            JsonObject synthesisJson = stagesRun.AddTo(new JsonObject { ["llm"] = llmGiven ? settings.Llm : "none" });
+            JsonObject runJson = await WriteOutputsAsync(run, settings.Out, synthesisJson, cancellationToken).ConfigureAwait(false);
             if (settings.Json)
             {
                 CliJson.Write(output, runJson);
             }
             else
             {
-                WriteSummary(output, run, settings.Out);
+                WriteSummary(output, run, settings.Out, llmGiven ? stagesRun : null);
             }
 
             // The outputs are written whatever the LLM did; a run whose every chat call failed still says so and fails.
@@ -232,7 +239,7 @@ internal static class RunCommand
         ["probabilities"] = new JsonArray([.. probabilities.ToArray().Select(p => (JsonNode?)JsonValue.Create(CliJson.Round(p)))]),
     }.ToJsonString();
 
-    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, CancellationToken cancellationToken)
+    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, JsonObject synthesis, CancellationToken cancellationToken)
     {
         await using (var labels = new StreamWriter(Path.Combine(folder, LabelsFileName), append: false, new UTF8Encoding(false)))
         {
@@ -252,11 +259,12 @@ internal static class RunCommand
         await File.WriteAllTextAsync(Path.Combine(folder, MarkdownReportFileName), RunReport.ToMarkdown(run), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(folder, HtmlReportFileName), RunReport.ToHtml(run), cancellationToken).ConfigureAwait(false);
         JsonObject json = ToJson(run);
+        json["synthesis"] = synthesis;
         await File.WriteAllTextAsync(Path.Combine(folder, RunFileName), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
         return json;
     }
 
-    private static void WriteSummary(TextWriter output, LabelingRun run, string folder)
+    private static void WriteSummary(TextWriter output, LabelingRun run, string folder, LlmStages.Figures? stages)
     {
         output.WriteLine($"Dataset      {run.DatasetName}: {run.ItemIds.Count:N0} items, {run.SeedItems:N0} seed labels, {run.Task.ClassCount} classes");
         output.WriteLine($"Programs     {run.KeptCount} kept, {run.DroppedCount} dropped; coverage {TextTable.Format(run.Analysis.Coverage)}");
@@ -276,6 +284,11 @@ internal static class RunCommand
         if (run.SynthesisCost.Calls > 0)
         {
             output.WriteLine($"LLM calls    {LlmSession.Describe(run.SynthesisCost)}");
+        }
+
+        if (stages is not null)
+        {
+            output.WriteLine($"LLM stages   {stages.Describe()}");
         }
 
         output.WriteLine($"Time         {run.Elapsed.TotalSeconds:0.0} s");
@@ -347,6 +360,9 @@ internal static class RunCommand
 
         /// <summary>Gets the user's own file and its fields (<c>--input</c>), or <see langword="null"/> for <c>--data</c>.</summary>
         public RunInput.Settings? Input { get; init; }
+
+        /// <summary>Gets the prior-knowledge and feedback-round options of the LLM's synthesis (<c>--prior-knowledge</c>, <c>--feedback-rounds</c>).</summary>
+        public LlmStages.Settings Stages { get; init; } = LlmStages.Settings.None;
 
         public LabelModelMetric Check(LabelModelCatalog catalog)
         {

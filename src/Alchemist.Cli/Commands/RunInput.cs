@@ -91,13 +91,7 @@ internal sealed class RunInput
     /// <exception cref="DataFormatException">A row is malformed; the message names the file, the record with its line, and the field.</exception>
     public static RunData Load(Settings settings)
     {
-        string[] classes = ParseClasses(settings.Classes);
-        string name = Path.GetFileNameWithoutExtension(settings.Input);
-        string description = string.IsNullOrWhiteSpace(settings.Task)
-            ? $"Classify each item of '{Path.GetFileName(settings.Input)}' as one of: {string.Join(", ", classes)}."
-            : settings.Task.Trim();
-        var task = new LabelingTask(string.IsNullOrWhiteSpace(name) ? "input" : name, description, classes);
-        var options = new TextItemFileOptions { TextField = settings.TextField, IdField = settings.IdField, LabelField = settings.LabelField, ClassNames = classes };
+        (string name, LabelingTask task, TextItemFileOptions options) = Describe(settings);
 
         if (settings.IdFieldGiven && string.Equals(Path.GetExtension(settings.Input), ".csv", StringComparison.OrdinalIgnoreCase) && File.Exists(settings.Input))
         {
@@ -152,6 +146,29 @@ internal sealed class RunInput
         }
 
         return new RunData(name, task, items, ids, [.. seed], test) { SeedSource = $"'{settings.LabelField}' of {settings.Input}" };
+    }
+
+    /// <summary>Reads every row of the input file, labeled or not, with the task it describes (for <c>alchemist analyze --input</c>).</summary>
+    /// <exception cref="UsageException">The arguments are wrong, or the file has no rows.</exception>
+    /// <exception cref="DataFormatException">A row is malformed; the message names the file, the record with its line, and the field.</exception>
+    public static (LabelingTask Task, IReadOnlyList<TextItem> Rows) ReadRows(Settings settings)
+    {
+        (_, LabelingTask task, TextItemFileOptions options) = Describe(settings);
+        List<TextItem> rows = [.. Read(settings.Input, "--input", options)];
+        return rows.Count > 0 ? (task, rows) : throw new UsageException($"--input '{settings.Input}' has no rows; give at least one row.");
+    }
+
+    /// <summary>The dataset's name, the task and the reader's options the settings describe.</summary>
+    private static (string Name, LabelingTask Task, TextItemFileOptions Options) Describe(Settings settings)
+    {
+        string[] classes = ParseClasses(settings.Classes);
+        string name = Path.GetFileNameWithoutExtension(settings.Input);
+        string description = string.IsNullOrWhiteSpace(settings.Task)
+            ? $"Classify each item of '{Path.GetFileName(settings.Input)}' as one of: {string.Join(", ", classes)}."
+            : settings.Task.Trim();
+        var task = new LabelingTask(string.IsNullOrWhiteSpace(name) ? "input" : name, description, classes);
+        var options = new TextItemFileOptions { TextField = settings.TextField, IdField = settings.IdField, LabelField = settings.LabelField, ClassNames = classes };
+        return (name, task, options);
     }
 
     private static IEnumerable<LabeledExample<string>> ReadTest(string path, TextItemFileOptions options) =>

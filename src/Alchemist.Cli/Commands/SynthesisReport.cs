@@ -14,6 +14,7 @@ internal sealed class SynthesisReport
     private readonly ProgramOutcome[] _kept;
     private readonly CostSummary _cost;
     private readonly Dictionary<string, int> _slots;
+    private readonly LlmStages.Figures _stages;
     private readonly List<Drop> _dropped = [];
 
     public SynthesisReport(
@@ -27,14 +28,19 @@ internal sealed class SynthesisReport
         _kept = [.. result.Programs.Where(p => p.Kept)];
         _cost = result.SynthesisCost;
         _slots = _attempts.Where(a => a.ProgramName is not null && a.Slot is not null).GroupBy(a => a.ProgramName!).ToDictionary(g => g.Key, g => g.First().Slot!.Value);
+        _stages = settings.Stages.Measure(_attempts);
 
-        // A slot that produced no program ends with the attempt that explains why.
-        foreach (IGrouping<int, SynthesisAttempt> slot in _attempts.Where(a => a.Slot is not null).GroupBy(a => a.Slot!.Value).OrderBy(g => g.Key))
+        // A slot that produced no program ends with the attempt that explains why. Each feedback round numbers its
+        // slots from 0 again, so a slot is a round's slot.
+        foreach (IGrouping<(int Round, int Slot), SynthesisAttempt> slot in _attempts
+            .Where(a => a.Slot is not null)
+            .GroupBy(a => (Round: LlmStages.RoundOf(a.ProgramName), Slot: a.Slot!.Value))
+            .OrderBy(g => g.Key.Round).ThenBy(g => g.Key.Slot))
         {
             if (!slot.Any(a => a.Outcome == SynthesisOutcome.Accepted))
             {
                 SynthesisAttempt last = slot.Last();
-                _dropped.Add(new Drop(last.ProgramName, slot.Key, "synthesis", last.Outcome.ToString(), last.Message, last.Problems));
+                _dropped.Add(new Drop(last.ProgramName, slot.Key.Slot, "synthesis", last.Outcome.ToString(), last.Message, last.Problems));
             }
         }
 
@@ -121,7 +127,7 @@ internal sealed class SynthesisReport
             });
         }
 
-        return new JsonObject
+        var report = new JsonObject
         {
             ["dataset"] = _dataset.Name,
             ["classes"] = new JsonArray([.. _dataset.Task.ClassNames.Select(c => (JsonNode?)JsonValue.Create(c))]),
@@ -129,34 +135,42 @@ internal sealed class SynthesisReport
             ["out"] = _settings.Out,
             ["requested"] = _settings.Count,
             ["maxRepairs"] = _settings.Repairs,
-            ["sampleItems"] = _sampleItems,
-            ["devItems"] = _devItems,
-            ["kept"] = kept,
-            ["dropped"] = dropped,
-            ["attempts"] = attempts,
-            ["cost"] = new JsonObject
-            {
-                ["calls"] = _cost.Calls,
-                ["failedCalls"] = _cost.FailedCalls,
-                ["retries"] = _cost.Retries,
-                ["timeouts"] = _cost.Timeouts,
-                ["retryWaitSeconds"] = Math.Round(_cost.RetryDelay.TotalSeconds, 3),
-                ["callsWithoutUsage"] = _cost.CallsWithoutUsage,
-                ["inputTokens"] = _cost.InputTokens,
-                ["outputTokens"] = _cost.OutputTokens,
-                ["costUsd"] = Normalize(_cost.CostUsd),
-                ["complete"] = _cost.IsComplete,
-                ["unpricedModels"] = new JsonArray([.. _cost.UnpricedModels.Select(m => (JsonNode?)JsonValue.Create(m))]),
-                ["models"] = models,
-            },
         };
+        _stages.AddTo(report);
+        report["sampleItems"] = _sampleItems;
+        report["devItems"] = _devItems;
+        report["kept"] = kept;
+        report["dropped"] = dropped;
+        report["attempts"] = attempts;
+        report["cost"] = new JsonObject
+        {
+            ["calls"] = _cost.Calls,
+            ["failedCalls"] = _cost.FailedCalls,
+            ["retries"] = _cost.Retries,
+            ["timeouts"] = _cost.Timeouts,
+            ["retryWaitSeconds"] = Math.Round(_cost.RetryDelay.TotalSeconds, 3),
+            ["callsWithoutUsage"] = _cost.CallsWithoutUsage,
+            ["inputTokens"] = _cost.InputTokens,
+            ["outputTokens"] = _cost.OutputTokens,
+            ["costUsd"] = Normalize(_cost.CostUsd),
+            ["complete"] = _cost.IsComplete,
+            ["unpricedModels"] = new JsonArray([.. _cost.UnpricedModels.Select(m => (JsonNode?)JsonValue.Create(m))]),
+            ["prices"] = _settings.PricesFile ?? "bundled",
+            ["models"] = models,
+        };
+        return report;
     }
 
     public void WriteText(TextWriter output)
     {
         output.WriteLine(
             $"Dataset {_dataset.Name} ({string.Join(", ", _dataset.Task.ClassNames)}): {_sampleItems} train items to run programs on, {_devItems} dev examples.");
-        output.WriteLine($"Asked {_settings.Llm} for {_settings.Count} programs, with up to {_settings.Repairs} repairs each.");
+        output.WriteLine($"Asked {_settings.Llm} for {_settings.Count} programs{(_settings.Stages.FeedbackRounds > 0 ? " per round" : string.Empty)}, with up to {_settings.Repairs} repairs each.");
+        if (_settings.Stages.PriorKnowledge || _settings.Stages.FeedbackRounds > 0)
+        {
+            output.WriteLine($"Stages: {_stages.Describe()}.");
+        }
+
         output.WriteLine();
 
         output.WriteLine($"Kept {_kept.Length} program(s), written to {_settings.Out}:");
@@ -212,7 +226,7 @@ internal sealed class SynthesisReport
         output.Write(ledger.ToString());
         if (!_cost.IsComplete)
         {
-            output.WriteLine($"No price for: {string.Join(", ", _cost.UnpricedModels)}. Give --prices FILE to price them.");
+            output.WriteLine($"No price for: {string.Join(", ", _cost.UnpricedModels)} in {(_settings.PricesFile is null ? "the tool's bundled prices" : _settings.PricesFile)}. Give --prices FILE to price them.");
         }
     }
 

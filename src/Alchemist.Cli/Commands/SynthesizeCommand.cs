@@ -32,16 +32,23 @@ internal static class SynthesizeCommand
         Option<int> count = new("--count") { Description = "The number of programs to ask for.", DefaultValueFactory = _ => 8, HelpName = "N" };
         Option<int> repairs = new("--repairs") { Description = "The largest number of times a rejected program is sent back with its errors.", DefaultValueFactory = _ => 2, HelpName = "R" };
         Option<string> output = new("--out") { Description = "A new or empty folder for the program library, the transcript and the report.", HelpName = "DIR", Required = true };
-        Option<string?> prices = new("--prices") { Description = "A JSON file of model prices: {\"MODEL\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}. Without it, costs are not priced.", HelpName = "FILE" };
+        Option<string?> prices = new("--prices") { Description = "A JSON file of model prices, replacing the tool's defaults: {\"MODEL\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}.", HelpName = "FILE" };
         Option<int> concurrency = new("--concurrency") { Description = "The largest number of programs requested at once.", DefaultValueFactory = _ => 4, HelpName = "N" };
         Option<double> timeout = CliOptions.Timeout();
         Option<int> maxRetries = CliOptions.MaxRetries();
         Option<int> seed = CliOptions.Seed();
         Option<bool> json = CliOptions.Json();
+        var stages = new LlmStages(defaultFeedbackRounds: 0);
         var command = new Command("synthesize", "Ask an LLM for labeling programs, repair and gate them in the sandbox, and write the kept ones as a program library.")
         {
             data, llm, count, repairs, output, prices, concurrency, timeout, maxRetries, seed, json,
         };
+        foreach (Option option in stages.All)
+        {
+            command.Options.Add(option);
+        }
+
+        command.Validators.Add(result => stages.Validate(result, llm));
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error,
@@ -56,7 +63,10 @@ internal static class SynthesizeCommand
                 parsed.GetValue(concurrency),
                 parsed.GetValue(seed),
                 parsed.GetValue(json),
-                new LlmSettings(parsed.GetValue(maxRetries), parsed.GetValue(timeout))),
+                new LlmSettings(parsed.GetValue(maxRetries), parsed.GetValue(timeout)))
+            {
+                Stages = stages.Read(parsed),
+            },
             cancellationToken));
         return command;
     }
@@ -64,7 +74,8 @@ internal static class SynthesizeCommand
     private static async Task<int> ExecuteAsync(TextWriter output, TextWriter error, CliContext context, Settings settings, CancellationToken cancellationToken)
     {
         settings.Check();
-        Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? [] : PriceFile.Load(settings.PricesFile);
+        // Priced as 'run' prices its calls: the tool's bundled prices, or --prices in their stead.
+        Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
         WrenchDataset dataset = CliDatasets.Load(settings.Data);
         if (!dataset.Train.HasText)
         {
@@ -77,7 +88,13 @@ internal static class SynthesizeCommand
             : [];
         PrepareOutputFolder(settings.Out);
 
-        var synthesizerOptions = new ChatSynthesizerOptions { MaxRepairs = settings.Repairs, MaxConcurrency = settings.Concurrency, Seed = settings.Seed };
+        var synthesizerOptions = new ChatSynthesizerOptions
+        {
+            MaxRepairs = settings.Repairs,
+            MaxConcurrency = settings.Concurrency,
+            Seed = settings.Seed,
+            GeneratePriorKnowledge = settings.Stages.PriorKnowledge,
+        };
         foreach ((string model, ModelPrice price) in prices)
         {
             synthesizerOptions.Prices[model] = price;
@@ -97,7 +114,7 @@ internal static class SynthesizeCommand
                 new LabelingPipelineOptions
                 {
                     ProgramsPerSynthesizer = settings.Count,
-                    FeedbackRounds = 0,
+                    FeedbackRounds = settings.Stages.FeedbackRounds,
                     GateSampleSize = MaxSampleItems,
                     Seed = settings.Seed,
                     DirectLabelingModel = null,
@@ -148,6 +165,9 @@ internal static class SynthesizeCommand
     /// <summary>The command's arguments.</summary>
     internal sealed record Settings(string? Data, string Llm, int Count, int Repairs, string Out, string? PricesFile, int Concurrency, int Seed, bool Json, LlmSettings Calls)
     {
+        /// <summary>Gets the prior-knowledge and feedback-round options (none by default).</summary>
+        public LlmStages.Settings Stages { get; init; } = LlmStages.Settings.None;
+
         public void Check()
         {
             Calls.Check();
