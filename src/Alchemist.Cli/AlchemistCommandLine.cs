@@ -50,7 +50,7 @@ internal static class AlchemistCommandLine
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(RunCommand.Create(context));
-        root.Subcommands.Add(LabelCommand.Create());
+        root.Subcommands.Add(LabelCommand.Create(context));
         root.Subcommands.Add(SynthesizeCommand.Create(context));
         root.Subcommands.Add(ProgramsCommand.Create());
         return root;

@@ -37,6 +37,13 @@ internal static class CliOptions
         HelpName = "N",
     };
 
+    public static Option<string> Embeddings() => new("--embeddings")
+    {
+        Description = "Text embeddings the end model uses as features beside its hashed n-grams: none (the default), minilm (a local all-MiniLM-L6-v2 model, no network), openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL) or ollama:MODEL (OLLAMA_HOST). A model trained with embeddings labels with the same ones.",
+        DefaultValueFactory = _ => "none",
+        HelpName = "SPEC",
+    };
+
     public static Option<string> LabelModel(string defaultName) => new("--label-model")
     {
         Description = "The label model that aggregates the votes.",

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
+using Alchemist.Cli.Llm;
+using Microsoft.Extensions.AI;
 
 namespace Alchemist.Cli.Commands;
 
@@ -14,16 +16,17 @@ internal static class LabelCommand
     /// <summary>The number of items labeled at a time.</summary>
     internal const int BatchSize = 8_192;
 
-    public static Command Create()
+    public static Command Create(CliContext context)
     {
         Option<string> model = new("--model") { Description = $"An end model a run saved ({RunCommand.EndModelFileName} in its --out folder).", Required = true, HelpName = "FILE" };
         Option<string> input = new("--input") { Description = "The items to label: a .csv file with a header, or a .jsonl file with one object per line.", Required = true, HelpName = "FILE" };
         Option<string> textField = new("--text-field") { Description = "The column or property that holds the text.", DefaultValueFactory = _ => "text", HelpName = "NAME" };
         Option<string> idField = new("--id-field") { Description = "The column or property that holds the id; the record's number when it has none.", DefaultValueFactory = _ => "id", HelpName = "NAME" };
         Option<string?> output = new("--out") { Description = "The JSON Lines file to write; standard output when left out.", HelpName = "FILE" };
+        Option<string> embeddings = CliOptions.Embeddings();
         var command = new Command("label", "Label the texts of a file with a saved end model: one {\"id\", \"label\", \"probabilities\"} line per item, as labels.jsonl has.")
         {
-            model, input, textField, idField, output,
+            model, input, textField, idField, output, embeddings,
         };
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
@@ -32,12 +35,16 @@ internal static class LabelCommand
             parsed.GetValue(textField)!,
             parsed.GetValue(idField)!,
             parsed.GetValue(output),
+            parsed.GetValue(embeddings)!,
+            context,
             cancellationToken));
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(TextWriter output, string modelPath, string inputPath, string textField, string idField, string? outPath, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(TextWriter output, string modelPath, string inputPath, string textField, string idField, string? outPath, string embeddingsSpec, CliContext context, CancellationToken cancellationToken)
     {
+        EmbeddingGeneratorFactory.Check(embeddingsSpec);
+        using IEmbeddingGenerator<string, Embedding<float>>? embeddings = EmbeddingGeneratorFactory.Create(embeddingsSpec, context.Environment);
         if (!File.Exists(modelPath))
         {
             throw new UsageException($"The model file '{modelPath}' does not exist; 'alchemist run' writes one as {RunCommand.EndModelFileName} in its --out folder.");
@@ -48,7 +55,11 @@ internal static class LabelCommand
         {
             try
             {
-                model = await LogisticRegressionEndModel.ForText().LoadAsync(modelFile, cancellationToken).ConfigureAwait(false);
+                model = await LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings).LoadAsync(modelFile, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex) when (embeddings is null && ex.Message.Contains("embedding", StringComparison.Ordinal))
+            {
+                throw new UsageException($"'{modelPath}' was trained with text embeddings as features; give the run's --embeddings (its run.json names them), such as --embeddings minilm.");
             }
             catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
             {

@@ -49,6 +49,7 @@ internal static class RunCommand
             Description = "Compile and run the programs in this process instead of in sandbox worker processes (which have a memory limit and a watchdog, and survive a program that crashes or hangs them); for programs you trust.",
         };
         Option<bool> json = CliOptions.Json();
+        Option<string> embeddings = CliOptions.Embeddings();
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds);
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
@@ -57,7 +58,7 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, output, timeout, maxRetries, seed, inProcess, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, output, timeout, maxRetries, seed, inProcess, json]))
         {
             command.Options.Add(option);
         }
@@ -86,6 +87,7 @@ internal static class RunCommand
                 InProcess = parsed.GetValue(inProcess),
                 Input = input.Read(parsed),
                 Stages = stages.Read(parsed),
+                Embeddings = parsed.GetValue(embeddings)!,
             },
             cancellationToken));
         return command;
@@ -97,6 +99,7 @@ internal static class RunCommand
         LabelModelMetric metric = settings.Check(catalog);
         Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
+        EmbeddingGeneratorFactory.Check(settings.Embeddings);
 
         RunData data = settings.Input is { } input ? RunInput.Load(input) : RunData.FromWrench(CliDatasets.Load(settings.Data));
         LabeledExample<string>[] seedSet = data.SeedSample(settings.SeedLabels, settings.Seed);
@@ -119,6 +122,7 @@ internal static class RunCommand
         string? modelId = null;
         StreamWriter? transcript = null;
         LlmSession? session = null;
+        IEmbeddingGenerator<string, Embedding<float>>? embeddings = EmbeddingGeneratorFactory.Create(settings.Embeddings, context.Environment);
         try
         {
             if (llmGiven)
@@ -152,6 +156,7 @@ internal static class RunCommand
                 SeedSet = seedSet,
                 TestSet = data.Test,
                 Programs = reused,
+                EndModel = embeddings is null ? null : LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings),
             };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
@@ -171,7 +176,7 @@ internal static class RunCommand
 
             LlmStages.Figures stagesRun = stages.Measure(run.SynthesisAttempts);
             JsonObject synthesisJson = stagesRun.AddTo(new JsonObject { ["llm"] = llmGiven ? settings.Llm : "none" });
-            JsonObject runJson = await WriteOutputsAsync(run, settings.Out, synthesisJson, cancellationToken).ConfigureAwait(false);
+            JsonObject runJson = await WriteOutputsAsync(run, settings.Out, synthesisJson, settings.Embeddings, cancellationToken).ConfigureAwait(false);
             if (settings.Json)
             {
                 CliJson.Write(output, runJson);
@@ -192,6 +197,7 @@ internal static class RunCommand
         }
         finally
         {
+            embeddings?.Dispose();
             session?.Dispose();
             if (transcript is not null)
             {
@@ -239,7 +245,7 @@ internal static class RunCommand
         ["probabilities"] = new JsonArray([.. probabilities.ToArray().Select(p => (JsonNode?)JsonValue.Create(CliJson.Round(p)))]),
     }.ToJsonString();
 
-    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, JsonObject synthesis, CancellationToken cancellationToken)
+    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, JsonObject synthesis, string embeddings, CancellationToken cancellationToken)
     {
         await using (var labels = new StreamWriter(Path.Combine(folder, LabelsFileName), append: false, new UTF8Encoding(false)))
         {
@@ -249,7 +255,8 @@ internal static class RunCommand
             }
         }
 
-        // The default end model, so it loads with LogisticRegressionEndModel.ForText() (and 'alchemist label').
+        // The default end model, so it loads with LogisticRegressionEndModel.ForText() (and 'alchemist label', given the
+        // run's --embeddings when it had some: the file holds their dimension, run.json their name).
         await using (FileStream model = File.Create(Path.Combine(folder, EndModelFileName)))
         {
             await LogisticRegressionEndModel.ForText().SaveAsync(run.TrainedEndModel, model, cancellationToken).ConfigureAwait(false);
@@ -260,6 +267,7 @@ internal static class RunCommand
         await File.WriteAllTextAsync(Path.Combine(folder, HtmlReportFileName), RunReport.ToHtml(run), cancellationToken).ConfigureAwait(false);
         JsonObject json = ToJson(run);
         json["synthesis"] = synthesis;
+        json["embeddings"] = embeddings;
         await File.WriteAllTextAsync(Path.Combine(folder, RunFileName), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
         return json;
     }
@@ -363,6 +371,9 @@ internal static class RunCommand
 
         /// <summary>Gets the prior-knowledge and feedback-round options of the LLM's synthesis (<c>--prior-knowledge</c>, <c>--feedback-rounds</c>).</summary>
         public LlmStages.Settings Stages { get; init; } = LlmStages.Settings.None;
+
+        /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
+        public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;
 
         public LabelModelMetric Check(LabelModelCatalog catalog)
         {

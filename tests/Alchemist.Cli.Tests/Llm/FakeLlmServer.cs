@@ -35,6 +35,9 @@ internal abstract record FakeStep
     /// <summary>A 200 whose body is not JSON at all.</summary>
     public static FakeStep Garbage() => new GarbageStep();
 
+    /// <summary>An embeddings reply in the API's format (OpenAI <c>/v1/embeddings</c>, Ollama <c>/api/embed</c>): one vector per input text.</summary>
+    public static FakeStep Embeddings(Func<string, float[]> vector) => new EmbeddingsStep(vector);
+
     internal sealed record ReplyStep(string Text, int InputTokens, int OutputTokens) : FakeStep;
 
     internal sealed record StatusStep(int Code, string? RetryAfter) : FakeStep;
@@ -42,6 +45,8 @@ internal abstract record FakeStep
     internal sealed record HangStep : FakeStep;
 
     internal sealed record GarbageStep : FakeStep;
+
+    internal sealed record EmbeddingsStep(Func<string, float[]> Vector) : FakeStep;
 }
 
 /// <summary>A request the fake server received.</summary>
@@ -243,7 +248,30 @@ internal sealed class FakeLlmServer : IAsyncDisposable, IDisposable
             case FakeStep.GarbageStep:
                 await WriteAsync(stream, 200, "OK", "<html>this is not JSON</html>", null);
                 break;
+            case FakeStep.EmbeddingsStep embeddings:
+                await WriteAsync(stream, 200, "OK", EmbeddingsBody(embeddings, request), null);
+                break;
         }
+    }
+
+    private string EmbeddingsBody(FakeStep.EmbeddingsStep step, FakeRequest request)
+    {
+        JsonNode body = JsonNode.Parse(request.Body)!;
+        string model = body["model"]?.GetValue<string>() ?? "fake-model";
+        string[] texts = body["input"] is JsonArray array ? [.. array.Select(t => t!.GetValue<string>())] : [body["input"]!.GetValue<string>()];
+        JsonArray Vector(string text) => new([.. step.Vector(text).Select(v => (JsonNode?)JsonValue.Create(v))]);
+        if (_api == FakeApi.Ollama)
+        {
+            return new JsonObject { ["model"] = model, ["embeddings"] = new JsonArray([.. texts.Select(t => (JsonNode?)Vector(t))]) }.ToJsonString();
+        }
+
+        return new JsonObject
+        {
+            ["object"] = "list",
+            ["model"] = model,
+            ["data"] = new JsonArray([.. texts.Select((t, i) => (JsonNode?)new JsonObject { ["object"] = "embedding", ["index"] = i, ["embedding"] = Vector(t) })]),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = texts.Length, ["total_tokens"] = texts.Length },
+        }.ToJsonString();
     }
 
     private string ReplyBody(FakeStep.ReplyStep reply, FakeRequest request)

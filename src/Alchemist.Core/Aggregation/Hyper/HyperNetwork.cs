@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 
@@ -170,20 +172,37 @@ internal sealed class HyperNetwork
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Dense(float[] byInput, float[] bias, ReadOnlySpan<float> input, Span<float> output)
     {
-        ReadOnlySpan<float> w = byInput;
-        Vector256<float> z0 = Vector256.Create(bias.AsSpan(0, 8)), z1 = Vector256.Create(bias.AsSpan(8, 8));
-        Vector256<float> z2 = Vector256.Create(bias.AsSpan(16, 8)), z3 = Vector256.Create(bias.AsSpan(24, 8));
-        for (int k = 0; k < EmbeddingWidth; k++)
+        if (byInput.Length != EmbeddingWidth * EmbeddingWidth || bias.Length != EmbeddingWidth || input.Length < EmbeddingWidth || output.Length < EmbeddingWidth)
         {
-            float x = input[k];
-            ReadOnlySpan<float> column = w.Slice(k * EmbeddingWidth, EmbeddingWidth);
-            Vector256<float> broadcast = Vector256.Create(x);
-            z0 = Vector256.FusedMultiplyAdd(Vector256.Create(column[..8]), broadcast, z0);
-            z1 = Vector256.FusedMultiplyAdd(Vector256.Create(column.Slice(8, 8)), broadcast, z1);
-            z2 = Vector256.FusedMultiplyAdd(Vector256.Create(column.Slice(16, 8)), broadcast, z2);
-            z3 = Vector256.FusedMultiplyAdd(Vector256.Create(column.Slice(24, 8)), broadcast, z3);
+            throw new ArgumentException("A classifier layer is 32 x 32.", nameof(byInput));
         }
 
+        // Even and odd inputs in separate chains: eight independent chains of multiply-adds instead of four.
+        ref float w = ref MemoryMarshal.GetArrayDataReference(byInput);
+        ref float x = ref MemoryMarshal.GetReference(input);
+        Vector256<float> z0 = Vector256.Create(bias.AsSpan(0, 8)), z1 = Vector256.Create(bias.AsSpan(8, 8));
+        Vector256<float> z2 = Vector256.Create(bias.AsSpan(16, 8)), z3 = Vector256.Create(bias.AsSpan(24, 8));
+        Vector256<float> y0 = Vector256<float>.Zero, y1 = Vector256<float>.Zero, y2 = Vector256<float>.Zero, y3 = Vector256<float>.Zero;
+        for (int k = 0; k < EmbeddingWidth; k += 2)
+        {
+            ref float even = ref Unsafe.Add(ref w, k * EmbeddingWidth);
+            ref float odd = ref Unsafe.Add(ref even, EmbeddingWidth);
+            Vector256<float> a = Vector256.Create(Unsafe.Add(ref x, k));
+            Vector256<float> b = Vector256.Create(Unsafe.Add(ref x, k + 1));
+            z0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref even), a, z0);
+            z1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref even, 8), a, z1);
+            z2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref even, 16), a, z2);
+            z3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref even, 24), a, z3);
+            y0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref odd), b, y0);
+            y1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref odd, 8), b, y1);
+            y2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref odd, 16), b, y2);
+            y3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref odd, 24), b, y3);
+        }
+
+        z0 += y0;
+        z1 += y1;
+        z2 += y2;
+        z3 += y3;
         Vector256.Max(z0, z0 * LeakySlope).CopyTo(output[..8]);
         Vector256.Max(z1, z1 * LeakySlope).CopyTo(output.Slice(8, 8));
         Vector256.Max(z2, z2 * LeakySlope).CopyTo(output.Slice(16, 8));

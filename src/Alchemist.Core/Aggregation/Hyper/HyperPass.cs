@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -22,9 +23,14 @@ internal sealed class HyperPass
 
     private readonly HyperNetwork _network;
 
+    /// <summary>An entry's value by its vote read as a byte: +1 for the positive vote, -1 for any other (abstains, 255, are never read as entries).</summary>
+    private readonly float[] _valueOfVote = new float[256];
+
     private HyperPass(HyperNetwork network, sbyte positiveVote, int functionCount)
     {
         _network = network;
+        _valueOfVote.AsSpan().Fill(-1f);
+        _valueOfVote[(byte)positiveVote] = 1f;
         PositiveVote = positiveVote;
         FunctionCount = functionCount;
         ColumnTerms = new float[network.Layers.Length][];
@@ -52,20 +58,15 @@ internal sealed class HyperPass
         int m = matrix.FunctionCount;
         var pass = new HyperPass(network, positiveVote, m);
         var counts = new long[m];
-        ReadOnlySpan<sbyte> votes = matrix.AsSpan();
-        for (int x = 0; x < votes.Length; x += m)
-        {
-            for (int j = 0; j < m; j++)
-            {
-                counts[j] += votes[x + j] >= 0 ? 1 : 0;
-            }
-        }
-
-        pass.EntryCount = counts.Sum();
         for (int l = 0; l < network.Layers.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            double[] sums = pass.ColumnSums(matrix, l, cancellationToken);
+            double[] sums = pass.ColumnSums(matrix, l, l == 0 ? counts : null, cancellationToken);
+            if (l == 0)
+            {
+                pass.EntryCount = counts.Sum();
+            }
+
             pass.SetContext(l, sums, counts);
         }
 
@@ -102,16 +103,22 @@ internal sealed class HyperPass
     public static int ScratchLength(int functionCount) => 18 * functionCount;
 
     /// <summary>Sums each column's layer-<paramref name="layer"/> input embeddings (the votes for layer 0) over the matrix.</summary>
-    private double[] ColumnSums(LabelMatrix matrix, int layer, CancellationToken cancellationToken)
+    /// <param name="matrix">The matrix.</param>
+    /// <param name="layer">The layer whose input is summed.</param>
+    /// <param name="counts">When given (layer 0), receives each column's number of entries.</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    private double[] ColumnSums(LabelMatrix matrix, int layer, long[]? counts, CancellationToken cancellationToken)
     {
         int m = FunctionCount;
         int width = _network.Layers[layer].InputWidth;
         int blocks = (matrix.ItemCount + BlockRows - 1) / BlockRows;
         var partial = new double[blocks][];
+        var partialCounts = new long[counts is null ? 0 : blocks][];
         void Block(int block)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var sums = new double[m * width];
+            long[] blockCounts = counts is null ? [] : partialCounts[block] = new long[m];
             float[] blockSums = layer == 0 ? [] : new float[m * 8];
             float[] scratch = new float[ScratchLength(m)];
             Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, m));
@@ -130,6 +137,10 @@ internal sealed class HyperPass
                     for (int t = 0; t < count; t++)
                     {
                         sums[columns[t]] += values[t];
+                        if (counts is not null)
+                        {
+                            blockCounts[columns[t]]++;
+                        }
                     }
 
                     continue;
@@ -173,6 +184,14 @@ internal sealed class HyperPass
             for (int x = 0; x < total.Length; x++)
             {
                 total[x] += sums[x];
+            }
+        }
+
+        foreach (long[] blockCounts in partialCounts)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                counts![j] += blockCounts[j];
             }
         }
 
@@ -226,20 +245,46 @@ internal sealed class HyperPass
     }
 
     /// <summary>Lists a row's non-abstain entries: their columns and values (+1 for the positive vote, -1 otherwise).</summary>
+    /// <remarks>
+    /// Without a branch on any vote: 32 votes at a time give a mask of the non-abstain ones (an abstain, <c>-1</c>, is the
+    /// only vote with its sign bit set) whose set bits are the entries, and a vote's value is read from a table.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Gather(ReadOnlySpan<sbyte> votes, Span<int> columns, Span<float> values)
     {
-        int count = 0;
-        sbyte positive = PositiveVote;
-        for (int j = 0; j < votes.Length; j++)
+        int m = votes.Length;
+        if (columns.Length < m || values.Length < m)
         {
-            sbyte vote = votes[j];
-            if (vote >= 0)
+            throw new ArgumentException("The entry buffers are shorter than the row.", nameof(columns));
+        }
+
+        ref sbyte voteRef = ref MemoryMarshal.GetReference(votes);
+        ref int columnRef = ref MemoryMarshal.GetReference(columns);
+        ref float valueRef = ref MemoryMarshal.GetReference(values);
+        ref float valueOf = ref MemoryMarshal.GetArrayDataReference(_valueOfVote);
+        int count = 0;
+        int j = 0;
+        for (; j + 32 <= m; j += 32)
+        {
+            uint entries = ~Vector256.LoadUnsafe(ref voteRef, (nuint)j).ExtractMostSignificantBits();
+            while (entries != 0)
             {
-                columns[count] = j;
-                values[count] = vote == positive ? 1f : -1f;
+                int column = j + BitOperations.TrailingZeroCount(entries);
+                entries &= entries - 1;
+                Unsafe.Add(ref columnRef, count) = column;
+                Unsafe.Add(ref valueRef, count) = Unsafe.Add(ref valueOf, (byte)Unsafe.Add(ref voteRef, column));
                 count++;
             }
+        }
+
+        // The rest one vote at a time, still without a branch: every vote is written at the next free place, which
+        // only an entry claims (count <= j < m, so the write is within the buffers).
+        for (; j < m; j++)
+        {
+            sbyte vote = Unsafe.Add(ref voteRef, j);
+            Unsafe.Add(ref columnRef, count) = j;
+            Unsafe.Add(ref valueRef, count) = Unsafe.Add(ref valueOf, (byte)vote);
+            count += (vote >> 31) + 1;
         }
 
         return count;
@@ -291,14 +336,44 @@ internal sealed class HyperPass
     {
         HyperLayer layer = _network.Layers[index];
         int count = columns.Length;
-        Vector256<float> rowTerm = RowTerm(layer, GlobalTerms[index], input, count, 0);
+        Vector256<float> rowTerm = RowTerms(layer, GlobalTerms[index], input, count, stackalloc Vector256<float>[1])[0];
         ReadOnlySpan<float> self = layer.Self;
         Vector256<float> s0 = Vector256.Create(self[..8]), s1 = Vector256.Create(self.Slice(8, 8)), s2 = Vector256.Create(self.Slice(16, 8)), s3 = Vector256.Create(self.Slice(24, 8));
         Vector256<float> s4 = Vector256.Create(self.Slice(32, 8)), s5 = Vector256.Create(self.Slice(40, 8)), s6 = Vector256.Create(self.Slice(48, 8)), s7 = Vector256.Create(self.Slice(56, 8));
         ref float columnRef = ref MemoryMarshal.GetArrayDataReference(ColumnTerms[index]);
         ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
         ref float outRef = ref MemoryMarshal.GetReference(output[..(8 * count)]);
-        for (int t = 0; t < count; t++)
+
+        // Two entries at a time: four independent chains of multiply-adds keep the units busy where one entry's two
+        // chains would wait on each other's latency. Each entry's sum is added in the same order either way.
+        int t = 0;
+        for (; t + 2 <= count; t += 2)
+        {
+            ref float e = ref Unsafe.Add(ref inRef, t * 8);
+            ref float f = ref Unsafe.Add(ref e, 8);
+            Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t] * 8);
+            Vector256<float> c = rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t + 1] * 8);
+            a = Vector256.FusedMultiplyAdd(s0, Vector256.Create(e), a);
+            c = Vector256.FusedMultiplyAdd(s0, Vector256.Create(f), c);
+            Vector256<float> b = s1 * Vector256.Create(Unsafe.Add(ref e, 1));
+            Vector256<float> d = s1 * Vector256.Create(Unsafe.Add(ref f, 1));
+            a = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref e, 2)), a);
+            c = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref f, 2)), c);
+            b = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref e, 3)), b);
+            d = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref f, 3)), d);
+            a = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref e, 4)), a);
+            c = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref f, 4)), c);
+            b = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref e, 5)), b);
+            d = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref f, 5)), d);
+            a = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref e, 6)), a);
+            c = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref f, 6)), c);
+            b = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref e, 7)), b);
+            d = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref f, 7)), d);
+            Leaky(a + b).StoreUnsafe(ref outRef, (nuint)t * 8);
+            Leaky(c + d).StoreUnsafe(ref outRef, (nuint)(t + 1) * 8);
+        }
+
+        if (t < count)
         {
             ref float e = ref Unsafe.Add(ref inRef, t * 8);
             Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t] * 8);
@@ -315,44 +390,62 @@ internal sealed class HyperPass
     }
 
     /// <summary>Runs the last graph layer (8 to 32) and averages its outputs over the row: the item embedding.</summary>
+    /// <remarks>
+    /// One sweep over the entries computes all four 8-wide chunks of an entry's output, the even and odd inputs in
+    /// separate chains: eight independent chains of multiply-adds per entry.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FinalLayer(ReadOnlySpan<int> columns, ReadOnlySpan<float> input, Span<float> embedding)
     {
         HyperLayer layer = _network.Layers[3];
         int count = columns.Length;
-        ReadOnlySpan<float> self = layer.Self;
+        Span<Vector256<float>> rowTerms = RowTerms(layer, GlobalTerms[3], input, count, stackalloc Vector256<float>[4]);
+        Vector256<float> r0 = rowTerms[0], r1 = rowTerms[1], r2 = rowTerms[2], r3 = rowTerms[3];
+        ref float selfRef = ref MemoryMarshal.GetArrayDataReference(layer.Self);
         ref float columnRef = ref MemoryMarshal.GetArrayDataReference(ColumnTerms[3]);
         ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
-        for (int chunk = 0; chunk < 4; chunk++)
+        Vector256<float> sum0 = Vector256<float>.Zero, sum1 = Vector256<float>.Zero, sum2 = Vector256<float>.Zero, sum3 = Vector256<float>.Zero;
+        for (int t = 0; t < count; t++)
         {
-            Vector256<float> rowTerm = RowTerm(layer, GlobalTerms[3], input, count, chunk);
-            Vector256<float> s0 = Vector256.Create(self.Slice((0 * 32) + (chunk * 8), 8)), s1 = Vector256.Create(self.Slice((1 * 32) + (chunk * 8), 8));
-            Vector256<float> s2 = Vector256.Create(self.Slice((2 * 32) + (chunk * 8), 8)), s3 = Vector256.Create(self.Slice((3 * 32) + (chunk * 8), 8));
-            Vector256<float> s4 = Vector256.Create(self.Slice((4 * 32) + (chunk * 8), 8)), s5 = Vector256.Create(self.Slice((5 * 32) + (chunk * 8), 8));
-            Vector256<float> s6 = Vector256.Create(self.Slice((6 * 32) + (chunk * 8), 8)), s7 = Vector256.Create(self.Slice((7 * 32) + (chunk * 8), 8));
-            Vector256<float> sum = Vector256<float>.Zero;
-            for (int t = 0; t < count; t++)
+            ref float e = ref Unsafe.Add(ref inRef, t * 8);
+            ref float column = ref Unsafe.Add(ref columnRef, columns[t] * 32);
+            Vector256<float> a0 = r0 + Vector256.LoadUnsafe(ref column), a1 = r1 + Vector256.LoadUnsafe(ref column, 8);
+            Vector256<float> a2 = r2 + Vector256.LoadUnsafe(ref column, 16), a3 = r3 + Vector256.LoadUnsafe(ref column, 24);
+            Vector256<float> b0 = Vector256<float>.Zero, b1 = Vector256<float>.Zero, b2 = Vector256<float>.Zero, b3 = Vector256<float>.Zero;
+            for (int k = 0; k < 8; k += 2)
             {
-                ref float e = ref Unsafe.Add(ref inRef, t * 8);
-                Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, ((nuint)columns[t] * 32) + ((nuint)chunk * 8));
-                a = Vector256.FusedMultiplyAdd(s0, Vector256.Create(e), a);
-                Vector256<float> b = s1 * Vector256.Create(Unsafe.Add(ref e, 1));
-                a = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref e, 2)), a);
-                b = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref e, 3)), b);
-                a = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref e, 4)), a);
-                b = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref e, 5)), b);
-                a = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref e, 6)), a);
-                b = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref e, 7)), b);
-                sum += Leaky(a + b);
+                ref float even = ref Unsafe.Add(ref selfRef, k * 32);
+                ref float odd = ref Unsafe.Add(ref even, 32);
+                Vector256<float> x = Vector256.Create(Unsafe.Add(ref e, k));
+                Vector256<float> y = Vector256.Create(Unsafe.Add(ref e, k + 1));
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref even), x, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref even, 8), x, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref even, 16), x, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref even, 24), x, a3);
+                b0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref odd), y, b0);
+                b1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref odd, 8), y, b1);
+                b2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref odd, 16), y, b2);
+                b3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref odd, 24), y, b3);
             }
 
-            (sum / count).CopyTo(embedding.Slice(chunk * 8, 8));
+            sum0 += Leaky(a0 + b0);
+            sum1 += Leaky(a1 + b1);
+            sum2 += Leaky(a2 + b2);
+            sum3 += Leaky(a3 + b3);
         }
+
+        (sum0 / count).CopyTo(embedding[..8]);
+        (sum1 / count).CopyTo(embedding.Slice(8, 8));
+        (sum2 / count).CopyTo(embedding.Slice(16, 8));
+        (sum3 / count).CopyTo(embedding.Slice(24, 8));
     }
 
-    /// <summary>Computes one 8-wide chunk of <c>A_row r + A_global g + a</c>, where <c>r</c> is the mean of the row's 8-wide input embeddings.</summary>
+    /// <summary>
+    /// Computes <c>A_row r + A_global g + a</c> in 8-wide chunks (as many as <paramref name="terms"/> holds, at most the
+    /// layer's output width / 8), where <c>r</c> is the mean of the row's 8-wide input embeddings.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Vector256<float> RowTerm(HyperLayer layer, float[] globalTerms, ReadOnlySpan<float> input, int count, int chunk)
+    private static Span<Vector256<float>> RowTerms(HyperLayer layer, float[] globalTerms, ReadOnlySpan<float> input, int count, Span<Vector256<float>> terms)
     {
         ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
         Vector256<float> mean = Vector256<float>.Zero;
@@ -363,13 +456,22 @@ internal sealed class HyperPass
 
         mean /= count;
         int o = layer.OutputWidth;
-        Vector256<float> term = Vector256.Create(globalTerms.AsSpan(chunk * 8, 8));
-        for (int k = 0; k < 8; k++)
+        ReadOnlySpan<float> row = layer.Row;
+        for (int chunk = 0; chunk < terms.Length; chunk++)
         {
-            term = Vector256.FusedMultiplyAdd(Vector256.Create(layer.Row.AsSpan((k * o) + (chunk * 8), 8)), Vector256.Create(mean[k]), term);
+            // Even and odd inputs in two chains.
+            Vector256<float> even = Vector256.Create(globalTerms.AsSpan(chunk * 8, 8));
+            Vector256<float> odd = Vector256<float>.Zero;
+            for (int k = 0; k < 8; k += 2)
+            {
+                even = Vector256.FusedMultiplyAdd(Vector256.Create(row.Slice((k * o) + (chunk * 8), 8)), Vector256.Create(mean[k]), even);
+                odd = Vector256.FusedMultiplyAdd(Vector256.Create(row.Slice(((k + 1) * o) + (chunk * 8), 8)), Vector256.Create(mean[k + 1]), odd);
+            }
+
+            terms[chunk] = even + odd;
         }
 
-        return term;
+        return terms;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
