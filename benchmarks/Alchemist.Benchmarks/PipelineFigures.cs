@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Alchemist.Tests.Shared;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Alchemist.Benchmarks;
 
@@ -17,14 +21,16 @@ namespace Alchemist.Benchmarks;
 /// --groupwords --conjunctions --ucoverage</c>; <c>--l2 --shift --start --tol --iterations --classweighting --chars
 /// --words --digits --idf</c>); options not given keep the library defaults. Every figure comes from
 /// <see cref="LabelingPipeline"/>, the product's own stages. <c>--repeats R</c> averages R partitions of the dev split (the first is the one earlier figures used), so
-/// a difference is less an accident of one partition. <c>--embeddings minilm</c> (build with <c>-p:WithMiniLm=true</c>)
+/// a difference is less an accident of one partition. <c>--embeddings minilm</c> (the Alchemist.Embeddings.MiniLM package)
 /// gives the end model, and so the seed-only baseline too, the vectors of a local embedding model.
 /// </remarks>
 internal static class PipelineFigures
 {
-#if WITH_MINILM
-    private static readonly Lazy<MiniLmEmbeddingGenerator> MiniLm = new(() => new MiniLmEmbeddingGenerator());
-#endif
+    /// <summary>The local model behind a cache for the process: every run and fold of a command embeds a text once.</summary>
+    private static readonly Lazy<IEmbeddingGenerator<string, Embedding<float>>> MiniLm = new(() =>
+        new EmbeddingGeneratorBuilder<string, Embedding<float>>(new MiniLmEmbeddingGenerator())
+            .UseDistributedCache(new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())))
+            .Build());
 
     public static async Task RunAsync(string[] args)
     {
@@ -100,13 +106,11 @@ internal static class PipelineFigures
         return (Score(run.Test!.SeedOnly), Score(run.Test.EndModel), Score(run.Test.LabelModel));
     }
 
-    /// <summary>The default end model with embedding features from a local model (<c>minilm</c>, when built with <c>-p:WithMiniLm=true</c>).</summary>
+    /// <summary>The default end model with embedding features from a local model (<c>minilm</c>).</summary>
     private static IEndModel<string> EndModelWith(string embeddings, LogisticRegressionEndModelOptions options) => embeddings switch
     {
-#if WITH_MINILM
         "minilm" => LogisticRegressionEndModel.ForText(options, MiniLm.Value),
-#endif
-        _ => throw new ArgumentException($"Unknown --embeddings '{embeddings}'; the one known is 'minilm', and it needs the benchmarks built with -p:WithMiniLm=true."),
+        _ => throw new ArgumentException($"Unknown --embeddings '{embeddings}'; the one known is 'minilm'."),
     };
 
     /// <summary>The offline synthesizer's and the end model's options, the library defaults changed by the options given.</summary>
