@@ -234,6 +234,8 @@ internal static class RunCommand
                 ["directLabelingUsdEstimate"] = run.DirectLabeling?.CostUsd is decimal d ? (double)d : null,
             },
             ["seconds"] = Math.Round(run.Elapsed.TotalSeconds, 3),
+            ["stageSeconds"] = new JsonObject(run.Timings.GroupBy(t => t.Stage).Select(g => KeyValuePair.Create(
+                JsonNamingPolicy.CamelCase.ConvertName(g.Key.ToString()), (JsonNode?)Math.Round(g.Sum(t => t.Elapsed.TotalSeconds), 3)))),
         };
     }
 
