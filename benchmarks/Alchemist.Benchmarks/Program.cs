@@ -12,6 +12,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Worker processes against in process, cold (compile + apply, one fresh process): -- --workers-cold; warm: --filter '*WorkerBenchmarks*'
 // Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
+// Scale datasets (docs/scale.md):   ... -- scale generate --items N --out DIR [--dataset youtube] [--format wrench|jsonl]
 if (args is ["--sandbox-cold"])
 {
     Alchemist.Benchmarks.SandboxBenchmarks.RunColdStart(Console.Out);
@@ -27,6 +28,12 @@ if (args is ["--workers-cold"])
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await Alchemist.Benchmarks.PipelineFigures.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "scale")
+{
+    Alchemist.Benchmarks.ScaleData.Run(args[1..]);
     return;
 }
 
