@@ -101,6 +101,25 @@ public sealed class LabelingPipeline
         "This run has no seed labels, so no program was checked against labeled items (no dev-accuracy floor), the label model was neither chosen nor weighted on them, " +
         "and the end model learned from the programs' votes alone; label some items to check and weigh the programs.";
 
+    /// <summary>
+    /// Gets the one-line warning of a run in which some synthesis calls gave no program (the call failed, the reply held
+    /// no code block, or the program failed validation), with the count of each; <see langword="null"/> when none did.
+    /// </summary>
+    /// <param name="attempts">The run's synthesis attempts.</param>
+    internal static string? FailedAttemptsWarning(IReadOnlyList<SynthesisAttempt> attempts)
+    {
+        SynthesisAttempt[] failed = [.. attempts.Where(RunReport.GaveNoProgram)];
+        if (failed.Length == 0)
+        {
+            return null;
+        }
+
+        string kinds = string.Join(", ", failed.GroupBy(a => a.Outcome).OrderBy(g => g.Key).Select(g => string.Create(CultureInfo.InvariantCulture, $"{RunReport.OutcomeText(g.Key)}: {g.Count()}")));
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{failed.Length} of {attempts.Count} synthesis calls gave no program ({kinds}); the report lists each under 'Synthesis attempts that gave no program' with its reason.");
+    }
+
     /// <summary>Gets the options the next run starts with.</summary>
     internal LabelingPipelineOptions Options => _options();
 
@@ -178,6 +197,10 @@ public sealed class LabelingPipeline
 
         IReadOnlyList<LabelingProgram> candidates = job.Programs ?? await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
         GateDecisions<TItem> gated = Gate(run, gating, candidates);
+        if (FailedAttemptsWarning(run.Log.GetOrderedAttempts()) is { } failedAttempts)
+        {
+            run.Warnings.Add(failedAttempts);
+        }
 
         run.Begin(PipelineStage.Apply, $"Labeling {job.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
         GateDecision<TItem>[] kept = [.. gated.Functions.Concat(gated.Programs).Where(d => d.Kept)];
