@@ -139,6 +139,7 @@ public sealed class RunInputTests : IDisposable
         Assert.Contains($"warning: {SynthesisStage.NoSeedLabelsForOffline}", stdout, StringComparison.Ordinal);
         Assert.Contains($"warning: {LabelingPipeline.NoSeedLabelsWarning}", stdout, StringComparison.Ordinal);
         Assert.Contains("fell back to majority vote", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("dev split", stdout, StringComparison.Ordinal);
         string report = File.ReadAllText(Path.Combine(output, "report.md"));
         Assert.Contains(SynthesisStage.NoSeedLabelsForOffline, report, StringComparison.Ordinal);
         Assert.Contains(LabelingPipeline.NoSeedLabelsWarning, report, StringComparison.Ordinal);

@@ -298,7 +298,7 @@ public sealed class AutoLabelModel : LabelModel
                 else
                 {
                     reason = lead <= 1e-12
-                        ? $"'{defaultName}' was kept: no candidate scored higher on the dev split."
+                        ? $"'{defaultName}' was kept: no candidate scored higher on the labeled dev items."
                         : string.Create(
                             CultureInfo.InvariantCulture,
                             $"'{defaultName}' was kept: '{candidates[best].Name}' led it by {lead:0.000}, within {StandardErrors()} ({standardError:0.000}) of their per-fold differences.");

@@ -107,7 +107,7 @@ public class AutoLabelModelTests
 
         Assert.Equal(report.CandidateScores!.Values.Max(), report.DevScore);
         Assert.Equal("weighted-majority", report.Selected);
-        Assert.Equal("'weighted-majority' was kept: no candidate scored higher on the dev split.", report.SelectionReason);
+        Assert.Equal("'weighted-majority' was kept: no candidate scored higher on the labeled dev items.", report.SelectionReason);
     }
 
     [Fact]
