@@ -149,8 +149,8 @@ public sealed class AutoLabelModel : LabelModel
             {
                 ModelName = ModelName,
                 Selected = MajorityVoteLabelModel.ModelName,
-                SelectionReason = "No labeled dev items were given (no seed labels or dev split), so there was nothing to choose by: majority vote.",
-                Warnings = [.. fallback.Warnings, "No labeled dev items were given (no seed labels or dev split), so the automatic choice fell back to majority vote; label some items to let it choose and learn from them."],
+                SelectionReason = "No labeled dev items were given, so there was nothing to choose by: majority vote.",
+                Warnings = [.. fallback.Warnings, "No labeled dev items were given, so the automatic choice fell back to majority vote; label some items to let it choose and learn from them."],
             };
         }
 

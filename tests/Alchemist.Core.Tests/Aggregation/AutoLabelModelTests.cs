@@ -15,8 +15,8 @@ public class AutoLabelModelTests
         Assert.Equal("auto", report.ModelName);
         Assert.Equal("majority", report.Selected);
         Assert.Null(report.CandidateScores);
-        Assert.Equal("No labeled dev items were given (no seed labels or dev split), so there was nothing to choose by: majority vote.", report.SelectionReason);
-        Assert.Contains("No labeled dev items were given (no seed labels or dev split), so the automatic choice fell back to majority vote; label some items to let it choose and learn from them.", report.Warnings);
+        Assert.Equal("No labeled dev items were given, so there was nothing to choose by: majority vote.", report.SelectionReason);
+        Assert.Contains("No labeled dev items were given, so the automatic choice fell back to majority vote; label some items to let it choose and learn from them.", report.Warnings);
         var majority = new MajorityVoteLabelModel();
         majority.Fit(matrix);
         Assert.Equal(majority.PredictProbabilities(matrix).AsSpan().ToArray(), auto.PredictProbabilities(matrix).AsSpan().ToArray());
@@ -92,7 +92,7 @@ public class AutoLabelModelTests
         LabelModelFitReport report = new AutoLabelModel().Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = synthetic.Matrix.SliceItems(0, 0), DevLabels = [] });
 
         Assert.Equal("majority", report.Selected);
-        Assert.Equal("No labeled dev items were given (no seed labels or dev split), so there was nothing to choose by: majority vote.", report.SelectionReason);
+        Assert.Equal("No labeled dev items were given, so there was nothing to choose by: majority vote.", report.SelectionReason);
     }
 
     [Fact]
