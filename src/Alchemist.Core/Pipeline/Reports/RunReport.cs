@@ -6,7 +6,8 @@ namespace Alchemist;
 /// <summary>Renders a <see cref="LabelingRun"/> as a Markdown report or as a self-contained HTML page with charts.</summary>
 /// <remarks>
 /// Both show the same facts: the results beside the seed-only baseline, the cost beside the estimate of labeling every
-/// item directly, every kept program with its figures and every dropped one with its reason, the label model's
+/// item directly, every kept program with its figures and every dropped one with its reason, every synthesis call that
+/// gave no program with its outcome and reason (the call failed, no code block, failed validation), the label model's
 /// choice, the label distribution, the confidence of the labels, the timings and the warnings. The HTML page needs no
 /// network: styles and charts (SVG) are inline.
 /// </remarks>
