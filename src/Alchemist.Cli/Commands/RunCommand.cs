@@ -156,11 +156,12 @@ internal static class RunCommand
             {
                 run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
             }
-            catch (InvalidOperationException) when (seedSet.Length == 0)
+            catch (InvalidOperationException ex) when (seedSet.Length == 0)
             {
-                // No seed label and no program kept: nothing can label the items. Say why in the tool's words.
+                // No seed label and no program kept: nothing can label the items. Say why in the tool's words, then
+                // what became of each program and synthesis call (the pipeline's lines after its first).
                 progress.Complete();
-                return NothingToLearnFrom(error, session, ledger);
+                return NothingToLearnFrom(error, session, ledger, ex.Message.Split('\n').Skip(1));
             }
 
             progress.Complete();
@@ -310,7 +311,7 @@ internal static class RunCommand
         _ => string.Empty,
     };
 
-    private static int NothingToLearnFrom(TextWriter error, LlmSession? session, CostLedger ledger)
+    private static int NothingToLearnFrom(TextWriter error, LlmSession? session, CostLedger ledger, IEnumerable<string> details)
     {
         (int exitCode, string? line) = session?.Assess(ledger.GetSummary()) ?? (ExitCodes.Success, null);
         if (line is not null)
@@ -319,6 +320,10 @@ internal static class RunCommand
         }
 
         error.WriteLine("error: no program was kept and no item has a seed label, so nothing could label the items and no labels were written. Label some items (about 100, every class among them): the offline synthesizer mines programs from them and the end model learns from them.");
+        foreach (string detail in details)
+        {
+            error.WriteLine("  " + detail);
+        }
         return exitCode == ExitCodes.LlmFailed ? exitCode : ExitCodes.Failure;
     }
 

@@ -120,6 +120,28 @@ public sealed class LabelingPipeline
             $"{failed.Length} of {attempts.Count} synthesis calls gave no program ({kinds}); the report lists each under 'Synthesis attempts that gave no program' with its reason.");
     }
 
+    /// <summary>
+    /// Gets the message of a run with no seed label and no kept program: the reason, then one line ("- ...") per program
+    /// the gate dropped and per synthesis call that gave no program, with why.
+    /// </summary>
+    private static string NothingToLearnFrom<TItem>(IReadOnlyList<GateDecision<TItem>> programs, IReadOnlyList<SynthesisAttempt> attempts)
+    {
+        var text = new System.Text.StringBuilder("There is nothing to learn from: no program was kept and the job has no seed set. Give labeled seed items, or programs that vote.");
+        foreach (GateDecision<TItem> dropped in programs)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n- The gate dropped '{dropped.Name}' ({dropped.Reason}): {dropped.Message}");
+        }
+
+        foreach (SynthesisAttempt attempt in attempts.Where(RunReport.GaveNoProgram))
+        {
+            string program = attempt.ProgramName is { } name ? $"'{name}'" : "a shared prompt";
+            string problem = attempt.Problems.Count > 0 ? " " + attempt.Problems[0] : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"\n- The synthesis call for {program} gave no program ({RunReport.OutcomeText(attempt.Outcome)}): {attempt.Message}{problem}");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Gets the options the next run starts with.</summary>
     internal LabelingPipelineOptions Options => _options();
 
@@ -200,6 +222,12 @@ public sealed class LabelingPipeline
         if (FailedAttemptsWarning(run.Log.GetOrderedAttempts()) is { } failedAttempts)
         {
             run.Warnings.Add(failedAttempts);
+        }
+
+        if (seed.Count == 0 && !gated.Functions.Any(d => d.Kept) && !gated.Programs.Any(d => d.Kept))
+        {
+            // Nothing could label the items: stop before labeling, saying what became of every program and call.
+            throw new InvalidOperationException(NothingToLearnFrom(gated.Programs, run.Log.GetOrderedAttempts()));
         }
 
         run.Begin(PipelineStage.Apply, $"Labeling {job.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
