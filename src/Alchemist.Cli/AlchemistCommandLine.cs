@@ -11,8 +11,9 @@ internal static class AlchemistCommandLine
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
     /// <param name="context">The environment and clock; the process's when <see langword="null"/>.</param>
-    /// <returns>0 on success, 2 for bad arguments or bad input, other codes as each command documents.</returns>
-    public static int Run(string[] args, TextWriter output, TextWriter error, CliContext? context = null)
+    /// <param name="cancellationToken">Cancels the command as Ctrl-C does (which cancels it too).</param>
+    /// <returns>0 on success, 2 for bad arguments or bad input, 130 when cancelled, other codes as each command documents (see <see cref="ExitCodes"/>).</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CliContext? context = null, CancellationToken cancellationToken = default)
     {
         RootCommand root = Build(context ?? CliContext.Default);
         ParseResult parsed = root.Parse(args);
@@ -29,7 +30,9 @@ internal static class AlchemistCommandLine
 
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // Ctrl-C cancels the command's token; a command that does not stop within the termination timeout exits with
+            // 130 too (System.CommandLine's code for SIGINT), so both ways give ExitCodes.Canceled.
+            return parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (IsBadInput(ex))
         {
@@ -39,7 +42,7 @@ internal static class AlchemistCommandLine
         catch (OperationCanceledException)
         {
             error.WriteLine("error: canceled.");
-            return ExitCodes.Failure;
+            return ExitCodes.Canceled;
         }
     }
 

@@ -10,4 +10,7 @@ internal static class ExitCodes
 
     /// <summary>Every call to the LLM failed (connection refused, bad key, ...); the provider's error is on stderr. The outputs are still written.</summary>
     public const int LlmFailed = 4;
+
+    /// <summary>The command was cancelled (Ctrl-C): 128 + SIGINT's number 2, as shells report an interrupted command. Nothing after the cancellation is written.</summary>
+    public const int Canceled = 130;
 }

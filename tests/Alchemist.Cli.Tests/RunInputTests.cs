@@ -139,6 +139,7 @@ public sealed class RunInputTests : IDisposable
         Assert.Contains($"warning: {SynthesisStage.NoSeedLabelsForOffline}", stdout, StringComparison.Ordinal);
         Assert.Contains($"warning: {LabelingPipeline.NoSeedLabelsWarning}", stdout, StringComparison.Ordinal);
         Assert.Contains("fell back to majority vote", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("dev split", stdout, StringComparison.Ordinal);
         string report = File.ReadAllText(Path.Combine(output, "report.md"));
         Assert.Contains(SynthesisStage.NoSeedLabelsForOffline, report, StringComparison.Ordinal);
         Assert.Contains(LabelingPipeline.NoSeedLabelsWarning, report, StringComparison.Ordinal);
@@ -146,9 +147,9 @@ public sealed class RunInputTests : IDisposable
     }
 
     [Theory]
-    [InlineData("I would rather not write code.", ExitCodes.Failure, null)]
-    [InlineData(null, ExitCodes.LlmFailed, "error: every call to replay:")]
-    public void Run_NoLabeledRowsAndNoProgramKept_FailsSayingNothingCouldLabelTheItems(string? reply, int exitCode, string? providerLine)
+    [InlineData("I would rather not write code.", ExitCodes.Failure, null, "gave no program (no code block): The reply has no code block")]
+    [InlineData(null, ExitCodes.LlmFailed, "error: every call to replay:", "gave no program (call failed): ")]
+    public void Run_NoLabeledRowsAndNoProgramKept_FailsSayingNothingCouldLabelTheItems(string? reply, int exitCode, string? providerLine, string why)
     {
         string input = WriteCsv("unlabeled.csv", 100, label: _ => string.Empty);
         string transcript = Path.Combine(_dir, "transcript.jsonl");
@@ -168,6 +169,9 @@ public sealed class RunInputTests : IDisposable
         {
             Assert.Contains(providerLine, error, StringComparison.Ordinal);
         }
+
+        // Each synthesis call that gave no program is named below the error, with why.
+        Assert.Contains("  - The synthesis call for 'llm-000' " + why, error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,7 @@ internal static class LabelCommand
             parsed.GetValue(input)!,
             parsed.GetValue(textField)!,
             parsed.GetValue(idField)!,
+            parsed.GetResult(idField) is { Implicit: false },
             parsed.GetValue(output),
             parsed.GetValue(embeddings)!,
             context,
@@ -41,7 +42,7 @@ internal static class LabelCommand
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(TextWriter output, string modelPath, string inputPath, string textField, string idField, string? outPath, string embeddingsSpec, CliContext context, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(TextWriter output, string modelPath, string inputPath, string textField, string idField, bool idFieldGiven, string? outPath, string embeddingsSpec, CliContext context, CancellationToken cancellationToken)
     {
         EmbeddingGeneratorFactory.Check(embeddingsSpec);
         using IEmbeddingGenerator<string, Embedding<float>>? embeddings = EmbeddingGeneratorFactory.Create(embeddingsSpec, context.Environment);
@@ -67,7 +68,8 @@ internal static class LabelCommand
             }
         }
 
-        var options = new TextItemFileOptions { TextField = textField, IdField = idField, LabelField = null };
+        // A named id field must be on every item, as with 'run --input': numbered items could not be joined back.
+        var options = new TextItemFileOptions { TextField = textField, IdField = idField, LabelField = null, RequireId = idFieldGiven };
         IEnumerable<TextItem> items = Path.GetExtension(inputPath).ToLowerInvariant() switch
         {
             ".csv" => TextItemReader.ReadCsv(inputPath, options),
@@ -75,20 +77,28 @@ internal static class LabelCommand
             _ => throw new UsageException($"--input '{inputPath}' is neither .csv nor .jsonl; give items in one of those formats."),
         };
 
+        using IEnumerator<TextItem> reader = items.GetEnumerator();
+        if (!reader.MoveNext())
+        {
+            // Nothing to label is a mistake to report, not an empty success (and --out is not created).
+            throw new UsageException($"--input '{inputPath}' has no items (a CSV needs a header row and at least one row, a JSON Lines file at least one object); give at least one item to label.");
+        }
+
         StreamWriter? file = outPath is null ? null : new StreamWriter(outPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         TextWriter writer = file ?? output;
         try
         {
             var batch = new List<TextItem>(BatchSize);
-            foreach (TextItem item in items)
+            do
             {
-                batch.Add(item);
+                batch.Add(reader.Current);
                 if (batch.Count == BatchSize)
                 {
                     await WriteBatchAsync(model, batch, writer, cancellationToken).ConfigureAwait(false);
                     batch.Clear();
                 }
             }
+            while (reader.MoveNext());
 
             await WriteBatchAsync(model, batch, writer, cancellationToken).ConfigureAwait(false);
         }

@@ -34,9 +34,9 @@ internal static class RunCommand
             HelpName = "SPEC",
         };
         Option<int> programs = new("--programs") { Description = "The number of programs each synthesizer is asked for.", DefaultValueFactory = _ => 10, HelpName = "N" };
-        Option<int?> seedLabels = new("--seed-labels") { Description = "Use only N labeled items of the dev split (or labeled rows of --input) as seed labels (a seeded random choice); all of them when left out.", HelpName = "N" };
+        Option<int?> seedLabels = new("--seed-labels") { Description = "Use only N of the labeled items (valid.json of --data, or the labeled rows of --input) as seed labels (a seeded random choice); all of them when left out. More than there are is refused.", HelpName = "N" };
         Option<string> labelModel = CliOptions.LabelModel("auto");
-        Option<string> metric = new("--metric") { Description = "The dev metric the label model is chosen by: accuracy, or f1 (binary tasks; F1 of class 1).", DefaultValueFactory = _ => "accuracy", HelpName = "accuracy|f1" };
+        Option<string> metric = new("--metric") { Description = "The metric on the seed labels the label model is chosen by: accuracy, or f1 (binary tasks only; F1 of class 1).", DefaultValueFactory = _ => "accuracy", HelpName = "accuracy|f1" };
         Option<string?> library = new("--library") { Description = "Re-run the programs of a program library folder (such as an earlier run's programs/) with no synthesizer call.", HelpName = "DIR" };
         Option<string?> prices = new("--prices") { Description = "A JSON file of model prices, replacing the tool's defaults: {\"MODEL\": {\"inputUsdPerMillionTokens\": 0.15, \"outputUsdPerMillionTokens\": 0.6}}.", HelpName = "FILE" };
         Option<string> directModel = new("--direct-model") { Description = "The model whose direct labeling of every item the cost plan estimates; the --llm model when it names one.", DefaultValueFactory = _ => "gpt-4o-mini", HelpName = "MODEL" };
@@ -102,6 +102,7 @@ internal static class RunCommand
         EmbeddingGeneratorFactory.Check(settings.Embeddings);
 
         RunData data = settings.Input is { } input ? RunInput.Load(input) : RunData.FromWrench(CliDatasets.Load(settings.Data));
+        settings.Check(data, metric);
         LabeledExample<string>[] seedSet = data.SeedSample(settings.SeedLabels, settings.Seed);
         bool llmGiven = reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase);
         if (seedSet.Length == 0 && !llmGiven && reused is null)
@@ -165,11 +166,12 @@ internal static class RunCommand
             {
                 run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
             }
-            catch (InvalidOperationException) when (seedSet.Length == 0)
+            catch (InvalidOperationException ex) when (seedSet.Length == 0)
             {
-                // No seed label and no program kept: nothing can label the items. Say why in the tool's words.
+                // No seed label and no program kept: nothing can label the items. Say why in the tool's words, then
+                // what became of each program and synthesis call (the pipeline's lines after its first).
                 progress.Complete();
-                return NothingToLearnFrom(error, session, ledger);
+                return NothingToLearnFrom(error, session, ledger, ex.Message.Split('\n').Skip(1));
             }
 
             progress.Complete();
@@ -218,6 +220,16 @@ internal static class RunCommand
         {
             ["dataset"] = run.DatasetName,
             ["programs"] = new JsonObject { ["kept"] = run.KeptCount, ["dropped"] = run.DroppedCount },
+            ["dropped"] = new JsonArray([.. run.Programs.Where(p => !p.Kept).Select(p => (JsonNode?)new JsonObject
+            {
+                ["name"] = p.Program.Name,
+                ["from"] = p.Program.Provenance.Synthesizer,
+                ["reason"] = p.DropReason?.ToString(),
+                ["message"] = p.DropMessage,
+                ["problems"] = new JsonArray([.. p.Problems.Select(x => (JsonNode?)JsonValue.Create(x))]),
+            })]),
+            ["failedAttempts"] = new JsonArray([.. run.SynthesisAttempts.Where(GaveNoProgram).Select(a => (JsonNode?)SynthesisReport.ToJson(a))]),
+            ["warnings"] = new JsonArray([.. run.Warnings.Select(w => (JsonNode?)JsonValue.Create(w))]),
             ["labelModel"] = run.LabelModel is { } lm ? lm.Selected ?? lm.ModelName : null,
             ["labelModelTest"] = Scores(run.Test?.LabelModel),
             ["endModelTest"] = Scores(run.Test?.EndModel),
@@ -238,6 +250,10 @@ internal static class RunCommand
                 JsonNamingPolicy.CamelCase.ConvertName(g.Key.ToString()), (JsonNode?)Math.Round(g.Sum(t => t.Elapsed.TotalSeconds), 3)))),
         };
     }
+
+    /// <summary>Gets a value indicating whether a synthesis call gave no program: it failed, its reply held no code block, or its program failed validation.</summary>
+    internal static bool GaveNoProgram(SynthesisAttempt attempt) =>
+        attempt.Outcome is SynthesisOutcome.CallFailed or SynthesisOutcome.RejectedReply or SynthesisOutcome.FailedValidation;
 
     /// <summary>One line of labels.jsonl: the item's id, its label and its class probabilities.</summary>
     internal static string LabelLine(string id, int label, ReadOnlySpan<double> probabilities) => new JsonObject
@@ -318,7 +334,7 @@ internal static class RunCommand
         _ => string.Empty,
     };
 
-    private static int NothingToLearnFrom(TextWriter error, LlmSession? session, CostLedger ledger)
+    private static int NothingToLearnFrom(TextWriter error, LlmSession? session, CostLedger ledger, IEnumerable<string> details)
     {
         (int exitCode, string? line) = session?.Assess(ledger.GetSummary()) ?? (ExitCodes.Success, null);
         if (line is not null)
@@ -327,6 +343,10 @@ internal static class RunCommand
         }
 
         error.WriteLine("error: no program was kept and no item has a seed label, so nothing could label the items and no labels were written. Label some items (about 100, every class among them): the offline synthesizer mines programs from them and the end model learns from them.");
+        foreach (string detail in details)
+        {
+            error.WriteLine("  " + detail);
+        }
         return exitCode == ExitCodes.LlmFailed ? exitCode : ExitCodes.Failure;
     }
 
@@ -377,6 +397,23 @@ internal static class RunCommand
         /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
         public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;
 
+        /// <summary>Refuses, once the data is read and before any work, what the data cannot give: F1 of a task with more than two classes, more seed labels than it has.</summary>
+        public void Check(RunData data, LabelModelMetric metric)
+        {
+            if (metric == LabelModelMetric.F1 && data.Task.ClassCount != 2)
+            {
+                throw new UsageException(
+                    $"--metric f1 scores class 1 of a binary task, and '{data.Name}' has {data.Task.ClassCount} classes ({string.Join(", ", data.Task.ClassNames)}); use --metric accuracy, which fits any number of classes.");
+            }
+
+            if (SeedLabels is int n && n > data.Seed.Length)
+            {
+                throw new UsageException(data.Seed.Length == 0
+                    ? $"--seed-labels is {n}, but {data.SeedSource} has no labels; leave --seed-labels out."
+                    : $"--seed-labels is {n}, but {data.SeedSource} has only {data.Seed.Length} labels; give at most {data.Seed.Length}, or leave it out to use them all.");
+            }
+        }
+
         public LabelModelMetric Check(LabelModelCatalog catalog)
         {
             Calls.Check();
@@ -387,7 +424,7 @@ internal static class RunCommand
 
             if (SeedLabels is < 1)
             {
-                throw new UsageException($"--seed-labels is {SeedLabels}; use at least 1, or leave it out for the whole dev split.");
+                throw new UsageException($"--seed-labels is {SeedLabels}; use at least 1, or leave it out to use every labeled item.");
             }
 
             if (!catalog.Contains(LabelModel))

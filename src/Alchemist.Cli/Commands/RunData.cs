@@ -42,7 +42,7 @@ internal sealed record RunData(
             test);
     }
 
-    /// <summary>Takes <paramref name="count"/> seed items by a seeded random choice, in their input order; all of them when <see langword="null"/> or larger than the seed set.</summary>
+    /// <summary>Takes <paramref name="count"/> seed items by a seeded random choice, in their input order; all of them when <see langword="null"/> (a larger count is refused before, by <see cref="RunCommand.Settings.Check(RunData, LabelModelMetric)"/>).</summary>
     public LabeledExample<string>[] SeedSample(int? count, int seed)
     {
         if (count is not int n || n >= Seed.Length)

@@ -93,13 +93,6 @@ internal sealed class RunInput
     {
         (string name, LabelingTask task, TextItemFileOptions options) = Describe(settings);
 
-        if (settings.IdFieldGiven && string.Equals(Path.GetExtension(settings.Input), ".csv", StringComparison.OrdinalIgnoreCase) && File.Exists(settings.Input))
-        {
-            // A named id column must exist: rows numbered in its stead could not be joined back as the user expects.
-            // Reading the id column as the text checks the header and names the columns when it is missing.
-            _ = TextItemReader.ReadCsv(settings.Input, new TextItemFileOptions { TextField = settings.IdField, IdField = null, LabelField = null }).Take(1).ToList();
-        }
-
         var items = new List<string>();
         var ids = new List<string>();
         var seed = new List<LabeledExample<string>>();
@@ -138,7 +131,7 @@ internal sealed class RunInput
         if (settings.TestInput is { } testPath)
         {
             // Every row of a scored file needs a label; one without is malformed, with its line.
-            test = [.. ReadTest(testPath, options)];
+            test = [.. ReadTest(testPath, options with { RequireId = false })];
             if (test.Length == 0)
             {
                 throw new UsageException($"--test-input '{testPath}' has no rows; give labeled rows to score on, or leave it out.");
@@ -167,7 +160,16 @@ internal sealed class RunInput
             ? $"Classify each item of '{Path.GetFileName(settings.Input)}' as one of: {string.Join(", ", classes)}."
             : settings.Task.Trim();
         var task = new LabelingTask(string.IsNullOrWhiteSpace(name) ? "input" : name, description, classes);
-        var options = new TextItemFileOptions { TextField = settings.TextField, IdField = settings.IdField, LabelField = settings.LabelField, ClassNames = classes };
+        // A named id field must be on every row (a CSV column, a JSON Lines property): rows numbered in its stead could
+        // not be joined back as the user expects.
+        var options = new TextItemFileOptions
+        {
+            TextField = settings.TextField,
+            IdField = settings.IdField,
+            LabelField = settings.LabelField,
+            ClassNames = classes,
+            RequireId = settings.IdFieldGiven,
+        };
         return (name, task, options);
     }
 
@@ -213,7 +215,7 @@ internal sealed class RunInput
     /// <summary>The values of the --input options.</summary>
     internal sealed record Settings(string Input, string TextField, string LabelField, string IdField, string Classes, string? Task, string? TestInput)
     {
-        /// <summary>Gets a value indicating whether --id-field was given, so that a CSV must have that column.</summary>
+        /// <summary>Gets a value indicating whether --id-field was given, so that every row must have that field.</summary>
         public bool IdFieldGiven { get; init; }
     }
 }

@@ -96,22 +96,7 @@ internal sealed class SynthesisReport
         var attempts = new JsonArray();
         foreach (SynthesisAttempt a in _attempts)
         {
-            attempts.Add(new JsonObject
-            {
-                ["slot"] = a.Slot,
-                ["attempt"] = a.Attempt,
-                ["name"] = a.ProgramName,
-                ["outcome"] = a.Outcome.ToString(),
-                ["message"] = a.Message,
-                ["problems"] = new JsonArray([.. a.Problems.Select(p => (JsonNode?)JsonValue.Create(p))]),
-                ["contentHash"] = a.Program?.ContentHash,
-                ["model"] = a.ModelId,
-                ["inputTokens"] = a.InputTokens,
-                ["outputTokens"] = a.OutputTokens,
-                ["costUsd"] = Normalize(a.CostUsd),
-                ["retries"] = a.Retries,
-                ["timeouts"] = a.Timeouts,
-            });
+            attempts.Add(ToJson(a));
         }
 
         var models = new JsonArray();
@@ -229,6 +214,24 @@ internal sealed class SynthesisReport
             output.WriteLine($"No price for: {string.Join(", ", _cost.UnpricedModels)} in {(_settings.PricesFile is null ? "the tool's bundled prices" : _settings.PricesFile)}. Give --prices FILE to price them.");
         }
     }
+
+    /// <summary>One synthesis call as JSON: the <c>attempts[]</c> entry of <c>synthesize --json</c>, and of <c>failedAttempts[]</c> in a run's run.json.</summary>
+    internal static JsonObject ToJson(SynthesisAttempt a) => new()
+    {
+        ["slot"] = a.Slot,
+        ["attempt"] = a.Attempt,
+        ["name"] = a.ProgramName,
+        ["outcome"] = a.Outcome.ToString(),
+        ["message"] = a.Message,
+        ["problems"] = new JsonArray([.. a.Problems.Select(p => (JsonNode?)JsonValue.Create(p))]),
+        ["contentHash"] = a.Program?.ContentHash,
+        ["model"] = a.ModelId,
+        ["inputTokens"] = a.InputTokens,
+        ["outputTokens"] = a.OutputTokens,
+        ["costUsd"] = Normalize(a.CostUsd),
+        ["retries"] = a.Retries,
+        ["timeouts"] = a.Timeouts,
+    };
 
     private int? SlotOf(string name) => _slots.TryGetValue(name, out int slot) ? slot : null;
 

@@ -149,8 +149,8 @@ public sealed class AutoLabelModel : LabelModel
             {
                 ModelName = ModelName,
                 Selected = MajorityVoteLabelModel.ModelName,
-                SelectionReason = "No dev split was given (or it had no items), so there was nothing to choose by: majority vote.",
-                Warnings = [.. fallback.Warnings, "No dev split was given (or it had no items), so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it."],
+                SelectionReason = "No labeled dev items were given, so there was nothing to choose by: majority vote.",
+                Warnings = [.. fallback.Warnings, "No labeled dev items were given, so the automatic choice fell back to majority vote; label some items to let it choose and learn from them."],
             };
         }
 
@@ -298,7 +298,7 @@ public sealed class AutoLabelModel : LabelModel
                 else
                 {
                     reason = lead <= 1e-12
-                        ? $"'{defaultName}' was kept: no candidate scored higher on the dev split."
+                        ? $"'{defaultName}' was kept: no candidate scored higher on the labeled dev items."
                         : string.Create(
                             CultureInfo.InvariantCulture,
                             $"'{defaultName}' was kept: '{candidates[best].Name}' led it by {lead:0.000}, within {StandardErrors()} ({standardError:0.000}) of their per-fold differences.");

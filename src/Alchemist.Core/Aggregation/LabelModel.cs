@@ -233,7 +233,7 @@ public abstract class LabelModel
             if (score < majority && Name != MajorityVoteLabelModel.ModelName && report.Selected != MajorityVoteLabelModel.ModelName)
             {
                 warnings.Add(
-                    string.Create(CultureInfo.InvariantCulture, $"On the dev split, '{Name}' scores {score:0.000} ({options.Metric}), below majority vote's {majority:0.000}; prefer 'majority' or 'auto' unless there is a reason to trust this model."));
+                    string.Create(CultureInfo.InvariantCulture, $"On the labeled dev items, '{Name}' scores {score:0.000} ({options.Metric}), below majority vote's {majority:0.000}; prefer 'majority' or 'auto' unless there is a reason to trust this model."));
             }
 
             _report = _report with { DevScore = score, Warnings = warnings };

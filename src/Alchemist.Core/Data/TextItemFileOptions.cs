@@ -18,6 +18,10 @@ public sealed record TextItemFileOptions
     /// <summary>Gets the class names, to read labels written as names; <see langword="null"/> to accept indices only.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>Gets a value indicating whether every record must have an id in <see cref="IdField"/>, as when the ids join the output back to the input; a file without that column, or a record with an empty or missing id, is malformed.</summary>
+    /// <value>The default is <see langword="false"/>: a record without an id is numbered (1-based). Ignored when <see cref="IdField"/> is <see langword="null"/>.</value>
+    public bool RequireId { get; init; }
+
     /// <summary>Gets a value indicating whether every record must have a label, as a scored test file must; a record without one is malformed.</summary>
     /// <value>The default is <see langword="false"/>: a record with an empty or missing label has a <see langword="null"/> <see cref="TextItem.Label"/>.</value>
     public bool RequireLabel { get; init; }

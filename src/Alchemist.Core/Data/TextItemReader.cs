@@ -60,6 +60,11 @@ public static class TextItemReader
         }
 
         int idColumn = options.IdField is null ? -1 : header.IndexOf(options.IdField);
+        if (options.RequireId && options.IdField is not null && idColumn < 0)
+        {
+            throw new DataFormatException(path, "1 (header)", options.IdField, $"is not a column; the columns are: {string.Join(", ", header)}.");
+        }
+
         int labelColumn = options.LabelField is null ? -1 : header.IndexOf(options.LabelField);
         if (options.RequireLabel && labelColumn < 0)
         {
@@ -84,6 +89,11 @@ public static class TextItemReader
             }
 
             string id = idColumn >= 0 ? fields[idColumn] : number.ToString(CultureInfo.InvariantCulture);
+            if (options.RequireId && idColumn >= 0 && id.Length == 0)
+            {
+                throw MissingId(path, record, options);
+            }
+
             int? label = labelColumn >= 0 ? ParseLabel(fields[labelColumn], path, record, options) : null;
             yield return new TextItem(id, fields[textColumn], Required(label, path, record, options));
         }
@@ -203,6 +213,12 @@ public static class TextItemReader
                     id = idElement.ValueKind == JsonValueKind.String ? idElement.GetString()! : idElement.GetRawText();
                 }
 
+                if (options.RequireId && options.IdField is not null &&
+                    (!root.TryGetProperty(options.IdField, out JsonElement given) || given.ValueKind == JsonValueKind.Null || (given.ValueKind == JsonValueKind.String && given.GetString()!.Length == 0)))
+                {
+                    throw MissingId(path, record, options);
+                }
+
                 int? label = null;
                 if (options.LabelField is not null && root.TryGetProperty(options.LabelField, out JsonElement labelElement) &&
                     labelElement.ValueKind != JsonValueKind.Null)
@@ -214,6 +230,9 @@ public static class TextItemReader
             }
         }
     }
+
+    private static DataFormatException MissingId(string path, string record, TextItemFileOptions options) =>
+        new(path, record, options.IdField, "is empty or missing, and every record of this file needs an id.");
 
     private static int? Required(int? label, string path, string record, TextItemFileOptions options) =>
         label is null && options.RequireLabel

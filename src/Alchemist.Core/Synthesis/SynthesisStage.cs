@@ -109,6 +109,13 @@ internal sealed class SynthesisStage
         {
             // What the synthesizer produced before it failed is kept.
             warnings.Add($"The '{synthesizer.Name}' synthesizer failed after {programs.Count - before} programs: {ex.Message}");
+            return;
+        }
+
+        if (synthesizer is OfflineProgramSynthesizer offline && programs.Count == before)
+        {
+            // Found nothing: say why (too few seed labels, as a rule) and what would help, instead of a silent zero.
+            warnings.Add(offline.NothingWrittenWarning([.. request.Examples.Select(e => e.Label)], request.Task.ClassNames));
         }
     }
 }

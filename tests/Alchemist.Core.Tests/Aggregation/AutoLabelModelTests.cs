@@ -15,8 +15,8 @@ public class AutoLabelModelTests
         Assert.Equal("auto", report.ModelName);
         Assert.Equal("majority", report.Selected);
         Assert.Null(report.CandidateScores);
-        Assert.Equal("No dev split was given (or it had no items), so there was nothing to choose by: majority vote.", report.SelectionReason);
-        Assert.Contains("No dev split was given (or it had no items), so the automatic choice fell back to majority vote; pass a labeled dev split to let it choose and learn from it.", report.Warnings);
+        Assert.Equal("No labeled dev items were given, so there was nothing to choose by: majority vote.", report.SelectionReason);
+        Assert.Contains("No labeled dev items were given, so the automatic choice fell back to majority vote; label some items to let it choose and learn from them.", report.Warnings);
         var majority = new MajorityVoteLabelModel();
         majority.Fit(matrix);
         Assert.Equal(majority.PredictProbabilities(matrix).AsSpan().ToArray(), auto.PredictProbabilities(matrix).AsSpan().ToArray());
@@ -92,7 +92,7 @@ public class AutoLabelModelTests
         LabelModelFitReport report = new AutoLabelModel().Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = synthetic.Matrix.SliceItems(0, 0), DevLabels = [] });
 
         Assert.Equal("majority", report.Selected);
-        Assert.Equal("No dev split was given (or it had no items), so there was nothing to choose by: majority vote.", report.SelectionReason);
+        Assert.Equal("No labeled dev items were given, so there was nothing to choose by: majority vote.", report.SelectionReason);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public class AutoLabelModelTests
 
         Assert.Equal(report.CandidateScores!.Values.Max(), report.DevScore);
         Assert.Equal("weighted-majority", report.Selected);
-        Assert.Equal("'weighted-majority' was kept: no candidate scored higher on the dev split.", report.SelectionReason);
+        Assert.Equal("'weighted-majority' was kept: no candidate scored higher on the labeled dev items.", report.SelectionReason);
     }
 
     [Fact]

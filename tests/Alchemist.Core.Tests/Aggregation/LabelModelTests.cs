@@ -116,7 +116,7 @@ public class LabelModelTests
         LabelModelFitReport report = new DawidSkeneLabelModel().Fit(votes, new LabelModelFitOptions { DevMatrix = dev, DevLabels = [1, 0, 1], ClassBalance = [0.9, 0.1] });
 
         Assert.NotNull(report.DevScore);
-        Assert.Contains("On the dev split, 'dawid-skene' scores 0.000 (Accuracy), below majority vote's 0.167; prefer 'majority' or 'auto' unless there is a reason to trust this model.", report.Warnings);
+        Assert.Contains("On the labeled dev items, 'dawid-skene' scores 0.000 (Accuracy), below majority vote's 0.167; prefer 'majority' or 'auto' unless there is a reason to trust this model.", report.Warnings);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class LabelModelTests
 
         LabelModelFitReport report = new DawidSkeneLabelModel().Fit(synthetic.Matrix, options);
 
-        Assert.DoesNotContain(report.Warnings, w => w.StartsWith("On the dev split", StringComparison.Ordinal));
+        Assert.DoesNotContain(report.Warnings, w => w.StartsWith("On the labeled dev items", StringComparison.Ordinal));
         Assert.True(report.DevScore > 0.8);
     }
 }

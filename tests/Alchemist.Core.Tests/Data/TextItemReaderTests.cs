@@ -74,6 +74,37 @@ public sealed class TextItemReaderTests : IDisposable
     }
 
     [Fact]
+    public void ReadCsv_RequireId_MissingColumnOrEmptyIdNamesTheRecordAndField()
+    {
+        var options = new TextItemFileOptions { IdField = "key", RequireId = true };
+        string noColumn = Write("nokey.csv", "text,label\nx,0\n");
+        DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadCsv(noColumn, options).ToList());
+        Assert.Equal($"{noColumn}, record 1 (header), field 'key': is not a column; the columns are: text, label.", ex.Message);
+
+        string emptyId = Write("emptykey.csv", "key,text\na,x\n,y\n");
+        ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadCsv(emptyId, options).ToList());
+        Assert.Equal($"{emptyId}, record 2 (line 3), field 'key': is empty or missing, and every record of this file needs an id.", ex.Message);
+
+        // Without RequireId, a file without the column is numbered.
+        Assert.Equal(["1"], TextItemReader.ReadCsv(noColumn, options with { RequireId = false }).Select(i => i.Id));
+    }
+
+    [Fact]
+    public void ReadJsonLines_RequireId_MissingNullOrEmptyIdNamesTheRecord()
+    {
+        var options = new TextItemFileOptions { IdField = "key", RequireId = true };
+        foreach (string row in new[] { "{\"text\": \"b\"}", "{\"key\": null, \"text\": \"b\"}", "{\"key\": \"\", \"text\": \"b\"}" })
+        {
+            string path = Write("ids.jsonl", "{\"key\": 7, \"text\": \"a\"}\n\n" + row + "\n");
+            DataFormatException ex = Assert.Throws<DataFormatException>(() => TextItemReader.ReadJsonLines(path, options).ToList());
+            Assert.Equal($"{path}, record 2 (line 3), field 'key': is empty or missing, and every record of this file needs an id.", ex.Message);
+        }
+
+        string numbered = Write("numbered.jsonl", "{\"key\": 7, \"text\": \"a\"}\n{\"text\": \"b\"}\n");
+        Assert.Equal(["7", "2"], TextItemReader.ReadJsonLines(numbered, options with { RequireId = false }).Select(i => i.Id));
+    }
+
+    [Fact]
     public void ReadCsv_MissingFile_ThrowsAtCall() =>
         Assert.Throws<FileNotFoundException>(() => TextItemReader.ReadCsv(Path.Combine(_dir, "none.csv")));
 

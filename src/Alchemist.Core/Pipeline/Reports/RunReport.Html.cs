@@ -138,11 +138,49 @@ public static partial class RunReport
             html.Append("</table>");
         }
 
+        AppendFailedAttemptsHtml(html, run);
         html.Append("<h2>Program sources</h2>");
         foreach (ProgramOutcome p in run.Programs)
         {
             html.Append(Invariant, $"<details><summary><code>{E(p.Program.Name)}</code> ({(p.Kept ? "kept" : "dropped")}, {E(p.Program.ContentHash[..12])})</summary><pre>{E(p.Program.Source)}</pre></details>");
         }
+    }
+
+    private static void AppendFailedAttemptsHtml(StringBuilder html, LabelingRun run)
+    {
+        if (run.SynthesisAttempts.Count == 0)
+        {
+            return;
+        }
+
+        SynthesisAttempt[] failed = [.. run.SynthesisAttempts.Where(GaveNoProgram)];
+        html.Append(Invariant, $"<h2>Synthesis attempts that gave no program ({failed.Length} of {run.SynthesisAttempts.Count} calls)</h2>");
+        if (failed.Length == 0)
+        {
+            html.Append("<p>Every synthesis call gave a program; the gate's decisions are above.</p>");
+            return;
+        }
+
+        html.Append("<p>").Append(E(FailedAttemptsIntro)).Append("</p><table><tr><th>program</th><th>attempt</th><th>outcome</th><th>why</th></tr>");
+        foreach (SynthesisAttempt a in failed)
+        {
+            string program = a.ProgramName is { } name ? $"<code>{E(name)}</code>" : E(a.Slot is int slot ? string.Create(Invariant, $"slot {slot}") : "(shared call)");
+            html.Append(Invariant, $"<tr><td>{program}</td><td>{AttemptNumber(a)}</td><td>{OutcomeText(a.Outcome)}</td><td>{E(a.Message)}");
+            if (a.Problems.Count > 0)
+            {
+                html.Append("<ul>");
+                foreach (string problem in ShownProblems(a))
+                {
+                    html.Append("<li>").Append(E(problem)).Append("</li>");
+                }
+
+                html.Append("</ul>");
+            }
+
+            html.Append("</td></tr>");
+        }
+
+        html.Append("</table>");
     }
 
     private static void AppendLabelModelHtml(StringBuilder html, LabelingRun run)
@@ -196,7 +234,7 @@ public static partial class RunReport
 
         int axis = kept.Length * rowHeight;
         html.Append(Invariant, $"<line x1=\"{labelWidth}\" y1=\"{axis + 2}\" x2=\"{labelWidth + barWidth}\" y2=\"{axis + 2}\" stroke=\"#57606a\"/><text x=\"{labelWidth}\" y=\"{axis + 16}\" font-size=\"10\">0</text><text x=\"{labelWidth + barWidth}\" y=\"{axis + 16}\" font-size=\"10\" text-anchor=\"end\">1</text>");
-        html.Append("</svg><div class=\"legend\"><span style=\"background:#0969da\"></span>coverage (all items)<span style=\"background:#1a7f37\"></span>accuracy on the dev split</div></div>");
+        html.Append("</svg><div class=\"legend\"><span style=\"background:#0969da\"></span>coverage (all items)<span style=\"background:#1a7f37\"></span>accuracy on the seed (dev) labels</div></div>");
     }
 
     private static void AppendCostChart(StringBuilder html, LabelingRun run)

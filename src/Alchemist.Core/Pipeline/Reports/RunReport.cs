@@ -6,7 +6,8 @@ namespace Alchemist;
 /// <summary>Renders a <see cref="LabelingRun"/> as a Markdown report or as a self-contained HTML page with charts.</summary>
 /// <remarks>
 /// Both show the same facts: the results beside the seed-only baseline, the cost beside the estimate of labeling every
-/// item directly, every kept program with its figures and every dropped one with its reason, the label model's
+/// item directly, every kept program with its figures and every dropped one with its reason, every synthesis call that
+/// gave no program with its outcome and reason (the call failed, no code block, failed validation), the label model's
 /// choice, the label distribution, the confidence of the labels, the timings and the warnings. The HTML page needs no
 /// network: styles and charts (SVG) are inline.
 /// </remarks>
@@ -69,6 +70,7 @@ public static partial class RunReport
         }
 
         AppendProgramsMarkdown(md, run);
+        AppendFailedAttemptsMarkdown(md, run);
         AppendLabelModelMarkdown(md, run);
 
         md.Append("\n## Labels\n\n| class | items | share |\n|---|---:|---:|\n");
@@ -137,6 +139,59 @@ public static partial class RunReport
         }
     }
 
+    private static void AppendFailedAttemptsMarkdown(StringBuilder md, LabelingRun run)
+    {
+        if (run.SynthesisAttempts.Count == 0)
+        {
+            return;
+        }
+
+        SynthesisAttempt[] failed = [.. run.SynthesisAttempts.Where(GaveNoProgram)];
+        md.Append(Invariant, $"\n## Synthesis attempts that gave no program ({failed.Length} of {run.SynthesisAttempts.Count} calls)\n\n");
+        if (failed.Length == 0)
+        {
+            md.Append("Every synthesis call gave a program; the gate's decisions are above.\n");
+            return;
+        }
+
+        md.Append(FailedAttemptsIntro).Append("\n\n| program | attempt | outcome | why |\n|---|---|---|---|\n");
+        foreach (SynthesisAttempt a in failed)
+        {
+            md.Append(Invariant, $"| {AttemptProgram(a)} | {AttemptNumber(a)} | {OutcomeText(a.Outcome)} | {Cell(a.Message)}{string.Concat(ShownProblems(a).Select(p => "<br>" + Cell(p)))} |\n");
+        }
+    }
+
+    private const string FailedAttemptsIntro =
+        "Each chat call whose reply became no program, with why: the call failed (the provider's error), the reply held no C# code block, " +
+        "or its program failed validation (compiler errors, sandbox rules or faults, listed). A program that failed validation was sent back for repair while repairs were left, so a later attempt of the same slot may have given a program.";
+
+    /// <summary>Gets a value indicating whether a synthesis call gave no program: it failed, its reply held no code block, or its program failed validation.</summary>
+    internal static bool GaveNoProgram(SynthesisAttempt attempt) =>
+        attempt.Outcome is SynthesisOutcome.CallFailed or SynthesisOutcome.RejectedReply or SynthesisOutcome.FailedValidation;
+
+    /// <summary>Gets an outcome in words, for reports and warnings.</summary>
+    internal static string OutcomeText(SynthesisOutcome outcome) => outcome switch
+    {
+        SynthesisOutcome.CallFailed => "call failed",
+        SynthesisOutcome.RejectedReply => "no code block",
+        SynthesisOutcome.FailedValidation => "failed validation",
+        SynthesisOutcome.PriorKnowledge => "prior knowledge",
+        _ => "accepted",
+    };
+
+    private static string AttemptProgram(SynthesisAttempt a) =>
+        a.ProgramName is { } name ? $"`{name}`" : a.Slot is int slot ? string.Create(Invariant, $"slot {slot}") : "(shared call)";
+
+    private static string AttemptNumber(SynthesisAttempt a) => a.Attempt == 0 ? "original" : string.Create(Invariant, $"repair {a.Attempt}");
+
+    private const int ProblemsShown = 5;
+
+    /// <summary>Gets the first problems of an attempt, and how many more there are.</summary>
+    private static IEnumerable<string> ShownProblems(SynthesisAttempt a) =>
+        a.Problems.Count <= ProblemsShown
+            ? a.Problems
+            : [.. a.Problems.Take(ProblemsShown), string.Create(Invariant, $"... and {a.Problems.Count - ProblemsShown} more")];
+
     private static void AppendLabelModelMarkdown(StringBuilder md, LabelingRun run)
     {
         md.Append("\n## Label model\n\n");
@@ -169,6 +224,11 @@ public static partial class RunReport
         yield return ("Items labeled", run.ItemIds.Count.ToString("N0", Invariant));
         yield return ("Seed (dev) items", run.SeedItems.ToString("N0", Invariant));
         yield return ("Programs", string.Create(Invariant, $"{run.KeptCount} kept, {run.DroppedCount} dropped"));
+        if (run.SynthesisAttempts.Count > 0)
+        {
+            yield return ("Synthesis calls", string.Create(Invariant, $"{run.SynthesisAttempts.Count}, of which {run.SynthesisAttempts.Count(GaveNoProgram)} gave no program"));
+        }
+
         if (run.Functions.Count > 0)
         {
             yield return ("Hand-written functions", string.Create(Invariant, $"{run.Functions.Count(f => f.Kept)} kept of {run.Functions.Count}"));

@@ -49,7 +49,7 @@ internal sealed class HeuristicMiner
             prior[labels[i]] += 1.0 / n;
         }
 
-        double[] thresholds = [.. prior.Select(p => Math.Max(_options.MinimumPrecision, p + (_options.MinimumLift * (1 - p))))];
+        double[] thresholds = [.. prior.Select(Threshold)];
         var index = new ConditionIndex(examples, unlabeled);
         List<Evaluated> primitives = [.. index.EvaluateAll([.. GeneratePrimitives(examples)], cancellationToken)];
         cancellationToken.ThrowIfCancellationRequested();
@@ -303,6 +303,29 @@ internal sealed class HeuristicMiner
 
         return [.. selected.Select(c => new Heuristic(c.Condition.Condition, c.Label, c.Support, c.Correct, c.LowerBound, exampleCount, c.Condition.UnlabeledCoverage, index.UnlabeledCount))];
     }
+
+    /// <summary>
+    /// Gets the fewest seed items a heuristic must match, being right on every one, to be kept for a class whose share
+    /// of the seed labels is <paramref name="prior"/>; or -1 when no support suffices (the class is every seed label).
+    /// </summary>
+    internal int SmallestFlawlessSupport(double prior)
+    {
+        double threshold = Threshold(prior);
+        for (int support = _options.MinimumSupport; support <= MaximumExplainedSupport; support++)
+        {
+            if (WilsonLowerBound(support, support) >= threshold)
+            {
+                return support;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Gets the lower bound on precision a heuristic of a class whose share is <paramref name="prior"/> must reach.</summary>
+    internal double Threshold(double prior) => Math.Max(_options.MinimumPrecision, prior + (_options.MinimumLift * (1 - prior)));
+
+    private const int MaximumExplainedSupport = 1_000_000;
 
     private static double Overlap(Candidate left, Candidate right)
     {

@@ -119,6 +119,42 @@ public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
         }
     }
 
+    /// <summary>
+    /// Explains, for a report, why the synthesizer wrote no program from seed labels <paramref name="labels"/>: how many
+    /// seed items of each class a heuristic must match to be kept, and what would help.
+    /// </summary>
+    /// <param name="labels">The labels of the request's examples (class indices).</param>
+    /// <param name="classNames">The class names.</param>
+    internal string NothingWrittenWarning(IReadOnlyList<int> labels, IReadOnlyList<string> classNames)
+    {
+        int n = labels.Count;
+        int[] counts = new int[classNames.Count];
+        foreach (int label in labels)
+        {
+            counts[label]++;
+        }
+
+        var miner = new HeuristicMiner(_options);
+        int[] needed = [.. counts.Select(c => c == 0 ? -1 : miner.SmallestFlawlessSupport((double)c / n))];
+        CultureInfo invariant = CultureInfo.InvariantCulture;
+        string have = string.Join(", ", counts.Select((c, k) => string.Create(invariant, $"{c} {classNames[k]}")));
+        string need = string.Join(
+            ", ",
+            Enumerable.Range(0, counts.Length)
+                .Where(k => needed[k] > 0)
+                .Select(k => string.Create(invariant, $"{needed[k]} {classNames[k]} items (floor {miner.Threshold((double)counts[k] / n):0.00})")));
+        string help = "Label more items (about 100, with every class among them), or add an LLM synthesizer, which writes programs from the task description alone.";
+        string[] missing = [.. Enumerable.Range(0, counts.Length).Where(k => counts[k] == 0).Select(k => classNames[k])];
+        string missingText = missing.Length == 0 ? string.Empty : $" No seed item is labeled {string.Join(" or ", missing)}, so no heuristic can vote {(missing.Length == 1 ? "that class" : "those classes")}.";
+        bool impossible = Enumerable.Range(0, counts.Length).All(k => needed[k] < 0 || counts[k] < needed[k]);
+        string rule = need.Length == 0
+            ? string.Empty
+            : string.Create(invariant, $" A heuristic right on every seed item it matches must match at least {need} for the {_options.Confidence:0%} lower bound on its precision to reach its class's floor.");
+        return impossible
+            ? $"The offline synthesizer wrote no program: {n} seed labels ({have}) are too few for any heuristic to be shown precise.{rule}{missingText} {help}"
+            : $"The offline synthesizer wrote no program: no heuristic it mined from the {n} seed labels ({have}) was precise enough, or the sandbox rejected those that were.{rule}{missingText} {help}";
+    }
+
     /// <summary>Emits one heuristic as a program.</summary>
     internal LabelingProgram ToProgram<TItem>(Heuristic heuristic, int number, LabelingTask task)
     {
