@@ -145,7 +145,7 @@ public class SandboxSpeedBenchmarks
     private static LabelingProgram Llm(string name, string source) => new(name, source, new ProgramProvenance { Synthesizer = "benchmark" });
 
     /// <summary>Prints evaluations per second of each program, plain and sandboxed, in interleaved rounds on one thread, from the processor time of the fastest round.</summary>
-    /// <remarks>Run with <c>dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --sandbox-speed [rows] [rounds] [--sources]</c>.</remarks>
+    /// <remarks>Run with <c>dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- --sandbox-speed [rows] [rounds] [--sources] [--workers]</c>.</remarks>
     public static void RunSpeed(TextWriter output, string[] args)
     {
         int rows = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out int r) ? r : 100_000;
@@ -187,6 +187,62 @@ public class SandboxSpeedBenchmarks
             $"| all | {ProgramCount * rows / plainTotal / 1e6:0.000} | {ProgramCount * rows / noStepsTotal / 1e6:0.000} | {ProgramCount * rows / sandboxedTotal / 1e6:0.000} | {sandboxedTotal / plainTotal:0.00}x |"));
         output.WriteLine("load average after: " + LoadAverage());
         benchmarks.Cleanup();
+        if (args.Contains("--workers"))
+        {
+            RunApplier(output, benchmarks._items, rounds);
+        }
+    }
+
+    /// <summary>The programs over the rows through <see cref="LabelingFunctionApplier"/> (one thread per core), in process and in two labeling workers, interleaved; wall time and the processor time of the host and its workers.</summary>
+    private static void RunApplier(TextWriter output, string[] items, int rounds)
+    {
+        IReadOnlyList<LabelingProgram> programs = Programs();
+        var compiler = new ProgramCompiler();
+        List<ProgramCompilation<string>> inProcess = [.. programs.Select(p => compiler.Compile<string>(p))];
+        using var host = new WorkerProgramHost(WorkerHostOptions.From(new SandboxOptions(), null));
+        List<WorkerCompilation<string>> inWorkers = [.. programs.Select(p => host.Compile<string>(p, CancellationToken.None))];
+        ILabelingFunction<string>[] local = [.. inProcess.Select(c => (ILabelingFunction<string>)c.Function!)];
+        ILabelingFunction<string>[] remote = [.. inWorkers.Select(c => (ILabelingFunction<string>)(c.Function ?? throw new InvalidOperationException("Rejected: " + string.Join("; ", c.Diagnostics))))];
+        var applier = new LabelingFunctionApplier();
+        LabelMatrix expected = applier.Apply(items, local, 2).Matrix;
+        LabelMatrix actual = applier.Apply(items, remote, 2).Matrix;
+        for (int j = 0; j < expected.FunctionCount; j++)
+        {
+            if (!expected.GetColumn(j).AsSpan().SequenceEqual(actual.GetColumn(j)))
+            {
+                throw new InvalidOperationException($"The workers' votes of {programs[j].Name} differ from the in-process ones.");
+            }
+        }
+
+        using var self = Process.GetCurrentProcess();
+        double bestLocalWall = double.MaxValue, bestLocalCpu = double.MaxValue, bestRemoteWall = double.MaxValue, bestRemoteCpu = double.MaxValue;
+        for (int round = 0; round < rounds; round++)
+        {
+            (double wall, double cpu) = Measure(self, host, () => applier.Apply(items, local, 2));
+            bestLocalWall = Math.Min(bestLocalWall, wall);
+            bestLocalCpu = Math.Min(bestLocalCpu, cpu);
+            (wall, cpu) = Measure(self, host, () => applier.Apply(items, remote, 2));
+            bestRemoteWall = Math.Min(bestRemoteWall, wall);
+            bestRemoteCpu = Math.Min(bestRemoteCpu, cpu);
+        }
+
+        double evaluations = (double)items.Length * programs.Count;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"applier, {programs.Count} programs x {items.Length:N0} rows, fastest of {rounds} interleaved rounds: in process {bestLocalWall:0.00} s wall ({evaluations / bestLocalWall / 1e6:0.000} M evals/s), {bestLocalCpu:0.00} s processor; " +
+            $"workers {bestRemoteWall:0.00} s wall ({evaluations / bestRemoteWall / 1e6:0.000} M evals/s), {bestRemoteCpu:0.00} s processor (host and workers); load average {LoadAverage()}"));
+        inProcess.ForEach(c => c.Dispose());
+        inWorkers.ForEach(c => c.Dispose());
+    }
+
+    private static (double Wall, double Processor) Measure(Process self, WorkerProgramHost host, Func<LabelingResult> run)
+    {
+        self.Refresh();
+        TimeSpan cpu = self.TotalProcessorTime + host.WorkerProcessorTime;
+        long started = Stopwatch.GetTimestamp();
+        GC.KeepAlive(run());
+        double wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        self.Refresh();
+        return (wall, (self.TotalProcessorTime + host.WorkerProcessorTime - cpu).TotalSeconds);
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
