@@ -9,6 +9,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Quick run: add --job short --inProcess (a --job on the command line replaces the default MediumRun instead of
 // running beside it)
 // Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
+// Sandboxed programs against the same programs as plain C#, per program: -- --sandbox-speed [rows] [rounds] [--sources] [--workers]
 // Worker processes against in process, cold (compile + apply, one fresh process): -- --workers-cold; warm: --filter '*WorkerBenchmarks*'
 // Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
@@ -16,6 +17,12 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 if (args is ["--sandbox-cold"])
 {
     Alchemist.Benchmarks.SandboxBenchmarks.RunColdStart(Console.Out);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "--sandbox-speed")
+{
+    Alchemist.Benchmarks.SandboxSpeedBenchmarks.RunSpeed(Console.Out, args[1..]);
     return;
 }
 

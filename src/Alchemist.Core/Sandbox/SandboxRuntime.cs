@@ -28,39 +28,20 @@ public static class SandboxRuntime
 
     private static readonly TimeSpan DefaultRegexTimeout = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The budget of the call running on this thread; one instance per thread, reused by every call (see <see cref="Budget"/>).</summary>
     [ThreadStatic]
-    private static long _stepsLeft;
-
-    [ThreadStatic]
-    private static int _depth;
-
-    [ThreadStatic]
-    private static int _maxDepth;
-
-    [ThreadStatic]
-    private static long _allocationLimit;
-
-    [ThreadStatic]
-    private static long _stepBudget;
-
-    [ThreadStatic]
-    private static long _maxAllocatedBytes;
-
-    [ThreadStatic]
-    private static TimeSpan _regexTimeout;
-
-    [ThreadStatic]
-    private static ProgramBudgetKind? _overrun;
+    private static Budget? t_budget;
 
     /// <summary>Gets the match timeout that regular expressions built by the current call must use.</summary>
-    public static TimeSpan RegexTimeout => _regexTimeout > TimeSpan.Zero ? _regexTimeout : DefaultRegexTimeout;
+    public static TimeSpan RegexTimeout => t_budget is { RegexTimeout: var timeout } && timeout > TimeSpan.Zero ? timeout : DefaultRegexTimeout;
 
     /// <summary>Charges one step: a loop iteration.</summary>
     /// <exception cref="ProgramBudgetExceededException">The call has no steps or memory left.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Step()
     {
-        if (--_stepsLeft < 0 || GC.GetAllocatedBytesForCurrentThread() > _allocationLimit)
+        Budget? budget = t_budget;
+        if (budget is null || --budget.StepsLeft < 0 || GC.GetAllocatedBytesForCurrentThread() > budget.AllocationLimit)
         {
             ThrowOverrun(ProgramBudgetKind.Steps);
         }
@@ -71,18 +52,30 @@ public static class SandboxRuntime
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Enter()
     {
-        int depth = ++_depth;
-        if (--_stepsLeft < 0 || depth > _maxDepth || GC.GetAllocatedBytesForCurrentThread() > _allocationLimit ||
+        Budget? budget = t_budget;
+        if (budget is null)
+        {
+            ThrowOverrun(ProgramBudgetKind.CallDepth);
+        }
+
+        int depth = ++budget.Depth;
+        if (--budget.StepsLeft < 0 || depth > budget.MaxDepth || GC.GetAllocatedBytesForCurrentThread() > budget.AllocationLimit ||
             (depth > StackProbeDepth && !RuntimeHelpers.TryEnsureSufficientExecutionStack()))
         {
-            _depth = depth - 1;
+            budget.Depth = depth - 1;
             ThrowOverrun(ProgramBudgetKind.CallDepth);
         }
     }
 
     /// <summary>Leaves a method that <see cref="Enter"/> entered.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Exit() => _depth--;
+    public static void Exit()
+    {
+        if (t_budget is { } budget)
+        {
+            budget.Depth--;
+        }
+    }
 
     /// <summary>Charges an explicitly sized allocation before it happens.</summary>
     /// <param name="count">The number of elements.</param>
@@ -150,7 +143,7 @@ public static class SandboxRuntime
     /// <param name="exception">The exception.</param>
     /// <returns><see langword="false"/> for the exceptions that end a call (budget overruns, regular expression timeouts, out of memory or stack), and for any exception once the call has overrun.</returns>
     public static bool CanCatch(Exception exception) =>
-        _overrun is null &&
+        t_budget?.Overrun is null &&
         exception is not (ProgramBudgetExceededException or RegexMatchTimeoutException or OutOfMemoryException or InsufficientExecutionStackException) &&
         exception is not TypeInitializationException { InnerException: ProgramBudgetExceededException or RegexMatchTimeoutException };
 
@@ -313,7 +306,8 @@ public static class SandboxRuntime
     /// <summary>Charges a step for one element of a tracked sequence, and checks the stack.</summary>
     internal static void StepElement()
     {
-        if (--_stepsLeft < 0 || GC.GetAllocatedBytesForCurrentThread() > _allocationLimit || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        Budget? budget = t_budget;
+        if (budget is null || --budget.StepsLeft < 0 || GC.GetAllocatedBytesForCurrentThread() > budget.AllocationLimit || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
         {
             ThrowOverrun(ProgramBudgetKind.CallDepth);
         }
@@ -322,17 +316,25 @@ public static class SandboxRuntime
     /// <summary>Starts the budget of one call on the current thread.</summary>
     /// <param name="options">The validated options.</param>
     /// <returns>The budget that was active before, to pass to <see cref="End"/>.</returns>
+    /// <remarks>
+    /// Called once per item and program, so it touches one thread-static (the thread's <see cref="Budget"/>, created on
+    /// its first call) and saves the previous budget only when a call is already running on the thread.
+    /// </remarks>
     internal static BudgetFrame Begin(SandboxOptions options)
     {
-        var saved = new BudgetFrame(_stepsLeft, _depth, _maxDepth, _allocationLimit, _stepBudget, _maxAllocatedBytes, _regexTimeout, _overrun);
-        _stepsLeft = options.ChargeSteps ? options.StepBudget : long.MaxValue;
-        _depth = 0;
-        _maxDepth = options.ChargeSteps ? options.MaxCallDepth : int.MaxValue;
-        _stepBudget = options.StepBudget;
-        _maxAllocatedBytes = options.MaxAllocatedBytes;
-        _allocationLimit = GC.GetAllocatedBytesForCurrentThread() + options.MaxAllocatedBytes;
-        _regexTimeout = options.RegexMatchTimeout;
-        _overrun = null;
+        Budget budget = t_budget ??= new Budget();
+        BudgetFrame saved = budget.Active
+            ? new BudgetFrame(true, budget.StepsLeft, budget.Depth, budget.MaxDepth, budget.AllocationLimit, budget.StepBudget, budget.MaxAllocatedBytes, budget.RegexTimeout, budget.Overrun)
+            : default;
+        budget.StepsLeft = options.ChargeSteps ? options.StepBudget : long.MaxValue;
+        budget.Depth = 0;
+        budget.MaxDepth = options.ChargeSteps ? options.MaxCallDepth : int.MaxValue;
+        budget.StepBudget = options.StepBudget;
+        budget.MaxAllocatedBytes = options.MaxAllocatedBytes;
+        budget.AllocationLimit = GC.GetAllocatedBytesForCurrentThread() + options.MaxAllocatedBytes;
+        budget.RegexTimeout = options.RegexMatchTimeout;
+        budget.Overrun = null;
+        budget.Active = true;
         return saved;
     }
 
@@ -340,14 +342,16 @@ public static class SandboxRuntime
     /// <param name="saved">What <see cref="Begin"/> returned.</param>
     internal static void End(in BudgetFrame saved)
     {
-        _stepsLeft = saved.StepsLeft;
-        _depth = saved.Depth;
-        _maxDepth = saved.MaxDepth;
-        _allocationLimit = saved.AllocationLimit;
-        _stepBudget = saved.StepBudget;
-        _maxAllocatedBytes = saved.MaxAllocatedBytes;
-        _regexTimeout = saved.RegexTimeout;
-        _overrun = saved.Overrun;
+        Budget budget = t_budget!;
+        budget.StepsLeft = saved.StepsLeft;
+        budget.Depth = saved.Depth;
+        budget.MaxDepth = saved.MaxDepth;
+        budget.AllocationLimit = saved.AllocationLimit;
+        budget.StepBudget = saved.StepBudget;
+        budget.MaxAllocatedBytes = saved.MaxAllocatedBytes;
+        budget.RegexTimeout = saved.RegexTimeout;
+        budget.Overrun = saved.Overrun;
+        budget.Active = saved.Active;
     }
 
     private static long Product(long a, long b) =>
@@ -360,23 +364,20 @@ public static class SandboxRuntime
             return; // The runtime rejects negative sizes itself.
         }
 
-        if (_maxDepth == 0)
-        {
-            ThrowOverrun(ProgramBudgetKind.Steps);
-        }
+        Budget budget = Current();
 
         // Refuse the allocation before it happens when it alone would pass the memory budget.
         double bytes = (double)count * Math.Max(elementBytes, 1);
-        if (bytes > _allocationLimit - GC.GetAllocatedBytesForCurrentThread())
+        if (bytes > budget.AllocationLimit - GC.GetAllocatedBytesForCurrentThread())
         {
-            _overrun = ProgramBudgetKind.Memory;
-            _stepsLeft = Overrun;
-            throw new ProgramBudgetExceededException(ProgramBudgetKind.Memory, _maxAllocatedBytes, string.Create(CultureInfo.InvariantCulture,
-                $"The program tried to allocate {count:N0} elements (about {bytes / (1024 * 1024):N0} MiB) on one item, more than its memory budget of {_maxAllocatedBytes / (1024 * 1024):N0} MiB allows; keep collections and strings proportional to the item."));
+            budget.Overrun = ProgramBudgetKind.Memory;
+            budget.StepsLeft = Overrun;
+            throw new ProgramBudgetExceededException(ProgramBudgetKind.Memory, budget.MaxAllocatedBytes, string.Create(CultureInfo.InvariantCulture,
+                $"The program tried to allocate {count:N0} elements (about {bytes / (1024 * 1024):N0} MiB) on one item, more than its memory budget of {budget.MaxAllocatedBytes / (1024 * 1024):N0} MiB allows; keep collections and strings proportional to the item."));
         }
 
-        _stepsLeft -= (count >> 4) + 1;
-        if (_stepsLeft < 0)
+        budget.StepsLeft -= (count >> 4) + 1;
+        if (budget.StepsLeft < 0)
         {
             ThrowOverrun(ProgramBudgetKind.Steps);
         }
@@ -391,13 +392,9 @@ public static class SandboxRuntime
     /// <summary>Charges the work of a single framework call, one step per 16 units, before it happens.</summary>
     private static void ChargeWork(long length, long factor)
     {
-        if (_maxDepth == 0)
-        {
-            ThrowOverrun(ProgramBudgetKind.Steps);
-        }
-
-        _stepsLeft -= (Product(length, factor) >> 4) + 1;
-        if (_stepsLeft < 0)
+        Budget budget = Current();
+        budget.StepsLeft -= (Product(length, factor) >> 4) + 1;
+        if (budget.StepsLeft < 0)
         {
             ThrowOverrun(ProgramBudgetKind.Steps);
         }
@@ -406,40 +403,71 @@ public static class SandboxRuntime
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowFormat()
     {
-        _overrun = ProgramBudgetKind.Memory;
-        _stepsLeft = Overrun;
+        Budget budget = Current();
+        budget.Overrun = ProgramBudgetKind.Memory;
+        budget.StepsLeft = Overrun;
         throw new ProgramBudgetExceededException(ProgramBudgetKind.Memory, ProgramSyntaxChecker.MaxFormatWidth, string.Create(CultureInfo.InvariantCulture,
             $"The program used a format that asks for more than {ProgramSyntaxChecker.MaxFormatWidth:N0} digits or characters of padding; use a shorter format."));
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowOverrun(ProgramBudgetKind hint)
+    /// <summary>Gets the budget of the call running on this thread.</summary>
+    /// <exception cref="ProgramBudgetExceededException">No call is running: program code ran outside <see cref="SandboxedLabelingFunction{TItem}.Apply"/>.</exception>
+    private static Budget Current()
     {
-        if (_maxDepth == 0)
+        Budget? budget = t_budget;
+        if (budget is not { Active: true })
         {
-            throw new ProgramBudgetExceededException(ProgramBudgetKind.Steps, 0, "Labeling program code ran outside a call of SandboxedLabelingFunction.Apply, which has no budget.");
+            ThrowOutsideCall();
         }
 
-        ProgramBudgetKind kind = _overrun ?? (
-            _stepsLeft < 0 ? ProgramBudgetKind.Steps :
-            GC.GetAllocatedBytesForCurrentThread() > _allocationLimit ? ProgramBudgetKind.Memory :
+        return budget;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowOutsideCall() =>
+        throw new ProgramBudgetExceededException(ProgramBudgetKind.Steps, 0, "Labeling program code ran outside a call of SandboxedLabelingFunction.Apply, which has no budget.");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowOverrun(ProgramBudgetKind hint)
+    {
+        Budget budget = Current();
+        ProgramBudgetKind kind = budget.Overrun ?? (
+            budget.StepsLeft < 0 ? ProgramBudgetKind.Steps :
+            GC.GetAllocatedBytesForCurrentThread() > budget.AllocationLimit ? ProgramBudgetKind.Memory :
             hint);
-        _overrun = kind;
-        _stepsLeft = Overrun;
+        budget.Overrun = kind;
+        budget.StepsLeft = Overrun;
         throw kind switch
         {
-            ProgramBudgetKind.Steps => new ProgramBudgetExceededException(kind, _stepBudget, string.Create(CultureInfo.InvariantCulture,
-                $"The program took more than {_stepBudget:N0} steps (loop iterations, calls and LINQ elements) on one item; look for a loop or recursion that does not end, or do less work per item.")),
-            ProgramBudgetKind.Memory => new ProgramBudgetExceededException(kind, _maxAllocatedBytes, string.Create(CultureInfo.InvariantCulture,
-                $"The program allocated more than {_maxAllocatedBytes / (1024 * 1024):N0} MiB on one item; look for a string or collection that grows without bound.")),
-            _ => _depth >= _maxDepth
-                ? new ProgramBudgetExceededException(kind, _maxDepth, string.Create(CultureInfo.InvariantCulture,
-                    $"The program nested calls more than {_maxDepth:N0} deep on one item; look for recursion that does not end."))
-                : new ProgramBudgetExceededException(kind, _maxDepth, "The program would have run out of stack; look for recursion or a chain of lazy LINQ operators that does not end."),
+            ProgramBudgetKind.Steps => new ProgramBudgetExceededException(kind, budget.StepBudget, string.Create(CultureInfo.InvariantCulture,
+                $"The program took more than {budget.StepBudget:N0} steps (loop iterations, calls and LINQ elements) on one item; look for a loop or recursion that does not end, or do less work per item.")),
+            ProgramBudgetKind.Memory => new ProgramBudgetExceededException(kind, budget.MaxAllocatedBytes, string.Create(CultureInfo.InvariantCulture,
+                $"The program allocated more than {budget.MaxAllocatedBytes / (1024 * 1024):N0} MiB on one item; look for a string or collection that grows without bound.")),
+            _ => budget.Depth >= budget.MaxDepth
+                ? new ProgramBudgetExceededException(kind, budget.MaxDepth, string.Create(CultureInfo.InvariantCulture,
+                    $"The program nested calls more than {budget.MaxDepth:N0} deep on one item; look for recursion that does not end."))
+                : new ProgramBudgetExceededException(kind, budget.MaxDepth, "The program would have run out of stack; look for recursion or a chain of lazy LINQ operators that does not end."),
         };
     }
 
-    /// <summary>The budget state of a thread, saved by <see cref="Begin"/> and restored by <see cref="End"/>.</summary>
+    /// <summary>The budget state of a thread, saved by <see cref="Begin"/> and restored by <see cref="End"/>; <see langword="default"/> when no call was running.</summary>
     internal readonly record struct BudgetFrame(
-        long StepsLeft, int Depth, int MaxDepth, long AllocationLimit, long StepBudget, long MaxAllocatedBytes, TimeSpan RegexTimeout, ProgramBudgetKind? Overrun);
+        bool Active, long StepsLeft, int Depth, int MaxDepth, long AllocationLimit, long StepBudget, long MaxAllocatedBytes, TimeSpan RegexTimeout, ProgramBudgetKind? Overrun);
+
+    /// <summary>The budget of the call running on one thread, in one object so that a call's entry, exit and steps touch one thread-static.</summary>
+    /// <remarks>Outside a call, <see cref="Active"/> is <see langword="false"/> and <see cref="StepsLeft"/> and <see cref="MaxDepth"/> are 0, so the first step throws.</remarks>
+    private sealed class Budget
+    {
+        public long StepsLeft;
+        public int Depth;
+        public int MaxDepth;
+        public long AllocationLimit;
+        public long StepBudget;
+        public long MaxAllocatedBytes;
+        public TimeSpan RegexTimeout;
+        public ProgramBudgetKind? Overrun;
+        public bool Active;
+    }
 }

@@ -11,14 +11,42 @@ namespace Alchemist;
 internal static class ProgramEmitter
 {
     /// <summary>The helper that splits a text into lower-cased words, as <see cref="TextProfile.SplitWords"/> does.</summary>
+    /// <remarks>
+    /// A word is a run of letters and decimal digits (<see cref="char.IsLetterOrDigit(char)"/>, the same characters as
+    /// the pattern <c>[\p{L}\p{Nd}]+</c>). One pass over the characters: an earlier version matched that pattern with a
+    /// regular expression and lower-cased each match through LINQ, which made every word-based program spend about
+    /// 7 microseconds per YouTube comment on this helper alone (docs/experiments/sandbox-speed.md).
+    /// </remarks>
     public const string WordsHelper = """
             /// <summary>Splits a text into words: runs of letters and digits, lower-cased.</summary>
-            private static List<string> Words(string text) =>
-                WordPattern.Matches(text).Select(match => match.Value.ToLowerInvariant()).ToList();
-        """;
+            private static List<string> Words(string text)
+            {
+                var words = new List<string>();
+                int start = -1;
+                for (int i = 0; i < text.Length; i++)
+                {
+                    if (char.IsLetterOrDigit(text[i]))
+                    {
+                        if (start < 0)
+                        {
+                            start = i;
+                        }
+                    }
+                    else if (start >= 0)
+                    {
+                        words.Add(text.Substring(start, i - start).ToLowerInvariant());
+                        start = -1;
+                    }
+                }
 
-    /// <summary>The pattern of a word for <see cref="WordsHelper"/>: a run of letters (<c>\p{L}</c>) and decimal digits, which is what <see cref="char.IsLetterOrDigit(char)"/> accepts.</summary>
-    public const string WordPatternText = @"[\p{L}\p{Nd}]+";
+                if (start >= 0)
+                {
+                    words.Add(text.Substring(start).ToLowerInvariant());
+                }
+
+                return words;
+            }
+        """;
 
     /// <summary>The helper that finds two words in a row.</summary>
     public const string ContainsPhraseHelper = """
@@ -60,7 +88,6 @@ internal static class ProgramEmitter
         bool usesWords = heuristic.Condition.UsesWords;
         if (usesWords)
         {
-            context.AddField("WordPattern", name => $"Regex {name} = new({VerbatimLiteral(WordPatternText)}, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds({OfflineProgramSynthesizer.RegexTimeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}));");
             context.AddHelper(WordsHelper);
         }
 
