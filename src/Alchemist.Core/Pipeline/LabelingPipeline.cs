@@ -101,47 +101,6 @@ public sealed class LabelingPipeline
         "This run has no seed labels, so no program was checked against labeled items (no dev-accuracy floor), the label model was neither chosen nor weighted on them, " +
         "and the end model learned from the programs' votes alone; label some items to check and weigh the programs.";
 
-    /// <summary>
-    /// Gets the one-line warning of a run in which some synthesis calls gave no program (the call failed, the reply held
-    /// no code block, or the program failed validation), with the count of each; <see langword="null"/> when none did.
-    /// </summary>
-    /// <param name="attempts">The run's synthesis attempts.</param>
-    internal static string? FailedAttemptsWarning(IReadOnlyList<SynthesisAttempt> attempts)
-    {
-        SynthesisAttempt[] failed = [.. attempts.Where(RunReport.GaveNoProgram)];
-        if (failed.Length == 0)
-        {
-            return null;
-        }
-
-        string kinds = string.Join(", ", failed.GroupBy(a => a.Outcome).OrderBy(g => g.Key).Select(g => string.Create(CultureInfo.InvariantCulture, $"{RunReport.OutcomeText(g.Key)}: {g.Count()}")));
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"{failed.Length} of {attempts.Count} synthesis calls gave no program ({kinds}); the report lists each under 'Synthesis attempts that gave no program' with its reason.");
-    }
-
-    /// <summary>
-    /// Gets the message of a run with no seed label and no kept program: the reason, then one line ("- ...") per program
-    /// the gate dropped and per synthesis call that gave no program, with why.
-    /// </summary>
-    private static string NothingToLearnFrom<TItem>(IReadOnlyList<GateDecision<TItem>> programs, IReadOnlyList<SynthesisAttempt> attempts)
-    {
-        var text = new System.Text.StringBuilder("There is nothing to learn from: no program was kept and the job has no seed set. Give labeled seed items, or programs that vote.");
-        foreach (GateDecision<TItem> dropped in programs)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\n- The gate dropped '{dropped.Name}' ({dropped.Reason}): {dropped.Message}");
-        }
-
-        foreach (SynthesisAttempt attempt in attempts.Where(RunReport.GaveNoProgram))
-        {
-            string program = attempt.ProgramName is { } name ? $"'{name}'" : "a shared prompt";
-            string problem = attempt.Problems.Count > 0 ? " " + attempt.Problems[0] : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"\n- The synthesis call for {program} gave no program ({RunReport.OutcomeText(attempt.Outcome)}): {attempt.Message}{problem}");
-        }
-
-        return text.ToString();
-    }
-
     /// <summary>Gets the options the next run starts with.</summary>
     internal LabelingPipelineOptions Options => _options();
 
@@ -219,7 +178,7 @@ public sealed class LabelingPipeline
 
         IReadOnlyList<LabelingProgram> candidates = job.Programs ?? await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
         GateDecisions<TItem> gated = Gate(run, gating, candidates);
-        if (FailedAttemptsWarning(run.Log.GetOrderedAttempts()) is { } failedAttempts)
+        if (RunOutcomes.FailedAttemptsWarning(run.Log.GetOrderedAttempts()) is { } failedAttempts)
         {
             run.Warnings.Add(failedAttempts);
         }
@@ -227,7 +186,7 @@ public sealed class LabelingPipeline
         if (seed.Count == 0 && !gated.Functions.Any(d => d.Kept) && !gated.Programs.Any(d => d.Kept))
         {
             // Nothing could label the items: stop before labeling, saying what became of every program and call.
-            throw new InvalidOperationException(NothingToLearnFrom(gated.Programs, run.Log.GetOrderedAttempts()));
+            throw new InvalidOperationException(RunOutcomes.NothingToLearnFrom(gated.Programs, run.Log.GetOrderedAttempts()));
         }
 
         run.Begin(PipelineStage.Apply, $"Labeling {job.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
