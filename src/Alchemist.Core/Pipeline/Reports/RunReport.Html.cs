@@ -17,7 +17,7 @@ public static partial class RunReport
         .chart h3{font-size:.95rem;margin:.1rem 0 .4rem}code,pre{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.85rem}
         pre{background:#f6f8fa;padding:.6rem;overflow:auto;border-radius:6px}.warn{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem .8rem;border-radius:6px}
         .legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:middle}
-        table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:break-word}td:first-child{min-width:9rem}svg{max-width:100%;height:auto}.chart{max-width:100%;box-sizing:border-box}
+        table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:break-word}td:first-child{min-width:9rem}td.text{min-width:18rem}svg{max-width:100%;height:auto}.chart{max-width:100%;box-sizing:border-box}
         .pair{display:flex;flex-wrap:wrap;gap:0 2rem}.pair h3{font-size:.95rem;margin:.8rem 0 .2rem}
         @media (max-width:600px){body{margin:1rem auto;padding:0 .6rem}.summary{grid-template-columns:1fr}.summary span{margin-bottom:.3rem}th,td{padding:.25rem .4rem}}
         """;
@@ -120,7 +120,7 @@ public static partial class RunReport
             html.Append("<table><tr><th>program</th><th>from</th><th>polarity</th><th>coverage</th><th>overlaps</th><th>conflicts</th><th>dev coverage</th><th>dev accuracy</th><th>faults</th><th>budget overruns</th><th>label model accuracy</th><th>what it does</th></tr>");
             foreach (ProgramOutcome p in run.Programs.Where(p => p.Kept))
             {
-                html.Append(Invariant, $"<tr><td><code>{E(p.Program.Name)}</code></td><td>{E(p.Program.Provenance.Synthesizer)}</td><td>{E(Polarity(run, p))}</td><td class=\"n\">{Number(p.Analysis?.Coverage)}</td><td class=\"n\">{Number(p.Analysis?.Overlaps)}</td><td class=\"n\">{Number(p.Analysis?.Conflicts)}</td><td class=\"n\">{Number(p.DevCoverage)}</td><td class=\"n\">{Number(p.DevAccuracy)}</td><td class=\"n\">{p.Faults?.Total ?? 0}</td><td class=\"n\">{p.BudgetOverruns}</td><td class=\"n\">{Number(p.LabelModelAccuracy)}</td><td>{E(Describe(p.Program))}</td></tr>");
+                html.Append(Invariant, $"<tr><td><code>{E(p.Program.Name)}</code></td><td>{E(p.Program.Provenance.Synthesizer)}</td><td>{E(Polarity(run, p))}</td><td class=\"n\">{Number(p.Analysis?.Coverage)}</td><td class=\"n\">{Number(p.Analysis?.Overlaps)}</td><td class=\"n\">{Number(p.Analysis?.Conflicts)}</td><td class=\"n\">{Number(p.DevCoverage)}</td><td class=\"n\">{Number(p.DevAccuracy)}</td><td class=\"n\">{p.Faults?.Total ?? 0}</td><td class=\"n\">{p.BudgetOverruns}</td><td class=\"n\">{Number(p.LabelModelAccuracy)}</td><td class=\"text\">{E(Describe(p.Program))}</td></tr>");
             }
 
             html.Append("</table>");
@@ -132,7 +132,7 @@ public static partial class RunReport
             html.Append("<table><tr><th>program</th><th>from</th><th>reason</th><th>why</th></tr>");
             foreach (ProgramOutcome p in run.Programs.Where(p => !p.Kept))
             {
-                html.Append(Invariant, $"<tr><td><code>{E(p.Program.Name)}</code></td><td>{E(p.Program.Provenance.Synthesizer)}</td><td>{p.DropReason}</td><td>{E(p.DropMessage ?? string.Empty)}</td></tr>");
+                html.Append(Invariant, $"<tr><td><code>{E(p.Program.Name)}</code></td><td>{E(p.Program.Provenance.Synthesizer)}</td><td>{p.DropReason}</td><td class=\"text\">{E(p.DropMessage ?? string.Empty)}</td></tr>");
             }
 
             html.Append("</table>");
@@ -165,7 +165,7 @@ public static partial class RunReport
         foreach (SynthesisAttempt a in failed)
         {
             string program = a.ProgramName is { } name ? $"<code>{E(name)}</code>" : E(a.Slot is int slot ? string.Create(Invariant, $"slot {slot}") : "(shared call)");
-            html.Append(Invariant, $"<tr><td>{program}</td><td>{AttemptNumber(a)}</td><td>{OutcomeText(a.Outcome)}</td><td>{E(a.Message)}");
+            html.Append(Invariant, $"<tr><td>{program}</td><td>{AttemptNumber(a)}</td><td>{OutcomeText(a.Outcome)}</td><td class=\"text\">{E(a.Message)}");
             if (a.Problems.Count > 0)
             {
                 html.Append("<ul>");
