@@ -50,7 +50,7 @@ public class RunFailureReportTests
 
         string html = RunReport.ToHtml(run);
         Assert.Contains("<h2>Synthesis attempts that gave no program (2 of 3 calls)</h2>", html, StringComparison.Ordinal);
-        Assert.Matches(@"<td>original</td><td>failed validation</td><td>Failed validation with \d problem\(s\); [^<]*<ul><li>line \d+, column \d+: \[io\] ", html);
+        Assert.Matches(@"<td>original</td><td>failed validation</td><td class=""text"">Failed validation with \d problem\(s\); [^<]*<ul><li>line \d+, column \d+: \[io\] ", html);
         Assert.Contains("<td>no code block</td>", html, StringComparison.Ordinal);
     }
 
