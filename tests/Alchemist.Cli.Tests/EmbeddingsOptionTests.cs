@@ -69,7 +69,7 @@ public sealed class EmbeddingsOptionTests : IDisposable
         string input = WriteYouTubeCsv("small.csv", rows: 200, labeled: 80);
         string output = Path.Combine(_dir, provider);
 
-        (int code, string stdout, string error) = Run(context, "run", "--input", input, "--classes", "HAM,SPAM", "--embeddings", provider + ":embed-model", "--in-process", "--out", output);
+        (int code, string stdout, string error) = CliRunner.Run(context, "run", "--input", input, "--classes", "HAM,SPAM", "--embeddings", provider + ":embed-model", "--in-process", "--out", output);
 
         Assert.True(code == 0, error);
         Assert.NotEmpty(server.Requests);
@@ -85,18 +85,10 @@ public sealed class EmbeddingsOptionTests : IDisposable
         int before = server.Requests.Count;
         string items = Path.Combine(_dir, "items.csv");
         File.WriteAllLines(items, ["id,text", "a,subscribe to my channel", "b,nice song"]);
-        (code, stdout, error) = Run(context, "label", "--model", Path.Combine(output, "end-model.bin"), "--input", items, "--embeddings", provider + ":embed-model");
+        (code, stdout, error) = CliRunner.Run(context, "label", "--model", Path.Combine(output, "end-model.bin"), "--input", items, "--embeddings", provider + ":embed-model");
         Assert.True(code == 0, error);
         Assert.Equal(2, stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.True(server.Requests.Count > before);
-    }
-
-    private static (int ExitCode, string Output, string Error) Run(CliContext context, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int code = AlchemistCommandLine.Run(args, output, error, context);
-        return (code, output.ToString(), error.ToString());
     }
 
     private string WriteYouTubeCsv(string name, int rows, int labeled)

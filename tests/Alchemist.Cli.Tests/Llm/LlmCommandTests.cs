@@ -165,36 +165,10 @@ public sealed class LlmCommandTests : IDisposable
 
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static (int Code, string Output, string Error) Run(Dictionary<string, string?> environment, double speed, params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var context = new CliContext(name => environment.GetValueOrDefault(name), new FastClock(speed));
-        int code = AlchemistCommandLine.Run(args, output, error, context);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Output, string Error) Run(Dictionary<string, string?> environment, double speed, params string[] args) =>
+        CliRunner.Run(new CliContext(name => environment.GetValueOrDefault(name), new FastClock(speed)), args);
 
     private string Out(string name) => Path.Combine(_root, name);
 
-    /// <summary>A WRENCH folder with the first items of each YouTube split, so that a whole run takes a second or two.</summary>
-    private string SmallYouTube()
-    {
-        string folder = Path.Combine(_root, "youtube-small");
-        Directory.CreateDirectory(folder);
-        string source = TestData.DatasetPath("youtube");
-        File.Copy(Path.Combine(source, "label.json"), Path.Combine(folder, "label.json"));
-        foreach ((string split, int count) in new[] { ("train", 300), ("valid", 60), ("test", 100) })
-        {
-            using JsonDocument all = JsonDocument.Parse(File.ReadAllText(Path.Combine(source, split + ".json")));
-            var kept = new System.Text.Json.Nodes.JsonObject();
-            foreach (JsonProperty item in all.RootElement.EnumerateObject().Take(count))
-            {
-                kept[item.Name] = System.Text.Json.Nodes.JsonNode.Parse(item.Value.GetRawText());
-            }
-
-            File.WriteAllText(Path.Combine(folder, split + ".json"), kept.ToJsonString());
-        }
-
-        return folder;
-    }
+    private string SmallYouTube() => CliRunner.SmallYouTube(_root);
 }
