@@ -344,36 +344,7 @@ internal sealed class HyperPass
         ref float inRef = ref MemoryMarshal.GetReference(input[..(8 * count)]);
         ref float outRef = ref MemoryMarshal.GetReference(output[..(8 * count)]);
 
-        // Two entries at a time: four independent chains of multiply-adds keep the units busy where one entry's two
-        // chains would wait on each other's latency. Each entry's sum is added in the same order either way.
-        int t = 0;
-        for (; t + 2 <= count; t += 2)
-        {
-            ref float e = ref Unsafe.Add(ref inRef, t * 8);
-            ref float f = ref Unsafe.Add(ref e, 8);
-            Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t] * 8);
-            Vector256<float> c = rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t + 1] * 8);
-            a = Vector256.FusedMultiplyAdd(s0, Vector256.Create(e), a);
-            c = Vector256.FusedMultiplyAdd(s0, Vector256.Create(f), c);
-            Vector256<float> b = s1 * Vector256.Create(Unsafe.Add(ref e, 1));
-            Vector256<float> d = s1 * Vector256.Create(Unsafe.Add(ref f, 1));
-            a = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref e, 2)), a);
-            c = Vector256.FusedMultiplyAdd(s2, Vector256.Create(Unsafe.Add(ref f, 2)), c);
-            b = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref e, 3)), b);
-            d = Vector256.FusedMultiplyAdd(s3, Vector256.Create(Unsafe.Add(ref f, 3)), d);
-            a = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref e, 4)), a);
-            c = Vector256.FusedMultiplyAdd(s4, Vector256.Create(Unsafe.Add(ref f, 4)), c);
-            b = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref e, 5)), b);
-            d = Vector256.FusedMultiplyAdd(s5, Vector256.Create(Unsafe.Add(ref f, 5)), d);
-            a = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref e, 6)), a);
-            c = Vector256.FusedMultiplyAdd(s6, Vector256.Create(Unsafe.Add(ref f, 6)), c);
-            b = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref e, 7)), b);
-            d = Vector256.FusedMultiplyAdd(s7, Vector256.Create(Unsafe.Add(ref f, 7)), d);
-            Leaky(a + b).StoreUnsafe(ref outRef, (nuint)t * 8);
-            Leaky(c + d).StoreUnsafe(ref outRef, (nuint)(t + 1) * 8);
-        }
-
-        if (t < count)
+        for (int t = 0; t < count; t++)
         {
             ref float e = ref Unsafe.Add(ref inRef, t * 8);
             Vector256<float> a = rowTerm + Vector256.LoadUnsafe(ref columnRef, (nuint)columns[t] * 8);
