@@ -79,6 +79,17 @@ internal static class PipelineFigures
     private static async Task<(double Seed, double End, double LabelModel)> RunOnceAsync(
         WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] scored, bool f1, Dictionary<string, string> options)
     {
+        LabelingRun run = await RunPipelineAsync(dataset, seed, scored, f1, options);
+        return (Score(run.Test!.SeedOnly, f1), Score(run.Test.EndModel, f1), Score(run.Test.LabelModel, f1));
+    }
+
+    /// <summary>The figure of a score: F1 of class 1 when <paramref name="f1"/>, else accuracy; NaN when there is none.</summary>
+    internal static double Score(ClassificationScores? scores, bool f1) => scores is null ? double.NaN : f1 ? scores.F1 ?? 0 : scores.Accuracy;
+
+    /// <summary>Runs the pipeline once with the offline synthesizer: <paramref name="seed"/> as seed labels, <paramref name="scored"/> as the test set.</summary>
+    internal static async Task<LabelingRun> RunPipelineAsync(
+        WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] scored, bool f1, Dictionary<string, string> options)
+    {
         // Every option not given on the command line keeps the library's default, so the figures are the shipped pipeline's.
         var defaults = new LabelingPipelineOptions();
         (OfflineSynthesizerOptions synthesizerOptions, LogisticRegressionEndModelOptions endModelOptions) = StageOptions(options);
@@ -101,9 +112,7 @@ internal static class PipelineFigures
             TestSet = scored,
             EndModel = options.TryGetValue("embeddings", out string? embeddings) ? EndModelWith(embeddings, endModelOptions) : LogisticRegressionEndModel.ForText(endModelOptions),
         };
-        LabelingRun run = await pipeline.RunAsync(job);
-        double Score(ClassificationScores? s) => s is null ? double.NaN : f1 ? s.F1 ?? 0 : s.Accuracy;
-        return (Score(run.Test!.SeedOnly), Score(run.Test.EndModel), Score(run.Test.LabelModel));
+        return await pipeline.RunAsync(job);
     }
 
     /// <summary>The default end model with embedding features from a local model (<c>minilm</c>).</summary>
@@ -153,6 +162,6 @@ internal static class PipelineFigures
         }
     }
 
-    private static LabeledExample<string>[] Examples(WrenchSplit split) =>
+    internal static LabeledExample<string>[] Examples(WrenchSplit split) =>
         [.. split.Texts.Select((t, i) => new LabeledExample<string>(t!, split.GoldLabels[i]))];
 }

@@ -13,6 +13,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Worker processes against in process, cold (compile + apply, one fresh process): -- --workers-cold; warm: --filter '*WorkerBenchmarks*'
 // Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
+// The label-budget curve (docs/pipeline.md): ... -- pipeline budget [datasets] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm] [--svg F] [--table F]
 // Scale datasets (docs/scale.md):   ... -- scale generate --items N --out DIR [--dataset youtube] [--format wrench|jsonl]
 if (args is ["--sandbox-cold"])
 {
@@ -29,6 +30,12 @@ if (args.Length > 0 && args[0] == "--sandbox-speed")
 if (args is ["--workers-cold"])
 {
     Alchemist.Benchmarks.WorkerBenchmarks.RunColdStart(Console.Out);
+    return;
+}
+
+if (args is ["pipeline", "budget", ..])
+{
+    await Alchemist.Benchmarks.BudgetCurve.RunAsync(args[1..]);
     return;
 }
 

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Alchemist.Tests.Shared;
+
+namespace Alchemist.Benchmarks;
+
+/// <summary>
+/// The label-budget curve (docs/pipeline.md): for seed budgets of 10, 20, 50 and 100 labels and the whole dev split,
+/// several seeded stratified draws of the dev split each, the pipeline (offline synthesizer) against the seed-only
+/// model, both with the same end-model features (hashed n-grams, or hashed n-grams plus MiniLM vectors). The draws
+/// are the seed labels; the test split is only scored.
+/// </summary>
+/// <remarks>
+/// Usage: <c>pipeline budget [youtube sms trec] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm]
+/// [--svg FILE] [--table FILE]</c> and any option <c>pipeline test</c> takes. Every figure comes from one
+/// <see cref="LabelingPipeline"/> run with the library defaults.
+/// </remarks>
+internal static class BudgetCurve
+{
+    /// <summary>One run of the curve.</summary>
+    private sealed record Point(string Dataset, string Features, string Budget, int Draw, int SeedCount, double SeedOnly, double Pipeline, int Kept);
+
+    public static async Task RunAsync(string[] args)
+    {
+        List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec");
+        Dictionary<string, string> options = FigureArguments.Options(args);
+        string[] budgets = options.GetValueOrDefault("budgets", "10,20,50,100,all").Split(',');
+        int draws = int.Parse(options.GetValueOrDefault("draws", "5"), CultureInfo.InvariantCulture);
+        string[] features = options.GetValueOrDefault("features", "hashed,minilm").Split(',');
+        foreach (string budget in budgets)
+        {
+            if (budget != "all" && (!int.TryParse(budget, CultureInfo.InvariantCulture, out int b) || b < 1))
+            {
+                throw new ArgumentException($"--budgets: '{budget}' is neither a positive number of labels nor 'all'.");
+            }
+        }
+
+        foreach (string feature in features)
+        {
+            if (feature is not ("hashed" or "minilm"))
+            {
+                throw new ArgumentException($"--features: '{feature}' is not one of hashed, minilm.");
+            }
+        }
+
+        var points = new List<Point>();
+        foreach (string name in datasets)
+        {
+            WrenchDataset dataset = TestData.Load(name);
+            bool f1 = name == "sms";
+            LabeledExample<string>[] dev = PipelineFigures.Examples(dataset.Valid!);
+            LabeledExample<string>[] test = PipelineFigures.Examples(dataset.Test!);
+            foreach (string feature in features)
+            {
+                Dictionary<string, string> runOptions = new(options, StringComparer.OrdinalIgnoreCase);
+                runOptions.Remove("features");
+                if (feature == "minilm")
+                {
+                    runOptions["embeddings"] = "minilm";
+                }
+                else
+                {
+                    runOptions.Remove("embeddings");
+                }
+
+                foreach (string budget in budgets)
+                {
+                    int drawsHere = budget == "all" ? 1 : draws;
+                    for (int draw = 0; draw < drawsHere; draw++)
+                    {
+                        LabeledExample<string>[] seed = budget == "all" ? dev : Draw(dev, dataset.Task.ClassCount, int.Parse(budget, CultureInfo.InvariantCulture), draw);
+                        var stopwatch = Stopwatch.StartNew();
+                        LabelingRun run = await PipelineFigures.RunPipelineAsync(dataset, seed, test, f1, runOptions);
+                        var point = new Point(
+                            name, feature, budget, draw, seed.Length, PipelineFigures.Score(run.Test!.SeedOnly, f1), PipelineFigures.Score(run.Test.EndModel, f1), run.KeptCount);
+                        points.Add(point);
+                        Console.WriteLine(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"{name,-8} {feature,-6} budget {budget,-4} draw {draw}: seed-only {point.SeedOnly:0.0000}  pipeline {point.Pipeline:0.0000}  ({point.Pipeline - point.SeedOnly:+0.0000;-0.0000})  programs kept {point.Kept}  [{stopwatch.Elapsed.TotalSeconds:0.0}s]"));
+                    }
+                }
+            }
+        }
+
+        string table = Table(points, budgets);
+        Console.WriteLine();
+        Console.WriteLine(table);
+        if (options.TryGetValue("table", out string? tablePath))
+        {
+            File.WriteAllText(tablePath, table);
+        }
+
+        if (options.TryGetValue("svg", out string? svgPath))
+        {
+            File.WriteAllText(svgPath, Svg(points, datasets, features, budgets));
+        }
+    }
+
+    /// <summary>
+    /// Draws <paramref name="budget"/> labeled items from <paramref name="dev"/>, stratified: each class gets its share
+    /// of the budget by its frequency (largest remainders first), and at least one item.
+    /// </summary>
+    internal static LabeledExample<string>[] Draw(LabeledExample<string>[] dev, int classCount, int budget, int draw)
+    {
+        if (budget >= dev.Length)
+        {
+            return dev;
+        }
+
+        var byClass = new List<int>[classCount];
+        for (int k = 0; k < classCount; k++)
+        {
+            byClass[k] = [];
+        }
+
+        for (int i = 0; i < dev.Length; i++)
+        {
+            byClass[dev[i].Label].Add(i);
+        }
+
+        int present = byClass.Count(c => c.Count > 0);
+        if (budget < present)
+        {
+            throw new ArgumentException($"A budget of {budget} labels cannot hold one item of each of the {present} classes.");
+        }
+
+        // Shares by frequency, at least one per class present, then the remaining labels to the largest remainders.
+        var share = new int[classCount];
+        var remainder = new double[classCount];
+        for (int k = 0; k < classCount; k++)
+        {
+            double exact = (double)budget * byClass[k].Count / dev.Length;
+            share[k] = byClass[k].Count == 0 ? 0 : Math.Min(byClass[k].Count, Math.Max(1, (int)exact));
+            remainder[k] = exact - (int)exact;
+        }
+
+        int[] byRemainder = [.. Enumerable.Range(0, classCount).OrderByDescending(k => remainder[k]).ThenBy(k => k)];
+        for (int step = 0; share.Sum() < budget; step++)
+        {
+            int k = byRemainder[step % classCount];
+            share[k] += share[k] < byClass[k].Count ? 1 : 0;
+        }
+
+        while (share.Sum() > budget)
+        {
+            // The minimum of one per class pushed the total over: take from the largest share.
+            int largest = Array.IndexOf(share, share.Max());
+            share[largest]--;
+        }
+
+        var random = new Random(1_000 + draw);
+        var chosen = new List<int>(budget);
+        for (int k = 0; k < classCount; k++)
+        {
+            int[] members = [.. byClass[k]];
+            random.Shuffle(members);
+            chosen.AddRange(members.Take(share[k]));
+        }
+
+        chosen.Sort();
+        return [.. chosen.Select(i => dev[i])];
+    }
+
+    /// <summary>The table of docs/pipeline.md: mean and spread (standard deviation over the draws) per dataset, features and budget.</summary>
+    private static string Table(List<Point> points, string[] budgets)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| dataset (metric) | features | budget | draws | seed-only | pipeline | delta (mean) | delta (worst draw) | programs kept (mean) |");
+        text.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var group in points.GroupBy(p => (p.Dataset, p.Features)))
+        {
+            foreach (string budget in budgets)
+            {
+                Point[] here = [.. group.Where(p => p.Budget == budget)];
+                if (here.Length == 0)
+                {
+                    continue;
+                }
+
+                string metric = group.Key.Dataset == "sms" ? "F1" : "accuracy";
+                string label = budget == "all" ? $"all ({here[0].SeedCount})" : budget;
+                text.AppendLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"| {group.Key.Dataset} ({metric}) | {group.Key.Features} | {label} | {here.Length} | {MeanSpread(here.Select(p => p.SeedOnly))} | {MeanSpread(here.Select(p => p.Pipeline))} | {here.Average(p => p.Pipeline - p.SeedOnly):+0.000;-0.000} | {here.Min(p => p.Pipeline - p.SeedOnly):+0.000;-0.000} | {here.Average(p => p.Kept):0.0} |"));
+            }
+        }
+
+        // The aim of the issue: over the three datasets, the mean gain at budgets of 50 or fewer.
+        foreach (string features in points.Select(p => p.Features).Distinct())
+        {
+            Point[] small = [.. points.Where(p => p.Features == features && p.Budget != "all" && int.Parse(p.Budget, CultureInfo.InvariantCulture) <= 50)];
+            if (small.Length > 0)
+            {
+                text.AppendLine();
+                text.Append(string.Create(CultureInfo.InvariantCulture, $"{features}: mean gain at budgets <= 50 over the datasets: {small.GroupBy(p => p.Dataset).Average(g => g.Average(p => p.Pipeline - p.SeedOnly)):+0.000;-0.000}"));
+                text.AppendLine(string.Concat(small.GroupBy(p => p.Dataset).Select(g => string.Create(CultureInfo.InvariantCulture, $"; {g.Key} {g.Average(p => p.Pipeline - p.SeedOnly):+0.000;-0.000}"))));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string MeanSpread(IEnumerable<double> values)
+    {
+        double[] v = [.. values];
+        double mean = v.Average();
+        double sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
+        return string.Create(CultureInfo.InvariantCulture, $"{mean:0.000} ± {sd:0.000}");
+    }
+
+    /// <summary>One panel per dataset: the budget across (evenly spaced), the score up; per features, the seed-only model dashed and the pipeline solid, each mean with a bar of one standard deviation.</summary>
+    private static string Svg(List<Point> points, List<string> datasets, string[] features, string[] budgets)
+    {
+        const int PanelWidth = 300, PanelHeight = 230, Left = 48, Top = 30, PlotWidth = 230, PlotHeight = 150;
+        string[] colors = ["#1f6feb", "#d1242f", "#1a7f37", "#8250df"];
+        var svg = new StringBuilder();
+        int width = PanelWidth * datasets.Count;
+        int height = PanelHeight + 20 * features.Length + 10;
+        svg.AppendLine(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">");
+        svg.AppendLine(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
+        for (int d = 0; d < datasets.Count; d++)
+        {
+            Point[] mine = [.. points.Where(p => p.Dataset == datasets[d])];
+            if (mine.Length == 0)
+            {
+                continue;
+            }
+
+            double low = Math.Floor(mine.Min(p => Math.Min(p.SeedOnly, p.Pipeline)) * 20) / 20;
+            double high = Math.Ceiling(mine.Max(p => Math.Max(p.SeedOnly, p.Pipeline)) * 20) / 20;
+            if (high <= low)
+            {
+                high = low + 0.05;
+            }
+
+            double x0 = (d * PanelWidth) + Left;
+            double X(int i) => x0 + (budgets.Length == 1 ? PlotWidth / 2.0 : i * PlotWidth / (double)(budgets.Length - 1));
+            double Y(double v) => Top + PlotHeight - ((v - low) / (high - low) * PlotHeight);
+            string metric = datasets[d] == "sms" ? "F1" : "accuracy";
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{x0 + (PlotWidth / 2.0):0}\" y=\"18\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{datasets[d]} (test {metric})</text>");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<rect x=\"{x0:0}\" y=\"{Top}\" width=\"{PlotWidth}\" height=\"{PlotHeight}\" fill=\"none\" stroke=\"#888\"/>");
+            for (double t = low; t <= high + 1e-9; t += 0.05)
+            {
+                svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{x0:0}\" x2=\"{x0 + PlotWidth:0}\" y1=\"{Y(t):0.0}\" y2=\"{Y(t):0.0}\" stroke=\"#eee\"/><text x=\"{x0 - 4:0}\" y=\"{Y(t) + 4:0.0}\" text-anchor=\"end\">{t:0.00}</text>");
+            }
+
+            for (int i = 0; i < budgets.Length; i++)
+            {
+                svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{X(i):0.0}\" y=\"{Top + PlotHeight + 15}\" text-anchor=\"middle\">{budgets[i]}</text>");
+            }
+
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{x0 + (PlotWidth / 2.0):0}\" y=\"{Top + PlotHeight + 32}\" text-anchor=\"middle\">seed labels</text>");
+            for (int f = 0; f < features.Length; f++)
+            {
+                foreach ((bool pipeline, string dash) in new[] { (false, "5,4"), (true, "") })
+                {
+                    var line = new List<string>();
+                    for (int i = 0; i < budgets.Length; i++)
+                    {
+                        double[] values = [.. mine.Where(p => p.Features == features[f] && p.Budget == budgets[i]).Select(p => pipeline ? p.Pipeline : p.SeedOnly)];
+                        if (values.Length == 0)
+                        {
+                            continue;
+                        }
+
+                        double mean = values.Average();
+                        double sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+                        double shift = (pipeline ? 3 : -3) + (f * 1.5);
+                        line.Add(string.Create(CultureInfo.InvariantCulture, $"{X(i) + shift:0.0},{Y(mean):0.0}"));
+                        svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{X(i) + shift:0.0}\" x2=\"{X(i) + shift:0.0}\" y1=\"{Y(Math.Max(low, mean - sd)):0.0}\" y2=\"{Y(Math.Min(high, mean + sd)):0.0}\" stroke=\"{colors[f % colors.Length]}\" stroke-opacity=\"0.5\"/>");
+                        svg.AppendLine(CultureInfo.InvariantCulture, $"<circle cx=\"{X(i) + shift:0.0}\" cy=\"{Y(mean):0.0}\" r=\"2.5\" fill=\"{(pipeline ? colors[f % colors.Length] : "white")}\" stroke=\"{colors[f % colors.Length]}\"/>");
+                    }
+
+                    svg.AppendLine(CultureInfo.InvariantCulture, $"<polyline points=\"{string.Join(' ', line)}\" fill=\"none\" stroke=\"{colors[f % colors.Length]}\" stroke-width=\"1.5\"{(dash.Length > 0 ? $" stroke-dasharray=\"{dash}\"" : "")}/>");
+                }
+            }
+        }
+
+        for (int f = 0; f < features.Length; f++)
+        {
+            double y = PanelHeight + (20 * f);
+            string color = colors[f % colors.Length];
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Left + 30}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\"/><text x=\"{Left + 36}\" y=\"{y + 4:0}\">pipeline, {features[f]} features</text>");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left + 230}\" x2=\"{Left + 260}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/><text x=\"{Left + 266}\" y=\"{y + 4:0}\">seed-only, {features[f]} features</text>");
+        }
+
+        svg.AppendLine("</svg>");
+        return svg.ToString();
+    }
+}
