@@ -103,29 +103,19 @@ internal sealed class DistinctRowTable : IRowChunks
         }
     }
 
+    /// <summary>Finds a row: its index in the table, or -1 when the table does not hold it. Thread-safe while no row is added.</summary>
+    public int IndexOf(ReadOnlySpan<sbyte> row) => Find(row, Hash(row), out _);
+
     /// <summary>Adds a row with a weight: a new row is appended; a known row's weight grows.</summary>
     public void Add(ReadOnlySpan<sbyte> row, long weight)
     {
         int hash = Hash(row);
-        int mask = _buckets.Length - 1;
-        int slot = hash & mask;
-        while (true)
+        int known = Find(row, hash, out int slot);
+        if (known >= 0)
         {
-            int entry = _buckets[slot];
-            if (entry == 0)
-            {
-                break;
-            }
-
-            int index = entry - 1;
-            if (_hashChunks[index >> ChunkShift][index & (ChunkSize - 1)] == hash && GetRow(index).SequenceEqual(row))
-            {
-                _weightChunks[index >> ChunkShift][index & (ChunkSize - 1)] += weight;
-                TotalWeight += weight;
-                return;
-            }
-
-            slot = (slot + 1) & mask;
+            _weightChunks[known >> ChunkShift][known & (ChunkSize - 1)] += weight;
+            TotalWeight += weight;
+            return;
         }
 
         int next = Count;
@@ -146,6 +136,26 @@ internal sealed class DistinctRowTable : IRowChunks
         if (Count * 2 > _buckets.Length)
         {
             Grow();
+        }
+    }
+
+    /// <summary>Probes for a row: its index, or -1 with <paramref name="slot"/> the empty bucket where it would go.</summary>
+    private int Find(ReadOnlySpan<sbyte> row, int hash, out int slot)
+    {
+        int mask = _buckets.Length - 1;
+        for (slot = hash & mask; ; slot = (slot + 1) & mask)
+        {
+            int entry = _buckets[slot];
+            if (entry == 0)
+            {
+                return -1;
+            }
+
+            int index = entry - 1;
+            if (_hashChunks[index >> ChunkShift][index & (ChunkSize - 1)] == hash && GetRow(index).SequenceEqual(row))
+            {
+                return index;
+            }
         }
     }
 

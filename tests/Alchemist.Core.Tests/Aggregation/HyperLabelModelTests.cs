@@ -74,6 +74,36 @@ public class HyperLabelModelTests
         Assert.Equal(onTest.PredictProbabilities(test).AsSpan().ToArray(), model.PredictProbabilities(test).AsSpan().ToArray());
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Fit_RepeatedRows_ComputedOnceGiveTheProbabilitiesOfEveryRowRead(int classes)
+    {
+        // 300 vote patterns repeated to 90,000 items, as real labeling functions repeat theirs: each distinct row is
+        // computed once and counted by its weight, in the column passes and in the prediction.
+        LabelMatrix patterns = LabelMatrixGenerator.Create(seed: 11, items: 300, functions: 12, classes: classes).Matrix;
+        var votes = new sbyte[90_000 * 12];
+        for (int i = 0; i < 90_000; i++)
+        {
+            patterns.GetRow((i * 7) % 300).CopyTo(votes.AsSpan(i * 12, 12));
+        }
+
+        var matrix = new LabelMatrix(90_000, 12, classes, votes);
+        var grouped = new double[90_000 * classes];
+        var everyRow = new double[90_000 * classes];
+        HyperState groupedState = HyperState.Fit(matrix, grouped, CancellationToken.None);
+        HyperState everyRowState = HyperState.Fit(matrix, everyRow, CancellationToken.None, groupRows: false);
+
+        Assert.Equal(everyRow, grouped, new ToleranceComparer(1e-6));
+        Assert.Equal(everyRowState.High, groupedState.High, 6);
+        Assert.Equal(everyRowState.Low, groupedState.Low, 6);
+
+        // The fitted matrix predicted again by lookup of its distinct rows equals the fit's own values.
+        var again = new double[grouped.Length];
+        groupedState.PredictUncalibrated(matrix, again, CancellationToken.None);
+        Assert.Equal(grouped, again);
+    }
+
     [Fact]
     public void PredictProbabilities_LargeWideMatrix_ParallelAndRentedBuffersMatchOneRow()
     {

@@ -53,7 +53,16 @@ internal sealed class HyperPass
     public float[][] GlobalTerms { get; }
 
     /// <summary>Fits a pass's context on a matrix: one pass over the votes per layer.</summary>
-    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, sbyte positiveVote, CancellationToken cancellationToken)
+    /// <param name="network">The network.</param>
+    /// <param name="matrix">The matrix.</param>
+    /// <param name="distinct">The matrix's distinct rows with their counts, or <see langword="null"/> to read its rows one by one.</param>
+    /// <param name="positiveVote">The vote that counts as <c>+1</c>.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <remarks>
+    /// Equal rows have equal embeddings in every layer (a row's terms come from its own entries and the shared column
+    /// and global terms), so a distinct row computed once and counted by its weight gives the sums of its copies.
+    /// </remarks>
+    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, sbyte positiveVote, CancellationToken cancellationToken)
     {
         int m = matrix.FunctionCount;
         var pass = new HyperPass(network, positiveVote, m);
@@ -61,7 +70,9 @@ internal sealed class HyperPass
         for (int l = 0; l < network.Layers.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            double[] sums = pass.ColumnSums(matrix, l, l == 0 ? counts : null, cancellationToken);
+            double[] sums = distinct is null
+                ? pass.ColumnSums(matrix, l, l == 0 ? counts : null, cancellationToken)
+                : pass.ColumnSums(distinct, l, l == 0 ? counts : null, cancellationToken);
             if (l == 0)
             {
                 pass.EntryCount = counts.Sum();
@@ -192,6 +203,71 @@ internal sealed class HyperPass
             for (int j = 0; j < m; j++)
             {
                 counts![j] += blockCounts[j];
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Sums each column's layer-<paramref name="layer"/> input embeddings over distinct rows, each counted by its weight, in double precision.</summary>
+    /// <param name="rows">The distinct rows and their weights.</param>
+    /// <param name="layer">The layer whose input is summed.</param>
+    /// <param name="counts">When given (layer 0), receives each column's number of entries.</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    private double[] ColumnSums(DistinctRowTable rows, int layer, long[]? counts, CancellationToken cancellationToken)
+    {
+        int m = FunctionCount;
+        int width = _network.Layers[layer].InputWidth;
+        var partial = new double[rows.ChunkCount][];
+        var partialCounts = new long[rows.ChunkCount][];
+        void Chunk(int chunk)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var sums = new double[m * width];
+            long[] chunkCounts = partialCounts[chunk] = new long[m];
+            float[] scratch = new float[ScratchLength(m)];
+            Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, m));
+            Span<float> values = scratch.AsSpan(m, m);
+            ReadOnlySpan<sbyte> chunkRows = rows.GetChunkRows(chunk);
+            ReadOnlySpan<long> weights = rows.GetChunkWeights(chunk);
+            for (int r = 0; r < weights.Length; r++)
+            {
+                int count = Gather(chunkRows.Slice(r * m, m), columns, values);
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                long weight = weights[r];
+                ReadOnlySpan<float> inputs = layer == 0
+                    ? values[..count]
+                    : Embed(layer, columns[..count], values[..count], scratch.AsSpan(2 * m, 8 * m), scratch.AsSpan(10 * m, 8 * m));
+                for (int t = 0; t < count; t++)
+                {
+                    int column = columns[t];
+                    chunkCounts[column] += weight;
+                    for (int x = 0; x < width; x++)
+                    {
+                        sums[(column * width) + x] += (double)weight * inputs[(t * width) + x];
+                    }
+                }
+            }
+
+            partial[chunk] = sums;
+        }
+
+        Parallel.For(0, rows.ChunkCount, new ParallelOptions { CancellationToken = cancellationToken }, Chunk);
+        var total = new double[m * width];
+        for (int chunk = 0; chunk < partial.Length; chunk++)
+        {
+            for (int x = 0; x < total.Length; x++)
+            {
+                total[x] += partial[chunk][x];
+            }
+
+            for (int j = 0; counts is not null && j < m; j++)
+            {
+                counts[j] += partialCounts[chunk][j];
             }
         }
 

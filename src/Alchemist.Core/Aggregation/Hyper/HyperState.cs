@@ -14,7 +14,15 @@ internal sealed class HyperState
     /// <summary>The rows of one parallel block of prediction.</summary>
     private const int BlockRows = 4096;
 
-    private HyperState(HyperPass[] passes) => Passes = passes;
+    private readonly DistinctRowTable? _rows;
+    private readonly double[]? _rowValues;
+
+    private HyperState(HyperPass[] passes, DistinctRowTable? rows, double[]? rowValues)
+    {
+        Passes = passes;
+        _rows = rows;
+        _rowValues = rowValues;
+    }
 
     /// <summary>Gets the class passes.</summary>
     public HyperPass[] Passes { get; }
@@ -26,41 +34,98 @@ internal sealed class HyperState
     public double Low { get; private init; } = double.NaN;
 
     /// <summary>Fits the passes on a matrix and writes its uncalibrated probabilities, row by row, into <paramref name="values"/>.</summary>
-    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken)
+    /// <remarks>
+    /// When the matrix's rows repeat (real labeling functions give few distinct vote patterns), each distinct row is
+    /// computed once, in the fit's column passes and in its prediction, and the state keeps the distinct rows'
+    /// probabilities to predict the fitted matrix again by lookup.
+    /// </remarks>
+    /// <param name="matrix">The matrix.</param>
+    /// <param name="values">Receives the uncalibrated probabilities, <c>K</c> per row.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <param name="groupRows">Whether repeated rows are computed once (when they repeat enough); <see langword="false"/> reads every row, as tests compare.</param>
+    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true)
     {
         HyperNetwork network = HyperNetwork.Pretrained;
         int k = matrix.ClassCount;
+        DistinctRowTable? rows = groupRows ? DistinctRowTable.BuildIfCompact(matrix) : null;
         var passes = new HyperPass[k == 2 ? 1 : k];
         for (int c = 0; c < passes.Length; c++)
         {
-            passes[c] = HyperPass.Fit(network, matrix, (sbyte)(k == 2 ? 1 : c), cancellationToken);
+            passes[c] = HyperPass.Fit(network, matrix, rows, (sbyte)(k == 2 ? 1 : c), cancellationToken);
         }
 
-        (double high, double low) = new HyperState(passes).PredictUncalibrated(matrix, values, cancellationToken);
+        double high, low;
+        double[]? rowValues = null;
+        if (rows is null)
+        {
+            (high, low) = new HyperState(passes, null, null).PredictUncalibrated(matrix, values, cancellationToken);
+        }
+        else
+        {
+            rowValues = new double[(long)rows.Count * k];
+            (high, low) = new HyperState(passes, null, null).PredictRows(rows.Count, rows.GetRow, rowValues, cancellationToken);
+        }
 
         // Without a single vote every row is the empty row's output, and the reference has no matrix to run on;
         // stretching that one value to 2/K would turn a shrug into certainty, so such a matrix stays uncalibrated.
-        return passes[0].EntryCount == 0 ? new HyperState(passes) : new HyperState(passes) { High = high, Low = low };
+        HyperState state = passes[0].EntryCount == 0
+            ? new HyperState(passes, rows, rowValues)
+            : new HyperState(passes, rows, rowValues) { High = high, Low = low };
+        if (rows is not null)
+        {
+            state.PredictUncalibrated(matrix, values, cancellationToken);
+        }
+
+        return state;
     }
 
-    /// <summary>Writes the uncalibrated probabilities of every row, and returns their range on either side of the tie (NaN for a side without values).</summary>
+    /// <summary>Writes the uncalibrated probabilities of every row of the fitted matrix (by lookup of its distinct rows when the fit kept them), and returns their range on either side of the tie (NaN for a side without values).</summary>
     public (double High, double Low) PredictUncalibrated(LabelMatrix matrix, double[] values, CancellationToken cancellationToken)
     {
+        if (_rows is null || _rowValues is null)
+        {
+            return PredictRows(matrix.ItemCount, matrix.GetRow, values, cancellationToken);
+        }
+
         int k = matrix.ClassCount;
-        int blocks = (matrix.ItemCount + BlockRows - 1) / BlockRows;
+        DistinctRowTable rows = _rows;
+        double[] rowValues = _rowValues;
+        Parallel.For(0, (matrix.ItemCount + BlockRows - 1) / BlockRows, new ParallelOptions { CancellationToken = cancellationToken }, block =>
+        {
+            int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
+            for (int i = block * BlockRows; i < end; i++)
+            {
+                int index = rows.IndexOf(matrix.GetRow(i));
+                if (index < 0)
+                {
+                    throw new InvalidOperationException("The matrix has a row the fitted matrix did not have; predict it as another matrix.");
+                }
+
+                rowValues.AsSpan(index * k, k).CopyTo(values.AsSpan(i * k, k));
+            }
+        });
+        return (High, Low);
+    }
+
+    /// <summary>Writes the uncalibrated probabilities of <paramref name="count"/> rows, and returns their range on either side of the tie (NaN for a side without values).</summary>
+    private (double High, double Low) PredictRows(int count, Func<int, ReadOnlySpan<sbyte>> rowOf, double[] values, CancellationToken cancellationToken)
+    {
+        int k = Passes.Length == 1 ? 2 : Passes.Length;
+        int blocks = (count + BlockRows - 1) / BlockRows;
         var highs = new double[blocks];
         var lows = new double[blocks];
-        double tie = 1.0 / k;
+        int functionCount = Passes[0].FunctionCount;
         void Run(int block)
         {
             cancellationToken.ThrowIfCancellationRequested();
             double high = double.NaN, low = double.NaN;
-            int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
-            float[] scratch = new float[HyperPass.ScratchLength(matrix.FunctionCount)];
+            double tie = 1.0 / k;
+            int end = Math.Min(count, (block + 1) * BlockRows);
+            float[] scratch = new float[HyperPass.ScratchLength(functionCount)];
             for (int i = block * BlockRows; i < end; i++)
             {
                 Span<double> row = values.AsSpan(i * k, k);
-                PredictUncalibratedRow(matrix.GetRow(i), row, scratch);
+                PredictUncalibratedRow(rowOf(i), row, scratch);
                 foreach (double p in row)
                 {
                     high = p > tie && !(p <= high) ? p : high;
