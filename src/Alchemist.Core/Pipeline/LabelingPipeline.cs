@@ -40,7 +40,7 @@ public sealed class LabelingPipeline
     public const string SeedModelVoterName = "seed-model";
 
     /// <summary>The number of items whose prompts the direct-labeling estimate counts, scaled to all items above it.</summary>
-    private const int DirectLabelingSampleSize = 100_000;
+    private const int DirectLabelingSampleSize = 10_000;
 
     /// <summary>Initializes a new instance of the <see cref="LabelingPipeline"/> class.</summary>
     /// <param name="synthesizers">The synthesizers asked for programs, in order; may be empty when every job brings its programs.</param>
