@@ -48,6 +48,12 @@ internal static class RunCommand
         {
             Description = "Compile and run the programs in this process instead of in sandbox worker processes (which have a memory limit and a watchdog, and survive a program that crashes or hangs them); for programs you trust.",
         };
+        Option<string> endModelSample = new("--end-model-sample")
+        {
+            Description = "The largest number of weakly labeled items the end model is trained on: above it, a seeded random sample of that many (the seed labels always join it); 'all' trains on every covered item.",
+            DefaultValueFactory = _ => new LabelingPipelineOptions().EndModelSampleSize?.ToString(CultureInfo.InvariantCulture) ?? "all",
+            HelpName = "N|all",
+        };
         Option<bool> json = CliOptions.Json();
         Option<string> embeddings = CliOptions.Embeddings();
         var input = new RunInput();
@@ -58,7 +64,7 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, output, timeout, maxRetries, seed, inProcess, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, endModelSample, output, timeout, maxRetries, seed, inProcess, json]))
         {
             command.Options.Add(option);
         }
@@ -88,6 +94,7 @@ internal static class RunCommand
                 Input = input.Read(parsed),
                 Stages = stages.Read(parsed),
                 Embeddings = parsed.GetValue(embeddings)!,
+                EndModelSample = parsed.GetValue(endModelSample)!,
             },
             cancellationToken));
         return command;
@@ -97,6 +104,7 @@ internal static class RunCommand
     {
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
         LabelModelMetric metric = settings.Check(catalog);
+        int? endModelSampleSize = settings.EndModelSampleSize();
         Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
         EmbeddingGeneratorFactory.Check(settings.Embeddings);
@@ -147,6 +155,7 @@ internal static class RunCommand
                     DirectLabelingModel = modelId ?? settings.DirectModel,
                     Seed = settings.Seed,
                     Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
+                    EndModelSampleSize = endModelSampleSize,
                 },
                 catalog: catalog,
                 ledger: ledger);
@@ -396,6 +405,15 @@ internal static class RunCommand
 
         /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
         public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;
+
+        /// <summary>Gets the <c>--end-model-sample</c> value: a number of items, or <c>all</c>.</summary>
+        public string EndModelSample { get; init; } = "all";
+
+        /// <summary>Reads <see cref="EndModelSample"/>: the sample size, or <see langword="null"/> for every covered item.</summary>
+        public int? EndModelSampleSize() =>
+            string.Equals(EndModelSample, "all", StringComparison.OrdinalIgnoreCase) ? null
+            : int.TryParse(EndModelSample, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n
+            : throw new UsageException($"--end-model-sample is '{EndModelSample}'; give a number of items (at least 1), or 'all' to train the end model on every covered item.");
 
         /// <summary>Refuses, once the data is read and before any work, what the data cannot give: F1 of a task with more than two classes, more seed labels than it has.</summary>
         public void Check(RunData data, LabelModelMetric metric)

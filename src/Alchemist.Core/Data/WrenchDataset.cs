@@ -150,75 +150,12 @@ public sealed class WrenchDataset
             return null;
         }
 
-        using JsonDocument document = Parse(stream, file);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            throw new DataFormatException(file, null, null, "must be an object from item id to {\"label\", \"weak_labels\", \"data\"}.");
-        }
-
-        var ids = new List<string>();
-        var texts = new List<string?>();
-        var gold = new List<int>();
-        var votes = new List<sbyte>();
-        foreach (JsonProperty record in document.RootElement.EnumerateObject())
-        {
-            string id = record.Name;
-            JsonElement value = record.Value;
-            if (value.ValueKind != JsonValueKind.Object)
-            {
-                throw new DataFormatException(file, id, null, "must be an object with 'label', 'weak_labels' and 'data'.");
-            }
-
-            if (!value.TryGetProperty("label", out JsonElement label) || label.ValueKind != JsonValueKind.Number ||
-                !label.TryGetInt32(out int goldLabel) || !Label.IsClass(goldLabel, classCount))
-            {
-                throw new DataFormatException(file, id, "label", $"must be a class index in 0..{classCount - 1}.");
-            }
-
-            if (!value.TryGetProperty("weak_labels", out JsonElement weak) || weak.ValueKind != JsonValueKind.Array)
-            {
-                throw new DataFormatException(file, id, "weak_labels", "must be an array of votes (-1 for abstain).");
-            }
-
-            int count = weak.GetArrayLength();
-            functionCount ??= count;
-            if (count != functionCount)
-            {
-                throw new DataFormatException(file, id, "weak_labels", $"has {count} votes; the records before it have {functionCount}.");
-            }
-
-            int j = 0;
-            foreach (JsonElement vote in weak.EnumerateArray())
-            {
-                if (vote.ValueKind != JsonValueKind.Number || !vote.TryGetInt32(out int v) || v < Label.Abstain || v >= classCount)
-                {
-                    throw new DataFormatException(file, id, $"weak_labels[{j}]", $"is {vote.GetRawText()}; a vote must be -1 or a class index in 0..{classCount - 1}.");
-                }
-
-                votes.Add((sbyte)v);
-                j++;
-            }
-
-            string? text = null;
-            if (value.TryGetProperty("data", out JsonElement data) && data.ValueKind == JsonValueKind.Object &&
-                data.TryGetProperty("text", out JsonElement textElement))
-            {
-                if (textElement.ValueKind != JsonValueKind.String)
-                {
-                    throw new DataFormatException(file, id, "data.text", "must be a string.");
-                }
-
-                text = textElement.GetString();
-            }
-
-            ids.Add(id);
-            texts.Add(text);
-            gold.Add(goldLabel);
-        }
-
+        // Streamed record by record: a whole-document parse of a million-item split holds the file and its document at once.
+        var reader = new WrenchSplitReader(file, classCount);
+        reader.Read(stream, ref functionCount);
         int m = functionCount ?? 0;
-        LabelMatrix matrix = LabelMatrix.Wrap(ids.Count, m, classCount, [.. votes], null);
-        return new WrenchSplit(split, ids, texts, gold, matrix);
+        LabelMatrix matrix = LabelMatrix.Wrap(reader.Ids.Count, m, classCount, [.. reader.Votes], null);
+        return new WrenchSplit(split, reader.Ids, reader.Texts, reader.Gold, matrix);
     }
 
     private static JsonDocument Parse(Stream stream, string file)

@@ -36,6 +36,9 @@ internal sealed class DistillationStage<TItem>
     /// <summary>Gets or sets a value indicating whether the training set carries the seed labels' class balance (add-one smoothed).</summary>
     public bool UseSeedClassBalance { get; init; }
 
+    /// <summary>Gets or sets the largest number of weakly labeled items trained on (a seeded sample above it), or <see langword="null"/> for all of them.</summary>
+    public int? SampleSize { get; init; }
+
     /// <summary>Gets the seed-only model, if it was trained.</summary>
     public ITrainedEndModel<TItem>? TrainedSeedOnlyModel => _seedOnlyModel;
 
@@ -105,6 +108,12 @@ internal sealed class DistillationStage<TItem>
         IReadOnlyList<TItem> items, LabelMatrix votes, ClassProbabilities? labelProbabilities, IReadOnlyList<LabeledExample<TItem>> seed, CancellationToken cancellationToken)
     {
         EndModelTrainingSet<TItem>? set = labelProbabilities is null ? null : EndModelTrainingSet.FromLabelModel(items, votes, labelProbabilities);
+        if (set is not null && SampleSize is int sampleSize)
+        {
+            // Only the weakly labeled items are sampled; the seed items join afterwards, so they are always in.
+            set = set.Sample(sampleSize, _seed);
+        }
+
         if (seed.Count > 0 && (TrainOnSeedSet || set is null))
         {
             EndModelTrainingSet<TItem> seedSet = SeedTrainingSet(seed, SeedItemWeight);

@@ -101,6 +101,37 @@ public sealed class EndModelTrainingSet<TItem>
         return new EndModelTrainingSet<TItem>(_items, ClassCount, _targets, _weights, classBalance);
     }
 
+    /// <summary>
+    /// Returns a seeded uniform sample of <paramref name="count"/> of the items, in their original order, each weight
+    /// multiplied by <c>Count / count</c> so the sample's weighted loss estimates the whole set's without bias (and the
+    /// L2 penalty keeps the same balance against it); the whole set when it holds no more than <paramref name="count"/>.
+    /// </summary>
+    /// <param name="count">The number of items to keep, at least 1.</param>
+    /// <param name="seed">The seed of the choice: the same seed and set give the same sample.</param>
+    internal EndModelTrainingSet<TItem> Sample(int count, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (Count <= count)
+        {
+            return this;
+        }
+
+        int[] order = SeededSample.Indices(Count, count, seed);
+        double scale = (double)Count / count;
+        var items = new TItem[count];
+        var targets = new double[count * ClassCount];
+        var weights = new double[count];
+        for (int s = 0; s < count; s++)
+        {
+            int i = order[s];
+            items[s] = _items[i];
+            weights[s] = _weights[i] * scale;
+            Array.Copy(_targets, i * ClassCount, targets, s * ClassCount, ClassCount);
+        }
+
+        return new EndModelTrainingSet<TItem>(items, ClassCount, targets, weights, ClassBalance);
+    }
+
     internal ReadOnlySpan<double> TargetSpan => _targets;
 
     internal ReadOnlySpan<double> WeightSpan => _weights;

@@ -104,4 +104,24 @@ public sealed class DirectLabelingCostEstimator
         decimal? cost = price?.CostOf(inputTokens, outputTokens);
         return new DirectLabelingEstimate(modelId, count, inputTokens, outputTokens, cost, _tokenizerName);
     }
+
+    /// <summary>
+    /// Estimates the cost of labeling every one of <paramref name="items"/> directly from a seeded uniform sample of
+    /// <paramref name="sampleSize"/> of them, the prompt tokens scaled to the whole count; exactly
+    /// <see cref="Estimate{TItem}"/> when there are no more items than that.
+    /// </summary>
+    /// <remarks>Counting a million prompts with a real tokenizer takes seconds; the sample's mean is within a fraction of a percent of it.</remarks>
+    internal DirectLabelingEstimate EstimateFromSample<TItem>(
+        LabelingTask task, IReadOnlyList<TItem> items, int sampleSize, int seed, Func<TItem, string> render, string modelId, ModelPrice? price, CancellationToken cancellationToken)
+    {
+        if (items.Count <= sampleSize)
+        {
+            return Estimate(task, items, render, modelId, price, cancellationToken);
+        }
+
+        DirectLabelingEstimate sample = Estimate(task, SeededSample.Indices(items.Count, sampleSize, seed).Select(i => items[i]), render, modelId, price, cancellationToken);
+        long inputTokens = (long)Math.Round((double)sample.InputTokens * items.Count / sample.Items);
+        long outputTokens = sample.OutputTokens / sample.Items * items.Count;
+        return new DirectLabelingEstimate(modelId, items.Count, inputTokens, outputTokens, price?.CostOf(inputTokens, outputTokens), _tokenizerName);
+    }
 }

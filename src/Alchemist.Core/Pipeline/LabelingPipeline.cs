@@ -39,6 +39,9 @@ public sealed class LabelingPipeline
     /// <summary>The name of the label-matrix column holding the seed model's votes, when <see cref="LabelingPipelineOptions.SeedModelVoter"/> is on.</summary>
     public const string SeedModelVoterName = "seed-model";
 
+    /// <summary>The number of items whose prompts the direct-labeling estimate counts, scaled to all items above it.</summary>
+    private const int DirectLabelingSampleSize = 10_000;
+
     /// <summary>Initializes a new instance of the <see cref="LabelingPipeline"/> class.</summary>
     /// <param name="synthesizers">The synthesizers asked for programs, in order; may be empty when every job brings its programs.</param>
     /// <param name="options">The options; the defaults when <see langword="null"/>. Validated here; each run takes a snapshot of them when it starts, so a change between runs applies to the next run only.</param>
@@ -201,6 +204,7 @@ public sealed class LabelingPipeline
             TrainOnSeedSet = options.TrainEndModelOnSeedSet,
             SeedItemWeight = options.SeedItemWeight,
             UseSeedClassBalance = options.UseSeedClassBalance,
+            SampleSize = options.EndModelSampleSize,
         };
         (LabelMatrix votes, LabelMatrix? seedVotes, LabelMatrix? testVotes) = (labeled.Applied.Matrix, labeled.SeedMatrix, labeled.TestMatrix);
         bool seedModelVoted = options.SeedModelVoter && kept.Length > 0 && distillation.CanVote(seed.Count);
@@ -361,7 +365,7 @@ public sealed class LabelingPipeline
 
         Func<TItem, string> describe = run.Job.DescribeItem ?? Describe;
         run.Ledger.TryGetPrice(model, out ModelPrice? price);
-        return _estimator.Estimate(run.Job.Task, run.Job.Items, describe, model, price, run.CancellationToken);
+        return _estimator.EstimateFromSample(run.Job.Task, run.Job.Items, DirectLabelingSampleSize, run.Options.Seed, describe, model, price, run.CancellationToken);
 
         static string Describe(TItem item) => item switch
         {

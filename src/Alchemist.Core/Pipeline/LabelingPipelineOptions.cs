@@ -44,6 +44,11 @@ public sealed class LabelingPipelineOptions : IValidatableObject
     /// <value>The default is <see langword="false"/>: 5-fold cross-validation on the dev splits of YouTube, SMS and TREC favored leaving it off beside <see cref="SeedModelVoter"/> (docs/pipeline.md).</value>
     public bool UseSeedClassBalance { get; set; }
 
+    /// <summary>Gets or sets the largest number of weakly labeled items the end model is trained on: above it, a seeded uniform sample of this many (weights scaled so the sample's loss estimates the whole set's), and the seed items always join it; <see langword="null"/> trains on every covered item.</summary>
+    /// <value>The default is 100,000. Allowed: 1 to 2,000,000,000, or <see langword="null"/>. A job with fewer covered items is trained on all of them, exactly as with <see langword="null"/>; at 1,000,000 items the sample keeps the test accuracy of the whole set while the end model's time and memory stop growing with the items (docs/scale.md).</value>
+    [Range(1, 2_000_000_000)]
+    public int? EndModelSampleSize { get; set; } = 100_000;
+
     /// <summary>Gets or sets a value indicating whether the end model trained on the seed labels votes beside the programs, as one more column of the label matrix.</summary>
     /// <value>The default is <see langword="true"/>. Its votes on the seed items come from 5-fold models that did not see them, so the label model weighs it by an honest dev accuracy. It needs at least five seed items per class and at least one kept program; otherwise it is skipped.</value>
     public bool SeedModelVoter { get; set; } = true;

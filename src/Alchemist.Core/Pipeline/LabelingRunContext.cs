@@ -109,14 +109,6 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
 
     private static TItem[] Sampled(IReadOnlyList<TItem> items, int size, int seed)
     {
-        if (items.Count <= size)
-        {
-            return [.. items];
-        }
-
-        int[] indices = [.. Enumerable.Range(0, items.Count)];
-        new Random(seed).Shuffle(indices);
-        Array.Sort(indices, 0, size);
-        return [.. indices.Take(size).Select(i => items[i])];
+        return [.. SeededSample.Indices(items.Count, size, seed).Select(i => items[i])];
     }
 }
