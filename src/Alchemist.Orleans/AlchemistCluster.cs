@@ -116,17 +116,7 @@ public sealed class AlchemistCluster : IAsyncDisposable
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
             silo.AddAlchemistShards();
         });
-        IHost host = builder.Build();
-        try
-        {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            return host;
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+        return await StartAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -147,7 +137,12 @@ public sealed class AlchemistCluster : IAsyncDisposable
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterId, ServiceId));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         });
-        IHost host = builder.Build();
+        return await StartAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a host, disposing of it when it does not start.</summary>
+    private static async Task<IHost> StartAsync(IHost host, CancellationToken cancellationToken)
+    {
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
