@@ -56,6 +56,7 @@ internal static class AlchemistCommandLine
         root.Subcommands.Add(LabelCommand.Create(context));
         root.Subcommands.Add(SynthesizeCommand.Create(context));
         root.Subcommands.Add(ProgramsCommand.Create());
+        root.Subcommands.Add(SiloCommand.Create());
         return root;
     }
 

@@ -56,6 +56,7 @@ internal static class RunCommand
         };
         Option<bool> json = CliOptions.Json();
         Option<string> embeddings = CliOptions.Embeddings();
+        Option<string?> cluster = ClusterOption.Create();
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds);
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
@@ -64,7 +65,7 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, endModelSample, output, timeout, maxRetries, seed, inProcess, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, endModelSample, output, timeout, maxRetries, seed, inProcess, cluster, json]))
         {
             command.Options.Add(option);
         }
@@ -95,6 +96,7 @@ internal static class RunCommand
                 Stages = stages.Read(parsed),
                 Embeddings = parsed.GetValue(embeddings)!,
                 EndModelSample = parsed.GetValue(endModelSample)!,
+                Cluster = parsed.GetValue(cluster),
             },
             cancellationToken));
         return command;
@@ -159,8 +161,10 @@ internal static class RunCommand
                 },
                 catalog: catalog,
                 ledger: ledger);
+            await using AlchemistCluster? orleans = settings.Cluster is { } spec ? await ClusterOption.ConnectAsync(spec, error, cancellationToken).ConfigureAwait(false) : null;
             var job = new LabelingJob<string>(data.Task, data.Items)
             {
+                LabelingBackend = orleans is null ? null : new OrleansLabelingBackend(orleans.Client),
                 ItemIds = data.ItemIds,
                 DatasetName = data.Name,
                 SeedSet = seedSet,
@@ -402,6 +406,9 @@ internal static class RunCommand
 
         /// <summary>Gets the prior-knowledge and feedback-round options of the LLM's synthesis (<c>--prior-knowledge</c>, <c>--feedback-rounds</c>).</summary>
         public LlmStages.Settings Stages { get; init; } = LlmStages.Settings.None;
+
+        /// <summary>Gets the <c>--cluster</c> spec (<c>local:N</c> or <c>HOST:PORT</c>), or <see langword="null"/> to label in this process.</summary>
+        public string? Cluster { get; init; }
 
         /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
         public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;

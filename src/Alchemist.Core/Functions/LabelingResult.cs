@@ -3,8 +3,21 @@ namespace Alchemist;
 /// <summary>Represents the outcome of applying labeling functions to items: the label matrix and each function's faults.</summary>
 public sealed class LabelingResult
 {
-    internal LabelingResult(LabelMatrix matrix, IReadOnlyList<LabelingFunctionFaults> faults, TimeSpan elapsed)
+    /// <summary>Initializes a new instance of the <see cref="LabelingResult"/> class, for an <see cref="ILabelingBackend"/> that applied functions elsewhere.</summary>
+    /// <param name="matrix">The votes, one row per item in input order, one column per function.</param>
+    /// <param name="faults">The faults of each function, in column order.</param>
+    /// <param name="elapsed">The wall-clock time the application took.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="matrix"/> or <paramref name="faults"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="faults"/> does not hold one entry per column of <paramref name="matrix"/>.</exception>
+    public LabelingResult(LabelMatrix matrix, IReadOnlyList<LabelingFunctionFaults> faults, TimeSpan elapsed)
     {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(faults);
+        if (faults.Count != matrix.FunctionCount)
+        {
+            throw new ArgumentException($"{faults.Count} fault entries were given for {matrix.FunctionCount} columns; give one per column.", nameof(faults));
+        }
+
         Matrix = matrix;
         Faults = faults;
         Elapsed = elapsed;

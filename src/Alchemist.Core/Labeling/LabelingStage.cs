@@ -59,7 +59,78 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         CancellationToken cancellationToken)
     {
         LabelingResult applied = applier.Apply(items, functions, classCount, progress, cancellationToken);
-        functions = scoringFunctions ?? functions;
+        return Complete(applied, seed, test, scoringFunctions ?? functions, cancellationToken);
+    }
+
+    /// <summary>Applies the functions the gate kept, the programs' votes on the items coming from a backend; hand-written functions, the seed and the test items are applied here.</summary>
+    /// <param name="backend">Where the programs label the items.</param>
+    /// <param name="kept">The gate's kept decisions, one column each, in order.</param>
+    /// <param name="items">The items to label.</param>
+    /// <param name="seed">The labeled seed items.</param>
+    /// <param name="test">The test items, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives the progress over <paramref name="items"/>, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the stage.</param>
+    /// <returns>The votes and analyses; no budget overruns are counted (the backend's programs run elsewhere).</returns>
+    /// <exception cref="InvalidOperationException">The backend returned a matrix of another shape.</exception>
+    public async Task<LabelingStageResult> RunAsync(
+        ILabelingBackend backend,
+        IReadOnlyList<GateDecision<TItem>> kept,
+        IReadOnlyList<TItem> items,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        IReadOnlyList<LabeledExample<TItem>>? test,
+        IProgress<LabelingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        int[] remoteColumns = [.. Enumerable.Range(0, kept.Count).Where(j => kept[j].Program is not null)];
+        int[] localColumns = [.. Enumerable.Range(0, kept.Count).Where(j => kept[j].Program is null)];
+        LabelingResult remote = await backend.ApplyAsync([.. remoteColumns.Select(j => kept[j].Program!)], items, classCount, progress, cancellationToken).ConfigureAwait(false);
+        if (remote.Matrix.ItemCount != items.Count || remote.Matrix.FunctionCount != remoteColumns.Length || remote.Matrix.ClassCount != classCount)
+        {
+            throw new InvalidOperationException(
+                $"The labeling backend returned a matrix of {remote.Matrix.ItemCount} items x {remote.Matrix.FunctionCount} programs ({remote.Matrix.ClassCount} classes) for {items.Count} items x {remoteColumns.Length} programs ({classCount} classes).");
+        }
+
+        LabelingResult applied = remote;
+        if (localColumns.Length > 0)
+        {
+            LabelingResult local = applier.Apply(items, [.. localColumns.Select(j => kept[j].Function!)], classCount, cancellationToken: cancellationToken);
+            applied = Interleave(kept.Count, remoteColumns, remote, localColumns, local);
+        }
+
+        return Complete(applied, seed, test, [.. kept.Select(d => d.Function!)], cancellationToken);
+    }
+
+    /// <summary>Puts the columns of two applications over the same items back in the order of the kept decisions.</summary>
+    private static LabelingResult Interleave(int width, int[] firstColumns, LabelingResult first, int[] secondColumns, LabelingResult second)
+    {
+        int n = first.Matrix.ItemCount;
+        var votes = new sbyte[(long)n * width];
+        var names = new string[width];
+        var faults = new LabelingFunctionFaults[width];
+        foreach ((int[] columns, LabelingResult part) in new[] { (firstColumns, first), (secondColumns, second) })
+        {
+            for (int c = 0; c < columns.Length; c++)
+            {
+                int j = columns[c];
+                names[j] = part.Matrix.FunctionNames[c];
+                faults[j] = part.Faults[c];
+                for (int i = 0; i < n; i++)
+                {
+                    votes[((long)i * width) + j] = (sbyte)part.Matrix[i, c];
+                }
+            }
+        }
+
+        return new LabelingResult(LabelMatrix.Wrap(n, width, first.Matrix.ClassCount, votes, names), faults, first.Elapsed + second.Elapsed);
+    }
+
+    private LabelingStageResult Complete(
+        LabelingResult applied,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        IReadOnlyList<LabeledExample<TItem>>? test,
+        IReadOnlyList<ILabelingFunction<TItem>> functions,
+        CancellationToken cancellationToken)
+    {
         LabelMatrix? seedMatrix = seed.Count > 0 ? applier.Apply(seed.Select(e => e.Item), functions, classCount, cancellationToken: cancellationToken).Matrix : null;
         LabelMatrix? testMatrix = test is { Count: > 0 } && functions.Count > 0
             ? applier.Apply(test.Select(e => e.Item), functions, classCount, cancellationToken: cancellationToken).Matrix

@@ -81,6 +81,16 @@ public sealed class LabelingJob<TItem>
     /// <summary>Gets the end model to distill; <see langword="null"/> for the hashed n-gram logistic regression when <typeparamref name="TItem"/> is <see cref="string"/>.</summary>
     public IEndModel<TItem>? EndModel { get; init; }
 
+    /// <summary>Gets where the kept programs label the job's items: <see langword="null"/> for the pipeline's own applier, in this process and its sandbox worker processes, or a backend such as a cluster.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    /// <remarks>
+    /// Synthesis, the gate, the hand-written functions, the seed and test items, the label model and the end model stay
+    /// with the run; only the programs' votes on <see cref="Items"/> come from the backend, so a backend that returns
+    /// the same votes gives the same labels. The run's figures on those votes (faults, analysis) are the backend's;
+    /// budget overruns are counted only by the run's own applier.
+    /// </remarks>
+    public ILabelingBackend? LabelingBackend { get; init; }
+
     /// <summary>Gets how an item is shown as text in the direct-labeling cost estimate; <see langword="null"/> for the string itself, or the JSON of a record.</summary>
     public Func<TItem, string>? DescribeItem { get; init; }
 }

@@ -194,8 +194,10 @@ public sealed class LabelingPipeline
 
         run.Begin(PipelineStage.Apply, $"Labeling {job.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
         GateDecision<TItem>[] kept = [.. gated.Functions.Concat(gated.Programs).Where(d => d.Kept)];
-        LabelingStageResult labeled = new LabelingStage<TItem>(_applier, job.Task.ClassCount)
-            .Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
+        var labeling = new LabelingStage<TItem>(_applier, job.Task.ClassCount);
+        LabelingStageResult labeled = job.LabelingBackend is { } backend
+            ? await labeling.RunAsync(backend, kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken).ConfigureAwait(false)
+            : labeling.Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
         run.End(PipelineStage.Apply);
 
         run.Begin(PipelineStage.Aggregate, "Fitting the label model");

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Alchemist.Cli.Commands;
+
+/// <summary>
+/// <c>--cluster</c> of <c>alchemist run</c>: label the items on an Orleans cluster (the Alchemist.Orleans package) instead
+/// of this process alone. <c>local:N</c> starts N silos on the loopback interface in this process, to try it;
+/// <c>HOST:PORT</c> joins a running cluster (silos started with <c>alchemist silo</c>) as a client, through that gateway.
+/// </summary>
+internal static class ClusterOption
+{
+    /// <summary>The most silos <c>local:N</c> starts.</summary>
+    public const int MaxLocalSilos = 16;
+
+    public static Option<string?> Create()
+    {
+        var option = new Option<string?>("--cluster")
+        {
+            Description = "Label the items on an Orleans cluster: local:N starts N silos on loopback in this process; HOST:PORT joins a running cluster (alchemist silo) through that gateway. Synthesis, the gate, the label model and the end model stay here; the labels are those of a run without it.",
+            HelpName = "local:N|HOST:PORT",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && Parse(value).Error is { } error)
+            {
+                result.AddError(error);
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Parses a spec: the number of local silos, or a host and gateway port; or the error that names the option.</summary>
+    public static (int LocalSilos, string? Host, int Port, string? Error) Parse(string value)
+    {
+        string usage = $"--cluster is '{value}'; use local:N for N silos on loopback in this process (1 to {MaxLocalSilos}), or HOST:PORT for a gateway of a running cluster (alchemist silo).";
+        int colon = value.LastIndexOf(':');
+        if (colon <= 0 || colon == value.Length - 1)
+        {
+            return (0, null, 0, usage);
+        }
+
+        string head = value[..colon];
+        string tail = value[(colon + 1)..];
+        if (string.Equals(head, "local", StringComparison.OrdinalIgnoreCase))
+        {
+            return int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out int silos) && silos is >= 1 and <= MaxLocalSilos
+                ? (silos, null, 0, null)
+                : (0, null, 0, usage);
+        }
+
+        return int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is >= 1 and <= 65535 && !string.IsNullOrWhiteSpace(head)
+            ? (0, head, port, null)
+            : (0, null, 0, usage);
+    }
+
+    /// <summary>Starts the local silos, or connects to the running cluster, that a valid spec names.</summary>
+    /// <exception cref="UsageException">No cluster answered at the gateway.</exception>
+    public static async Task<AlchemistCluster> ConnectAsync(string spec, TextWriter log, CancellationToken cancellationToken)
+    {
+        (int silos, string? host, int port, _) = Parse(spec);
+        if (host is null)
+        {
+            log.WriteLine($"Starting {silos} Orleans silo{(silos == 1 ? string.Empty : "s")} on loopback in this process");
+            return await AlchemistCluster.StartLocalAsync(silos, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            AlchemistCluster cluster = await AlchemistCluster.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            log.WriteLine($"Connected to the Orleans cluster at {host}:{port}");
+            return cluster;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not UsageException)
+        {
+            throw new UsageException($"--cluster {spec}: no cluster answered at that gateway ({ex.GetType().Name}: {ex.Message}). Start silos with 'alchemist silo', or use local:N.");
+        }
+    }
+}

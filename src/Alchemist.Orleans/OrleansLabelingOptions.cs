@@ -1,0 +1,39 @@
+namespace Alchemist;
+
+/// <summary>Represents how an <see cref="OrleansLabelingBackend"/> cuts a run's items into shards and re-issues lost ones.</summary>
+public sealed class OrleansLabelingOptions
+{
+    /// <summary>Gets or sets the number of items in a shard (the last one may hold fewer).</summary>
+    /// <value>The default is 16,384: about 3 MB of short texts per call, small enough to re-run cheaply when a silo is lost.</value>
+    public int ShardSize { get; set; } = 16_384;
+
+    /// <summary>Gets or sets the most shards labeled at once across the cluster.</summary>
+    /// <value>The default is 8. Each shard's items are in memory on its silo and at the coordinator while it runs.</value>
+    public int MaxShardsInFlight { get; set; } = 8;
+
+    /// <summary>Gets or sets how many times a shard is tried before the run fails: a shard whose silo was lost, or whose call failed, is issued again as a new grain.</summary>
+    /// <value>The default is 10: placement may pick a lost silo again until the cluster's membership has declared it dead.</value>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>Gets or sets the wait before a shard's second attempt; each later attempt waits once more as long, so the cluster's membership can notice a lost silo.</summary>
+    /// <value>The default is half a second.</value>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Gets or sets the fault rate past which a shard stops calling a program; the same rate as the pipeline's own applier by default.</summary>
+    /// <value>The default is 0.5, the pipeline's. A program is quarantined per shard, on the shard's own counts.</value>
+    public double? QuarantineFaultRate { get; set; } = 0.5;
+
+    /// <summary>Checks the options.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShardSize, 1, nameof(ShardSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxShardsInFlight, 1, nameof(MaxShardsInFlight));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
+        if (QuarantineFaultRate is { } rate && !(rate > 0 && rate <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(QuarantineFaultRate), rate, "The quarantine fault rate must be in (0, 1], or null for none.");
+        }
+    }
+}
