@@ -50,6 +50,7 @@ internal static class RunCommand
         };
         Option<bool> json = CliOptions.Json();
         Option<string> embeddings = CliOptions.Embeddings();
+        Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings of concept scores (--embeddings) are cached between runs, by model and text hash; none when left out.", HelpName = "DIR" };
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds);
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
@@ -58,7 +59,7 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, output, timeout, maxRetries, seed, inProcess, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, output, timeout, maxRetries, seed, inProcess, json]))
         {
             command.Options.Add(option);
         }
@@ -88,6 +89,7 @@ internal static class RunCommand
                 Input = input.Read(parsed),
                 Stages = stages.Read(parsed),
                 Embeddings = parsed.GetValue(embeddings)!,
+                EmbeddingCache = parsed.GetValue(embeddingCache),
             },
             cancellationToken));
         return command;
@@ -147,6 +149,8 @@ internal static class RunCommand
                     DirectLabelingModel = modelId ?? settings.DirectModel,
                     Seed = settings.Seed,
                     Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
+                    EmbeddingGenerator = embeddings,
+                    EmbeddingCacheFolder = settings.EmbeddingCache,
                 },
                 catalog: catalog,
                 ledger: ledger);
@@ -245,6 +249,16 @@ internal static class RunCommand
                 ["synthesisUsd"] = (double)run.SynthesisCost.CostUsd,
                 ["directLabelingUsdEstimate"] = run.DirectLabeling?.CostUsd is decimal d ? (double)d : null,
             },
+            ["concepts"] = run.Concepts is not { } concepts ? null : new JsonObject
+            {
+                ["model"] = concepts.ModelId,
+                ["items"] = concepts.Items,
+                ["phrases"] = new JsonArray([.. concepts.Phrases.Select(p => (JsonNode?)JsonValue.Create(p))]),
+                ["prototypes"] = concepts.Prototypes,
+                ["embedded"] = concepts.Generated,
+                ["fromCache"] = concepts.FromCache,
+                ["seconds"] = Math.Round(concepts.Elapsed.TotalSeconds, 3),
+            },
             ["seconds"] = Math.Round(run.Elapsed.TotalSeconds, 3),
             ["stageSeconds"] = new JsonObject(run.Timings.GroupBy(t => t.Stage).Select(g => KeyValuePair.Create(
                 JsonNamingPolicy.CamelCase.ConvertName(g.Key.ToString()), (JsonNode?)Math.Round(g.Sum(t => t.Elapsed.TotalSeconds), 3)))),
@@ -315,6 +329,11 @@ internal static class RunCommand
         if (stages is not null)
         {
             output.WriteLine($"LLM stages   {stages.Describe()}");
+        }
+
+        if (run.Concepts is { } concepts)
+        {
+            output.WriteLine($"Concepts     {concepts.Items:N0} items and {concepts.Phrases.Count} phrases embedded with {concepts.ModelId} in {concepts.Elapsed.TotalSeconds:0.0} s ({concepts.FromCache:N0} from the cache)");
         }
 
         output.WriteLine($"Time         {run.Elapsed.TotalSeconds:0.0} s");
@@ -396,6 +415,9 @@ internal static class RunCommand
 
         /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
         public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;
+
+        /// <summary>Gets the folder of the concept scores' embedding cache (<c>--embedding-cache</c>), or <see langword="null"/>.</summary>
+        public string? EmbeddingCache { get; init; }
 
         /// <summary>Refuses, once the data is read and before any work, what the data cannot give: F1 of a task with more than two classes, more seed labels than it has.</summary>
         public void Check(RunData data, LabelModelMetric metric)
