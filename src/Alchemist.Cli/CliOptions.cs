@@ -39,7 +39,7 @@ internal static class CliOptions
 
     public static Option<string> Embeddings() => new("--embeddings")
     {
-        Description = "Text embeddings the end model uses as features beside its hashed n-grams: none (the default), minilm (a local all-MiniLM-L6-v2 model, no network), openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL) or ollama:MODEL (OLLAMA_HOST). A model trained with embeddings labels with the same ones.",
+        Description = "Text embeddings the end model uses as features beside its hashed n-grams, and, in a run, the concept scores of concept programs (the offline synthesizer then mines programs over similarities to class prototypes and phrases): none (the default), minilm (a local all-MiniLM-L6-v2 model, no network), openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL) or ollama:MODEL (OLLAMA_HOST). A model trained with embeddings labels with the same ones.",
         DefaultValueFactory = _ => "none",
         HelpName = "SPEC",
     };

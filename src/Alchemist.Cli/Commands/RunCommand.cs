@@ -57,6 +57,7 @@ internal static class RunCommand
         Option<bool> json = CliOptions.Json();
         Option<string> embeddings = CliOptions.Embeddings();
         Option<string?> cluster = ClusterOption.Create();
+        Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings of concept scores (--embeddings) are cached between runs, by model and text hash; none when left out.", HelpName = "DIR" };
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds);
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
@@ -65,7 +66,7 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, endModelSample, output, timeout, maxRetries, seed, inProcess, cluster, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, output, timeout, maxRetries, seed, inProcess, cluster, json]))
         {
             command.Options.Add(option);
         }
@@ -97,6 +98,7 @@ internal static class RunCommand
                 Embeddings = parsed.GetValue(embeddings)!,
                 EndModelSample = parsed.GetValue(endModelSample)!,
                 Cluster = parsed.GetValue(cluster),
+                EmbeddingCache = parsed.GetValue(embeddingCache),
             },
             cancellationToken));
         return command;
@@ -158,6 +160,8 @@ internal static class RunCommand
                     Seed = settings.Seed,
                     Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
                     EndModelSampleSize = endModelSampleSize,
+                    EmbeddingGenerator = embeddings,
+                    EmbeddingCacheFolder = settings.EmbeddingCache,
                 },
                 catalog: catalog,
                 ledger: ledger);
@@ -258,6 +262,16 @@ internal static class RunCommand
                 ["synthesisUsd"] = (double)run.SynthesisCost.CostUsd,
                 ["directLabelingUsdEstimate"] = run.DirectLabeling?.CostUsd is decimal d ? (double)d : null,
             },
+            ["concepts"] = run.Concepts is not { } concepts ? null : new JsonObject
+            {
+                ["model"] = concepts.ModelId,
+                ["items"] = concepts.Items,
+                ["phrases"] = new JsonArray([.. concepts.Phrases.Select(p => (JsonNode?)JsonValue.Create(p))]),
+                ["prototypes"] = concepts.Prototypes,
+                ["embedded"] = concepts.Generated,
+                ["fromCache"] = concepts.FromCache,
+                ["seconds"] = Math.Round(concepts.Elapsed.TotalSeconds, 3),
+            },
             ["seconds"] = Math.Round(run.Elapsed.TotalSeconds, 3),
             ["stageSeconds"] = new JsonObject(run.Timings.GroupBy(t => t.Stage).Select(g => KeyValuePair.Create(
                 JsonNamingPolicy.CamelCase.ConvertName(g.Key.ToString()), (JsonNode?)Math.Round(g.Sum(t => t.Elapsed.TotalSeconds), 3)))),
@@ -328,6 +342,11 @@ internal static class RunCommand
         if (stages is not null)
         {
             output.WriteLine($"LLM stages   {stages.Describe()}");
+        }
+
+        if (run.Concepts is { } concepts)
+        {
+            output.WriteLine($"Concepts     {concepts.Items:N0} items and {concepts.Phrases.Count} phrases embedded with {concepts.ModelId} in {concepts.Elapsed.TotalSeconds:0.0} s ({concepts.FromCache:N0} from the cache)");
         }
 
         output.WriteLine($"Time         {run.Elapsed.TotalSeconds:0.0} s");
@@ -421,6 +440,9 @@ internal static class RunCommand
             string.Equals(EndModelSample, "all", StringComparison.OrdinalIgnoreCase) ? null
             : int.TryParse(EndModelSample, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n
             : throw new UsageException($"--end-model-sample is '{EndModelSample}'; give a number of items (at least 1), or 'all' to train the end model on every covered item.");
+
+        /// <summary>Gets the folder of the concept scores' embedding cache (<c>--embedding-cache</c>), or <see langword="null"/>.</summary>
+        public string? EmbeddingCache { get; init; }
 
         /// <summary>Refuses, once the data is read and before any work, what the data cannot give: F1 of a task with more than two classes, more seed labels than it has.</summary>
         public void Check(RunData data, LabelModelMetric metric)

@@ -6,8 +6,9 @@ namespace Alchemist;
 /// A pipeline run whose job names a backend (<see cref="LabelingJob{TItem}.LabelingBackend"/>) still synthesizes, compiles
 /// and gates its programs itself (that needs the seed labels and the synthesizers); only the labeling of the job's items
 /// by the kept programs is delegated. Programs are plain C# source with a content hash, so a backend can compile them
-/// wherever it runs them (through a <see cref="ProgramCompiler"/>, whose sandbox it keeps). Hand-written functions and
-/// the seed and test items stay with the run.
+/// wherever it runs them (through a <see cref="ProgramCompiler"/>, whose sandbox it keeps). Hand-written functions,
+/// concept programs (<c>Label(item, Concepts)</c>: the run holds the concept scores they read) and the seed and test
+/// items stay with the run.
 /// </para>
 /// <para>
 /// The run's labels depend only on the matrix a backend returns: one that returns the same votes as

@@ -62,7 +62,7 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         return Complete(applied, seed, test, scoringFunctions ?? functions, cancellationToken);
     }
 
-    /// <summary>Applies the functions the gate kept, the programs' votes on the items coming from a backend; hand-written functions, the seed and the test items are applied here.</summary>
+    /// <summary>Applies the functions the gate kept, the programs' votes on the items coming from a backend; hand-written functions, concept programs (the run holds their scores), the seed and the test items are applied here.</summary>
     /// <param name="backend">Where the programs label the items.</param>
     /// <param name="kept">The gate's kept decisions, one column each, in order.</param>
     /// <param name="items">The items to label.</param>
@@ -81,8 +81,10 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         IProgress<LabelingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        int[] remoteColumns = [.. Enumerable.Range(0, kept.Count).Where(j => kept[j].Program is not null)];
-        int[] localColumns = [.. Enumerable.Range(0, kept.Count).Where(j => kept[j].Program is null)];
+        // Concept programs stay with the run, which holds the concept scores they read; the other programs go to the backend.
+        bool Remote(int j) => kept[j].Program is not null && ConceptGateCompiler.PhrasesOf(kept[j].Function) is null;
+        int[] remoteColumns = [.. Enumerable.Range(0, kept.Count).Where(Remote)];
+        int[] localColumns = [.. Enumerable.Range(0, kept.Count).Where(j => !Remote(j))];
         LabelingResult remote = await backend.ApplyAsync([.. remoteColumns.Select(j => kept[j].Program!)], items, classCount, progress, cancellationToken).ConfigureAwait(false);
         if (remote.Matrix.ItemCount != items.Count || remote.Matrix.FunctionCount != remoteColumns.Length || remote.Matrix.ClassCount != classCount)
         {

@@ -91,6 +91,10 @@ public sealed class LabelingJob<TItem>
     /// </remarks>
     public ILabelingBackend? LabelingBackend { get; init; }
 
+    /// <summary>Gets the generator that embeds items that are not strings for the run's concept scores, in the same space as <see cref="LabelingPipelineOptions.EmbeddingGenerator"/>, which embeds the phrases (for example an image model beside its text tower).</summary>
+    /// <value>The default is <see langword="null"/>: the pipeline's service provider's <see cref="Microsoft.Extensions.AI.IEmbeddingGenerator{TInput, TEmbedding}"/> of <typeparamref name="TItem"/>, when it has one. Text items are embedded by the text generator and need none.</value>
+    public Microsoft.Extensions.AI.IEmbeddingGenerator<TItem, Microsoft.Extensions.AI.Embedding<float>>? ItemEmbeddingGenerator { get; init; }
+
     /// <summary>Gets how an item is shown as text in the direct-labeling cost estimate; <see langword="null"/> for the string itself, or the JSON of a record.</summary>
     public Func<TItem, string>? DescribeItem { get; init; }
 }

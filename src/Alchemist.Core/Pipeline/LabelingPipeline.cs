@@ -150,6 +150,7 @@ public sealed class LabelingPipeline
     {
         ArgumentNullException.ThrowIfNull(job);
         using var run = new LabelingRunContext<TItem>(job, Snapshot(), Ledger, _compiler, progress, cancellationToken);
+        await ConceptStage.PrepareAsync(run, _services).ConfigureAwait(false);
         GatingStage<TItem> gating = Gating(run);
         IReadOnlyList<LabelingProgram> candidates = await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
         GateDecisions<TItem> gated = Gate(run, gating, candidates);
@@ -177,6 +178,7 @@ public sealed class LabelingPipeline
             run.Warnings.Add(NoSeedLabelsWarning);
         }
 
+        await ConceptStage.PrepareAsync(run, _services).ConfigureAwait(false);
         GatingStage<TItem> gating = Gating(run);
 
         IReadOnlyList<LabelingProgram> candidates = job.Programs ?? await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
@@ -268,6 +270,7 @@ public sealed class LabelingPipeline
             StartedAt = run.StartedAt,
             Warnings = run.Warnings,
             Seed = options.Seed,
+            Concepts = ConceptStage.Summarize(run),
         };
     }
 
@@ -307,6 +310,7 @@ public sealed class LabelingPipeline
             Validator = gating.Validator,
             Log = run.Log,
             Ledger = run.Ledger,
+            Concepts = run.Concepts,
         };
         IReadOnlyList<LabelingProgram> programs = await new SynthesisStage(_synthesizers, run.Options.ProgramsPerSynthesizer, run.Options.FeedbackRounds)
             .RunAsync(

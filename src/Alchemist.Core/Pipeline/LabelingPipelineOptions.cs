@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
 namespace Alchemist;
@@ -79,6 +80,14 @@ public sealed class LabelingPipelineOptions : IValidatableObject
     /// <summary>Gets or sets the seed of every random choice: the gate sample, tie-breaks, the synthesizers' example subsets.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
+
+    /// <summary>Gets or sets the text embedding generator that computes a run's concept scores (docs/concept-programs.md): it embeds the phrases programs name and, for text items, the items.</summary>
+    /// <value>The default is <see langword="null"/>: the pipeline's service provider's <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings, when it has one; otherwise the run has no concept scores, the offline synthesizer mines no concept program, and a concept program is dropped with a message saying what to configure.</value>
+    public IEmbeddingGenerator<string, Embedding<float>>? EmbeddingGenerator { get; set; }
+
+    /// <summary>Gets or sets the folder where concept-score embeddings are cached between runs, keyed by the generator's model id and each text's SHA-256.</summary>
+    /// <value>The default is <see langword="null"/>: no disk cache. Safe when several runs share the folder at once, and when a file in it is damaged (its records are embedded again).</value>
+    public string? EmbeddingCacheFolder { get; set; }
 
     /// <summary>Copies the options, so a run keeps the values it started with.</summary>
     internal LabelingPipelineOptions Snapshot()

@@ -56,6 +56,9 @@ public class LabelingRun
     /// <summary>Gets the scores on the test split, when the job had one; never used for any choice.</summary>
     public RunScores? Test { get; init; }
 
+    /// <summary>Gets what the run embedded for its concept scores, or <see langword="null"/> when it had no embedding generator.</summary>
+    public ConceptScoresSummary? Concepts { get; init; }
+
     /// <summary>Gets the number of labeled seed (dev) items the run learned from.</summary>
     public int SeedItems { get; init; }
 

@@ -47,7 +47,7 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
             }
         }
 
-        Programs = new ProgramCache(Workers is null ? new SandboxGateCompiler(compiler) : new WorkerGateCompiler(Workers));
+        Programs = new ProgramCache(new ConceptGateCompiler(Workers is null ? new SandboxGateCompiler(compiler) : new WorkerGateCompiler(Workers), () => Concepts));
         Sample = Sampled(job.Items, Options.GateSampleSize, Options.Seed);
         _progress = progress;
         CancellationToken = cancellationToken;
@@ -67,6 +67,20 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
 
     /// <summary>Gets the run's sandbox worker processes, or <see langword="null"/> when its programs run in this process (<see cref="LabelingPipelineOptions.Isolation"/>).</summary>
     public WorkerProgramHost? Workers { get; }
+
+    /// <summary>Gets the run's concept scores, or <see langword="null"/> when it has no embedding generator (or has not computed them yet).</summary>
+    public ConceptScores<TItem>? Concepts
+    {
+        get;
+        set
+        {
+            field = value;
+            if (value is not null)
+            {
+                Workers?.BindConcepts(value);
+            }
+        }
+    }
 
     /// <summary>Gets the run's compiled programs, through which every stage compiles.</summary>
     public ProgramCache Programs { get; }

@@ -2,22 +2,28 @@ using Microsoft.CodeAnalysis;
 
 namespace Alchemist;
 
-/// <summary>Finds the one <c>public static int Label(T item)</c> of a program, or explains why there is none or more than one.</summary>
+/// <summary>Finds the one entry point of a program, <c>public static int Label(T item)</c> or <c>public static int Label(T item, Concepts concepts)</c>, or explains why there is none or more than one.</summary>
 /// <remarks>
 /// The research system this replaces executes Python into a shared namespace and silently reuses the previous
 /// function when a program forgets to define one. Here a missing or ambiguous entry point is always a rejection.
 /// </remarks>
 internal static class EntryPointFinder
 {
-    public static IMethodSymbol? Find(Compilation compilation, SyntaxTree tree, ITypeSymbol itemType, DiagnosticSink sink)
+    /// <summary>Finds the entry point.</summary>
+    /// <param name="compilation">The program's compilation.</param>
+    /// <param name="tree">The program's syntax tree.</param>
+    /// <param name="itemType">The item type.</param>
+    /// <param name="conceptsType">The symbol of <see cref="Concepts"/>, the optional second parameter, or <see langword="null"/> when it does not bind.</param>
+    /// <param name="sink">Receives why there is no entry point.</param>
+    public static IMethodSymbol? Find(Compilation compilation, SyntaxTree tree, ITypeSymbol itemType, ITypeSymbol? conceptsType, DiagnosticSink sink)
     {
         string itemName = itemType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
-        string signature = $"public static int Label({itemName} item)";
+        string signature = $"public static int Label({itemName} item)' or 'public static int Label({itemName} item, Concepts concepts)";
         List<IMethodSymbol> labels = [.. compilation.GetSymbolsWithName("Label", SymbolFilter.Member)
             .OfType<IMethodSymbol>()
             .Where(m => m.MethodKind == MethodKind.Ordinary && m.Locations.Any(l => l.SourceTree == tree))
             .OrderBy(m => m.Locations[0].SourceSpan.Start)];
-        List<IMethodSymbol> entries = labels.Where(m => IsEntryPoint(m, itemType)).ToList();
+        List<IMethodSymbol> entries = labels.Where(m => IsEntryPoint(m, itemType, conceptsType)).ToList();
 
         if (entries.Count == 1)
         {
@@ -39,7 +45,7 @@ internal static class EntryPointFinder
             string where = string.Join(", ", entries.Select(e => $"{e.ContainingType.Name}.Label at line {e.Locations[0].GetLineSpan().StartLinePosition.Line + 1}"));
             foreach (IMethodSymbol entry in entries)
             {
-                sink.Add(SandboxRules.EntryPoint, $"The program declares {entries.Count} entry points ({where}); keep exactly one '{signature}'.", entry.Locations[0]);
+                sink.Add(SandboxRules.EntryPoint, $"The program declares {entries.Count} entry points ({where}); keep exactly one: '{signature}'.", entry.Locations[0]);
             }
 
             return null;
@@ -53,18 +59,25 @@ internal static class EntryPointFinder
 
         foreach (IMethodSymbol label in labels)
         {
-            sink.Add(SandboxRules.EntryPoint, $"The method '{ProgramSymbolChecker.Display(label)}' is not the entry point because {Mismatch(label, itemType, itemName)}; the entry point must be '{signature}'.", label.Locations[0]);
+            sink.Add(SandboxRules.EntryPoint, $"The method '{ProgramSymbolChecker.Display(label)}' is not the entry point because {Mismatch(label, itemType, conceptsType, itemName)}; the entry point must be '{signature}'.", label.Locations[0]);
         }
 
         return null;
     }
 
-    private static bool IsEntryPoint(IMethodSymbol method, ITypeSymbol itemType) =>
-        method.IsStatic && method.DeclaredAccessibility == Accessibility.Public && !method.IsGenericMethod &&
-        method.ReturnType.SpecialType == SpecialType.System_Int32 && method.Parameters.Length == 1 &&
-        method.Parameters[0].RefKind == RefKind.None && SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, itemType);
+    /// <summary>Determines whether the entry point takes the concept scores as its second parameter.</summary>
+    public static bool TakesConcepts(IMethodSymbol entryPoint) => entryPoint.Parameters.Length == 2;
 
-    private static string Mismatch(IMethodSymbol method, ITypeSymbol itemType, string itemName)
+    private static bool IsEntryPoint(IMethodSymbol method, ITypeSymbol itemType, ITypeSymbol? conceptsType) =>
+        method.IsStatic && method.DeclaredAccessibility == Accessibility.Public && !method.IsGenericMethod &&
+        method.ReturnType.SpecialType == SpecialType.System_Int32 && HasParameters(method, itemType, conceptsType);
+
+    private static bool HasParameters(IMethodSymbol method, ITypeSymbol itemType, ITypeSymbol? conceptsType) =>
+        method.Parameters.Length is 1 or 2 && method.Parameters.All(p => p.RefKind == RefKind.None) &&
+        SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, itemType) &&
+        (method.Parameters.Length == 1 || (conceptsType is not null && SymbolEqualityComparer.Default.Equals(method.Parameters[1].Type, conceptsType)));
+
+    private static string Mismatch(IMethodSymbol method, ITypeSymbol itemType, ITypeSymbol? conceptsType, string itemName)
     {
         var problems = new List<string>();
         if (!method.IsStatic)
@@ -87,10 +100,10 @@ internal static class EntryPointFinder
             problems.Add("it is generic");
         }
 
-        if (method.Parameters.Length != 1 || !SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, itemType) || method.Parameters[0].RefKind != RefKind.None)
+        if (!HasParameters(method, itemType, conceptsType))
         {
             string parameters = string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
-            problems.Add($"it takes ({parameters}) instead of one '{itemName}'");
+            problems.Add($"it takes ({parameters}) instead of one '{itemName}' (optionally followed by 'Concepts')");
         }
 
         return problems.Count == 0 ? "of its shape" : string.Join(" and ", problems);

@@ -56,7 +56,7 @@ internal sealed partial class MutationAnalyzer
     {
         var analyzer = new MutationAnalyzer(model);
         List<(IOperation Operation, ISymbol? Function, bool StaticInitialization)> roots = analyzer.FindRoots(cancellationToken);
-        if (entryPoint is { Parameters: [var item] })
+        if (entryPoint is { Parameters: [var item, ..] })
         {
             analyzer.Set(item, Taint.Item);
         }

@@ -48,10 +48,19 @@ internal static class ProgramBuilder
             return BuildResult.Rejected(sink.ToList());
         }
 
+        // A program that may take concept scores is checked against Alchemist.Core too, for the Concepts type (named
+        // without a using directive through an implicit alias); every other type of Alchemist.Core is off the allow-list.
+        bool mayUseConcepts = ConceptPhraseCollector.MayUseConcepts(source);
+        List<SyntaxTree> trees = [tree, implicitTree];
+        if (mayUseConcepts && !ConceptPhraseCollector.DeclaresConcepts(tree, cancellationToken) && !item.HostTypes.Any(t => t.Name == "Concepts"))
+        {
+            trees.Add(CSharpSyntaxTree.ParseText("global using Concepts = global::" + ConceptPhraseCollector.ConceptsTypeName + ";", ParseOptions, "concepts.g.cs", cancellationToken: cancellationToken));
+        }
+
         CSharpCompilation compilation = CSharpCompilation.Create(
             "alchemist-program-" + program.ContentHash[..16],
-            [tree, implicitTree],
-            [.. SandboxReferences.FrameworkReferences, .. item.References],
+            trees,
+            mayUseConcepts ? [.. SandboxReferences.FrameworkReferences, .. item.References, SandboxReferences.CoreReference] : [.. SandboxReferences.FrameworkReferences, .. item.References],
             CompilationOptions);
 
         // The checks bind the program once through this model; the emit of the rewritten program binds it again. Compiler
@@ -59,10 +68,20 @@ internal static class ProgramBuilder
         // accepted program at two bindings.
         SemanticModel model = compilation.GetSemanticModel(tree);
         HashSet<INamedTypeSymbol> hostTypes = ResolveHostTypes(compilation, item);
+        INamedTypeSymbol? conceptsType = mayUseConcepts && compilation.GetAssemblyOrModuleSymbol(SandboxReferences.CoreReference) is IAssemblySymbol core
+            ? core.GetTypeByMetadataName(ConceptPhraseCollector.ConceptsTypeName)
+            : null;
+        if (conceptsType is not null)
+        {
+            // Programs may read the concept scores as they read the item: public instance members only.
+            hostTypes.Add(conceptsType);
+        }
+
         ProgramSymbolChecker.Check(model, hostTypes, sink, cancellationToken);
 
         ITypeSymbol? itemType = ItemTypeContext.Resolve(compilation, item.References, item.Assemblies, item.ItemType);
-        IMethodSymbol? entryPoint = itemType is null ? null : EntryPointFinder.Find(compilation, tree, itemType, sink);
+        IMethodSymbol? entryPoint = itemType is null ? null : EntryPointFinder.Find(compilation, tree, itemType, conceptsType, sink);
+        List<string>? phrases = conceptsType is null ? null : ConceptPhraseCollector.Collect(model, conceptsType, sink, cancellationToken);
         if (itemType is null)
         {
             sink.Add(SandboxRules.EntryPoint, $"The item type '{item.ItemType}' cannot be used by programs; label a string or a public type of your own assembly.", null);
@@ -81,7 +100,7 @@ internal static class ProgramBuilder
 
         SyntaxNode rewrittenRoot = ProgramRewriter.Rewrite(model, options.ChargeSteps, cancellationToken);
         SyntaxTree rewrittenTree = tree.WithRootAndOptions(rewrittenRoot, ParseOptions);
-        CSharpCompilation emitted = compilation.AddReferences(SandboxReferences.CoreReference).ReplaceSyntaxTree(tree, rewrittenTree);
+        CSharpCompilation emitted = (mayUseConcepts ? compilation : compilation.AddReferences(SandboxReferences.CoreReference)).ReplaceSyntaxTree(tree, rewrittenTree);
         string rewrittenSource = rewrittenRoot.ToFullString();
 
         using var image = new MemoryStream();
@@ -104,7 +123,10 @@ internal static class ProgramBuilder
             return BuildResult.Rejected(sink.ToList());
         }
 
-        return new BuildResult([], image.ToArray(), SandboxAllowList.MetadataName(entryPoint.ContainingType), rewrittenSource);
+        return new BuildResult([], image.ToArray(), SandboxAllowList.MetadataName(entryPoint.ContainingType), rewrittenSource)
+        {
+            ConceptPhrases = EntryPointFinder.TakesConcepts(entryPoint) ? phrases ?? [] : null,
+        };
     }
 
     private static void AddCompilerErrors(SemanticModel model, SyntaxTree implicitTree, DiagnosticSink sink, CancellationToken cancellationToken)
@@ -142,6 +164,9 @@ internal static class ProgramBuilder
 /// <param name="RewrittenSource">The source after the sandbox rewrite, when the program got that far.</param>
 internal sealed record BuildResult(IReadOnlyList<SandboxDiagnostic> Diagnostics, byte[]? Image, string? EntryTypeName, string? RewrittenSource)
 {
+    /// <summary>Gets the phrases a concept program looks up, in source order; <see langword="null"/> when its entry point does not take <see cref="Concepts"/>.</summary>
+    public IReadOnlyList<string>? ConceptPhrases { get; init; }
+
     public static BuildResult Rejected(IReadOnlyList<SandboxDiagnostic> diagnostics) => new(diagnostics, null, null, null);
 
     public static BuildResult Rejected(SandboxDiagnostic diagnostic) => new([diagnostic], null, null, null);

@@ -84,7 +84,7 @@ public sealed class ProgramCompiler
             return new ProgramCompilation<TItem>(program, null, build.Diagnostics, stopwatch.Elapsed, null, build.RewrittenSource);
         }
 
-        return Load<TItem>(program, item, image, entryTypeName, build.RewrittenSource, stopwatch, _options);
+        return Load<TItem>(program, item, image, entryTypeName, build, stopwatch, _options);
     }
 
     /// <summary>Takes a program through the sandbox layers up to the emitted image, without loading it: <see cref="Compile"/> loads it here, a sandbox worker process loads it there.</summary>
@@ -165,7 +165,7 @@ public sealed class ProgramCompiler
     }
 
     private static ProgramCompilation<TItem> Load<TItem>(
-        LabelingProgram program, ItemTypeContext item, byte[] image, string entryTypeName, string? rewrittenSource, Stopwatch stopwatch, SandboxOptions options)
+        LabelingProgram program, ItemTypeContext item, byte[] image, string entryTypeName, BuildResult build, Stopwatch stopwatch, SandboxOptions options)
     {
         var context = new ProgramLoadContext("alchemist-program:" + program.Name, [typeof(SandboxRuntime).Assembly, .. item.Assemblies]);
         try
@@ -176,11 +176,8 @@ public sealed class ProgramCompiler
                 assembly = context.LoadFromStream(stream);
             }
 
-            MethodInfo method = assembly.GetType(entryTypeName, throwOnError: true)!
-                .GetMethod("Label", BindingFlags.Public | BindingFlags.Static, [typeof(TItem)])
-                ?? throw new InvalidOperationException($"The compiled program '{program.Name}' has no Label({typeof(TItem).Name}) method; this is a sandbox bug.");
-            var function = new SandboxedLabelingFunction<TItem>(program, method.CreateDelegate<Func<TItem, int>>(), options);
-            return new ProgramCompilation<TItem>(program, function, [], stopwatch.Elapsed, context, rewrittenSource);
+            var function = SandboxedLabelingFunction<TItem>.FromAssembly(program, assembly, entryTypeName, build.ConceptPhrases, options);
+            return new ProgramCompilation<TItem>(program, function, [], stopwatch.Elapsed, context, build.RewrittenSource);
         }
         catch
         {

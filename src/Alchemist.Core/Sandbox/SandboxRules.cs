@@ -28,6 +28,7 @@ internal static class SandboxRules
     public const string Finalizer = "finalizer";
     public const string Namespace = "namespace";
     public const string Api = "api";
+    public const string Concepts = "concepts";
 
     /// <summary>Gets the sentence that explains a rule to a program's author.</summary>
     public static string Explain(string rule) => rule switch

@@ -12,7 +12,7 @@ namespace Alchemist;
 /// source a compiler accepts cannot name it; the rewrite that follows the sandbox checks inserts the calls.
 /// </para>
 /// <para>
-/// The budget of a call lives in thread-static fields that <see cref="SandboxedLabelingFunction{TItem}.Apply"/> sets
+/// The budget of a call lives in thread-static fields that <see cref="SandboxedLabelingFunction{TItem}.Apply(TItem)"/> sets
 /// before it enters the program and restores after it leaves, so concurrent calls on several threads each have their
 /// own budget. Program code that runs outside such a call (which the sandbox never does) has no budget and throws.
 /// </para>
@@ -141,10 +141,10 @@ public static class SandboxRuntime
 
     /// <summary>Determines whether a <see langword="catch"/> clause of a program may catch an exception.</summary>
     /// <param name="exception">The exception.</param>
-    /// <returns><see langword="false"/> for the exceptions that end a call (budget overruns, regular expression timeouts, out of memory or stack), and for any exception once the call has overrun.</returns>
+    /// <returns><see langword="false"/> for the exceptions that end a call (budget overruns, regular expression timeouts, out of memory or stack, a concept the run did not embed), and for any exception once the call has overrun.</returns>
     public static bool CanCatch(Exception exception) =>
         t_budget?.Overrun is null &&
-        exception is not (ProgramBudgetExceededException or RegexMatchTimeoutException or OutOfMemoryException or InsufficientExecutionStackException) &&
+        exception is not (ProgramBudgetExceededException or RegexMatchTimeoutException or OutOfMemoryException or InsufficientExecutionStackException or ConceptNotEmbeddedException) &&
         exception is not TypeInitializationException { InnerException: ProgramBudgetExceededException or RegexMatchTimeoutException };
 
     /// <summary>Returns the match timeout a program may use: the smaller of the one it asked for and <see cref="RegexTimeout"/>.</summary>
@@ -411,7 +411,7 @@ public static class SandboxRuntime
     }
 
     /// <summary>Gets the budget of the call running on this thread.</summary>
-    /// <exception cref="ProgramBudgetExceededException">No call is running: program code ran outside <see cref="SandboxedLabelingFunction{TItem}.Apply"/>.</exception>
+    /// <exception cref="ProgramBudgetExceededException">No call is running: program code ran outside <see cref="SandboxedLabelingFunction{TItem}.Apply(TItem)"/>.</exception>
     private static Budget Current()
     {
         Budget? budget = t_budget;

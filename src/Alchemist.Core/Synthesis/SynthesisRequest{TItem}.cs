@@ -40,6 +40,9 @@ public sealed record SynthesisRequest<TItem>
     /// <value>The default is none.</value>
     public IReadOnlyList<TItem> UnlabeledSample { get; init; } = [];
 
+    /// <summary>Gets the run's concept scores of the examples and the unlabeled sample, for synthesizers that write concept programs; <see langword="null"/> when the run has none.</summary>
+    internal ConceptScores<TItem>? Concepts { get; init; }
+
     /// <summary>Gets the validator that checks each candidate (compile, sandbox, a run on a sample), so that a synthesizer can repair what fails; <see langword="null"/> for none.</summary>
     public IProgramValidator? Validator { get; init; }
 

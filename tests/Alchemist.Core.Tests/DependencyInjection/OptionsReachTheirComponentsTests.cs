@@ -168,6 +168,8 @@ public class OptionsReachTheirComponentsTests
         }
     }
 
+    private static readonly Alchemist.Tests.ConceptPrograms.HashedWordsEmbeddingGenerator Embeddings = new();
+
     /// <summary>A valid value other than the default: inside the property's range, a known label model for a label model name, another enum member.</summary>
     private static object? NonDefaultValue(PropertyInfo property, object? current)
     {
@@ -177,6 +179,8 @@ public class OptionsReachTheirComponentsTests
         {
             "LabelModel" => "dawid-skene",
             "DirectLabelingModel" => "gpt-4.1-mini",
+            "EmbeddingCacheFolder" => "embedding-cache",
+            "EmbeddingGenerator" => Embeddings,
             "ModelId" => "another-model",
             "TextMember" => "Body",
             "Temperatures" => 0.35f,

@@ -83,7 +83,7 @@ internal sealed class WorkerProgramException(string programExceptionType, string
 }
 
 /// <summary>A compiled program as the host keeps it: its image, loaded into workers on demand, and its quarantine.</summary>
-internal sealed class WorkerProgramImage(int slot, LabelingProgram program, byte[] image, string entryTypeName)
+internal sealed class WorkerProgramImage(int slot, LabelingProgram program, byte[] image, string entryTypeName, IReadOnlyList<string>? conceptPhrases = null)
 {
     private string? _quarantineReason;
 
@@ -95,6 +95,9 @@ internal sealed class WorkerProgramImage(int slot, LabelingProgram program, byte
     public byte[] Image { get; } = image;
 
     public string EntryTypeName { get; } = entryTypeName;
+
+    /// <summary>Gets the phrases a concept program looks up; <see langword="null"/> when the program does not take concept scores.</summary>
+    public IReadOnlyList<string>? ConceptPhrases { get; } = conceptPhrases;
 
     /// <summary>Gets the lock held while the program is confirmed as the culprit of a worker's death.</summary>
     public Lock ConfirmLock { get; } = new();

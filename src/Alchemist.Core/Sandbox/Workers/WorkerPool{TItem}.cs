@@ -36,6 +36,9 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
         _labelers = [.. Enumerable.Range(0, _options.WorkerCount).Select(_ => new WorkerSlot())];
     }
 
+    /// <summary>Gets or sets the run's concept scores, whose rows travel beside the items to concept programs; <see langword="null"/> when the run has none.</summary>
+    public ConceptScores<TItem>? Concepts { get; set; }
+
     /// <summary>Compiles a program in the compiler worker; a compilation that kills the worker is tried once more in a fresh one (unless it ran out of time).</summary>
     public WorkerCompilation<TItem> Compile(LabelingProgram program, CancellationToken cancellationToken)
     {
@@ -222,7 +225,8 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
     {
         var encoded = new PayloadWriter(Math.Max(256, count * 64));
         _codec.Write(encoded, items, start + offset, count, firstItem + offset);
-        var run = new SliceRun(slice, offset, count, firstItem + offset, encoded, faultDetails, partial);
+        PayloadWriter? concepts = programs.Any(p => p.ConceptPhrases is not null) ? WorkerConcepts.WriteRows(Concepts, items, start + offset, count) : null;
+        var run = new SliceRun(slice, offset, count, firstItem + offset, encoded, faultDetails, partial) { Concepts = concepts };
         WorkerSlot slot = _labelers[slice];
         var pending = new List<int>();
         for (int f = 0; f < programs.Length; f++)
@@ -429,6 +433,7 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
         request.WriteString(program.Program.Source);
         request.WriteBytes(program.Image);
         request.WriteString(program.EntryTypeName);
+        WorkerConcepts.WritePhrases(request, program.ConceptPhrases);
         worker.Send(WorkerProtocol.Load, request);
         (byte kind, PayloadReader reply) = worker.Receive(_options.StartDeadline, cancellationToken);
         if (kind == WorkerProtocol.Error)
@@ -457,6 +462,16 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
         request.WriteInt32(run.FaultDetails);
         request.WriteInt32(run.Count);
         run.Items.WrittenSpan.CopyTo(request.Take(run.Items.WrittenSpan.Length));
+        PayloadWriter? concepts = which.Any(f => programs[f].ConceptPhrases is not null) ? run.Concepts : null;
+        if (concepts is null)
+        {
+            request.WriteInt32(-1);
+        }
+        else
+        {
+            concepts.WrittenSpan.CopyTo(request.Take(concepts.WrittenSpan.Length));
+        }
+
         return request;
     }
 
@@ -528,8 +543,9 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
 
             byte[] image = reply.ReadBytes().ToArray();
             string entryTypeName = reply.ReadRequiredString();
+            IReadOnlyList<string>? phrases = WorkerConcepts.ReadPhrases(reply);
             reply.End();
-            var compiled = new WorkerProgramImage(_host.NextSlot(), program, image, entryTypeName);
+            var compiled = new WorkerProgramImage(_host.NextSlot(), program, image, entryTypeName, phrases);
             return new WorkerCompilation<TItem>(program, new WorkerLabelingFunction<TItem>(this, compiled), [], elapsed, this);
         }
         catch (WorkerProtocolException ex)
@@ -568,7 +584,11 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
     }
 
     /// <summary>One slice of a batch: where it sits, its encoded items, where its results go.</summary>
-    private sealed record SliceRun(int Slice, int Offset, int Count, long FirstItem, PayloadWriter Items, int FaultDetails, SliceResult?[,] Partial);
+    private sealed record SliceRun(int Slice, int Offset, int Count, long FirstItem, PayloadWriter Items, int FaultDetails, SliceResult?[,] Partial)
+    {
+        /// <summary>Gets the slice's rows of concept scores, encoded, when a program of the batch takes them.</summary>
+        public PayloadWriter? Concepts { get; init; }
+    }
 
     /// <summary>One program's result on one slice.</summary>
     private sealed record SliceResult(int Offset, int[] Votes, int Exceptions, int Overruns, long Retries, IReadOnlyList<FaultDetail> Faults);

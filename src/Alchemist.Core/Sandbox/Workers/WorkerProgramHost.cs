@@ -72,6 +72,9 @@ internal sealed class WorkerProgramHost : IDisposable
         return Pool<TItem>().Compile(program, cancellationToken);
     }
 
+    /// <summary>Gives the workers the run's concept scores: each apply request then carries the rows of its items to the concept programs.</summary>
+    public void BindConcepts<TItem>(ConceptScores<TItem> scores) => Pool<TItem>().Concepts = scores;
+
     /// <summary>Stops every worker and deletes the runtimeconfig.</summary>
     public void Dispose()
     {

@@ -24,7 +24,7 @@ namespace Alchemist;
 internal static class WorkerProtocol
 {
     /// <summary>The version both sides must agree on; the worker refuses an init of another version.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>The largest request a worker accepts: 1 GiB (a chunk of large items).</summary>
     public const int MaxRequestLength = 1024 * 1024 * 1024;

@@ -55,6 +55,7 @@ internal sealed class WorkerSession<TItem> : IWorkerSession
             {
                 w.WriteBytes(image);
                 w.WriteString(entry);
+                WorkerConcepts.WritePhrases(w, build.ConceptPhrases);
             }
         });
     }
@@ -66,6 +67,7 @@ internal sealed class WorkerSession<TItem> : IWorkerSession
         string source = request.ReadRequiredString();
         byte[] image = request.ReadBytes().ToArray();
         string entryTypeName = request.ReadRequiredString();
+        IReadOnlyList<string>? phrases = WorkerConcepts.ReadPhrases(request);
         request.End();
         Unload(slot);
 
@@ -78,12 +80,8 @@ internal sealed class WorkerSession<TItem> : IWorkerSession
                 assembly = context.LoadFromStream(stream);
             }
 
-            MethodInfo method = assembly.GetType(entryTypeName, throwOnError: true)!
-                .GetMethod("Label", BindingFlags.Public | BindingFlags.Static, [typeof(TItem)])
-                ?? throw new InvalidOperationException($"The compiled program '{name}' has no Label({typeof(TItem).Name}) method; this is a sandbox bug.");
             var program = new LabelingProgram(name, source, new ProgramProvenance { Synthesizer = "worker" });
-            var function = new SandboxedLabelingFunction<TItem>(program, method.CreateDelegate<Func<TItem, int>>(), _options);
-            _loaded[slot] = new Loaded(function, context);
+            _loaded[slot] = new Loaded(SandboxedLabelingFunction<TItem>.FromAssembly(program, assembly, entryTypeName, phrases, _options), context);
         }
         catch
         {
@@ -109,6 +107,7 @@ internal sealed class WorkerSession<TItem> : IWorkerSession
         int maxDetails = request.ReadCount(MaxDetails);
         int count = request.ReadCount(MaxItemsPerRequest);
         TItem[] items = _codec.Read(request, count);
+        ConceptRows? concepts = WorkerConcepts.ReadTable(request, count);
         request.End();
 
         var votes = new int[count];
@@ -129,7 +128,7 @@ internal sealed class WorkerSession<TItem> : IWorkerSession
                 _server.BeginCall(slot, i);
                 try
                 {
-                    votes[i] = loaded.Function.Apply(items[i]);
+                    votes[i] = loaded.Function.TakesConcepts ? loaded.Function.Apply(items[i], WorkerConcepts.Row(concepts, i)) : loaded.Function.Apply(items[i]);
                 }
                 catch (Exception ex) when (IsOutOfMemory(ex))
                 {

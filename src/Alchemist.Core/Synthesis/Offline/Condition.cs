@@ -9,6 +9,9 @@ internal abstract class Condition
     /// <summary>Gets a value indicating whether the emitted expression reads the <c>words</c> local.</summary>
     public abstract bool UsesWords { get; }
 
+    /// <summary>Gets a value indicating whether the emitted expression reads the <c>concepts</c> parameter, so the program takes concept scores.</summary>
+    public virtual bool UsesConcepts => false;
+
     /// <summary>Tests a text.</summary>
     public abstract bool Matches(TextProfile profile);
 

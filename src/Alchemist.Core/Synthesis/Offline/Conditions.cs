@@ -215,6 +215,8 @@ internal sealed class AndCondition(Condition left, Condition right) : Condition
 
     public override bool UsesWords => Left.UsesWords || Right.UsesWords;
 
+    public override bool UsesConcepts => Left.UsesConcepts || Right.UsesConcepts;
+
     public override bool Matches(TextProfile profile) => Left.Matches(profile) && Right.Matches(profile);
 
     public override string Describe() => $"{Left.Describe()} and {Right.Describe()}";

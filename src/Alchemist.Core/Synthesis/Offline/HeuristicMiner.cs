@@ -33,7 +33,14 @@ internal sealed class HeuristicMiner
     }
 
     /// <summary>Mines up to <paramref name="count"/> heuristics.</summary>
-    public IReadOnlyList<Heuristic> Mine(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, CancellationToken cancellationToken)
+    /// <param name="examples">The seed items.</param>
+    /// <param name="labels">Their labels.</param>
+    /// <param name="unlabeled">The unlabeled sample.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="count">The most heuristics to return.</param>
+    /// <param name="cancellationToken">Cancels the mining.</param>
+    /// <param name="conceptFeatures">The concept features whose values the profiles carry (<see cref="TextProfile.ConceptValues"/>), or <see langword="null"/>.</param>
+    public IReadOnlyList<Heuristic> Mine(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, CancellationToken cancellationToken, IReadOnlyList<ConceptFeature>? conceptFeatures = null)
     {
         int n = examples.Count;
         var classBits = new ulong[classCount][];
@@ -50,14 +57,15 @@ internal sealed class HeuristicMiner
         }
 
         double[] thresholds = [.. prior.Select(Threshold)];
+        double[] conceptThresholds = [.. prior.Select(ConceptThreshold)];
         var index = new ConditionIndex(examples, unlabeled);
-        List<Evaluated> primitives = [.. index.EvaluateAll([.. GeneratePrimitives(examples)], cancellationToken)];
+        List<Evaluated> primitives = [.. index.EvaluateAll([.. GeneratePrimitives(examples), .. ConceptConditions(examples, labels, conceptFeatures)], cancellationToken)];
         cancellationToken.ThrowIfCancellationRequested();
 
         var candidates = new List<Candidate>();
         foreach (Evaluated primitive in primitives)
         {
-            AddIfPrecise(primitive, classBits, thresholds, candidates, index);
+            AddIfPrecise(primitive, classBits, primitive.Condition.UsesConcepts ? conceptThresholds : thresholds, candidates, index);
         }
 
         AddWordGroups(candidates, classBits, thresholds, index);
@@ -141,6 +149,33 @@ internal sealed class HeuristicMiner
             }
         }
     }
+
+    /// <summary>The most thresholds tried per concept feature.</summary>
+    private const int ConceptThresholdsPerFeature = 24;
+
+    /// <summary>Makes the concept conditions: each feature at least each of (up to 24 of) its values on the seed items of its class.</summary>
+    private static IEnumerable<Condition> ConceptConditions(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<ConceptFeature>? features)
+    {
+        for (int f = 0; f < (features?.Count ?? 0); f++)
+        {
+            ConceptFeature feature = features![f];
+            List<double> values = [.. Enumerable.Range(0, examples.Count).Where(i => labels[i] == feature.Label && examples[i].ConceptValues is not null).Select(i => examples[i].ConceptValues![f])];
+            foreach (double threshold in ConceptFeatures.Thresholds(values, ConceptThresholdsPerFeature))
+            {
+                yield return new ConceptCondition(f, feature, threshold);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gets the lower bound a concept condition must reach: the class's share lifted by a quarter of
+    /// <see cref="OfflineSynthesizerOptions.MinimumLift"/>. A concept condition brings knowledge from outside the seed
+    /// set (a pretrained model, a phrase written before seeing the seeds) and fits one number to them, so it is asked
+    /// for less lift than a word or pattern found in the seeds; the floor, the confidence and the support it needs stay
+    /// the same. With 10 seed labels of two classes (a class of 5 or 6 items), a condition right on all of its class's
+    /// items then clears the bar; with the full lift, none could.
+    /// </summary>
+    internal double ConceptThreshold(double prior) => Math.Max(_options.MinimumPrecision, prior + (0.25 * _options.MinimumLift * (1 - prior)));
 
     private void AddIfPrecise(Evaluated condition, ulong[][] classBits, double[] thresholds, List<Candidate> candidates, ConditionIndex index)
     {

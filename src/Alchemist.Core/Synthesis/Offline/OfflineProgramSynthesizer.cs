@@ -91,7 +91,33 @@ public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
             unlabeled.Add(TextProfile.Create(textOf(sample[i]) ?? string.Empty));
         }
 
-        return new HeuristicMiner(_options).Mine(examples, labels, unlabeled, request.Task.ClassCount, request.ProgramCount, cancellationToken);
+        List<ConceptFeature>? features = null;
+        if (request.Concepts is { } scores)
+        {
+            IReadOnlyList<float[]?> prototypes = scores.Table.PrototypeColumns;
+            string[][] phrases = ConceptFeatures.ZeroShotPhrases(request.Task);
+            features = ConceptFeatures.Create(request.Task, prototypes.Count, [.. prototypes.Select(p => p is not null)], [.. phrases.Select(p => p.Where(scores.Table.Contains).ToArray())]);
+            SetConceptValues(examples, request.Examples.Select(e => e.Item), scores, features);
+            SetConceptValues(unlabeled, Enumerable.Range(0, unlabeled.Count).Select(i => sample[i * Math.Max(1, step)]), scores, features);
+        }
+
+        return new HeuristicMiner(_options).Mine(examples, labels, unlabeled, request.Task.ClassCount, request.ProgramCount, cancellationToken, features);
+    }
+
+    /// <summary>Computes the concept features of each profile from its item's scores; an item the run did not embed has none, and no concept condition holds on it.</summary>
+    private static void SetConceptValues<TItem>(IReadOnlyList<TextProfile> profiles, IEnumerable<TItem> items, ConceptScores<TItem> scores, List<ConceptFeature> features)
+    {
+        int i = 0;
+        foreach (TItem item in items)
+        {
+            if (scores.TryGetRow(item, out _))
+            {
+                Concepts concepts = scores.For(item);
+                profiles[i].ConceptValues = [.. features.Select(f => f.Read(concepts))];
+            }
+
+            i++;
+        }
     }
 
     /// <summary>Gets how the synthesizer reads the text of an item: the item itself, or its <see cref="OfflineSynthesizerOptions.TextMember"/>.</summary>
@@ -173,6 +199,12 @@ public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
 
     private async IAsyncEnumerable<LabelingProgram> SynthesizeCoreAsync<TItem>(SynthesisRequest<TItem> request, Func<TItem, string?> textOf, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (request.Concepts is { } scores)
+        {
+            // The zero-shot phrases are embedded before mining, as every phrase of a concept program is before it runs.
+            await scores.AddPhrasesAsync(ConceptFeatures.ZeroShotPhrases(request.Task).SelectMany(p => p), cancellationToken).ConfigureAwait(false);
+        }
+
         IReadOnlyList<Heuristic> heuristics = Mine(request, textOf, cancellationToken);
         int number = 0;
         foreach (Heuristic heuristic in heuristics)

@@ -111,7 +111,7 @@ internal static class ProgramEmitter
             source.Append("    private static readonly ").Append(declaration).Append("\n\n");
         }
 
-        source.Append("    public static int Label(").Append(itemTypeName).Append(" item)\n    {\n");
+        source.Append("    public static int Label(").Append(itemTypeName).Append(heuristic.Condition.UsesConcepts ? " item, Concepts concepts)\n    {\n" : " item)\n    {\n");
         if (textMember is null)
         {
             source.Append("        var text = item;\n");

@@ -33,6 +33,9 @@ internal sealed class TextProfile
     /// <summary>Gets the words: maximal runs of letters and digits, each character lower-cased (invariant culture), in order.</summary>
     public string[] Words { get; }
 
+    /// <summary>Gets the item's concept features (<see cref="ConceptFeature"/>), in the miner's order, or <see langword="null"/> when the run has no concept scores.</summary>
+    public double[]? ConceptValues { get; set; }
+
     /// <summary>Gets the distinct words.</summary>
     public HashSet<string> WordSet { get; }
 

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.AI;
+
+namespace Alchemist;
+
+/// <summary>
+/// The first step of a run with an embedding generator: embeds every item the run's programs are applied to (the
+/// job's items, seed items and test items), once and in batches, and the seed prototypes, so that concept programs
+/// read their scores from a table.
+/// </summary>
+internal static class ConceptStage
+{
+    /// <summary>Computes the run's concept scores when an embedding generator is configured or registered.</summary>
+    public static async Task PrepareAsync<TItem>(LabelingRunContext<TItem> run, IServiceProvider? services)
+    {
+        IEmbeddingGenerator<string, Embedding<float>>? text = run.Options.EmbeddingGenerator ??
+            services?.GetService(typeof(IEmbeddingGenerator<string, Embedding<float>>)) as IEmbeddingGenerator<string, Embedding<float>>;
+        if (text is null)
+        {
+            return;
+        }
+
+        LabelingJob<TItem> job = run.Job;
+        IEmbeddingGenerator<TItem, Embedding<float>>? items = text as IEmbeddingGenerator<TItem, Embedding<float>> ?? job.ItemEmbeddingGenerator ??
+            services?.GetService(typeof(IEmbeddingGenerator<TItem, Embedding<float>>)) as IEmbeddingGenerator<TItem, Embedding<float>>;
+        if (items is null)
+        {
+            run.Warnings.Add($"The run has a text embedding generator but none for its {typeof(TItem).Name} items, so it has no concept scores: set LabelingJob.ItemEmbeddingGenerator or register an IEmbeddingGenerator<{typeof(TItem).Name}, Embedding<float>> that embeds into the same space as the text generator.");
+            return;
+        }
+
+        int count = job.Items.Count + job.SeedSet.Count + (job.TestSet?.Count ?? 0);
+        run.Progress?.Report(new PipelineProgress(PipelineStage.Synthesize, $"Embedding {count:N0} items for concept scores", 0, null));
+        IEnumerable<TItem> all = job.Items.Concat(job.SeedSet.Select(e => e.Item)).Concat(job.TestSet?.Select(e => e.Item) ?? []);
+        run.Concepts = await ConceptScores<TItem>.CreateAsync(all, job.SeedSet, job.Task.ClassCount, items, text, run.Options.EmbeddingCacheFolder, run.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Describes what the run embedded, or <see langword="null"/> when it had no concept scores.</summary>
+    public static ConceptScoresSummary? Summarize<TItem>(LabelingRunContext<TItem> run) => run.Concepts is not { } scores
+        ? null
+        : new ConceptScoresSummary(scores.ModelId, scores.ItemCount, scores.Table.Phrases, scores.PrototypeCount, scores.Generated, scores.FromCache, scores.EmbeddingTime);
+}
