@@ -12,7 +12,7 @@ namespace Alchemist.Benchmarks;
 /// are the seed labels; the test split is only scored.
 /// </summary>
 /// <remarks>
-/// Usage: <c>pipeline budget [youtube sms trec] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm]
+/// Usage: <c>pipeline budget [youtube sms trec] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts]
 /// [--svg FILE] [--table FILE]</c> and any option <c>pipeline test</c> takes. Every figure comes from one
 /// <see cref="LabelingPipeline"/> run with the library defaults.
 /// </remarks>
@@ -38,9 +38,9 @@ internal static class BudgetCurve
 
         foreach (string feature in features)
         {
-            if (feature is not ("hashed" or "minilm"))
+            if (feature is not ("hashed" or "minilm" or "hashed+concepts" or "minilm+concepts"))
             {
-                throw new ArgumentException($"--features: '{feature}' is not one of hashed, minilm.");
+                throw new ArgumentException($"--features: '{feature}' is not one of hashed, minilm, hashed+concepts, minilm+concepts.");
             }
         }
 
@@ -55,7 +55,7 @@ internal static class BudgetCurve
             {
                 Dictionary<string, string> runOptions = new(options, StringComparer.OrdinalIgnoreCase);
                 runOptions.Remove("features");
-                if (feature == "minilm")
+                if (feature.StartsWith("minilm", StringComparison.Ordinal))
                 {
                     runOptions["embeddings"] = "minilm";
                 }
@@ -63,6 +63,10 @@ internal static class BudgetCurve
                 {
                     runOptions.Remove("embeddings");
                 }
+
+                // "+concepts": the run also has MiniLM concept scores, so the offline synthesizer mines concept programs;
+                // the seed-only baseline keeps the variant's end-model features.
+                runOptions["concepts"] = feature.EndsWith("+concepts", StringComparison.Ordinal) ? "true" : "false";
 
                 foreach (string budget in budgets)
                 {

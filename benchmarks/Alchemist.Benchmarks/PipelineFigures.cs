@@ -16,13 +16,14 @@ namespace Alchemist.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Usage: <c>pipeline test|cv [youtube sms trec] [--programs N] [--folds 5] [--repeats 1] [--voter true|false]
-/// [--balance true|false] [--seedweight W] [--withseed true|false] [--model auto] [--embeddings minilm]</c>, and the
+/// [--balance true|false] [--seedweight W] [--withseed true|false] [--model auto] [--embeddings minilm] [--concepts true]</c>, and the
 /// offline synthesizer's and the end model's options (<c>--support --confidence --precision --lift --overlap
 /// --groupwords --conjunctions --ucoverage</c>; <c>--l2 --shift --start --tol --iterations --classweighting --chars
 /// --words --digits --idf</c>); options not given keep the library defaults. Every figure comes from
 /// <see cref="LabelingPipeline"/>, the product's own stages. <c>--repeats R</c> averages R partitions of the dev split (the first is the one earlier figures used), so
 /// a difference is less an accident of one partition. <c>--embeddings minilm</c> (the Alchemist.Embeddings.MiniLM package)
-/// gives the end model, and so the seed-only baseline too, the vectors of a local embedding model.
+/// gives the end model, and so the seed-only baseline too, the vectors of a local embedding model; <c>--concepts true</c>
+/// gives the run the same model for concept scores, so the offline synthesizer also mines concept programs.
 /// </remarks>
 internal static class PipelineFigures
 {
@@ -105,6 +106,9 @@ internal static class PipelineFigures
                 SeedItemWeight = options.TryGetValue("seedweight", out string? weight) ? double.Parse(weight, CultureInfo.InvariantCulture) : defaults.SeedItemWeight,
                 TrainEndModelOnSeedSet = options.TryGetValue("withseed", out string? withSeed) ? withSeed == "true" : defaults.TrainEndModelOnSeedSet,
                 DirectLabelingModel = null,
+
+                // Concept programs (docs/concept-programs.md): the offline synthesizer mines them over MiniLM's scores.
+                EmbeddingGenerator = options.GetValueOrDefault("concepts") == "true" ? MiniLm.Value : null,
             });
         var job = new LabelingJob<string>(dataset.Task, [.. dataset.Train.Texts.Select(t => t!)])
         {
