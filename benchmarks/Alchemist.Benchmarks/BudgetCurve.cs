@@ -244,7 +244,8 @@ internal static class BudgetCurve
             string metric = datasets[d] == "sms" ? "F1" : "accuracy";
             svg.AppendLine(CultureInfo.InvariantCulture, $"<text x=\"{x0 + (PlotWidth / 2.0):0}\" y=\"18\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">{datasets[d]} (test {metric})</text>");
             svg.AppendLine(CultureInfo.InvariantCulture, $"<rect x=\"{x0:0}\" y=\"{Top}\" width=\"{PlotWidth}\" height=\"{PlotHeight}\" fill=\"none\" stroke=\"#888\"/>");
-            for (double t = low; t <= high + 1e-9; t += 0.05)
+            double step = high - low <= 0.4 ? 0.05 : 0.1;
+            for (double t = low; t <= high + 1e-9; t += step)
             {
                 svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{x0:0}\" x2=\"{x0 + PlotWidth:0}\" y1=\"{Y(t):0.0}\" y2=\"{Y(t):0.0}\" stroke=\"#eee\"/><text x=\"{x0 - 4:0}\" y=\"{Y(t) + 4:0.0}\" text-anchor=\"end\">{t:0.00}</text>");
             }
