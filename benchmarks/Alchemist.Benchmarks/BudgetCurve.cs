@@ -286,11 +286,16 @@ internal static class BudgetCurve
         {
             double y = PanelHeight + (20 * f);
             string color = colors[f % colors.Length];
-            svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Left + 30}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\"/><text x=\"{Left + 36}\" y=\"{y + 4:0}\">pipeline, {features[f]} features</text>");
-            svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left + 230}\" x2=\"{Left + 260}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/><text x=\"{Left + 266}\" y=\"{y + 4:0}\">seed-only, {features[f]} features</text>");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Left + 30}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\"/><text x=\"{Left + 36}\" y=\"{y + 4:0}\">pipeline, {Legend(features[f])}</text>");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left + 230}\" x2=\"{Left + 260}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/><text x=\"{Left + 266}\" y=\"{y + 4:0}\">seed-only, {Legend(features[f].Replace("+concepts", "", StringComparison.Ordinal))}</text>");
         }
 
         svg.AppendLine("</svg>");
         return svg.ToString();
+
+        // The seed-only model never has concept programs; its features are the variant's end-model features.
+        static string Legend(string features) => features.EndsWith("+concepts", StringComparison.Ordinal)
+            ? $"{features[..features.IndexOf('+', StringComparison.Ordinal)]} features, concept programs"
+            : $"{features} features";
     }
 }
