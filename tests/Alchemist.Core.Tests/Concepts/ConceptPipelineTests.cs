@@ -117,6 +117,56 @@ public class ConceptPipelineTests
         Assert.False(run.Programs[0].Kept);
     }
 
+    [Fact]
+    public async Task LabelingBackend_GetsThePlainProgramsOnly_ConceptProgramsStayWithTheRunAndTheVotesAreTheSame()
+    {
+        LabelingRun<string> plain = await RunAsync(ProgramIsolation.InProcess);
+        var backend = new InProcessBackend();
+        var pipeline = new LabelingPipeline([], new LabelingPipelineOptions
+        {
+            Isolation = ProgramIsolation.InProcess,
+            EmbeddingGenerator = new HashedWordsEmbeddingGenerator(),
+            ScoreSeedOnlyBaseline = false,
+        });
+        LabelingJob<string> job = Job([ChannelProgram, SongProgram, PlainProgram]);
+        LabelingRun<string> delegated = await pipeline.RunAsync(new LabelingJob<string>(job.Task, job.Items) { SeedSet = job.SeedSet, Programs = job.Programs, LabelingBackend = backend });
+
+        // The backend cannot give concept programs their scores, so only the plain program went to it.
+        Assert.Equal(["p2"], backend.Received);
+        Assert.Equal(plain.Matrix.FunctionNames, delegated.Matrix.FunctionNames);
+        for (int f = 0; f < plain.Matrix.FunctionCount; f++)
+        {
+            Assert.Equal(plain.Matrix.GetColumn(f), delegated.Matrix.GetColumn(f));
+        }
+
+        Assert.Equal(plain.Labels, delegated.Labels);
+    }
+
+    /// <summary>A labeling backend that compiles what it receives in this process and applies it, recording the programs' names.</summary>
+    private sealed class InProcessBackend : ILabelingBackend
+    {
+        public List<string> Received { get; } = [];
+
+        public Task<LabelingResult> ApplyAsync<TItem>(IReadOnlyList<LabelingProgram> programs, IReadOnlyList<TItem> items, int classCount, IProgress<LabelingProgress>? progress, CancellationToken cancellationToken = default)
+        {
+            Received.AddRange(programs.Select(p => p.Name));
+            var compiler = new ProgramCompiler();
+            ProgramCompilation<TItem>[] compiled = [.. programs.Select(p => compiler.Compile<TItem>(p))];
+            try
+            {
+                ILabelingFunction<TItem>[] functions = [.. compiled.Select(c => (ILabelingFunction<TItem>)c.Function!)];
+                return Task.FromResult(new LabelingFunctionApplier().Apply(items, functions, classCount, progress, cancellationToken));
+            }
+            finally
+            {
+                foreach (ProgramCompilation<TItem> compilation in compiled)
+                {
+                    compilation.Dispose();
+                }
+            }
+        }
+    }
+
     private static LabelingJob<string> Job(string[] sources)
     {
         LabelingJob<string> small = RunIsolationTests.SmallJob("concepts");
