@@ -207,10 +207,15 @@ internal static class BudgetCurve
 
     private static string MeanSpread(IEnumerable<double> values)
     {
-        double[] v = [.. values];
-        double mean = v.Average();
-        double sd = v.Length > 1 ? Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1)) : 0;
+        (double mean, double sd) = MeanAndDeviation([.. values]);
         return string.Create(CultureInfo.InvariantCulture, $"{mean:0.000} ± {sd:0.000}");
+    }
+
+    /// <summary>The mean of the draws and their sample standard deviation (0 for one draw).</summary>
+    private static (double Mean, double Deviation) MeanAndDeviation(double[] values)
+    {
+        double mean = values.Average();
+        return (mean, values.Length > 1 ? Math.Sqrt(values.Sum(x => (x - mean) * (x - mean)) / (values.Length - 1)) : 0);
     }
 
     /// <summary>One panel per dataset: the budget across (evenly spaced), the score up; per features, the seed-only model dashed and the pipeline solid, each mean with a bar of one standard deviation.</summary>
@@ -269,8 +274,7 @@ internal static class BudgetCurve
                             continue;
                         }
 
-                        double mean = values.Average();
-                        double sd = values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : 0;
+                        (double mean, double sd) = MeanAndDeviation(values);
                         double shift = (pipeline ? 3 : -3) + (f * 1.5);
                         line.Add(string.Create(CultureInfo.InvariantCulture, $"{X(i) + shift:0.0},{Y(mean):0.0}"));
                         svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{X(i) + shift:0.0}\" x2=\"{X(i) + shift:0.0}\" y1=\"{Y(Math.Max(low, mean - sd)):0.0}\" y2=\"{Y(Math.Min(high, mean + sd)):0.0}\" stroke=\"{colors[f % colors.Length]}\" stroke-opacity=\"0.5\"/>");
