@@ -79,27 +79,50 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var embeddings = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
             DateTimeOffset created = DateTimeOffset.UtcNow;
+            for (int i = 0; i < texts.Length; i++)
+            {
+                texts[i] = Clip(texts[i]);
+            }
+
+            // The encoder pads a batch to its longest text: batches of texts of about the same length (shortest first)
+            // pad little. A text's vector does not depend on its batch; the results go back in input order.
+            int[] order = new int[texts.Length];
+            long[] keys = new long[texts.Length];
+            for (int i = 0; i < texts.Length; i++)
+            {
+                order[i] = i;
+                keys[i] = ((long)texts[i].Length << 32) | (uint)i;
+            }
+
+            Array.Sort(keys, order);
+            var vectors = new float[texts.Length][];
             for (int start = 0; start < texts.Length; start += _options.BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                string[] batch = texts[start..Math.Min(texts.Length, start + _options.BatchSize)];
-                for (int i = 0; i < batch.Length; i++)
+                int count = Math.Min(_options.BatchSize, texts.Length - start);
+                string[] batch = new string[count];
+                for (int j = 0; j < count; j++)
                 {
-                    batch[i] = Clip(batch[i]);
+                    batch[j] = texts[order[start + j]];
                 }
 
-                float[][] vectors = _encoder.Encode(batch, cancellationToken);
-                if (vectors.Length != batch.Length)
+                float[][] encoded = _encoder.Encode(batch, cancellationToken);
+                if (encoded.Length != batch.Length)
                 {
-                    throw new InvalidOperationException($"The MiniLM encoder returned {vectors.Length} vectors for {batch.Length} texts.");
+                    throw new InvalidOperationException($"The MiniLM encoder returned {encoded.Length} vectors for {batch.Length} texts.");
                 }
 
-                foreach (float[] vector in vectors)
+                for (int j = 0; j < count; j++)
                 {
-                    embeddings.Add(new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = created });
+                    vectors[order[start + j]] = encoded[j];
                 }
+            }
+
+            var embeddings = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
+            foreach (float[] vector in vectors)
+            {
+                embeddings.Add(new Embedding<float>(vector) { ModelId = ModelId, CreatedAt = created });
             }
 
             return embeddings;

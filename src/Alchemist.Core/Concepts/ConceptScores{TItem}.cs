@@ -267,9 +267,11 @@ internal sealed class ConceptScores<TItem>
             }
         }
 
-        for (int start = 0; start < missing.Count; start += BatchSize)
+        // Texts go shortest first (LengthOrder): a model that pads a batch to its longest text then pads little.
+        int[] order = values is IReadOnlyList<string> texts ? LengthOrder.Of(texts, missing) : [.. missing];
+        for (int start = 0; start < order.Length; start += BatchSize)
         {
-            List<int> batch = missing.GetRange(start, Math.Min(BatchSize, missing.Count - start));
+            ArraySegment<int> batch = new(order, start, Math.Min(BatchSize, order.Length - start));
             GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync([.. batch.Select(i => values[i])], options: null, cancellationToken).ConfigureAwait(false);
             if (embeddings.Count != batch.Count)
             {

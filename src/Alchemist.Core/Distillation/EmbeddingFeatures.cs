@@ -15,13 +15,17 @@ internal static class EmbeddingFeatures
     {
         float[]? values = null;
         int dimension = expectedDimension ?? 0;
+
+        // Shortest texts first (LengthOrder): a model that pads a batch to its longest text then pads little.
+        int[] order = LengthOrder.Of(texts);
         var batch = new List<string>(Math.Min(batchSize, texts.Count));
-        for (int start = 0; start < texts.Count; start += batchSize)
+        for (int start = 0; start < order.Length; start += batchSize)
         {
             batch.Clear();
-            for (int i = start; i < Math.Min(texts.Count, start + batchSize); i++)
+            int end = Math.Min(order.Length, start + batchSize);
+            for (int k = start; k < end; k++)
             {
-                batch.Add(texts[i]);
+                batch.Add(texts[order[k]]);
             }
 
             GeneratedEmbeddings<Embedding<float>> embeddings = await generator.GenerateAsync(batch, options: null, cancellationToken).ConfigureAwait(false);
@@ -44,7 +48,7 @@ internal static class EmbeddingFeatures
                 }
 
                 values ??= new float[(long)texts.Count * dimension <= Array.MaxLength ? texts.Count * dimension : throw new InvalidOperationException("The embeddings do not fit in one array; use fewer items per call.")];
-                vector.CopyTo(values.AsSpan((start + j) * dimension, dimension));
+                vector.CopyTo(values.AsSpan(order[start + j] * dimension, dimension));
             }
         }
 

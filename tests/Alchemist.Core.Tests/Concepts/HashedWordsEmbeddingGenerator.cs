@@ -20,6 +20,9 @@ internal sealed class HashedWordsEmbeddingGenerator(string modelId = "hashed-wor
 
     public int Embedded => Volatile.Read(ref _embedded);
 
+    /// <summary>Gets every text asked for, in the order asked.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Asked { get; } = new();
+
     public static float[] Embed(string text)
     {
         var vector = new float[Dimensions];
@@ -56,6 +59,7 @@ internal sealed class HashedWordsEmbeddingGenerator(string modelId = "hashed-wor
         foreach (string value in values)
         {
             Interlocked.Increment(ref _embedded);
+            Asked.Enqueue(value);
             embeddings.Add(new Embedding<float>(Embed(value)));
         }
 
