@@ -18,13 +18,32 @@ public sealed class EmbeddingsOptionTests : IDisposable
         string input = WriteYouTubeCsv("small.csv", rows: 240, labeled: 80);
         string output = Path.Combine(_dir, "minilm");
 
-        (int code, string stdout, string error) = CliRunner.Run(
-            "run", "--input", input, "--classes", "HAM,SPAM", "--task", "Is a YouTube comment spam?", "--embeddings", "minilm", "--in-process", "--out", output);
+        string cache = Path.Combine(_dir, "cache");
+        string[] arguments =
+            ["run", "--input", input, "--classes", "HAM,SPAM", "--task", "Is a YouTube comment spam?", "--embeddings", "minilm", "--embedding-cache", cache, "--in-process"];
+
+        (int code, string stdout, string error) = CliRunner.Run([.. arguments, "--out", output]);
 
         Assert.True(code == 0, error);
         Assert.Contains("end-model.bin", stdout, StringComparison.Ordinal);
         JsonNode run = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "run.json")))!;
         Assert.Equal("minilm", run["embeddings"]!.GetValue<string>());
+
+        // The items were embedded for concept scores, in a stage of their own, and written to the cache...
+        JsonNode concepts = run["concepts"]!;
+        int embedded = concepts["embedded"]!.GetValue<int>();
+        Assert.True(embedded >= 240, $"embedded {embedded}");
+        Assert.Equal(0, concepts["fromCache"]!.GetValue<int>());
+        Assert.True(run["stageSeconds"]!["embed"]!.GetValue<double>() > 0);
+        Assert.NotEmpty(Directory.EnumerateFiles(cache, "*", SearchOption.AllDirectories));
+
+        // ...so a second run reads every item's embedding from the cache and gives the same labels.
+        string again = Path.Combine(_dir, "minilm-again");
+        (code, _, error) = CliRunner.Run([.. arguments, "--out", again]);
+        Assert.True(code == 0, error);
+        JsonNode second = JsonNode.Parse(File.ReadAllText(Path.Combine(again, "run.json")))!["concepts"]!;
+        Assert.True(second["fromCache"]!.GetValue<int>() >= embedded - concepts["phrases"]!.AsArray().Count, second.ToJsonString());
+        Assert.Equal(File.ReadAllText(Path.Combine(output, "labels.jsonl")), File.ReadAllText(Path.Combine(again, "labels.jsonl")));
 
         // The saved model holds the vectors' dimension: labeling without the embeddings is refused in the tool's words.
         string model = Path.Combine(output, "end-model.bin");

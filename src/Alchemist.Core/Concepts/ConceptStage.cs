@@ -29,9 +29,10 @@ internal static class ConceptStage
         }
 
         int count = job.Items.Count + job.SeedSet.Count + (job.TestSet?.Count ?? 0);
-        run.Progress?.Report(new PipelineProgress(PipelineStage.Synthesize, $"Embedding {count:N0} items for concept scores", 0, null));
+        run.Begin(PipelineStage.Embed, $"Embedding {count:N0} items for concept scores");
         IEnumerable<TItem> all = job.Items.Concat(job.SeedSet.Select(e => e.Item)).Concat(job.TestSet?.Select(e => e.Item) ?? []);
         run.Concepts = await ConceptScores<TItem>.CreateAsync(all, job.SeedSet, job.Task.ClassCount, items, text, run.Options.EmbeddingCacheFolder, run.CancellationToken).ConfigureAwait(false);
+        run.End(PipelineStage.Embed);
     }
 
     /// <summary>Describes what the run embedded, or <see langword="null"/> when it had no concept scores.</summary>

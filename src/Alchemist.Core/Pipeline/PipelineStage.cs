@@ -3,6 +3,12 @@ namespace Alchemist;
 /// <summary>Specifies a stage of a <see cref="LabelingPipeline"/> run, in the order the stages run.</summary>
 public enum PipelineStage
 {
+    /// <summary>
+    /// The items, seed items and test items are embedded for concept scores (<see cref="Concepts"/>); only in runs with an
+    /// embedding generator (<see cref="LabelingPipelineOptions.EmbeddingGenerator"/>).
+    /// </summary>
+    Embed,
+
     /// <summary>Synthesizers write candidate programs.</summary>
     Synthesize,
 

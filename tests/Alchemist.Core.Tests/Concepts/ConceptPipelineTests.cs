@@ -48,6 +48,10 @@ public class ConceptPipelineTests
         Assert.Equal("hashed-words-64", concepts.ModelId);
         int distinct = PipelineTestData.YouTubeJob().SeedSet.Select(e => e.Item).Concat(RunIsolationTests.SmallJob("c").Items).Distinct().Count();
         Assert.Equal(distinct, concepts.Items);
+
+        // Embedding is a stage of its own, the first.
+        Assert.Equal(PipelineStage.Embed, inProcess.Timings[0].Stage);
+        Assert.Single(inProcess.Timings, t => t.Stage == PipelineStage.Embed);
     }
 
     [Theory]
@@ -65,6 +69,7 @@ public class ConceptPipelineTests
         Assert.Contains("--embeddings minilm", string.Join("\n", channel.Problems), StringComparison.Ordinal);
         Assert.True(Assert.Single(run.Programs, p => p.Program.Name == "p1").Kept);
         Assert.Null(run.Concepts);
+        Assert.DoesNotContain(run.Timings, t => t.Stage == PipelineStage.Embed);
     }
 
     [Theory]
