@@ -14,6 +14,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 // The label-budget curve (docs/pipeline.md): ... -- pipeline budget [datasets] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts] [--svg F] [--table F]
+// Texts shortest first to MiniLM (docs/concept-programs.md): ... -- embeddings order [dataset] [N]
 // Scale datasets (docs/scale.md):   ... -- scale generate --items N --out DIR [--dataset youtube] [--format wrench|jsonl]
 if (args is ["--sandbox-cold"])
 {
@@ -42,6 +43,12 @@ if (args is ["pipeline", "budget", ..])
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await Alchemist.Benchmarks.PipelineFigures.RunAsync(args[1..]);
+    return;
+}
+
+if (args is ["embeddings", "order", ..])
+{
+    await Alchemist.Benchmarks.EmbeddingOrderFigures.RunAsync(args[2..]);
     return;
 }
 
