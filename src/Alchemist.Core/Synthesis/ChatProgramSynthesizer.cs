@@ -401,7 +401,9 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
             request.Log?.Add(record with
             {
                 Outcome = SynthesisOutcome.CallFailed,
-                Message = $"The concept call failed ({(scope.DeadlinePassed ? $"the synthesis deadline of {scope.DeadlineText} passed" : DescribeFailure(error))}); the slots write plain programs, as without concept scores.",
+                Message = scope.DeadlinePassed
+                    ? $"The synthesis deadline of {scope.DeadlineText} passed during the concept call; no slot starts after it."
+                    : $"The concept call failed ({DescribeFailure(error)}); the slots write plain programs, as without concept scores.",
             });
             return null;
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Alchemist.Testing;
+using Alchemist.Tests.Shared;
 using Alchemist.Tests.ConceptPrograms;
 using Alchemist.Tests.Pipeline;
 using Microsoft.Extensions.AI;
@@ -238,6 +239,34 @@ public partial class ChatConceptStageTests
         CostSummary cost = synthesizer.Ledger.GetSummary();
         Assert.Equal((2, 1, 500L), (cost.Calls, cost.FailedCalls, cost.InputTokens));
         Assert.Equal(await PlainMessagesAsync(request with { Concepts = null, Log = null }), Texts(client.Requests[1].Messages));
+    }
+
+    [Fact]
+    public async Task DeadlineDuringTheConceptCall_IsRecorded_AndNoSlotStarts()
+    {
+        var time = new RecordingTimeProvider();
+        var client = new ScriptedChatClient().Reply(async (_, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return new ChatResponse();
+        });
+        var synthesizer = new ChatProgramSynthesizer(client, new ChatSynthesizerOptions { Deadline = TimeSpan.FromMinutes(5) }, timeProvider: time);
+        var log = new SynthesisLog();
+
+        Task<List<LabelingProgram>> synthesis = synthesizer.SynthesizeAsync(new SynthesisRequest<string>(SpamTask) { ProgramCount = 2, Examples = Examples, Log = log, Concepts = await ScoresAsync(Examples) }).ToListAsync().AsTask();
+        await ChatProgramSynthesizerTests.WaitUntilAsync(() => client.Requests.Count == 1);
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Empty(await synthesis.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(
+            [
+                ((int?)null, SynthesisOutcome.CallFailed, "The synthesis deadline of 00:05:00 passed during the concept call; no slot starts after it."),
+                (0, SynthesisOutcome.CallFailed, "The synthesis deadline of 00:05:00 passed before this slot started; it made no call."),
+                (1, SynthesisOutcome.CallFailed, "The synthesis deadline of 00:05:00 passed before this slot started; it made no call."),
+            ],
+            log.GetOrderedAttempts().Select(a => (a.Slot, a.Outcome, a.Message)));
+        Assert.Single(client.Requests);
+        Assert.Equal((1, 1), (synthesizer.Ledger.GetSummary().Calls, synthesizer.Ledger.GetSummary().FailedCalls));
     }
 
     [Fact]
