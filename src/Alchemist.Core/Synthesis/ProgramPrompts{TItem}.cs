@@ -118,7 +118,9 @@ internal sealed class ProgramPrompts<TItem>
         else
         {
             text.Append(" with high precision, and return -1 for items you are not sure about. Use the concept scores: the listed ")
-                .Append("concepts (or other constant phrases) and the prototypes, with thresholds or margins")
+                .Append("concepts (or other constant phrases)")
+                .Append(HasPrototypes ? " and the prototypes" : string.Empty)
+                .Append(", with thresholds or margins")
                 .Append(concepts.Measured ? " chosen from the figures above" : string.Empty)
                 .Append(", alone or together with checks on the item itself.\n");
         }
@@ -126,6 +128,9 @@ internal sealed class ProgramPrompts<TItem>
         text.Append("Reply with the whole program in one ```csharp code block.\n");
         return (text.ToString(), focus, examples.Count);
     }
+
+    /// <summary>Gets a value indicating whether the run's concept scores have a prototype of some class.</summary>
+    private bool HasPrototypes => _request.Concepts?.Table.PrototypeColumns.Any(c => c is not null) == true;
 
     /// <summary>Gets the exact signature of a concept program over the item type.</summary>
     public string ConceptSignature => $"public static int Label({_itemType.TypeName} item, Concepts concepts)";

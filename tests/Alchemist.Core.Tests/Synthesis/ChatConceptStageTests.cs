@@ -311,7 +311,7 @@ public partial class ChatConceptStageTests
         Assert.Contains("This run has no prototype: do not call Prototype.", program.SystemText, StringComparison.Ordinal);
         Assert.Contains("Concepts listed for this task (the class they describe, then the phrase):\n- [spam (1)] \"asks people to visit a channel\"\n", program.LastUserText, StringComparison.Ordinal);
         Assert.DoesNotContain("Prototype(0)", program.LastUserText, StringComparison.Ordinal);
-        Assert.Contains("with thresholds or margins, alone or together with checks on the item itself.", program.LastUserText, StringComparison.Ordinal);
+        Assert.Contains("Use the concept scores: the listed concepts (or other constant phrases), with thresholds or margins, alone or together with checks on the item itself.", program.LastUserText, StringComparison.Ordinal);
     }
 
     [Fact]
