@@ -23,6 +23,13 @@ namespace Alchemist;
 /// <see cref="ChatSynthesizerOptions.Deadline"/> passes, the slots in flight stop and the programs already emitted stay.
 /// </para>
 /// <para>
+/// When the request carries concept scores (a pipeline run with an embedding generator) and
+/// <see cref="ChatSynthesizerOptions.GenerateConcepts"/> is on, one call first asks the model to list concepts per class
+/// (<c>CLASS_INDEX | phrase</c> lines); the phrases kept are embedded and measured on the seed items, and every slot is
+/// asked for a concept program, <c>Label(T item, Concepts concepts)</c>, over them. When that call fails or lists no
+/// usable concept, the slots write plain programs; the request's log says why.
+/// </para>
+/// <para>
 /// Programs are emitted as they pass, so their order depends on timing; their names (<c>prefix-NNN</c>, and
 /// <c>prefix-NNN-rK</c> for the K-th repair) depend only on the slot. Caching, logging, telemetry and retries belong
 /// in the chat client's pipeline (<see cref="ChatClientBuilder"/>). Thread-safe.
@@ -132,6 +139,12 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
                 priorKnowledge = await GeneratePriorKnowledgeAsync(prompts, request.Log, scope).ConfigureAwait(false);
             }
 
+            ChatConceptContext? concepts = null;
+            if (request.Concepts is { } scores && _options.GenerateConcepts)
+            {
+                concepts = await GenerateConceptsAsync(request, scores, prompts, scope).ConfigureAwait(false);
+            }
+
             int digits = Math.Max(3, (request.ProgramCount - 1).ToString(CultureInfo.InvariantCulture).Length);
             string SlotName(int slot) => request.ProgramNamePrefix + "-" + slot.ToString("D" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
             using var slots = new SemaphoreSlim(_options.MaxConcurrency);
@@ -158,7 +171,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
                         break;
                     }
 
-                    running.Add(RunSlotAsync(request, prompts, priorKnowledge, slot, SlotName(slot), writer, slots, scope));
+                    running.Add(RunSlotAsync(request, prompts, priorKnowledge, concepts, slot, SlotName(slot), writer, slots, scope));
                 }
             }
             finally
@@ -179,6 +192,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         SynthesisRequest<TItem> request,
         ProgramPrompts<TItem> prompts,
         string? priorKnowledge,
+        ChatConceptContext? concepts,
         int slot,
         string baseName,
         ChannelWriter<LabelingProgram> writer,
@@ -187,7 +201,7 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
     {
         try
         {
-            await RunSlotCoreAsync(request, prompts, priorKnowledge, slot, baseName, writer, scope).ConfigureAwait(false);
+            await RunSlotCoreAsync(request, prompts, priorKnowledge, concepts, slot, baseName, writer, scope).ConfigureAwait(false);
         }
         finally
         {
@@ -199,17 +213,18 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         SynthesisRequest<TItem> request,
         ProgramPrompts<TItem> prompts,
         string? priorKnowledge,
+        ChatConceptContext? concepts,
         int slot,
         string baseName,
         ChannelWriter<LabelingProgram> writer,
         RunScope scope)
     {
-        (string userPrompt, int focus, int exampleCount) = prompts.ForSlot(slot, priorKnowledge);
-        var conversation = new List<ChatMessage> { new(ChatRole.System, prompts.System), new(ChatRole.User, userPrompt) };
+        (string userPrompt, int focus, int exampleCount) = prompts.ForSlot(slot, priorKnowledge, concepts);
+        var conversation = new List<ChatMessage> { new(ChatRole.System, concepts is null ? prompts.System : prompts.ConceptSystem), new(ChatRole.User, userPrompt) };
         float? temperature = _options.Temperatures.Count == 0 ? null : _options.Temperatures[slot % _options.Temperatures.Count];
-        string description = string.Create(
-            CultureInfo.InvariantCulture,
-            $"Slot {slot}: focus on class '{request.Task.ClassNames[focus]}' ({focus}); {exampleCount} labeled examples shown.");
+        string description = concepts is null
+            ? string.Create(CultureInfo.InvariantCulture, $"Slot {slot}: focus on class '{request.Task.ClassNames[focus]}' ({focus}); {exampleCount} labeled examples shown.")
+            : string.Create(CultureInfo.InvariantCulture, $"Slot {slot}: focus on class '{request.Task.ClassNames[focus]}' ({focus}); {exampleCount} labeled examples shown; asked for a concept program over {concepts.Concepts.Count} listed concepts.");
         LabelingProgram? parent = null;
         bool askedForBlock = false;
         int repairs = 0;
@@ -371,6 +386,105 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
         return text.Length == 0 ? null : text;
     }
 
+    /// <summary>
+    /// The concept stage: one call lists concepts per class; the phrases kept are embedded and measured on the seed items.
+    /// Returns <see langword="null"/> (the slots write plain programs) when the call fails or lists no usable concept.
+    /// </summary>
+    private async Task<ChatConceptContext?> GenerateConceptsAsync<TItem>(SynthesisRequest<TItem> request, ConceptScores<TItem> scores, ProgramPrompts<TItem> prompts, RunScope scope)
+    {
+        float? temperature = _options.Temperatures.Count == 0 ? null : _options.Temperatures.Min();
+        ChatCall call = await CallAsync(prompts.ConceptListMessages(_options.ConceptsPerClass), temperature, "concepts", scope).ConfigureAwait(false);
+        SynthesisAttempt record = call.ToAttempt(slot: null, attempt: 0, name: null, temperature);
+        if (call.Error is Exception error)
+        {
+            LogCallFailed("concepts", error.GetType().Name, error.Message);
+            request.Log?.Add(record with
+            {
+                Outcome = SynthesisOutcome.CallFailed,
+                Message = scope.DeadlinePassed
+                    ? $"The synthesis deadline of {scope.DeadlineText} passed during the concept call; no slot starts after it."
+                    : $"The concept call failed ({DescribeFailure(error)}); the slots write plain programs, as without concept scores.",
+            });
+            return null;
+        }
+
+        LogReply("concepts", call.Text);
+        ChatConceptList list = ChatConceptList.Parse(call.Text, request.Task.ClassNames, _options.ConceptsPerClass);
+        if (list.Concepts.Count == 0)
+        {
+            string why = string.IsNullOrWhiteSpace(call.Text)
+                ? "The concept reply was empty"
+                : $"The concept reply listed no usable concept (one per line, CLASS_INDEX | phrase){(list.Problems.Count > 0 ? $"; {list.Problems.Count} line(s) refused, listed in the problems" : string.Empty)}";
+            LogNoConcepts(why);
+            request.Log?.Add(record with
+            {
+                Outcome = SynthesisOutcome.Concepts,
+                Problems = list.Problems,
+                Message = why + "; the slots write plain programs, as without concept scores.",
+            });
+            return null;
+        }
+
+        if (list.Problems.Count > 0)
+        {
+            LogConceptProblems(list.Concepts.Count, list.Problems.Count);
+        }
+
+        (ChatConceptContext context, string measured) = await MeasureConceptsAsync(request, scores, list.Concepts, scope).ConfigureAwait(false);
+        string perClass = string.Join(", ", request.Task.ClassNames.Select((name, k) => string.Create(CultureInfo.InvariantCulture, $"{list.Concepts.Count(c => c.Label == k)} {name}")));
+        request.Log?.Add(record with
+        {
+            Outcome = SynthesisOutcome.Concepts,
+            Problems = list.Problems,
+            Message = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Listed {list.Concepts.Count} concept(s) ({perClass}){(list.Problems.Count > 0 ? $"; {list.Problems.Count} problem(s), listed" : string.Empty)}; {measured}; every slot is asked for a concept program over them."),
+        });
+        return context;
+    }
+
+    /// <summary>Embeds the concepts' phrases into the run's scores and measures each one's mean similarity, and each prototype's, on the seed items of each class.</summary>
+    private async Task<(ChatConceptContext Context, string Description)> MeasureConceptsAsync<TItem>(
+        SynthesisRequest<TItem> request, ConceptScores<TItem> scores, IReadOnlyList<ChatConcept> concepts, RunScope scope)
+    {
+        int classCount = request.Task.ClassCount;
+        var rows = new List<int>[classCount];
+        for (int k = 0; k < classCount; k++)
+        {
+            rows[k] = [];
+        }
+
+        foreach (LabeledExample<TItem> example in request.Examples)
+        {
+            if (example is not null && example.Label >= 0 && example.Label < classCount && scores.TryGetRow(example.Item, out int row))
+            {
+                rows[example.Label].Add(row);
+            }
+        }
+
+        if (rows.All(r => r.Count == 0))
+        {
+            return (new ChatConceptContext(concepts, null, []), "not measured, since the request has no labeled seed item the run embedded");
+        }
+
+        try
+        {
+            await scores.AddPhrasesAsync(concepts.Select(c => c.Phrase), scope.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!scope.Caller.IsCancellationRequested)
+        {
+            LogConceptEmbeddingFailed(ex);
+            return (new ChatConceptContext(concepts, null, []), $"not measured, since embedding them failed ({ex.GetType().Name}: {ex.Message})");
+        }
+
+        ConceptTable table = scores.Table;
+        double[] Means(float[] column) => [.. rows.Select(r => r.Count == 0 ? double.NaN : r.Average(i => (double)column[i]))];
+        ChatConcept[] measured = [.. concepts.Select(c => table.Column(c.Phrase) is { } column ? c with { MeanByClass = Means(column) } : c)];
+        IReadOnlyList<double>?[] prototypes = [.. table.PrototypeColumns.Select(column => column is null ? null : (IReadOnlyList<double>)Means(column))];
+        int[] counts = [.. rows.Select(r => r.Count)];
+        return (new ChatConceptContext(measured, counts, prototypes), string.Create(CultureInfo.InvariantCulture, $"measured on {counts.Sum()} labeled seed items"));
+    }
+
     /// <summary>Waits for a free slot; <see langword="false"/> when the deadline passed first.</summary>
     private static async Task<bool> TryEnterAsync(SemaphoreSlim slots, RunScope scope)
     {
@@ -459,6 +573,15 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
 
     [LoggerMessage(LogLevel.Warning, "The validator failed on program {Name}.")]
     private partial void LogValidatorFailed(string name, Exception exception);
+
+    [LoggerMessage(LogLevel.Warning, "The concept stage gave no usable concept ({Reason}); the slots write plain programs. The request's log lists the problems.")]
+    private partial void LogNoConcepts(string reason);
+
+    [LoggerMessage(LogLevel.Information, "The concept stage kept {Kept} concept(s); the reply had {Count} problem(s), listed in the request's log.")]
+    private partial void LogConceptProblems(int kept, int count);
+
+    [LoggerMessage(LogLevel.Warning, "Embedding the listed concepts failed; the prompts list them without figures.")]
+    private partial void LogConceptEmbeddingFailed(Exception exception);
 
     [LoggerMessage(LogLevel.Trace, "Reply for {Name}: {Reply}")]
     private partial void LogReply(string name, string reply);

@@ -38,6 +38,22 @@ public sealed class ChatSynthesizerOptions : IValidatableObject
     /// <value>The default is <see langword="false"/>.</value>
     public bool GeneratePriorKnowledge { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether, when the request carries concept scores (a run with an embedding generator), the synthesizer first asks the model to list concepts per class and then asks every slot for a concept program over them.</summary>
+    /// <value>The default is <see langword="true"/>.</value>
+    /// <remarks>
+    /// The concept stage's call lists up to <see cref="ConceptsPerClass"/> short phrases per class; the synthesizer embeds them,
+    /// measures each one's mean similarity on the seed items of each class, and shows both to the slots, which are asked for
+    /// <c>public static int Label(T item, Concepts concepts)</c>. When the call fails or its reply lists no usable concept,
+    /// the slots write plain programs, as without concept scores, and the request's log says why. Without concept scores
+    /// this option changes nothing. See docs/synthesis.md.
+    /// </remarks>
+    public bool GenerateConcepts { get; set; } = true;
+
+    /// <summary>Gets or sets the largest number of concepts the concept stage keeps per class (see <see cref="GenerateConcepts"/>).</summary>
+    /// <value>The default is 6. Allowed: 1 to 32.</value>
+    [Range(1, 32)]
+    public int ConceptsPerClass { get; set; } = 6;
+
     /// <summary>Gets or sets the model id to request (<see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/>); <see langword="null"/> for the client's default.</summary>
     public string? ModelId { get; set; }
 

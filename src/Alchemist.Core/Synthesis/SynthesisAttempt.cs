@@ -25,7 +25,7 @@ public sealed record SynthesisAttempt
     /// <summary>Gets a one-sentence explanation of the outcome, fit for a report.</summary>
     public required string Message { get; init; }
 
-    /// <summary>Gets the validator's exact messages for <see cref="SynthesisOutcome.FailedValidation"/>; empty otherwise.</summary>
+    /// <summary>Gets the validator's exact messages for <see cref="SynthesisOutcome.FailedValidation"/>, or why listed concepts were refused for <see cref="SynthesisOutcome.Concepts"/>; empty otherwise.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
 
     /// <summary>Gets the model that answered, when known.</summary>

@@ -17,4 +17,7 @@ public enum SynthesisOutcome
 
     /// <summary>The call wrote background knowledge about the task, shared by the prompts of every slot.</summary>
     PriorKnowledge,
+
+    /// <summary>The call listed concepts (short phrases that tell the classes apart) for concept programs, shared by the prompts of every slot; the attempt's message says how many were kept and its problems why others were not.</summary>
+    Concepts,
 }
