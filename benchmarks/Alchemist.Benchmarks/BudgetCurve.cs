@@ -101,6 +101,13 @@ internal static class BudgetCurve
         }
     }
 
+    /// <summary>A gain with its sign, rounded to three decimals first: a gain that rounds to zero prints as +0.000, not -+0.000.</summary>
+    private static string Signed(double gain)
+    {
+        double rounded = Math.Round(gain, 3);
+        return (rounded == 0 ? 0 : rounded).ToString("+0.000;-0.000", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Draws <paramref name="budget"/> labeled items from <paramref name="dev"/>, stratified: each class gets its share
     /// of the budget by its frequency (largest remainders first), and at least one item.
@@ -197,8 +204,8 @@ internal static class BudgetCurve
             if (small.Length > 0)
             {
                 text.AppendLine();
-                text.Append(string.Create(CultureInfo.InvariantCulture, $"{features}: mean gain at budgets <= 50 over the datasets: {small.GroupBy(p => p.Dataset).Average(g => g.Average(p => p.Pipeline - p.SeedOnly)):+0.000;-0.000}"));
-                text.AppendLine(string.Concat(small.GroupBy(p => p.Dataset).Select(g => string.Create(CultureInfo.InvariantCulture, $"; {g.Key} {g.Average(p => p.Pipeline - p.SeedOnly):+0.000;-0.000}"))));
+                text.Append(string.Create(CultureInfo.InvariantCulture, $"{features}: mean gain at budgets <= 50 over the datasets: {Signed(small.GroupBy(p => p.Dataset).Average(g => g.Average(p => p.Pipeline - p.SeedOnly)))}"));
+                text.AppendLine(string.Concat(small.GroupBy(p => p.Dataset).Select(g => string.Create(CultureInfo.InvariantCulture, $"; {g.Key} {Signed(g.Average(p => p.Pipeline - p.SeedOnly))}"))));
             }
         }
 
