@@ -24,6 +24,9 @@ internal sealed class HashedTextFeaturizer
     private const uint CharSalt = 0x85EBCA6B;
     private const uint StartSentinel = 0x5BD1E995;
 
+    /// <summary><see cref="Sublinear"/> of the counts below 256, computed once by the same expression.</summary>
+    private static readonly float[] SublinearOfCount = [.. Enumerable.Range(0, 256).Select(count => Sublinear(count))];
+
     private readonly int _wordMin;
     private readonly int _wordMax;
     private readonly int _charMin;
@@ -103,16 +106,20 @@ internal sealed class HashedTextFeaturizer
         Span<float> counts = scratch.Counts.AsSpan(0, distinct);
         if (_sublinear)
         {
+            float[] table = SublinearOfCount;
             for (int e = 0; e < counts.Length; e++)
             {
-                counts[e] = 1f + MathF.Log(counts[e]);
+                // Counts are whole numbers; the small ones, nearly all of them, come from a table of the same values.
+                float count = counts[e];
+                counts[e] = count < table.Length ? table[(int)count] : Sublinear(count);
             }
         }
 
         return distinct;
     }
 
-    private static int Normalize(string text, Scratch scratch)
+    /// <summary>Writes the normalized text (lower-cased, white space collapsed, a space at each end) into <see cref="Scratch.Text"/> and returns its length.</summary>
+    internal static int Normalize(string text, Scratch scratch)
     {
         scratch.EnsureText(text.Length + 2);
         char[] buffer = scratch.Text;
@@ -129,7 +136,7 @@ internal sealed class HashedTextFeaturizer
             }
             else
             {
-                buffer[length++] = char.ToLowerInvariant(c);
+                buffer[length++] = InvariantLowerCase.ToLower(c);
             }
         }
 
@@ -202,6 +209,9 @@ internal sealed class HashedTextFeaturizer
         }
     }
 
+    /// <summary>The sublinear term frequency of a count: <c>1 + ln(count)</c>.</summary>
+    internal static float Sublinear(float count) => 1f + MathF.Log(count);
+
     /// <summary>The MurmurHash3 32-bit finalizer: spreads every input bit over the output.</summary>
     private static uint Finalize(uint hash)
     {
@@ -214,13 +224,20 @@ internal sealed class HashedTextFeaturizer
     }
 
     /// <summary>Per-thread buffers, reused from text to text: the normalized text, word hashes, and the distinct buckets of the current row with their counts.</summary>
+    /// <remarks>
+    /// The table that merges repeated buckets is sized for each row (twice its largest possible number of n-grams), at
+    /// the start of an array that only grows: a short text after a long one probes a few cache lines, not the whole
+    /// array. Each slot holds its stamp, bucket and entry together, so a probe reads one cache line. Neither changes
+    /// the row, which depends only on the order of the buckets.
+    /// </remarks>
     internal sealed class Scratch
     {
-        private int[] _slotBucket = new int[2048];
-        private int[] _slotEntry = new int[2048];
-        private int[] _slotStamp = new int[2048];
+        private const int MinimumTableSize = 64;
+
+        private Slot[] _slots = new Slot[2048];
         private int _stamp;
         private int _shift = 32 - 11;
+        private int _mask = 2047;
 
         public char[] Text { get; private set; } = new char[256];
 
@@ -258,20 +275,19 @@ internal sealed class HashedTextFeaturizer
                 Counts = new float[size];
             }
 
-            // The table stays at most half full, so probes are short.
-            if (_slotStamp.Length < 2 * maxNgrams)
+            // The row's table stays at most half full, so probes are short.
+            int tableSize = Math.Max(MinimumTableSize, (int)BitOperations.RoundUpToPowerOf2((uint)(2 * maxNgrams)));
+            if (_slots.Length < tableSize)
             {
-                int size = (int)BitOperations.RoundUpToPowerOf2((uint)(2 * maxNgrams));
-                _slotBucket = new int[size];
-                _slotEntry = new int[size];
-                _slotStamp = new int[size];
-                _shift = 32 - BitOperations.Log2((uint)size);
+                _slots = new Slot[tableSize];
                 _stamp = 0;
             }
 
+            _mask = tableSize - 1;
+            _shift = 32 - BitOperations.Log2((uint)tableSize);
             if (++_stamp == int.MaxValue)
             {
-                Array.Clear(_slotStamp);
+                Array.Clear(_slots);
                 _stamp = 1;
             }
 
@@ -281,28 +297,37 @@ internal sealed class HashedTextFeaturizer
         /// <summary>Counts one occurrence of a bucket in the current row.</summary>
         public void Add(int bucket)
         {
-            int mask = _slotStamp.Length - 1;
+            Slot[] slots = _slots;
             int slot = (int)(((uint)bucket * 0x9E3779B1u) >> _shift);
             while (true)
             {
-                if (_slotStamp[slot] != _stamp)
+                ref Slot current = ref slots[slot];
+                if (current.Stamp != _stamp)
                 {
-                    _slotStamp[slot] = _stamp;
-                    _slotBucket[slot] = bucket;
-                    _slotEntry[slot] = Distinct;
+                    current.Stamp = _stamp;
+                    current.Bucket = bucket;
+                    current.Entry = Distinct;
                     Buckets[Distinct] = bucket;
                     Counts[Distinct++] = 1;
                     return;
                 }
 
-                if (_slotBucket[slot] == bucket)
+                if (current.Bucket == bucket)
                 {
-                    Counts[_slotEntry[slot]]++;
+                    Counts[current.Entry]++;
                     return;
                 }
 
-                slot = (slot + 1) & mask;
+                slot = (slot + 1) & _mask;
             }
+        }
+
+        /// <summary>One slot of the merge table: it belongs to the current row when its stamp is the row's.</summary>
+        private struct Slot
+        {
+            public int Stamp;
+            public int Bucket;
+            public int Entry;
         }
     }
 }

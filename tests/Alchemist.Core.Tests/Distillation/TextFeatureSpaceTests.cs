@@ -41,6 +41,37 @@ public class TextFeatureSpaceTests
     }
 
     [Fact]
+    public void ColumnOf_FittedSpace_NumbersTheSeenBucketsInBucketOrder()
+    {
+        var options = new LogisticRegressionEndModelOptions { HashBits = 12 };
+        var featurizer = new HashedTextFeaturizer(options);
+        SparseRows rows = featurizer.Featurize([.. Alchemist.Tests.Shared.TestData.Load("youtube").Train.Texts.Take(200)], static t => t, null, CancellationToken.None);
+        var seen = new SortedSet<int>(rows.Blocks.SelectMany(b => b.Indices.Take(b.EntryCount)));
+
+        var space = TextFeatureSpace.Fit(rows, options, embeddingDimension: 0);
+
+        int[] expected = [.. Enumerable.Range(0, 1 << options.HashBits).Select(b => seen.Contains(b) ? seen.GetViewBetween(0, b).Count - 1 : -1)];
+        Assert.Equal(expected, Enumerable.Range(0, 1 << options.HashBits).Select(space.ColumnOf));
+        Assert.Equal(seen, space.BucketsOfColumns());
+        Assert.Equal(options.HashBits, space.HashBits);
+    }
+
+    [Fact]
+    public void FromColumns_ColumnsNotInBucketOrder_MapsEachBucketToItsColumn()
+    {
+        int[] bucketOfColumn = [900, 3, 511, 64, 63, 1023, 128];
+        float[] idf = [1, 2, 3, 4, 5, 6, 7];
+
+        var space = TextFeatureSpace.FromColumns(10, bucketOfColumn, idf, embeddingDimension: 0, embeddingScale: 1);
+
+        Assert.Equal(bucketOfColumn, space.BucketsOfColumns());
+        Assert.Equal(Enumerable.Range(0, bucketOfColumn.Length), bucketOfColumn.Select(space.ColumnOf));
+        Assert.Equal(-1, space.ColumnOf(4));
+        Assert.Throws<InvalidDataException>(() => TextFeatureSpace.FromColumns(10, [5, 5], [1, 1], 0, 1));
+        Assert.Throws<InvalidDataException>(() => TextFeatureSpace.FromColumns(10, [1024], [1], 0, 1));
+    }
+
+    [Fact]
     public void NormalizeEmbeddings_Rows_HaveTheEmbeddingScaleAsLength()
     {
         var space = TextFeatureSpace.Fit(null, new LogisticRegressionEndModelOptions { EmbeddingScale = 2 }, embeddingDimension: 2);
