@@ -14,6 +14,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 // The label-budget curve (docs/pipeline.md): ... -- pipeline budget [datasets] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts] [--svg F] [--table F]
+// The apply stage of a run alone, workers and in process: ... -- apply-speed --data DIR --library RUN/programs [--rounds N] [--workers-only]
 // Scale datasets (docs/scale.md):   ... -- scale generate --items N --out DIR [--dataset youtube] [--format wrench|jsonl]
 if (args is ["--sandbox-cold"])
 {
@@ -42,6 +43,12 @@ if (args is ["pipeline", "budget", ..])
 if (args.Length > 0 && args[0] == "pipeline")
 {
     await Alchemist.Benchmarks.PipelineFigures.RunAsync(args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "apply-speed")
+{
+    Alchemist.Benchmarks.ApplySpeed.Run(Console.Out, args[1..]);
     return;
 }
 
