@@ -15,6 +15,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 // The label-budget curve (docs/pipeline.md): ... -- pipeline budget [datasets] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts] [--svg F] [--table F]
 // Texts shortest first to MiniLM (docs/concept-programs.md): ... -- embeddings order [dataset] [N]
+// The apply stage of a run alone, workers and in process: ... -- apply-speed --data DIR --library RUN/programs [--rounds N] [--workers-only]
 // Scale datasets (docs/scale.md):   ... -- scale generate --items N --out DIR [--dataset youtube] [--format wrench|jsonl]
 if (args is ["--sandbox-cold"])
 {
@@ -49,6 +50,12 @@ if (args.Length > 0 && args[0] == "pipeline")
 if (args is ["embeddings", "order", ..])
 {
     await Alchemist.Benchmarks.EmbeddingOrderFigures.RunAsync(args[2..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "apply-speed")
+{
+    Alchemist.Benchmarks.ApplySpeed.Run(Console.Out, args[1..]);
     return;
 }
 

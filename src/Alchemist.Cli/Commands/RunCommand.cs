@@ -283,20 +283,24 @@ internal static class RunCommand
         attempt.Outcome is SynthesisOutcome.CallFailed or SynthesisOutcome.RejectedReply or SynthesisOutcome.FailedValidation;
 
     /// <summary>One line of labels.jsonl: the item's id, its label and its class probabilities.</summary>
-    internal static string LabelLine(string id, int label, ReadOnlySpan<double> probabilities) => new JsonObject
+    internal static string LabelLine(string id, int label, ReadOnlySpan<double> probabilities)
     {
-        ["id"] = id,
-        ["label"] = label,
-        ["probabilities"] = new JsonArray([.. probabilities.ToArray().Select(p => (JsonNode?)JsonValue.Create(CliJson.Round(p)))]),
-    }.ToJsonString();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            LabelLinesWriter.Write(json, id, label, probabilities);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, JsonObject synthesis, string embeddings, CancellationToken cancellationToken)
     {
-        await using (var labels = new StreamWriter(Path.Combine(folder, LabelsFileName), append: false, new UTF8Encoding(false)))
+        await using (var labels = new LabelLinesWriter(new FileStream(Path.Combine(folder, LabelsFileName), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1, useAsync: false)))
         {
             for (int i = 0; i < run.ItemIds.Count; i++)
             {
-                await labels.WriteLineAsync(LabelLine(run.ItemIds[i], run.Labels[i], run.Probabilities.GetRow(i)).AsMemory(), cancellationToken).ConfigureAwait(false);
+                await labels.WriteAsync(run.ItemIds[i], run.Labels[i], run.Probabilities.GetRow(i), cancellationToken).ConfigureAwait(false);
             }
         }
 

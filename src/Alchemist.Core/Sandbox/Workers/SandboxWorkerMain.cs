@@ -75,14 +75,16 @@ internal sealed class WorkerServer(Stream input, Stream output)
         watchdog.Start();
         try
         {
-            while (WorkerProtocol.ReadFrame(input, WorkerProtocol.MaxRequestLength) is (byte kind, byte[] payload))
+            // One buffer for every request: nothing keeps a request's bytes once it is handled (images and strings are copied out).
+            byte[] buffer = new byte[64 * 1024];
+            while (WorkerProtocol.ReadFrame(input, WorkerProtocol.MaxRequestLength, ref buffer) is (byte kind, int length))
             {
                 if (kind == WorkerProtocol.Shutdown)
                 {
                     return SandboxWorkerMain.ExitNormal;
                 }
 
-                Handle(kind, new PayloadReader(payload));
+                Handle(kind, new PayloadReader(buffer, length));
             }
 
             return SandboxWorkerMain.ExitNormal;

@@ -223,11 +223,8 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
     private void RunSlice(
         int slice, IReadOnlyList<TItem> items, int start, int offset, int count, long firstItem, WorkerProgramImage[] programs, int faultDetails, SliceResult?[,] partial, CancellationToken cancellationToken)
     {
-        var encoded = new PayloadWriter(Math.Max(256, count * 64));
-        _codec.Write(encoded, items, start + offset, count, firstItem + offset);
-        PayloadWriter? concepts = programs.Any(p => p.ConceptPhrases is not null) ? WorkerConcepts.WriteRows(Concepts, items, start + offset, count) : null;
-        var run = new SliceRun(slice, offset, count, firstItem + offset, encoded, faultDetails, partial) { Concepts = concepts };
         WorkerSlot slot = _labelers[slice];
+        PayloadWriter? concepts = programs.Any(p => p.ConceptPhrases is not null) ? WorkerConcepts.WriteRows(Concepts, items, start + offset, count) : null;
         var pending = new List<int>();
         for (int f = 0; f < programs.Length; f++)
         {
@@ -239,6 +236,13 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
 
         lock (slot.Lock)
         {
+            // The slot's buffers are reused from batch to batch (under its lock): a slice's items are hundreds of
+            // kilobytes, and new arrays for each would be large-object allocations, collected only by full collections
+            // of a heap that holds every item of the run.
+            PayloadWriter encoded = slot.Items;
+            encoded.Clear();
+            _codec.Write(encoded, items, start + offset, count, firstItem + offset);
+            var run = new SliceRun(slice, offset, count, firstItem + offset, encoded, faultDetails, partial) { Concepts = concepts };
             while (pending.Count > 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -261,7 +265,7 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
                         continue;
                     }
 
-                    worker.Send(WorkerProtocol.Apply, ApplyRequest(programs, pending, run));
+                    worker.Send(WorkerProtocol.Apply, ApplyRequest(slot.Request, programs, pending, run));
                     for (; done < pending.Count; done++)
                     {
                         (byte kind, PayloadReader reply) = worker.Receive(null, cancellationToken);
@@ -310,7 +314,7 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
                     return;
                 }
 
-                worker.Send(WorkerProtocol.Apply, ApplyRequest([program], [0], run));
+                worker.Send(WorkerProtocol.Apply, ApplyRequest(slot.Request, [program], [0], run));
                 (byte kind, PayloadReader reply) = worker.Receive(null, cancellationToken);
                 run.Partial[run.Slice, index] = ReadResult(worker, kind, reply, program.Slot, run);
             }
@@ -450,9 +454,9 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
         slot.Loaded.Add(program.Slot);
     }
 
-    private static PayloadWriter ApplyRequest(WorkerProgramImage[] programs, List<int> which, SliceRun run)
+    private static PayloadWriter ApplyRequest(PayloadWriter request, WorkerProgramImage[] programs, List<int> which, SliceRun run)
     {
-        var request = new PayloadWriter(run.Items.WrittenSpan.Length + 64 + (which.Count * 4));
+        request.Clear();
         request.WriteInt32(which.Count);
         foreach (int f in which)
         {
@@ -574,6 +578,12 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
         public HashSet<int> Loaded { get; } = [];
 
         public ConcurrentQueue<int> PendingUnloads { get; } = new();
+
+        /// <summary>Gets the buffer a batch's slice of items is encoded into, reused under <see cref="Lock"/>.</summary>
+        public PayloadWriter Items { get; } = new(64 * 1024);
+
+        /// <summary>Gets the buffer apply requests are built in, reused under <see cref="Lock"/>.</summary>
+        public PayloadWriter Request { get; } = new(64 * 1024);
 
         public void Reset()
         {

@@ -100,6 +100,49 @@ internal static class WorkerProtocol
 
         return (header[4], payload);
     }
+
+    /// <summary>Reads one frame into a buffer that is reused from frame to frame and grows only when a frame does not fit.</summary>
+    /// <remarks>
+    /// For the worker's requests: an apply request holds a slice of items (hundreds of kilobytes), and a new array for
+    /// each would be a large-object allocation per request, which the GC collects only with full collections.
+    /// </remarks>
+    /// <param name="stream">The stream.</param>
+    /// <param name="maxLength">The longest payload accepted.</param>
+    /// <param name="buffer">The buffer, replaced by a larger one when the frame needs it; the payload is its first bytes.</param>
+    /// <returns>The kind and the payload's length, or <see langword="null"/> at the end of the stream.</returns>
+    /// <exception cref="WorkerProtocolException">The frame is malformed, too long or cut short.</exception>
+    public static (byte Kind, int Length)? ReadFrame(Stream stream, int maxLength, ref byte[] buffer)
+    {
+        Span<byte> header = stackalloc byte[5];
+        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        if (read == 0)
+        {
+            return null;
+        }
+
+        if (read < header.Length)
+        {
+            throw new WorkerProtocolException("The stream ended inside a frame header.");
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length < 0 || length > maxLength)
+        {
+            throw new WorkerProtocolException($"A frame announced {length} bytes, outside 0..{maxLength}.");
+        }
+
+        if (buffer.Length < length)
+        {
+            buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(maxLength, Math.Max(length, (long)buffer.Length * 2)));
+        }
+
+        if (stream.ReadAtLeast(buffer.AsSpan(0, length), length, throwOnEndOfStream: false) < length)
+        {
+            throw new WorkerProtocolException("The stream ended inside a frame.");
+        }
+
+        return (header[4], length);
+    }
 }
 
 /// <summary>The exception thrown when a frame breaks the worker protocol.</summary>
@@ -180,12 +223,20 @@ internal sealed class PayloadWriter
 }
 
 /// <summary>Reads a frame payload, checking every length against what is left.</summary>
-internal sealed class PayloadReader(byte[] payload)
+/// <param name="payload">The buffer that holds the payload.</param>
+/// <param name="length">The payload's length: its first bytes of <paramref name="payload"/>.</param>
+internal sealed class PayloadReader(byte[] payload, int length)
 {
     private int _position;
 
+    /// <summary>Initializes a new instance of the <see cref="PayloadReader"/> class over a whole array.</summary>
+    public PayloadReader(byte[] payload)
+        : this(payload, payload.Length)
+    {
+    }
+
     /// <summary>Gets the number of bytes not read yet.</summary>
-    public int Remaining => payload.Length - _position;
+    public int Remaining => length - _position;
 
     public byte ReadByte() => Read(1)[0];
 
