@@ -113,7 +113,13 @@ internal static class RunCommand
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
         EmbeddingGeneratorFactory.Check(settings.Embeddings);
 
-        RunData data = settings.Input is { } input ? RunInput.Load(input) : RunData.FromWrench(CliDatasets.Load(settings.Data));
+        // A WRENCH folder's train split is streamed: read chunk by chunk as the run goes, labels written as they are made
+        // (the same labels.jsonl as holding it). A cluster and concept scores need every item at once, so they hold it.
+        bool streamed = settings.Input is null && settings.Data is not null && settings.Cluster is null &&
+            string.Equals(settings.Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase);
+        RunData data = settings.Input is { } input ? RunInput.Load(input)
+            : streamed ? RunData.FromWrenchStreamed(settings.Data!)
+            : RunData.FromWrench(CliDatasets.Load(settings.Data));
         settings.Check(data, metric);
         LabeledExample<string>[] seedSet = data.SeedSample(settings.SeedLabels, settings.Seed);
         bool llmGiven = reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase);
@@ -166,16 +172,25 @@ internal static class RunCommand
                 catalog: catalog,
                 ledger: ledger);
             await using AlchemistCluster? orleans = settings.Cluster is { } spec ? await ClusterOption.ConnectAsync(spec, error, cancellationToken).ConfigureAwait(false) : null;
-            var job = new LabelingJob<string>(data.Task, data.Items)
-            {
-                LabelingBackend = orleans is null ? null : new OrleansLabelingBackend(orleans.Client),
-                ItemIds = data.ItemIds,
-                DatasetName = data.Name,
-                SeedSet = seedSet,
-                TestSet = data.Test,
-                Programs = reused,
-                EndModel = embeddings is null ? null : LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings),
-            };
+            await using LabelsFileSink? sink = data.Source is null ? null : new LabelsFileSink(Path.Combine(settings.Out, LabelsFileName));
+            LabelingJob<string> job = sink is null
+                ? new LabelingJob<string>(data.Task, data.Items)
+                {
+                    LabelingBackend = orleans is null ? null : new OrleansLabelingBackend(orleans.Client),
+                    ItemIds = data.ItemIds,
+                    DatasetName = data.Name,
+                    SeedSet = seedSet,
+                    TestSet = data.Test,
+                    Programs = reused,
+                    EndModel = embeddings is null ? null : LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings),
+                }
+                : new LabelingJob<string>(data.Task, data.Source!, sink)
+                {
+                    DatasetName = data.Name,
+                    SeedSet = seedSet,
+                    TestSet = data.Test,
+                    Programs = reused,
+                };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
             LabelingRun<string> run;
@@ -192,6 +207,10 @@ internal static class RunCommand
             }
 
             progress.Complete();
+            if (sink is not null)
+            {
+                await sink.CompleteAsync().ConfigureAwait(false);
+            }
 
             LlmStages.Figures stagesRun = stages.Measure(run.SynthesisAttempts);
             JsonObject synthesisJson = stagesRun.AddTo(new JsonObject { ["llm"] = llmGiven ? settings.Llm : "none" });
@@ -296,8 +315,10 @@ internal static class RunCommand
 
     private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, JsonObject synthesis, string embeddings, CancellationToken cancellationToken)
     {
-        await using (var labels = new LabelLinesWriter(new FileStream(Path.Combine(folder, LabelsFileName), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1, useAsync: false)))
+        // A streamed run wrote its labels as they were made (LabelsFileSink).
+        if (!run.LabelsStreamed)
         {
+            await using var labels = new LabelLinesWriter(new FileStream(Path.Combine(folder, LabelsFileName), FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1, useAsync: false));
             for (int i = 0; i < run.ItemIds.Count; i++)
             {
                 await labels.WriteAsync(run.ItemIds[i], run.Labels[i], run.Probabilities.GetRow(i), cancellationToken).ConfigureAwait(false);
@@ -323,7 +344,7 @@ internal static class RunCommand
 
     private static void WriteSummary(TextWriter output, LabelingRun run, string folder, LlmStages.Figures? stages)
     {
-        output.WriteLine($"Dataset      {run.DatasetName}: {run.ItemIds.Count:N0} items, {run.SeedItems:N0} seed labels, {run.Task.ClassCount} classes");
+        output.WriteLine($"Dataset      {run.DatasetName}: {run.ItemCount:N0} items, {run.SeedItems:N0} seed labels, {run.Task.ClassCount} classes");
         output.WriteLine($"Programs     {run.KeptCount} kept, {run.DroppedCount} dropped; coverage {TextTable.Format(run.Analysis.Coverage)}");
         output.WriteLine($"Label model  {(run.LabelModel is { } lm ? lm.Selected is null ? lm.ModelName : $"{lm.ModelName} (selected {lm.Selected})" : "none")}");
         if (run.Test is { } test)

@@ -17,10 +17,43 @@ internal sealed record RunData(
     /// <summary>Gets where the seed labels come from, for messages: "valid.json", or the input's label field.</summary>
     public string SeedSource { get; init; } = "valid.json";
 
-    /// <summary>Takes the dataset's train split as items, valid as seed labels and test (when it has texts) as the scored split.</summary>
-    public static RunData FromWrench(WrenchDataset dataset)
+    /// <summary>Gets the source the items are read from in a streamed run, or <see langword="null"/> when they are held in <see cref="Items"/> (then <see cref="Items"/> and <see cref="ItemIds"/> are empty).</summary>
+    public IItemSource<string>? Source { get; init; }
+
+    /// <summary>
+    /// Takes a WRENCH folder's train split as a source read as the run goes (never held), valid as seed labels and test
+    /// (when it has texts) as the scored split: what <see cref="FromWrench"/> gives, without holding the items. A train
+    /// record without a text is refused while the run reads it.
+    /// </summary>
+    public static RunData FromWrenchStreamed(string directory)
     {
-        if (!dataset.Train.HasText)
+        if (!Directory.Exists(directory))
+        {
+            throw new UsageException($"The dataset folder '{directory}' does not exist. Give a WRENCH-format folder (label.json, train.json, valid.json, test.json), or leave out --data for the embedded YouTube dataset.");
+        }
+
+        string train = Path.Combine(directory, "train.json");
+        if (!File.Exists(train))
+        {
+            throw new FileNotFoundException($"The dataset '{new DirectoryInfo(Path.GetFullPath(directory)).Name}' has no train.json.", train);
+        }
+
+        // Every file but train.json is read as usual; train.json is read as the run goes.
+        WrenchDataset dataset = WrenchDataset.Load(new DirectoryInfo(Path.GetFullPath(directory)).Name, file =>
+        {
+            string path = Path.Combine(directory, file);
+            return file == "train.json" ? new MemoryStream("{}"u8.ToArray()) : File.Exists(path) ? File.OpenRead(path) : null;
+        }, displayRoot: directory);
+        RunData held = FromWrench(dataset, requireTrainTexts: false);
+        return held with { Source = ItemSource.FromWrenchSplit(train, dataset.Task.ClassCount) };
+    }
+
+    /// <summary>Takes the dataset's train split as items, valid as seed labels and test (when it has texts) as the scored split.</summary>
+    public static RunData FromWrench(WrenchDataset dataset) => FromWrench(dataset, requireTrainTexts: true);
+
+    private static RunData FromWrench(WrenchDataset dataset, bool requireTrainTexts)
+    {
+        if (requireTrainTexts && !dataset.Train.HasText)
         {
             throw new UsageException($"The dataset '{dataset.Name}' has no item texts in train.json; programs need texts to run on.");
         }

@@ -114,6 +114,13 @@ internal sealed class DistillationStage<TItem>
             set = set.Sample(sampleSize, _seed);
         }
 
+        return await TrainOnAsync(set, seed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Trains the end model on weakly labeled items already chosen (and sampled), plus the seed labels, as <see cref="TrainAsync"/> does after its choice.</summary>
+    /// <exception cref="InvalidOperationException">There is nothing to learn from: no weak labels and no seed labels.</exception>
+    public async Task<ITrainedEndModel<TItem>> TrainOnAsync(EndModelTrainingSet<TItem>? set, IReadOnlyList<LabeledExample<TItem>> seed, CancellationToken cancellationToken)
+    {
         if (seed.Count > 0 && (TrainOnSeedSet || set is null))
         {
             EndModelTrainingSet<TItem> seedSet = SeedTrainingSet(seed, SeedItemWeight);

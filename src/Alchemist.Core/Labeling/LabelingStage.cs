@@ -41,6 +41,42 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         return result with { Overruns = overruns };
     }
 
+    /// <summary>Applies the functions the gate kept to items read as they come (a streamed run), as <see cref="Run(IReadOnlyList{GateDecision{TItem}}, IReadOnlyList{TItem}, IReadOnlyList{LabeledExample{TItem}}, IReadOnlyList{LabeledExample{TItem}}?, IProgress{LabelingProgress}?, CancellationToken)"/> does for items in a list, with the same votes.</summary>
+    /// <param name="kept">The gate's kept decisions, one column each, in order.</param>
+    /// <param name="items">The items to label, read once, chunk by chunk.</param>
+    /// <param name="seed">The labeled seed items.</param>
+    /// <param name="test">The test items, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives the progress over <paramref name="items"/>, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the stage.</param>
+    /// <returns>The votes and analyses, with each column's budget overruns on the items.</returns>
+    public async Task<LabelingStageResult> RunAsync(
+        IReadOnlyList<GateDecision<TItem>> kept,
+        IAsyncEnumerable<TItem> items,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        IReadOnlyList<LabeledExample<TItem>>? test,
+        IProgress<LabelingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ILabelingFunction<TItem>[] columns =
+        [
+            .. kept.Select(d => d switch
+            {
+                { Program: null } => d.Function!,
+                { Function: WorkerLabelingFunction<TItem> worker } => worker.WithName(worker.Name),
+                _ => new BudgetOverrunCounter<TItem>(d.Function!),
+            }),
+        ];
+        long[] overruns = [.. columns.Select(OverrunsSoFar)];
+        LabelingResult applied = await applier.ApplyAsync(items, columns, classCount, progress, cancellationToken).ConfigureAwait(false);
+        LabelingStageResult result = Complete(applied, seed, test, [.. kept.Select(d => d.Function!)], cancellationToken);
+        for (int j = 0; j < columns.Length; j++)
+        {
+            overruns[j] = OverrunsSoFar(columns[j]) - overruns[j];
+        }
+
+        return result with { Overruns = overruns };
+    }
+
     /// <summary>Applies functions.</summary>
     /// <param name="items">The items to label.</param>
     /// <param name="seed">The labeled seed items; the seed matrix is built when there are any.</param>

@@ -22,11 +22,38 @@ public sealed class LabelingJob<TItem>
         Items = items;
     }
 
+    /// <summary>Initializes a new instance of the <see cref="LabelingJob{TItem}"/> class whose items are read from a source, chunk by chunk, and whose labels are written to a sink as they are made: a streamed run, which never holds every item.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="source">The items to label, with their ids; read several times, and they must not change between reads.</param>
+    /// <param name="sink">Where the final labels go, in item order; the run itself holds none (<see cref="LabelingRun.LabelsStreamed"/>).</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <remarks>
+    /// A streamed run gives exactly the labels and distributions of a run over the same items as a list. It refuses
+    /// what needs every item at once: concept scores (an embedding generator), a <see cref="LabelingBackend"/>, and
+    /// <see cref="ItemIds"/> (the source gives the ids). An empty source is refused when the run reads it.
+    /// </remarks>
+    public LabelingJob(LabelingTask task, IItemSource<TItem> source, ILabelSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(sink);
+        Task = task;
+        Items = [];
+        Source = source;
+        LabelSink = sink;
+    }
+
     /// <summary>Gets the task.</summary>
     public LabelingTask Task { get; }
 
-    /// <summary>Gets the items to label.</summary>
+    /// <summary>Gets the items to label; <b>empty for a streamed job</b>, whose items are read from <see cref="Source"/>.</summary>
     public IReadOnlyList<TItem> Items { get; }
+
+    /// <summary>Gets the source the items are read from, or <see langword="null"/> when the job holds them in <see cref="Items"/>.</summary>
+    public IItemSource<TItem>? Source { get; }
+
+    /// <summary>Gets where a streamed job's labels are written, or <see langword="null"/> when the job holds its items in <see cref="Items"/> (then the labels are in the run).</summary>
+    public ILabelSink? LabelSink { get; }
 
     /// <summary>Gets the id of each item; <c>0, 1, 2, ...</c> when <see langword="null"/>.</summary>
     public IReadOnlyList<string>? ItemIds { get; init; }

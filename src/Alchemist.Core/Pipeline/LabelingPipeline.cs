@@ -134,6 +134,7 @@ public sealed class LabelingPipeline
     public Task<LabelingRun<TItem>> RunAsync<TItem>(LabelingJob<TItem> job, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
+        ThrowIfNotStreamable(job, options: null);
         IEndModel<TItem> endModel = job.EndModel ?? _services?.GetService(typeof(IEndModel<TItem>)) as IEndModel<TItem> ?? DefaultEndModel<TItem>();
         return RunCoreAsync(job, endModel, progress, cancellationToken);
     }
@@ -149,7 +150,10 @@ public sealed class LabelingPipeline
     public async Task<SynthesisResult> SynthesizeAsync<TItem>(LabelingJob<TItem> job, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        using var run = new LabelingRunContext<TItem>(job, Snapshot(), Ledger, _compiler, progress, cancellationToken);
+        LabelingPipelineOptions snapshot = Snapshot();
+        ThrowIfNotStreamable(job, snapshot);
+        using StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken).ConfigureAwait(false);
+        using var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, progress, cancellationToken);
         await ConceptStage.PrepareAsync(run, _services).ConfigureAwait(false);
         GatingStage<TItem> gating = Gating(run);
         IReadOnlyList<LabelingProgram> candidates = await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
@@ -169,7 +173,12 @@ public sealed class LabelingPipeline
 
     private async Task<LabelingRun<TItem>> RunCoreAsync<TItem>(LabelingJob<TItem> job, IEndModel<TItem> endModel, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
-        using var run = new LabelingRunContext<TItem>(job, Snapshot(), Ledger, _compiler, progress, cancellationToken);
+        LabelingPipelineOptions snapshot = Snapshot();
+        ThrowIfNotStreamable(job, snapshot);
+
+        // A streamed job's items are read from its source, chunk by chunk, each time a stage needs all of them.
+        using StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken).ConfigureAwait(false);
+        using var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, progress, cancellationToken);
         LabelingPipelineOptions options = run.Options;
         IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
         int[] seedLabels = [.. seed.Select(e => e.Label)];
@@ -194,11 +203,13 @@ public sealed class LabelingPipeline
             throw new InvalidOperationException(RunOutcomes.NothingToLearnFrom(gated.Programs, run.Log.GetOrderedAttempts()));
         }
 
-        run.Begin(PipelineStage.Apply, $"Labeling {job.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
+        run.Begin(PipelineStage.Apply, $"Labeling {run.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
         GateDecision<TItem>[] kept = [.. gated.Functions.Concat(gated.Programs).Where(d => d.Kept)];
         var labeling = new LabelingStage<TItem>(_applier, job.Task.ClassCount);
         LabelingStageResult labeled = job.LabelingBackend is { } backend
             ? await labeling.RunAsync(backend, kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken).ConfigureAwait(false)
+            : streamed is not null
+            ? await labeling.RunAsync(kept, streamed.ItemsAsync(cancellationToken), seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken).ConfigureAwait(false)
             : labeling.Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
         run.End(PipelineStage.Apply);
 
@@ -215,8 +226,11 @@ public sealed class LabelingPipeline
         if (seedModelVoted)
         {
             // The end model trained on the seed labels votes beside the functions, as one more column.
-            (votes, seedVotes, testVotes) = await distillation.AddSeedModelVoterAsync(
-                SeedModelVoterName, votes, seedVotes!, testVotes, job.Items, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false);
+            (votes, seedVotes, testVotes) = streamed is not null
+                ? await StreamedRun.AddSeedModelVoterAsync(
+                    distillation, SeedModelVoterName, votes, seedVotes!, testVotes, streamed, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false)
+                : await distillation.AddSeedModelVoterAsync(
+                    SeedModelVoterName, votes, seedVotes!, testVotes, job.Items, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false);
         }
 
         (LabelModel? labelModel, ClassProbabilities? labelProbabilities) = new AggregationStage(_catalog, options.LabelModel, options.SelectionMetric, options.Seed)
@@ -224,8 +238,25 @@ public sealed class LabelingPipeline
         run.End(PipelineStage.Aggregate);
 
         run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
-        ITrainedEndModel<TItem> trained = await distillation.TrainAsync(job.Items, votes, labelProbabilities, seed, cancellationToken).ConfigureAwait(false);
-        ClassProbabilities probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
+        ITrainedEndModel<TItem> trained;
+        ClassProbabilities probabilities;
+        StreamedLabelSummary? streamedLabels = null;
+        if (streamed is not null)
+        {
+            // Only the sampled training items are gathered; the labels go to the sink as they are made.
+            EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, labelProbabilities, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
+            labelProbabilities = null;
+            trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
+            sample = null;
+            streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken).ConfigureAwait(false);
+            probabilities = new ClassProbabilities(0, job.Task.ClassCount, Array.Empty<double>());
+        }
+        else
+        {
+            trained = await distillation.TrainAsync(job.Items, votes, labelProbabilities, seed, cancellationToken).ConfigureAwait(false);
+            probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
+        }
+
         RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
         ITrainedEndModel<TItem>? seedOnlyModel = seed.Count > 0 && options.ScoreSeedOnlyBaseline
             ? await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false)
@@ -247,9 +278,10 @@ public sealed class LabelingPipeline
             SeedOnlyModel = seedOnlyModel,
             Task = job.Task,
             DatasetName = job.DatasetName ?? job.Task.Name,
-            ItemIds = job.ItemIds ?? [.. Enumerable.Range(0, job.Items.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],
+            ItemIds = streamed is not null ? [] : job.ItemIds ?? [.. Enumerable.Range(0, job.Items.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],
             Probabilities = probabilities,
-            Labels = probabilities.Predict(TieBreak.Random(options.Seed)),
+            Labels = streamed is not null ? [] : probabilities.Predict(TieBreak.Random(options.Seed)),
+            StreamedLabels = streamedLabels,
             LabelModelProbabilities = labelProbabilities,
             Matrix = labeled.Applied.Matrix,
             SeedModelVoted = seedModelVoted,
@@ -306,7 +338,7 @@ public sealed class LabelingPipeline
         var request = new SynthesisRequest<TItem>(run.Job.Task)
         {
             Examples = run.Job.SeedSet,
-            UnlabeledSample = run.Job.Items,
+            UnlabeledSample = run.Items,
             Validator = gating.Validator,
             Log = run.Log,
             Ledger = run.Ledger,
@@ -371,7 +403,7 @@ public sealed class LabelingPipeline
 
         Func<TItem, string> describe = run.Job.DescribeItem ?? Describe;
         run.Ledger.TryGetPrice(model, out ModelPrice? price);
-        return _estimator.EstimateFromSample(run.Job.Task, run.Job.Items, DirectLabelingSampleSize, run.Options.Seed, describe, model, price, run.CancellationToken);
+        return _estimator.EstimateFromSample(run.Job.Task, run.Items, DirectLabelingSampleSize, run.Options.Seed, describe, model, price, run.CancellationToken);
 
         static string Describe(TItem item) => item switch
         {
@@ -379,6 +411,35 @@ public sealed class LabelingPipeline
             null => string.Empty,
             _ => JsonSerializer.Serialize(item, item.GetType()),
         };
+    }
+
+    /// <summary>Refuses, before any work, what a streamed job (<see cref="LabelingJob{TItem}.Source"/>) cannot do because it needs every item at once; nothing for a job with items.</summary>
+    /// <param name="job">The job.</param>
+    /// <param name="options">The run's options, or <see langword="null"/> to check the job alone.</param>
+    private void ThrowIfNotStreamable<TItem>(LabelingJob<TItem> job, LabelingPipelineOptions? options)
+    {
+        if (job.Source is null)
+        {
+            return;
+        }
+
+        if (job.LabelingBackend is not null)
+        {
+            throw new ArgumentException("A streamed job (LabelingJob.Source) cannot use a LabelingJob.LabelingBackend: a backend takes every item at once. Leave LabelingBackend unset, or give the items as a list.", nameof(job));
+        }
+
+        if (job.ItemIds is not null)
+        {
+            throw new ArgumentException("A streamed job (LabelingJob.Source) takes its ids from the source; leave LabelingJob.ItemIds unset.", nameof(job));
+        }
+
+        if (options is not null &&
+            (options.EmbeddingGenerator is not null || _services?.GetService(typeof(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>)) is not null))
+        {
+            throw new InvalidOperationException(
+                "A streamed job (LabelingJob.Source) cannot have concept scores: they embed every item and hold the embeddings for the whole run. " +
+                "Leave LabelingPipelineOptions.EmbeddingGenerator unset (and register no IEmbeddingGenerator<string, Embedding<float>>), or give the items as a list.");
+        }
     }
 
     private static StageProgress? ApplyProgress(IProgress<PipelineProgress>? progress, int total) =>

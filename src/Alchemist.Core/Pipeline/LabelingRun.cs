@@ -14,17 +14,32 @@ public class LabelingRun
     /// <summary>Gets a name for the data, such as the dataset's.</summary>
     public required string DatasetName { get; init; }
 
-    /// <summary>Gets the id of each item, in input order.</summary>
+    /// <summary>Gets the id of each item, in input order; <b>empty when <see cref="LabelsStreamed"/></b> (the ids went to the sink with the labels).</summary>
     public required IReadOnlyList<string> ItemIds { get; init; }
 
-    /// <summary>Gets the final class distribution of each item: the distilled end model's, which covers every item.</summary>
+    /// <summary>Gets the final class distribution of each item: the distilled end model's, which covers every item; <b>no rows when <see cref="LabelsStreamed"/></b> (they went to the job's <see cref="ILabelSink"/>).</summary>
     public required ClassProbabilities Probabilities { get; init; }
 
-    /// <summary>Gets the final label of each item: the most probable class, ties broken by a seeded random choice.</summary>
+    /// <summary>Gets the final label of each item: the most probable class, ties broken by a seeded random choice; <b>empty when <see cref="LabelsStreamed"/></b> (they went to the job's <see cref="ILabelSink"/>).</summary>
     public required IReadOnlyList<int> Labels { get; init; }
 
-    /// <summary>Gets the label model's class distribution of each item, or <see langword="null"/> when no program was kept.</summary>
+    /// <summary>Gets the label model's class distribution of each item, or <see langword="null"/> when no program was kept; <b>always <see langword="null"/> when <see cref="LabelsStreamed"/></b>.</summary>
     public ClassProbabilities? LabelModelProbabilities { get; init; }
+
+    /// <summary>Gets a value indicating whether the run read its items from a source (<see cref="LabelingJob{TItem}.Source"/>) and wrote their labels to the job's <see cref="ILabelSink"/> as they were made.</summary>
+    /// <remarks>
+    /// When <see langword="true"/>, the run holds no per-item result: <see cref="ItemIds"/> and <see cref="Labels"/> are
+    /// empty, <see cref="Probabilities"/> has no rows and <see cref="LabelModelProbabilities"/> is <see langword="null"/>;
+    /// <see cref="ItemCount"/> gives the number of items, and the reports' class distribution and confidence figures
+    /// were counted while the labels were written. <see cref="Matrix"/> still holds every item's votes.
+    /// </remarks>
+    public bool LabelsStreamed => StreamedLabels is not null;
+
+    /// <summary>Gets the number of items labeled: <see cref="ItemIds"/>' count, or the number written to the sink when <see cref="LabelsStreamed"/>.</summary>
+    public int ItemCount => StreamedLabels?.ItemCount ?? ItemIds.Count;
+
+    /// <summary>Gets what a streamed run counted while writing its labels, or <see langword="null"/> for a run that holds them.</summary>
+    internal StreamedLabelSummary? StreamedLabels { get; init; }
 
     /// <summary>Gets the votes of the kept hand-written functions and programs on every item, one column each in that order (zero columns when none was kept).</summary>
     public required LabelMatrix Matrix { get; init; }

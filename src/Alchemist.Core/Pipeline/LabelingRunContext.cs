@@ -23,6 +23,7 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
 
     public LabelingRunContext(
         LabelingJob<TItem> job,
+        IReadOnlyList<TItem> items,
         LabelingPipelineOptions options,
         CostLedger ledger,
         ProgramCompiler compiler,
@@ -30,6 +31,7 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
         CancellationToken cancellationToken)
     {
         Job = job;
+        Items = items;
         Options = options;
         Ledger = ledger.CreateScope();
         if (options.Isolation == ProgramIsolation.WorkerProcesses)
@@ -48,13 +50,16 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
         }
 
         Programs = new ProgramCache(new ConceptGateCompiler(Workers is null ? new SandboxGateCompiler(compiler) : new WorkerGateCompiler(Workers), () => Concepts));
-        Sample = Sampled(job.Items, Options.GateSampleSize, Options.Seed);
+        Sample = Sampled(items, Options.GateSampleSize, Options.Seed);
         _progress = progress;
         CancellationToken = cancellationToken;
     }
 
     /// <summary>Gets the job.</summary>
     public LabelingJob<TItem> Job { get; }
+
+    /// <summary>Gets the items to label: the job's <see cref="LabelingJob{TItem}.Items"/>, or for a streamed job its source read as a list (<see cref="StreamedItems{TItem}"/>), which samples without holding every item.</summary>
+    public IReadOnlyList<TItem> Items { get; }
 
     /// <summary>Gets the run's snapshot of the options, taken when it started; changing the pipeline's options later does not change this run.</summary>
     public LabelingPipelineOptions Options { get; }

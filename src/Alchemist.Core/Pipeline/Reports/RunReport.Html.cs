@@ -78,8 +78,8 @@ public static partial class RunReport
 
         html.Append("<h2>Charts</h2><div class=\"charts\">");
         AppendProgramChart(html, run);
-        AppendBars(html, "Label distribution", [.. run.Task.ClassNames], [.. LabelDistribution(run).Select(c => (double)c)], "#0969da", v => v.ToString("N0", Invariant));
-        int[] histogram = ConfidenceHistogram(run.Probabilities, Bins);
+        AppendBars(html, "Label distribution", [.. run.Task.ClassNames], [.. (run.StreamedLabels?.LabelCounts ?? LabelDistribution(run)).Select(c => (double)c)], "#0969da", v => v.ToString("N0", Invariant));
+        int[] histogram = run.StreamedLabels?.ConfidenceHistogram ?? ConfidenceHistogram(run.Probabilities, Bins);
         AppendBars(html, "Confidence of the final labels", [.. Enumerable.Range(0, Bins).Select(b => BinLabel(b, run.Task.ClassCount))], [.. histogram.Select(c => (double)c)], "#8250df", v => v.ToString("N0", Invariant));
         AppendCostChart(html, run);
         html.Append("</div>\n");

@@ -74,14 +74,14 @@ public static partial class RunReport
         AppendLabelModelMarkdown(md, run);
 
         md.Append("\n## Labels\n\n| class | items | share |\n|---|---:|---:|\n");
-        int[] distribution = LabelDistribution(run);
+        int[] distribution = run.StreamedLabels?.LabelCounts ?? LabelDistribution(run);
         for (int c = 0; c < distribution.Length; c++)
         {
-            md.Append(Invariant, $"| {c} {run.Task.ClassNames[c]} | {distribution[c]:N0} | {Percent((double)distribution[c] / Math.Max(1, run.Labels.Count))} |\n");
+            md.Append(Invariant, $"| {c} {run.Task.ClassNames[c]} | {distribution[c]:N0} | {Percent((double)distribution[c] / Math.Max(1, run.ItemCount))} |\n");
         }
 
         md.Append("\nConfidence of the final labels (highest class probability):\n\n| confidence | items |\n|---|---:|\n");
-        int[] histogram = ConfidenceHistogram(run.Probabilities, Bins);
+        int[] histogram = run.StreamedLabels?.ConfidenceHistogram ?? ConfidenceHistogram(run.Probabilities, Bins);
         for (int b = 0; b < histogram.Length; b++)
         {
             md.Append(Invariant, $"| {BinLabel(b, run.Task.ClassCount)} | {histogram[b]:N0} |\n");
@@ -221,7 +221,7 @@ public static partial class RunReport
     {
         yield return ("Task", $"{run.Task.Name}: {run.Task.Description}");
         yield return ("Classes", string.Join(", ", run.Task.ClassNames.Select((n, i) => $"{i} {n}")));
-        yield return ("Items labeled", run.ItemIds.Count.ToString("N0", Invariant));
+        yield return ("Items labeled", run.ItemCount.ToString("N0", Invariant));
         yield return ("Seed (dev) items", run.SeedItems.ToString("N0", Invariant));
         yield return ("Programs", string.Create(Invariant, $"{run.KeptCount} kept, {run.DroppedCount} dropped"));
         if (run.SynthesisAttempts.Count > 0)
@@ -342,9 +342,9 @@ public static partial class RunReport
         return counts;
     }
 
-    private const int Bins = 10;
+    internal const int Bins = 10;
 
-    private static int[] ConfidenceHistogram(ClassProbabilities probabilities, int bins)
+    internal static int[] ConfidenceHistogram(ClassProbabilities probabilities, int bins)
     {
         // Bins span [1/K, 1]: the highest class probability can never be below 1/K.
         var counts = new int[bins];

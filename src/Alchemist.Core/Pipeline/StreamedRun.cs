@@ -1,0 +1,202 @@
+namespace Alchemist;
+
+/// <summary>
+/// The stages of a streamed run (<see cref="LabelingJob{TItem}.Source"/>) that need every item, done chunk by chunk so
+/// that no per-item array beside the label matrix (and the label model's distributions while the end model is being
+/// trained) is held: the seed-model voter's column, the end model's training sample and the final predictions. Each
+/// gives exactly what the list run's code gives.
+/// </summary>
+internal static class StreamedRun
+{
+    /// <summary>Adds the seed model as one more voter, as <see cref="DistillationStage{TItem}.AddSeedModelVoterAsync"/> does, predicting the items chunk by chunk.</summary>
+    public static async Task<(LabelMatrix Votes, LabelMatrix SeedVotes, LabelMatrix? TestVotes)> AddSeedModelVoterAsync<TItem>(
+        DistillationStage<TItem> distillation,
+        string columnName,
+        LabelMatrix votes,
+        LabelMatrix seedVotes,
+        LabelMatrix? testVotes,
+        StreamedItems<TItem> items,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        IReadOnlyList<TItem>? testItems,
+        CancellationToken cancellationToken)
+    {
+        (_, sbyte[] onSeed, sbyte[]? onTest) = await distillation.SeedModelVotesAsync([], seed, testVotes is null ? null : testItems, cancellationToken).ConfigureAwait(false);
+        ITrainedEndModel<TItem> model = await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false);
+        var onItems = new sbyte[items.Count];
+        await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ClassProbabilities p = await model.PredictProbabilitiesAsync(chunk.ItemList, cancellationToken).ConfigureAwait(false);
+            int[] predicted = p.Predict(TieBreak.ClassPrior);
+            for (int i = 0; i < predicted.Length; i++)
+            {
+                onItems[chunk.Start + i] = (sbyte)predicted[i];
+            }
+        }
+
+        return (votes.AppendColumn(columnName, onItems), seedVotes.AppendColumn(columnName, onSeed), onTest is null ? null : testVotes!.AppendColumn(columnName, onTest));
+    }
+
+    /// <summary>
+    /// Chooses the end model's weakly labeled training items as <see cref="EndModelTrainingSet.FromLabelModel{TItem}"/>
+    /// followed by a seeded sample of <paramref name="sampleSize"/> does (covered items with a positive confidence,
+    /// then the same sample, weights scaled alike), and gathers only those items in one read.
+    /// </summary>
+    /// <returns>The sampled training set, or <see langword="null"/> when there are no label-model distributions.</returns>
+    public static async Task<EndModelTrainingSet<TItem>?> TrainingSampleAsync<TItem>(
+        StreamedItems<TItem> items, LabelMatrix votes, ClassProbabilities? labelProbabilities, int? sampleSize, int seed, CancellationToken cancellationToken)
+    {
+        if (labelProbabilities is null)
+        {
+            return null;
+        }
+
+        int n = votes.ItemCount;
+        int k = labelProbabilities.ClassCount;
+        int covered = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (Kept(votes, labelProbabilities, i))
+            {
+                covered++;
+            }
+        }
+
+        bool sampled = sampleSize is int size && covered > size;
+        int count = sampled ? sampleSize!.Value : covered;
+        int[] ordinals = sampled ? SeededSample.Indices(covered, count, seed) : [.. Enumerable.Range(0, covered)];
+        double scale = sampled ? (double)covered / count : 1.0;
+
+        // The item index, target and weight of each sampled covered item, in item order.
+        var indices = new int[count];
+        var targets = new double[count * k];
+        var weights = new double[count];
+        int ordinal = 0;
+        int next = 0;
+        for (int i = 0; i < n && next < count; i++)
+        {
+            if (!Kept(votes, labelProbabilities, i))
+            {
+                continue;
+            }
+
+            if (ordinals[next] == ordinal)
+            {
+                ReadOnlySpan<double> row = labelProbabilities.GetRow(i);
+                indices[next] = i;
+                weights[next] = sampled ? EndModelTrainingSet.Confidence(row) * scale : EndModelTrainingSet.Confidence(row);
+                row.CopyTo(targets.AsSpan(next * k, k));
+                next++;
+            }
+
+            ordinal++;
+        }
+
+        var chosen = new TItem[count];
+        int taken = 0;
+        await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(cancellationToken).ConfigureAwait(false))
+        {
+            long end = chunk.Start + chunk.Count;
+            while (taken < count && indices[taken] < end)
+            {
+                chosen[taken] = chunk.Items[indices[taken] - chunk.Start];
+                taken++;
+            }
+        }
+
+        return new EndModelTrainingSet<TItem>(chosen, k, targets, weights);
+    }
+
+    /// <summary>Predicts every item chunk by chunk, breaks ties as <see cref="ClassProbabilities.Predict"/> with <see cref="TieBreak.Random(int)"/> does over all items at once, writes each chunk to the sink, and counts what the reports need.</summary>
+    public static async Task<StreamedLabelSummary> PredictAsync<TItem>(
+        ITrainedEndModel<TItem> trained, StreamedItems<TItem> items, ILabelSink sink, int classCount, int seed, CancellationToken cancellationToken)
+    {
+        var summary = new StreamedLabelSummary(classCount);
+        var random = new Random(seed);
+        await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ClassProbabilities p = await trained.PredictProbabilitiesAsync(chunk.ItemList, cancellationToken).ConfigureAwait(false);
+            int[] labels = Predict(p, random);
+            summary.Add(labels, p);
+            await sink.WriteAsync(new LabeledChunk(chunk.Start, chunk.IdList.ToArray(), labels, p), cancellationToken).ConfigureAwait(false);
+        }
+
+        return summary;
+    }
+
+    /// <summary>The covered-and-confident test of <see cref="EndModelTrainingSet.FromLabelModel{TItem}"/> with its default (confidence) weighting.</summary>
+    private static bool Kept(LabelMatrix votes, ClassProbabilities probabilities, int item)
+    {
+        bool covered = false;
+        foreach (sbyte vote in votes.GetRow(item))
+        {
+            if (vote >= 0)
+            {
+                covered = true;
+                break;
+            }
+        }
+
+        return covered && EndModelTrainingSet.Confidence(probabilities.GetRow(item)) > 0;
+    }
+
+    /// <summary>The rule of <see cref="ClassProbabilities.Predict"/> with a random tie-break whose generator carries over from chunk to chunk.</summary>
+    private static int[] Predict(ClassProbabilities probabilities, Random random)
+    {
+        var predictions = new int[probabilities.ItemCount];
+        Span<int> tied = stackalloc int[probabilities.ClassCount];
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            ReadOnlySpan<double> row = probabilities.GetRow(i);
+            double max = double.NegativeInfinity;
+            foreach (double p in row)
+            {
+                max = Math.Max(max, p);
+            }
+
+            int count = 0;
+            for (int c = 0; c < row.Length; c++)
+            {
+                if (max - row[c] < ClassProbabilities.TieTolerance)
+                {
+                    tied[count++] = c;
+                }
+            }
+
+            predictions[i] = count == 1 ? tied[0] : tied[random.Next(count)];
+        }
+
+        return predictions;
+    }
+}
+
+/// <summary>What a streamed run counts while writing its labels, for the reports: the number of items, each class's count and the confidence histogram.</summary>
+internal sealed class StreamedLabelSummary(int classCount)
+{
+    /// <summary>Gets the number of items written.</summary>
+    public int ItemCount { get; private set; }
+
+    /// <summary>Gets the number of items of each class.</summary>
+    public int[] LabelCounts { get; } = new int[classCount];
+
+    /// <summary>Gets the histogram of the highest class probability, in the reports' bins.</summary>
+    public int[] ConfidenceHistogram { get; } = new int[RunReport.Bins];
+
+    /// <summary>Counts one chunk.</summary>
+    public void Add(int[] labels, ClassProbabilities probabilities)
+    {
+        ItemCount += labels.Length;
+        foreach (int label in labels)
+        {
+            if (Label.IsClass(label, LabelCounts.Length))
+            {
+                LabelCounts[label]++;
+            }
+        }
+
+        int[] bins = RunReport.ConfidenceHistogram(probabilities, RunReport.Bins);
+        for (int b = 0; b < bins.Length; b++)
+        {
+            ConfidenceHistogram[b] += bins[b];
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+
+namespace Alchemist.Cli.Tests;
+
+/// <summary><c>alchemist run --data DIR</c> streams the train split (read as it goes, labels written as they are made): the same outputs as the run that holds it.</summary>
+public sealed class StreamedRunCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("alchemist-stream-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Run_DataFolder_WritesTheLabelsAndScoresOfTheHeldRun()
+    {
+        // The embedded YouTube dataset is held in memory; the same files given with --data are streamed.
+        string held = Path.Combine(_dir, "held");
+        string streamed = Path.Combine(_dir, "streamed");
+        (int heldCode, _, string heldError) = CliRunner.Run("run", "--out", held, "--json");
+        Assert.True(heldCode == 0, heldError);
+        (int code, _, string error) = CliRunner.Run("run", "--data", Alchemist.Tests.Shared.TestData.DatasetPath("youtube"), "--out", streamed, "--json");
+        Assert.True(code == 0, error);
+
+        Assert.Equal(File.ReadAllBytes(Path.Combine(held, "labels.jsonl")), File.ReadAllBytes(Path.Combine(streamed, "labels.jsonl")));
+        Assert.False(File.Exists(Path.Combine(streamed, "labels.jsonl.partial")));
+        using JsonDocument heldJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(held, "run.json")));
+        using JsonDocument streamedJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(streamed, "run.json")));
+        foreach (string key in new[] { "programs", "labelModel", "labelModelTest", "endModelTest", "seedOnlyTest", "coverage", "cost" })
+        {
+            Assert.Equal(heldJson.RootElement.GetProperty(key).GetRawText(), streamedJson.RootElement.GetProperty(key).GetRawText());
+        }
+
+        string report = File.ReadAllText(Path.Combine(streamed, "report.md"));
+        Assert.Matches(@"Items labeled\W+1,686", report);
+    }
+}
