@@ -20,25 +20,10 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         IProgress<LabelingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        // Programs are counted for budget overruns while they label the job's items, the figure the report gives;
-        // programs in worker processes count their own, in an instance of their own for this stage.
-        ILabelingFunction<TItem>[] columns =
-        [
-            .. kept.Select(d => d switch
-            {
-                { Program: null } => d.Function!,
-                { Function: WorkerLabelingFunction<TItem> worker } => worker.WithName(worker.Name),
-                _ => new BudgetOverrunCounter<TItem>(d.Function!),
-            }),
-        ];
+        ILabelingFunction<TItem>[] columns = Columns(kept);
         long[] overruns = [.. columns.Select(OverrunsSoFar)];
         LabelingStageResult result = Run(items, seed, test, columns, [.. kept.Select(d => d.Function!)], progress, cancellationToken);
-        for (int j = 0; j < columns.Length; j++)
-        {
-            overruns[j] = OverrunsSoFar(columns[j]) - overruns[j];
-        }
-
-        return result with { Overruns = overruns };
+        return result with { Overruns = OverrunsSince(columns, overruns) };
     }
 
     /// <summary>Applies the functions the gate kept to items read as they come (a streamed run), as <see cref="Run(IReadOnlyList{GateDecision{TItem}}, IReadOnlyList{TItem}, IReadOnlyList{LabeledExample{TItem}}, IReadOnlyList{LabeledExample{TItem}}?, IProgress{LabelingProgress}?, CancellationToken)"/> does for items in a list, with the same votes.</summary>
@@ -57,25 +42,30 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         IProgress<LabelingProgress>? progress,
         CancellationToken cancellationToken)
     {
-        ILabelingFunction<TItem>[] columns =
-        [
-            .. kept.Select(d => d switch
-            {
-                { Program: null } => d.Function!,
-                { Function: WorkerLabelingFunction<TItem> worker } => worker.WithName(worker.Name),
-                _ => new BudgetOverrunCounter<TItem>(d.Function!),
-            }),
-        ];
+        ILabelingFunction<TItem>[] columns = Columns(kept);
         long[] overruns = [.. columns.Select(OverrunsSoFar)];
         LabelingResult applied = await applier.ApplyAsync(items, columns, classCount, progress, cancellationToken).ConfigureAwait(false);
         LabelingStageResult result = Complete(applied, seed, test, [.. kept.Select(d => d.Function!)], cancellationToken);
-        for (int j = 0; j < columns.Length; j++)
-        {
-            overruns[j] = OverrunsSoFar(columns[j]) - overruns[j];
-        }
-
-        return result with { Overruns = overruns };
+        return result with { Overruns = OverrunsSince(columns, overruns) };
     }
+
+    /// <summary>
+    /// The columns that label the job's items: programs are counted for budget overruns while they do, the figure the
+    /// report gives; programs in worker processes count their own, in an instance of their own for this stage.
+    /// </summary>
+    private static ILabelingFunction<TItem>[] Columns(IReadOnlyList<GateDecision<TItem>> kept) =>
+    [
+        .. kept.Select(d => d switch
+        {
+            { Program: null } => d.Function!,
+            { Function: WorkerLabelingFunction<TItem> worker } => worker.WithName(worker.Name),
+            _ => new BudgetOverrunCounter<TItem>(d.Function!),
+        }),
+    ];
+
+    /// <summary>Each column's budget overruns since <paramref name="before"/> was counted.</summary>
+    private static long[] OverrunsSince(ILabelingFunction<TItem>[] columns, long[] before) =>
+        [.. columns.Select((column, j) => OverrunsSoFar(column) - before[j])];
 
     /// <summary>Applies functions.</summary>
     /// <param name="items">The items to label.</param>

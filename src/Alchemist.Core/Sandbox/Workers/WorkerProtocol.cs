@@ -74,22 +74,9 @@ internal static class WorkerProtocol
     /// <exception cref="WorkerProtocolException">The frame is malformed, too long or cut short.</exception>
     public static (byte Kind, byte[] Payload)? ReadFrame(Stream stream, int maxLength)
     {
-        Span<byte> header = stackalloc byte[5];
-        int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        if (read == 0)
+        if (ReadHeader(stream, maxLength) is not (byte kind, int length))
         {
             return null;
-        }
-
-        if (read < header.Length)
-        {
-            throw new WorkerProtocolException("The stream ended inside a frame header.");
-        }
-
-        int length = BinaryPrimitives.ReadInt32LittleEndian(header);
-        if (length < 0 || length > maxLength)
-        {
-            throw new WorkerProtocolException($"A frame announced {length} bytes, outside 0..{maxLength}.");
         }
 
         byte[] payload = GC.AllocateUninitializedArray<byte>(length);
@@ -98,7 +85,7 @@ internal static class WorkerProtocol
             throw new WorkerProtocolException("The stream ended inside a frame.");
         }
 
-        return (header[4], payload);
+        return (kind, payload);
     }
 
     /// <summary>Reads one frame into a buffer that is reused from frame to frame and grows only when a frame does not fit.</summary>
@@ -113,6 +100,27 @@ internal static class WorkerProtocol
     /// <exception cref="WorkerProtocolException">The frame is malformed, too long or cut short.</exception>
     public static (byte Kind, int Length)? ReadFrame(Stream stream, int maxLength, ref byte[] buffer)
     {
+        if (ReadHeader(stream, maxLength) is not (byte kind, int length))
+        {
+            return null;
+        }
+
+        if (buffer.Length < length)
+        {
+            buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(maxLength, Math.Max(length, (long)buffer.Length * 2)));
+        }
+
+        if (stream.ReadAtLeast(buffer.AsSpan(0, length), length, throwOnEndOfStream: false) < length)
+        {
+            throw new WorkerProtocolException("The stream ended inside a frame.");
+        }
+
+        return (kind, length);
+    }
+
+    /// <summary>Reads a frame's header: its kind and its payload's length, or <see langword="null"/> at the end of the stream.</summary>
+    private static (byte Kind, int Length)? ReadHeader(Stream stream, int maxLength)
+    {
         Span<byte> header = stackalloc byte[5];
         int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
         if (read == 0)
@@ -126,22 +134,9 @@ internal static class WorkerProtocol
         }
 
         int length = BinaryPrimitives.ReadInt32LittleEndian(header);
-        if (length < 0 || length > maxLength)
-        {
-            throw new WorkerProtocolException($"A frame announced {length} bytes, outside 0..{maxLength}.");
-        }
-
-        if (buffer.Length < length)
-        {
-            buffer = GC.AllocateUninitializedArray<byte>((int)Math.Min(maxLength, Math.Max(length, (long)buffer.Length * 2)));
-        }
-
-        if (stream.ReadAtLeast(buffer.AsSpan(0, length), length, throwOnEndOfStream: false) < length)
-        {
-            throw new WorkerProtocolException("The stream ended inside a frame.");
-        }
-
-        return (header[4], length);
+        return length < 0 || length > maxLength
+            ? throw new WorkerProtocolException($"A frame announced {length} bytes, outside 0..{maxLength}.")
+            : (header[4], length);
     }
 }
 
