@@ -43,7 +43,11 @@ public sealed class SiloLossTests
         {
             if (Interlocked.Exchange(ref _fired, 1) == 0)
             {
+                // Wait for the kill before the run goes on: on a fast machine the remaining shards could otherwise
+                // all finish before the silo is gone. Shards issued after it are still placed on it until the
+                // cluster notices, and fail there.
                 Killed = cluster.KillSiloAsync(victim);
+                Killed.GetAwaiter().GetResult();
             }
         }
     }
