@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Hosting;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace Alchemist.Orleans.Tests;
@@ -7,18 +10,24 @@ public sealed class SiloLossTests
     [Fact]
     public async Task RunAsync_SiloKilledWhileShardsRun_ReissuesItsShardsAndGivesTheSameLabels()
     {
-        TestCluster cluster = await ThreeSiloCluster.StartAsync();
+        TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
         try
         {
             SiloHandle victim = cluster.SecondarySilos[0];
+            ShardHold.Reset(victim.SiloAddress);
             var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200) });
-            var killer = new KillOnFirstShard(cluster, victim);
 
             LabelingProgram[] programs = await YouTubeRuns.KeptProgramsAsync();
             LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
             string[] items = [.. Alchemist.Tests.Shared.TestData.Load("youtube").Train.Texts.Select(t => t!)];
-            LabelingResult distributed = await backend.ApplyAsync(programs, items, 2, killer);
-            await killer.Killed;
+            Task<LabelingResult> run = backend.ApplyAsync(programs, items, 2, progress: null);
+
+            // Placement is random over three silos, so one of the 53 shards lands on the victim all but surely; it is
+            // held there until the silo is dead, whatever the machine's speed, and must be issued again elsewhere.
+            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await cluster.KillSiloAsync(victim);
+            ShardHold.ReleaseHeld();
+            LabelingResult distributed = await run.WaitAsync(TimeSpan.FromMinutes(3));
 
             Assert.False(victim.IsActive);
             Assert.True(backend.ShardsReissued > 0, "a shard placed on the killed silo should have been issued again");
@@ -27,28 +36,56 @@ public sealed class SiloLossTests
         }
         finally
         {
+            ShardHold.ReleaseHeld();
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
         }
     }
 
-    /// <summary>Kills a silo when the first shard comes back, while the others are in flight or queued.</summary>
-    private sealed class KillOnFirstShard(TestCluster cluster, SiloHandle victim) : IProgress<LabelingProgress>
+    /// <summary>Where the victim silo's shard calls wait: the test's one run at a time (static, as the silos' filters are built by their own containers).</summary>
+    private static class ShardHold
     {
-        private int _fired;
+        private static SiloAddress? s_victim;
+        private static TaskCompletionSource s_released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task Killed { get; private set; } = Task.CompletedTask;
+        public static TaskCompletionSource ArrivedOnVictim { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Report(LabelingProgress value)
+        public static void Reset(SiloAddress victim)
         {
-            if (Interlocked.Exchange(ref _fired, 1) == 0)
+            ArrivedOnVictim = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            s_released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref s_victim, victim);
+        }
+
+        public static void ReleaseHeld() => s_released.TrySetResult();
+
+        public static async Task HoldIfVictimAsync(SiloAddress silo)
+        {
+            if (silo.Equals(Volatile.Read(ref s_victim)))
             {
-                // Wait for the kill before the run goes on: on a fast machine the remaining shards could otherwise
-                // all finish before the silo is gone. Shards issued after it are still placed on it until the
-                // cluster notices, and fail there.
-                Killed = cluster.KillSiloAsync(victim);
-                Killed.GetAwaiter().GetResult();
+                ArrivedOnVictim.TrySetResult();
+                await s_released.Task.WaitAsync(TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+                throw new InvalidOperationException("This shard was held on a silo the test killed; its answer must not be used.");
             }
         }
+    }
+
+    /// <summary>Holds every shard call that reaches the victim silo until the test has killed it.</summary>
+    private sealed class HoldOnVictimFilter(ILocalSiloDetails silo) : IIncomingGrainCallFilter
+    {
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod.DeclaringType == typeof(IProgramShardGrain))
+            {
+                await ShardHold.HoldIfVictimAsync(silo.SiloAddress);
+            }
+
+            await context.Invoke();
+        }
+    }
+
+    private sealed class HoldingSiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddAlchemistShards().AddIncomingGrainCallFilter<HoldOnVictimFilter>();
     }
 }

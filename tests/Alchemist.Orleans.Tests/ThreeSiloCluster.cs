@@ -10,10 +10,14 @@ public sealed class ThreeSiloCluster : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
 
-    public static async Task<TestCluster> StartAsync()
+    public static Task<TestCluster> StartAsync() => StartAsync<SiloConfigurator>();
+
+    /// <summary>Starts a cluster whose silos are configured by <typeparamref name="TConfigurator"/> (which should add the shard grains).</summary>
+    public static async Task<TestCluster> StartAsync<TConfigurator>()
+        where TConfigurator : ISiloConfigurator, new()
     {
         var builder = new TestClusterBuilder(3);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddSiloBuilderConfigurator<TConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         TestCluster cluster = builder.Build();
         await cluster.DeployAsync();
