@@ -59,7 +59,7 @@ internal static class RunCommand
         Option<string?> cluster = ClusterOption.Create();
         Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings of concept scores (--embeddings) are cached between runs, by model and text hash; none when left out.", HelpName = "DIR" };
         var input = new RunInput();
-        var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds);
+        var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds, concepts: true);
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
         {
             data,
@@ -73,6 +73,14 @@ internal static class RunCommand
 
         command.Validators.Add(result => input.Validate(result, data));
         command.Validators.Add(result => stages.Validate(result, llm, library));
+        command.Validators.Add(result =>
+        {
+            // Concepts are scored by the run's embeddings: without them the stage cannot run, and is refused rather than ignored.
+            if (result.GetResult(stages.Concepts!) is { Implicit: false } && string.Equals((result.GetValue(embeddings) ?? EmbeddingGeneratorFactory.None).Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase))
+            {
+                result.AddError("--concepts applies to concept programs, which read the concept scores of --embeddings; add --embeddings SPEC (e.g. minilm), or leave out --concepts.");
+            }
+        });
         command.SetAction((parsed, cancellationToken) => ExecuteAsync(
             parsed.InvocationConfiguration.Output,
             parsed.InvocationConfiguration.Error,
@@ -151,7 +159,7 @@ internal static class RunCommand
                 Directory.CreateDirectory(Path.Combine(settings.Out, ProgramsFolderName));
                 transcript = new StreamWriter(Path.Combine(settings.Out, ProgramsFolderName, ProgramLibrary.TranscriptFileName), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
                 session = LlmSession.Open(settings.Llm, context, settings.Calls, transcript);
-                synthesizers.Add(new ChatProgramSynthesizer(session.Client, new ChatSynthesizerOptions { Seed = settings.Seed, GeneratePriorKnowledge = stages.PriorKnowledge }, ledger, context.Time));
+                synthesizers.Add(new ChatProgramSynthesizer(session.Client, stages.ApplyTo(new ChatSynthesizerOptions { Seed = settings.Seed }), ledger, context.Time));
             }
 
             var pipeline = new LabelingPipeline(

@@ -531,13 +531,13 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
             ChatResponse response = await _chatClient.GetResponseAsync(messages, chatOptions, scope.Token).ConfigureAwait(false);
             string? modelId = response.ModelId ?? _defaultModelId;
             CostEntry cost = scope.Ledger.Record(purpose, modelId, response.Usage, ChatCallResilience.FromResponse(response));
-            return new ChatCall(response.Text, modelId, promptHash, cost, startedAt, _timeProvider.GetElapsedTime(started), Error: null);
+            return new ChatCall(purpose, response.Text, modelId, promptHash, cost, startedAt, _timeProvider.GetElapsedTime(started), Error: null);
         }
         catch (Exception ex) when (!scope.Caller.IsCancellationRequested)
         {
             // A failed call (or one the deadline cut) costs its own program only; the other slots go on. The ledger keeps its retries and timeouts.
             CostEntry cost = scope.Ledger.RecordFailure(purpose, _defaultModelId, ChatCallResilience.FromException(ex));
-            return new ChatCall(string.Empty, _defaultModelId, promptHash, cost, startedAt, _timeProvider.GetElapsedTime(started), ex);
+            return new ChatCall(purpose, string.Empty, _defaultModelId, promptHash, cost, startedAt, _timeProvider.GetElapsedTime(started), ex);
         }
     }
 
@@ -588,10 +588,11 @@ public sealed partial class ChatProgramSynthesizer : IProgramSynthesizer
 
     /// <summary>The outcome of one chat call: the reply (or the error) and what it cost.</summary>
     private sealed record ChatCall(
-        string Text, string? ModelId, string PromptHash, CostEntry? Cost, DateTimeOffset StartedAt, TimeSpan Duration, Exception? Error)
+        string Purpose, string Text, string? ModelId, string PromptHash, CostEntry? Cost, DateTimeOffset StartedAt, TimeSpan Duration, Exception? Error)
     {
         public SynthesisAttempt ToAttempt(int? slot, int attempt, string? name, float? temperature) => new()
         {
+            Purpose = Purpose,
             Slot = slot,
             Attempt = attempt,
             Outcome = SynthesisOutcome.CallFailed,

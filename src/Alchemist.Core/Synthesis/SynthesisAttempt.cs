@@ -7,6 +7,9 @@ namespace Alchemist;
 /// </remarks>
 public sealed record SynthesisAttempt
 {
+    /// <summary>Gets what the call was for, as the cost ledger names it (<see cref="CostEntry.Purpose"/>): <c>program</c>, <c>repair</c>, <c>prior-knowledge</c> or <c>concepts</c>; <see langword="null"/> when the synthesizer did not say.</summary>
+    public string? Purpose { get; init; }
+
     /// <summary>Gets the program slot (0-based) the call was for, or <see langword="null"/> for a call shared by all slots.</summary>
     public int? Slot { get; init; }
 

@@ -156,6 +156,63 @@ public sealed class LlmStagesCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_ConceptStage_ListsConceptsFirst_OffersThemToTheProgramPrompt_AndRecordsTheCall()
+    {
+        using FakeLlmServer server = FakeLlmServer.Start(
+            FakeApi.OpenAI,
+            FakeStep.Reply("1 | asks people to visit a channel\n1 | check out my channel and subscribe\n0 | talks about the song itself"),
+            FakeStep.Reply(FakePrograms.Fenced(ChannelConceptProgram)));
+        string output = Path.Combine(_root, "concepts");
+
+        (int code, string stdout, string error) = Run(
+            server.Environment(), "run", "--data", SmallYouTube(), "--llm", "openai:gpt-4o-mini", "--programs", "1", "--feedback-rounds", "0", "--embeddings", "minilm", "--concepts", "3", "--in-process", "--out", output);
+
+        Assert.True(code == 0, error);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Contains("up to 3 short phrases", server.Requests[0].LastMessage, StringComparison.Ordinal);
+        Assert.Contains("\"check out my channel and subscribe\"", server.Requests[1].LastMessage, StringComparison.Ordinal);
+        Assert.Contains("public static int Label(string item, Concepts concepts)", server.Requests[1].LastMessage, StringComparison.Ordinal);
+        Assert.Contains("LLM stages   no prior knowledge; 1 round(s) of programs (0 feedback round(s) asked); concepts: Listed 3 concept(s)", stdout, StringComparison.Ordinal);
+
+        // The concept call is counted as what it is, not as a prior-knowledge call (both are shared by every slot).
+        JsonElement synthesis = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json"))).RootElement.GetProperty("synthesis");
+        Assert.Equal((0, 3, 1), (synthesis.GetProperty("priorKnowledgeCalls").GetInt32(), synthesis.GetProperty("conceptsPerClass").GetInt32(), synthesis.GetProperty("conceptCalls").GetInt32()));
+        Assert.StartsWith("Listed 3 concept(s)", synthesis.GetProperty("conceptOutcome").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ConceptsZero_SkipsTheConceptStage()
+    {
+        using FakeLlmServer server = FakeLlmServer.Start(FakeApi.OpenAI, FakeStep.Reply(FakePrograms.Fenced(FakePrograms.Subscribe)));
+        string output = Path.Combine(_root, "no-concepts");
+
+        (int code, _, string error) = Run(
+            server.Environment(), "run", "--data", SmallYouTube(), "--llm", "openai:gpt-4o-mini", "--programs", "1", "--feedback-rounds", "0", "--embeddings", "minilm", "--concepts", "0", "--in-process", "--out", output);
+
+        Assert.True(code == 0, error);
+        FakeRequest only = Assert.Single(server.Requests);
+        Assert.DoesNotContain("CLASS_INDEX | phrase", only.LastMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Concepts concepts", only.LastMessage, StringComparison.Ordinal);
+        JsonElement synthesis = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json"))).RootElement.GetProperty("synthesis");
+        Assert.Equal(0, synthesis.GetProperty("conceptCalls").GetInt32());
+        Assert.False(synthesis.TryGetProperty("conceptsPerClass", out _));
+    }
+
+    [Theory]
+    [InlineData("33", "--embeddings", "minilm", "error: --concepts is 33; use between 1 and 32 concepts per class, or 0 to skip the concept stage.")]
+    [InlineData("-1", "--embeddings", "minilm", "error: --concepts is -1; use between 1 and 32 concepts per class, or 0 to skip the concept stage.")]
+    [InlineData("4", "--seed", "1", "error: --concepts applies to concept programs, which read the concept scores of --embeddings; add --embeddings SPEC (e.g. minilm), or leave out --concepts.")]
+    public void Run_ConceptsOutOfRangeOrWithoutEmbeddings_IsRefusedBeforeWork(string concepts, string option, string value, string expected)
+    {
+        string output = Path.Combine(_root, "concepts-refused");
+        (int code, _, string error) = Run([], "run", "--llm", "replay:" + Path.Combine(_root, "none.jsonl"), "--concepts", concepts, option, value, "--out", output);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Run_WithoutAnLlm_RecordsNoStage()
     {
         string output = Path.Combine(_root, "offline");
@@ -171,6 +228,7 @@ public sealed class LlmStagesCommandTests : IDisposable
     [Theory]
     [InlineData("--prior-knowledge")]
     [InlineData("--feedback-rounds", "2")]
+    [InlineData("--concepts", "3", "--embeddings", "minilm")]
     public void Run_StageWithoutAnLlm_IsRefusedBeforeWork(params string[] option)
     {
         string output = Path.Combine(_root, "refused");
@@ -219,6 +277,15 @@ public sealed class LlmStagesCommandTests : IDisposable
         Assert.Contains("1000000 input tokens, 100000 output tokens, $3.5.", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("No price for", stdout, StringComparison.Ordinal);
     }
+
+    private const string ChannelConceptProgram = """
+        public static class ChannelConcept
+        {
+            private const string Visit = "check out my channel and subscribe";
+
+            public static int Label(string item, Concepts concepts) => concepts[Visit] >= 0.3 ? 1 : -1;
+        }
+        """;
 
     private static (int Code, string Output, string Error) Run(Dictionary<string, string?> environment, params string[] args) =>
         CliRunner.Run(new CliContext(name => environment.GetValueOrDefault(name), new FastClock(1)), args);

@@ -85,6 +85,7 @@ public partial class ChatConceptStageTests
         Assert.EndsWith("asked for a concept program over 3 listed concepts.", written.Provenance.Description, StringComparison.Ordinal);
         SynthesisAttempt stage = log.GetOrderedAttempts()[0];
         Assert.Equal(((int?)null, SynthesisOutcome.Concepts, 300L, 40L, 0.0015m), (stage.Slot, stage.Outcome, stage.InputTokens, stage.OutputTokens, stage.CostUsd));
+        Assert.Equal(["concepts", "program"], log.GetOrderedAttempts().Select(a => a.Purpose));
         Assert.Equal(PromptHash.Compute(concepts.Messages), stage.PromptHash);
         Assert.Equal("Listed 3 concept(s) (1 ham, 2 spam); measured on 6 labeled seed items; every slot is asked for a concept program over them.", stage.Message);
         Assert.Empty(stage.Problems);

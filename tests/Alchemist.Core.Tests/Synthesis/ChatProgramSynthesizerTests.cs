@@ -288,6 +288,7 @@ public class ChatProgramSynthesizerTests
         SynthesisAttempt first = log.GetOrderedAttempts()[0];
         Assert.Equal((SynthesisOutcome.PriorKnowledge, (int?)null, 80L), (first.Outcome, first.Slot, first.InputTokens));
         Assert.Equal(["prior-knowledge", "program", "program"], synthesizer.Ledger.Entries.Select(e => e.Purpose));
+        Assert.Equal(["prior-knowledge", "program", "program"], log.GetOrderedAttempts().Select(a => a.Purpose));
         Assert.Equal(100L, log.InputTokens);
     }
 
