@@ -46,6 +46,20 @@ public sealed class SiloProcessTests : IDisposable
         Assert.False(Directory.Exists(output));
     }
 
+    [Fact]
+    public void Run_GatewayThatDoesNotAnswer_IsRefusedBeforeTheOutputFolderIsMade()
+    {
+        string data = CliRunner.SmallYouTube(_root);
+        string output = Path.Combine(_root, "unreachable");
+        int closed = AlchemistCluster.FreePort(); // free: nothing listens there
+
+        (int code, _, string error) = CliRunner.Run("run", "--data", data, "--in-process", "--cluster", $"127.0.0.1:{closed}", "--out", output);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"--cluster 127.0.0.1:{closed}: no cluster answered at that gateway", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     public void Dispose()
     {
         foreach (Process silo in _silos)

@@ -11,6 +11,9 @@ namespace Alchemist.Cli.Commands;
 /// </summary>
 internal static class ClusterOption
 {
+    /// <summary>How long joining a running cluster may take before the gateway is reported as not answering.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The most silos <c>local:N</c> starts.</summary>
     public const int MaxLocalSilos = 16;
 
@@ -66,11 +69,18 @@ internal static class ClusterOption
             return await AlchemistCluster.StartLocalAsync(silos, cancellationToken).ConfigureAwait(false);
         }
 
+        // Orleans' client keeps trying an unreachable gateway for minutes; a mistyped address should fail in seconds.
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connecting.CancelAfter(ConnectTimeout);
         try
         {
-            AlchemistCluster cluster = await AlchemistCluster.ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
+            AlchemistCluster cluster = await AlchemistCluster.ConnectAsync(host, port, connecting.Token).ConfigureAwait(false);
             log.WriteLine($"Connected to the Orleans cluster at {host}:{port}");
             return cluster;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new UsageException($"--cluster {spec}: no cluster answered at that gateway within {ConnectTimeout.TotalSeconds:0} s. Start silos with 'alchemist silo', or use local:N.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not UsageException)
         {

@@ -139,6 +139,8 @@ internal static class RunCommand
                 "Label some rows (about 100, every class among them), or add --llm to have an LLM write programs from the task, or --library DIR to re-run stored programs.");
         }
 
+        // The cluster is joined (or started) before the output folder is made: a gateway that does not answer is bad input.
+        await using AlchemistCluster? orleans = settings.Cluster is { } spec ? await ClusterOption.ConnectAsync(spec, error, cancellationToken).ConfigureAwait(false) : null;
         PrepareOutputFolder(settings.Out);
         LlmStages.Settings stages = llmGiven ? settings.Stages : LlmStages.Settings.None;
 
@@ -179,7 +181,6 @@ internal static class RunCommand
                 },
                 catalog: catalog,
                 ledger: ledger);
-            await using AlchemistCluster? orleans = settings.Cluster is { } spec ? await ClusterOption.ConnectAsync(spec, error, cancellationToken).ConfigureAwait(false) : null;
             await using LabelsFileSink? sink = data.Source is null ? null : new LabelsFileSink(Path.Combine(settings.Out, LabelsFileName));
             LabelingJob<string> job = sink is null
                 ? new LabelingJob<string>(data.Task, data.Items)
