@@ -110,6 +110,9 @@ public sealed class AutoLabelModel : LabelModel
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The number of standard errors a challenger must lead the default candidate by must be a finite number, zero or more.");
     } = 1;
 
+    /// <summary>Gets a callback given each candidate's name and out-of-fold dev probabilities after the cross-validation (for the figure harnesses).</summary>
+    internal Action<string, ClassProbabilities>? OutOfFoldObserver { get; init; }
+
     /// <inheritdoc />
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
@@ -268,7 +271,9 @@ public sealed class AutoLabelModel : LabelModel
         double bestScore = double.NegativeInfinity;
         for (int c = 0; c < candidates.Count; c++)
         {
-            double score = DevScoring.Score(new ClassProbabilities(dev.ItemCount, k, outOfFold[c]), labels, options.Metric);
+            var candidateOutOfFold = new ClassProbabilities(dev.ItemCount, k, outOfFold[c]);
+            OutOfFoldObserver?.Invoke(candidates[c].Name, candidateOutOfFold);
+            double score = DevScoring.Score(candidateOutOfFold, labels, options.Metric);
             scores[candidates[c].Name] = score;
             if (score > bestScore + 1e-12)
             {
