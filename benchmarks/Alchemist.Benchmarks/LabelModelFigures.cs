@@ -41,10 +41,12 @@ internal static class LabelModelFigures
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
 
         // "auto:best-score" is auto without a default candidate: whichever candidate scores best (the rule before 2026-11-26);
-        // "auto:default=NAME" keeps NAME unless a challenger clearly beats it (docs/experiments/hyper-label-model.md).
+        // "auto:default=NAME" keeps NAME unless a challenger clearly beats it (docs/experiments/hyper-label-model.md);
+        // "auto:no-average" is auto without the weighted-majority+hyper candidate (the rule before 2026-12-03).
         Func<string, LabelModel> create = m => m switch
         {
             "auto:best-score" => new AutoLabelModel { DefaultCandidate = null },
+            "auto:no-average" => new AutoLabelModel { IncludesAveragedCandidate = false },
             _ when m.StartsWith("auto:default=", StringComparison.Ordinal) => new AutoLabelModel { DefaultCandidate = m["auto:default=".Length..] },
             _ => catalog.Create(m),
         };

@@ -110,6 +110,9 @@ public sealed class AutoLabelModel : LabelModel
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The number of standard errors a challenger must lead the default candidate by must be a finite number, zero or more.");
     } = 1;
 
+    /// <summary>Gets a value indicating whether the candidate averaging weighted majority and hyper is considered (the rule before 2026-12-03 did not have it; for the figure harnesses).</summary>
+    internal bool IncludesAveragedCandidate { get; init; } = true;
+
     /// <summary>Gets a callback given each candidate's name and out-of-fold dev probabilities after the cross-validation (for the figure harnesses).</summary>
     internal Action<string, ClassProbabilities>? OutOfFoldObserver { get; init; }
 
@@ -160,7 +163,7 @@ public sealed class AutoLabelModel : LabelModel
         int k = statistics.ClassCount;
         List<string> skipped = [];
         List<AutoCandidate> candidates = [];
-        IReadOnlyList<AutoCandidate> all = AutoCandidate.Defaults(statistics, dev, AdditionalCandidates);
+        IReadOnlyList<AutoCandidate> all = AutoCandidate.Defaults(statistics, dev, AdditionalCandidates, IncludesAveragedCandidate);
         if (DefaultCandidate is { } name && !all.Any(c => c.Name == name))
         {
             throw new InvalidOperationException($"The default candidate '{name}' is not one of this task's candidates: {string.Join(", ", all.Select(c => c.Name))}.");
@@ -179,6 +182,10 @@ public sealed class AutoLabelModel : LabelModel
             else if (candidate.NeedsRows && !statistics.HasDistinctRows && rowSource is null)
             {
                 skipped.Add($"The candidate '{candidate.Name}' was left out: the statistics hold no distinct rows.");
+            }
+            else if (candidate.Averages is { } parts && !(candidates.Any(c => c.Name == parts.First) && candidates.Any(c => c.Name == parts.Second)))
+            {
+                skipped.Add($"The candidate '{candidate.Name}' was left out: it averages '{parts.First}' and '{parts.Second}', and one of them was left out.");
             }
             else
             {
@@ -223,7 +230,14 @@ public sealed class AutoLabelModel : LabelModel
                 AutoCandidate candidate = candidates[c];
                 if (candidate.SharesFitOf is not { } shared || !fits.TryGetValue(shared, out (LabelModel Model, ClassProbabilities Dev) fit))
                 {
-                    if (!candidate.IgnoresDevSplit || !fitsOnce.TryGetValue(candidate.Name, out fit))
+                    if (candidate.Averages is { } parts)
+                    {
+                        // The mean of two earlier candidates' predictions on this fold; the model kept is only a placeholder (an
+                        // averaged candidate is never in fitsOnce, so a chosen one is refitted whole).
+                        (LabelModel Model, ClassProbabilities Dev) a = fits[parts.First], b = fits[parts.Second];
+                        fit = (a.Model, AveragedLabelModel.Mean(a.Dev, b.Dev));
+                    }
+                    else if (!candidate.IgnoresDevSplit || !fitsOnce.TryGetValue(candidate.Name, out fit))
                     {
                         LabelModel fitted;
                         if (candidate.ScoresFromDevVotesAlone)
