@@ -12,7 +12,8 @@ namespace Alchemist;
 /// <para>
 /// The candidates are the fixed models (majority vote, weighted majority, Dawid-Skene, Snorkel, FlyingSquid), the
 /// pretrained hyper label model (<see cref="HyperLabelModel"/>, fitted once on the matrix, left out when <c>auto</c> is
-/// fitted from statistics) and
+/// fitted from statistics), the mean of weighted majority's and hyper's distributions (<c>weighted-majority+hyper</c>,
+/// scored from their fold fits, left out with hyper), and
 /// models that use the dev labels in fitting: Dawid-Skene with the dev items joining EM with their posteriors clamped
 /// to their gold class, and, for binary tasks, variants whose class-1 prior is moved to the decision threshold that
 /// maximizes the dev metric (for F1 of a rare class, that threshold is well below one half, and the probabilities are
