@@ -9,24 +9,31 @@ namespace Alchemist.Benchmarks;
 /// dev split, and scores it on the held-out fold. It never reads the test split, so design choices can be made on it.
 /// </summary>
 /// <remarks>
-/// Usage: <c>labelmodels nested|train|test [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score] [--folds 5] [--repeats 1]</c>.
+/// Usage: <c>labelmodels nested|train|test|candidates [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average] [--folds 5] [--repeats 1]</c>.
 /// <c>--repeats R</c> averages R partitions of the dev split (the first is the fixed one <c>auto</c> itself uses; the
 /// others shuffle each class), so a difference is less an accident of one partition. <c>train</c> fits each model on the
 /// train votes with the whole dev split and scores it against the train split's gold labels, which no model ever sees
 /// (WRENCH's "label model on train" setting): 13 to 170 times as many labels as the dev split, for choosing between
-/// procedures. <c>test</c> does the same on the test split: a report, never a way to choose.
+/// procedures. <c>test</c> does the same on the test split: a report, never a way to choose. <c>candidates</c> (dev
+/// only) prints each of <c>auto</c>'s candidates with its out-of-fold dev score, log-loss and Brier score.
 /// </remarks>
 internal static class LabelModelFigures
 {
     public static void Run(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "nested";
-        if (mode is not "nested" and not "test" and not "train")
+        if (mode is not "nested" and not "test" and not "train" and not "candidates")
         {
-            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train' and 'test'.", nameof(args));
+            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test' and 'candidates'.", nameof(args));
         }
 
         List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec", "imdb");
+        if (mode == "candidates")
+        {
+            Candidates(datasets);
+            return;
+        }
+
         Dictionary<string, string> options = FigureArguments.Options(args);
 
         string[] models = options.GetValueOrDefault("models", "majority,weighted-majority,dawid-skene,snorkel,flyingsquid,auto").Split(',');
@@ -35,10 +42,12 @@ internal static class LabelModelFigures
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
 
         // "auto:best-score" is auto without a default candidate: whichever candidate scores best (the rule before 2026-11-26);
-        // "auto:default=NAME" keeps NAME unless a challenger clearly beats it (docs/experiments/hyper-label-model.md).
+        // "auto:default=NAME" keeps NAME unless a challenger clearly beats it (docs/experiments/hyper-label-model.md);
+        // "auto:no-average" is auto without the weighted-majority+hyper candidate (the rule before 2026-12-03).
         Func<string, LabelModel> create = m => m switch
         {
             "auto:best-score" => new AutoLabelModel { DefaultCandidate = null },
+            "auto:no-average" => new AutoLabelModel { IncludesAveragedCandidate = false },
             _ when m.StartsWith("auto:default=", StringComparison.Ordinal) => new AutoLabelModel { DefaultCandidate = m["auto:default=".Length..] },
             _ => catalog.Create(m),
         };
@@ -80,6 +89,91 @@ internal static class LabelModelFigures
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {string.Join(' ', scores.Select(s => $"{s,16:0.0000}"))}"));
         }
     }
+
+    /// <summary>
+    /// Dev only: every candidate of <c>auto</c> with its out-of-fold dev score under the task's metric, its log-loss and
+    /// Brier score (per item, lower is better), and the dev score of <c>hyper</c> when its dev rows are labeled from
+    /// its fit on the train matrix (the train split's column means) instead of from the dev split's own.
+    /// </summary>
+    private static void Candidates(List<string> datasets)
+    {
+        foreach (string name in datasets)
+        {
+            WrenchDataset dataset = TestData.Load(name);
+            LabelModelMetric metric = name == "sms" ? LabelModelMetric.F1 : LabelModelMetric.Accuracy;
+            LabelMatrix train = dataset.Train.WeakLabels;
+            LabelMatrix dev = dataset.Valid!.WeakLabels;
+            IReadOnlyList<int> labels = dataset.Valid.GoldLabels;
+            var rows = new List<(string Name, ClassProbabilities P)>();
+            var auto = new AutoLabelModel { OutOfFoldObserver = (c, p) => rows.Add((c, p)) };
+            LabelModelFitReport report = auto.Fit(train, new LabelModelFitOptions { DevMatrix = dev, DevLabels = labels, Metric = metric });
+            var hyper = new HyperLabelModel();
+            hyper.Fit(train);
+            int k = dev.ClassCount;
+            var fromTrain = new double[dev.ItemCount * k];
+            for (int i = 0; i < dev.ItemCount; i++)
+            {
+                hyper.PredictProbabilities(dev.GetRow(i), fromTrain.AsSpan(i * k, k));
+            }
+
+            rows.Add(("hyper (train means)", new ClassProbabilities(dev.ItemCount, k, fromTrain)));
+            string[] pool = ["weighted-majority", "hyper", "dawid-skene+dev", "snorkel", "majority"];
+            foreach (string a in pool)
+            {
+                foreach (string b in pool)
+                {
+                    if (string.CompareOrdinal(a, b) >= 0 || rows.FindIndex(r => r.Name == a) < 0 || rows.FindIndex(r => r.Name == b) < 0)
+                    {
+                        continue;
+                    }
+
+                    ClassProbabilities pa = rows.First(r => r.Name == a).P, pb = rows.First(r => r.Name == b).P;
+                    var mean = new double[dev.ItemCount * k];
+                    var product = new double[dev.ItemCount * k];
+                    for (int i = 0; i < dev.ItemCount; i++)
+                    {
+                        double sum = 0;
+                        for (int c = 0; c < k; c++)
+                        {
+                            mean[(i * k) + c] = (pa.GetRow(i)[c] + pb.GetRow(i)[c]) / 2;
+                            product[(i * k) + c] = Math.Sqrt(Math.Max(pa.GetRow(i)[c], 1e-300) * Math.Max(pb.GetRow(i)[c], 1e-300));
+                            sum += product[(i * k) + c];
+                        }
+
+                        for (int c = 0; c < k; c++)
+                        {
+                            product[(i * k) + c] /= sum;
+                        }
+                    }
+
+                    rows.Add(($"mean({a},{b})", new ClassProbabilities(dev.ItemCount, k, mean)));
+                    rows.Add(($"geo({a},{b})", new ClassProbabilities(dev.ItemCount, k, product)));
+                }
+            }
+            Console.WriteLine($"{name}: selected {report.Selected}: {report.SelectionReason}");
+            foreach ((string candidate, ClassProbabilities p) in rows)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {candidate,-32} {DevScoring.Score(p, labels, metric),8:0.0000} {LogLoss(p, labels),8:0.0000} {Brier(p, labels),8:0.0000}"));
+            }
+        }
+    }
+
+    private static double LogLoss(ClassProbabilities p, IReadOnlyList<int> labels) =>
+        Enumerable.Range(0, p.ItemCount).Average(i => -Math.Log(Math.Max(p.GetRow(i)[labels[i]], 1e-15)));
+
+    private static double Brier(ClassProbabilities p, IReadOnlyList<int> labels) =>
+        Enumerable.Range(0, p.ItemCount).Average(i =>
+        {
+            ReadOnlySpan<double> row = p.GetRow(i);
+            double sum = 0;
+            for (int c = 0; c < row.Length; c++)
+            {
+                double e = row[c] - (c == labels[i] ? 1 : 0);
+                sum += e * e;
+            }
+
+            return sum;
+        });
 
     /// <summary>The out-of-fold dev score of a model fitted, fold by fold, with the other folds as its dev split; partition 0 is <c>auto</c>'s own, others shuffle each class.</summary>
     private static double NestedScore(Func<string, LabelModel> create, string model, LabelMatrix train, LabelMatrix dev, IReadOnlyList<int> labels, LabelModelMetric metric, int folds, int partition)

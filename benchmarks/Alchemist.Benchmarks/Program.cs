@@ -11,7 +11,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // Sandbox cold start (one fresh process per measurement): -- --sandbox-cold
 // Sandboxed programs against the same programs as plain C#, per program: -- --sandbox-speed [rows] [rounds] [--sources] [--workers]
 // Worker processes against in process, cold (compile + apply, one fresh process): -- --workers-cold; warm: --filter '*WorkerBenchmarks*'
-// Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test [datasets] [--models a,b,auto:best-score]
+// Label models on the WRENCH data (docs/label-models.md): ... -- labelmodels nested|train|test|candidates [datasets] [--models a,b,auto:best-score]
 // Figures of docs/pipeline.md:     dotnet run -c Release --project benchmarks/Alchemist.Benchmarks -- pipeline test|cv [datasets] [--options]
 // The label-budget curve (docs/pipeline.md): ... -- pipeline budget [datasets] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts] [--svg F] [--table F]
 // Texts shortest first to MiniLM (docs/concept-programs.md): ... -- embeddings order [dataset] [N]

@@ -27,15 +27,22 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
     /// <summary>Gets a value indicating whether the candidate labels a matrix other than its fitted one from that matrix alone (hyper, transductive), so the fit that scores it on the dev split is made on the dev votes, not on the (possibly huge) unlabeled matrix.</summary>
     public bool ScoresFromDevVotesAlone { get; init; }
 
+    /// <summary>The name of the candidate that averages weighted majority's and hyper's distributions.</summary>
+    public const string WeightedMajorityAndHyper = WeightedMajorityLabelModel.ModelName + "+" + HyperLabelModel.ModelName;
+
+    /// <summary>Gets the names of two earlier candidates whose distributions this one averages, reusing their fold fits; or <see langword="null"/>.</summary>
+    public (string First, string Second)? Averages { get; init; }
+
     /// <summary>Gets the names of the built-in candidates, which a registered one may not take.</summary>
     public static IEnumerable<string> BuiltInNames =>
     [
         MajorityVoteLabelModel.ModelName, WeightedMajorityLabelModel.ModelName, DawidSkeneLabelModel.ModelName,
         SnorkelLabelModel.ModelName, FlyingSquidLabelModel.ModelName, "dawid-skene+dev", HyperLabelModel.ModelName,
+        WeightedMajorityAndHyper,
     ];
 
     /// <summary>Gets the candidates for a task, simplest first (ties go to the earlier one).</summary>
-    public static IReadOnlyList<AutoCandidate> Defaults(LabelStatistics statistics, LabelMatrix dev, IReadOnlyList<LabelModelCandidate> registered)
+    public static IReadOnlyList<AutoCandidate> Defaults(LabelStatistics statistics, LabelMatrix dev, IReadOnlyList<LabelModelCandidate> registered, bool averaged = true)
     {
         // Semi-supervised EM in which the dev items weigh as much, together, as the unlabeled items.
         double balanced = Math.Max(1, (double)statistics.ItemCount / Math.Max(1, dev.ItemCount));
@@ -51,6 +58,16 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
             // Pretrained: fitted on the matrix (its column means), never on the dev labels.
             new(HyperLabelModel.ModelName, static () => new HyperLabelModel()) { NeedsMatrix = true, IgnoresDevSplit = true, ScoresFromDevVotesAlone = true },
         ];
+
+        if (averaged)
+        {
+            // A dev-fitted model and a pretrained one err differently: the mean of their distributions, scored from their fold fits.
+            candidates.Add(new(WeightedMajorityAndHyper, static () => new AveragedLabelModel(WeightedMajorityAndHyper, new WeightedMajorityLabelModel(), new HyperLabelModel()))
+            {
+                NeedsMatrix = true,
+                Averages = (WeightedMajorityLabelModel.ModelName, HyperLabelModel.ModelName),
+            });
+        }
 
         // Models the host registered as candidates come after the built-in ones, so a tie goes to a built-in model.
         candidates.AddRange(registered.Select(r => new AutoCandidate(r.Name, r.Create) { NeedsMatrix = true }));

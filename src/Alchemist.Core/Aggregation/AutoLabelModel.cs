@@ -12,7 +12,8 @@ namespace Alchemist;
 /// <para>
 /// The candidates are the fixed models (majority vote, weighted majority, Dawid-Skene, Snorkel, FlyingSquid), the
 /// pretrained hyper label model (<see cref="HyperLabelModel"/>, fitted once on the matrix, left out when <c>auto</c> is
-/// fitted from statistics) and
+/// fitted from statistics), the mean of weighted majority's and hyper's distributions (<c>weighted-majority+hyper</c>,
+/// scored from their fold fits, left out with hyper), and
 /// models that use the dev labels in fitting: Dawid-Skene with the dev items joining EM with their posteriors clamped
 /// to their gold class, and, for binary tasks, variants whose class-1 prior is moved to the decision threshold that
 /// maximizes the dev metric (for F1 of a rare class, that threshold is well below one half, and the probabilities are
@@ -110,6 +111,12 @@ public sealed class AutoLabelModel : LabelModel
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The number of standard errors a challenger must lead the default candidate by must be a finite number, zero or more.");
     } = 1;
 
+    /// <summary>Gets a value indicating whether the candidate averaging weighted majority and hyper is considered (the rule before 2026-12-03 did not have it; for the figure harnesses).</summary>
+    internal bool IncludesAveragedCandidate { get; init; } = true;
+
+    /// <summary>Gets a callback given each candidate's name and out-of-fold dev probabilities after the cross-validation (for the figure harnesses).</summary>
+    internal Action<string, ClassProbabilities>? OutOfFoldObserver { get; init; }
+
     /// <inheritdoc />
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
@@ -157,7 +164,7 @@ public sealed class AutoLabelModel : LabelModel
         int k = statistics.ClassCount;
         List<string> skipped = [];
         List<AutoCandidate> candidates = [];
-        IReadOnlyList<AutoCandidate> all = AutoCandidate.Defaults(statistics, dev, AdditionalCandidates);
+        IReadOnlyList<AutoCandidate> all = AutoCandidate.Defaults(statistics, dev, AdditionalCandidates, IncludesAveragedCandidate);
         if (DefaultCandidate is { } name && !all.Any(c => c.Name == name))
         {
             throw new InvalidOperationException($"The default candidate '{name}' is not one of this task's candidates: {string.Join(", ", all.Select(c => c.Name))}.");
@@ -176,6 +183,10 @@ public sealed class AutoLabelModel : LabelModel
             else if (candidate.NeedsRows && !statistics.HasDistinctRows && rowSource is null)
             {
                 skipped.Add($"The candidate '{candidate.Name}' was left out: the statistics hold no distinct rows.");
+            }
+            else if (candidate.Averages is { } parts && !(candidates.Any(c => c.Name == parts.First) && candidates.Any(c => c.Name == parts.Second)))
+            {
+                skipped.Add($"The candidate '{candidate.Name}' was left out: it averages '{parts.First}' and '{parts.Second}', and one of them was left out.");
             }
             else
             {
@@ -220,7 +231,14 @@ public sealed class AutoLabelModel : LabelModel
                 AutoCandidate candidate = candidates[c];
                 if (candidate.SharesFitOf is not { } shared || !fits.TryGetValue(shared, out (LabelModel Model, ClassProbabilities Dev) fit))
                 {
-                    if (!candidate.IgnoresDevSplit || !fitsOnce.TryGetValue(candidate.Name, out fit))
+                    if (candidate.Averages is { } parts)
+                    {
+                        // The mean of two earlier candidates' predictions on this fold; the model kept is only a placeholder (an
+                        // averaged candidate is never in fitsOnce, so a chosen one is refitted whole).
+                        (LabelModel Model, ClassProbabilities Dev) a = fits[parts.First], b = fits[parts.Second];
+                        fit = (a.Model, AveragedLabelModel.Mean(a.Dev, b.Dev));
+                    }
+                    else if (!candidate.IgnoresDevSplit || !fitsOnce.TryGetValue(candidate.Name, out fit))
                     {
                         LabelModel fitted;
                         if (candidate.ScoresFromDevVotesAlone)
@@ -268,7 +286,9 @@ public sealed class AutoLabelModel : LabelModel
         double bestScore = double.NegativeInfinity;
         for (int c = 0; c < candidates.Count; c++)
         {
-            double score = DevScoring.Score(new ClassProbabilities(dev.ItemCount, k, outOfFold[c]), labels, options.Metric);
+            var candidateOutOfFold = new ClassProbabilities(dev.ItemCount, k, outOfFold[c]);
+            OutOfFoldObserver?.Invoke(candidates[c].Name, candidateOutOfFold);
+            double score = DevScoring.Score(candidateOutOfFold, labels, options.Metric);
             scores[candidates[c].Name] = score;
             if (score > bestScore + 1e-12)
             {

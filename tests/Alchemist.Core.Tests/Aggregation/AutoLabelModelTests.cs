@@ -31,7 +31,7 @@ public class AutoLabelModelTests
 
         LabelModelFitReport report = auto.Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
 
-        Assert.Equal(["majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "dawid-skene+dev", "hyper"], report.CandidateScores!.Keys);
+        Assert.Equal(["majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "dawid-skene+dev", "hyper", "weighted-majority+hyper"], report.CandidateScores!.Keys);
         Assert.Equal(report.CandidateScores.Values.Max(), report.DevScore);
         Assert.Equal(report.CandidateScores[report.Selected!], report.DevScore);
         Assert.Equal(report.CandidateScores.First(kv => kv.Value == report.DevScore).Key, report.Selected);
@@ -120,7 +120,7 @@ public class AutoLabelModelTests
         var auto = new AutoLabelModel { DefaultCandidate = "majority+threshold" };
         InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => auto.Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels }));
 
-        Assert.Equal("The default candidate 'majority+threshold' is not one of this task's candidates: majority, weighted-majority, dawid-skene, snorkel, flyingsquid, dawid-skene+dev, hyper.", error.Message);
+        Assert.Equal("The default candidate 'majority+threshold' is not one of this task's candidates: majority, weighted-majority, dawid-skene, snorkel, flyingsquid, dawid-skene+dev, hyper, weighted-majority+hyper.", error.Message);
     }
 
     [Theory]
@@ -156,10 +156,62 @@ public class AutoLabelModelTests
 
         LabelModelFitReport report = new AutoLabelModel().Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels, Metric = LabelModelMetric.F1 });
 
-        Assert.Equal(14, report.CandidateScores!.Count);
+        Assert.Equal(16, report.CandidateScores!.Count);
         Assert.Contains("majority+threshold", report.CandidateScores.Keys);
         Assert.Contains("hyper+threshold", report.CandidateScores.Keys);
+        Assert.Contains("weighted-majority+hyper+threshold", report.CandidateScores.Keys);
         Assert.All(report.CandidateScores.Values, s => Assert.InRange(s, 0, 1));
+    }
+
+    [Fact]
+    public void Fit_AveragedCandidate_ScoresTheMeanOfItsPartsOutOfFold()
+    {
+        // The averaged candidate's out-of-fold dev distributions are the mean of weighted majority's and hyper's, row by
+        // row: it reuses their fold fits.
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 12, items: 3_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 13, items: 200, functions: 6, classes: 3);
+        var outOfFold = new Dictionary<string, ClassProbabilities>();
+        var auto = new AutoLabelModel { OutOfFoldObserver = (name, p) => outOfFold[name] = p };
+
+        LabelModelFitReport report = auto.Fit(synthetic.Matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+
+        double[] expected = AveragedLabelModel.Mean(outOfFold["weighted-majority"], outOfFold["hyper"]).AsSpan().ToArray();
+        Assert.Equal(expected, outOfFold["weighted-majority+hyper"].AsSpan().ToArray());
+        Assert.Equal(DevScoring.Score(outOfFold["weighted-majority+hyper"], dev.TrueLabels, LabelModelMetric.Accuracy), report.CandidateScores!["weighted-majority+hyper"]);
+    }
+
+    [Fact]
+    public void Fit_AveragedCandidateChosen_PredictsTheMeanOfItsPartsFittedOnTheWholeMatrix()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 12, items: 3_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 13, items: 200, functions: 6, classes: 3);
+        var options = new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels };
+        var auto = new AutoLabelModel { DefaultCandidate = "weighted-majority+hyper", ChallengeStandardErrors = 100 };
+
+        LabelModelFitReport report = auto.Fit(synthetic.Matrix, options);
+
+        Assert.Equal("weighted-majority+hyper", report.Selected);
+        var weighted = new WeightedMajorityLabelModel();
+        weighted.Fit(synthetic.Matrix, options);
+        var hyper = new HyperLabelModel();
+        hyper.Fit(synthetic.Matrix);
+        double[] expected = AveragedLabelModel.Mean(weighted.PredictProbabilities(dev.Matrix), hyper.PredictProbabilities(dev.Matrix)).AsSpan().ToArray();
+        double[] actual = auto.PredictProbabilities(dev.Matrix).AsSpan().ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        Assert.All(Enumerable.Range(0, expected.Length), i => Assert.Equal(expected[i], actual[i], 12));
+        Assert.Equal(weighted.FitReport.ClassBalance, report.ClassBalance);
+    }
+
+    [Fact]
+    public void FitFromStatistics_AveragedCandidate_IsLeftOutWithHyper()
+    {
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 2_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 100, functions: 6, classes: 3);
+
+        LabelModelFitReport report = new AutoLabelModel().Fit(LabelStatistics.Compute(synthetic.Matrix), new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+
+        Assert.DoesNotContain("weighted-majority+hyper", report.CandidateScores!.Keys);
+        Assert.Contains("The candidate 'weighted-majority+hyper' was left out: it is fitted on a label matrix, and auto was fitted from statistics.", report.Warnings);
     }
 
     [Fact]

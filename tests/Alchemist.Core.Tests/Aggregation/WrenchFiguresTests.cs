@@ -30,7 +30,7 @@ public class WrenchFiguresTests
     [InlineData("trec", "snorkel", 0.600)]
     [InlineData("trec", "flyingsquid", 0.626)]
     [InlineData("trec", "hyper", 0.666)]
-    [InlineData("trec", "auto", 0.636)]
+    [InlineData("trec", "auto", 0.642)]
     [InlineData("imdb", "majority", 0.708)]
     [InlineData("imdb", "weighted-majority", 0.706)]
     [InlineData("imdb", "dawid-skene", 0.706)]
@@ -63,8 +63,9 @@ public class WrenchFiguresTests
     public void Auto_WithinTheIssueMarginOfHyper(string dataset)
     {
         // Issue 13: auto at least hyper's figure minus 0.005. Not met on TREC, where the dev split ranks hyper below
-        // weighted majority (5-fold CV 0.557 vs 0.576) and test has it 0.030 ahead (0.666 vs 0.636): the test
-        // figures above pin that shortfall, and docs/experiments/hyper-label-model.md records how the rule was kept.
+        // weighted majority (5-fold CV 0.557 vs 0.576) and test has it 0.024 ahead of auto's choice, the average of
+        // the two (0.666 vs 0.642): the test figures above pin that shortfall, and
+        // docs/experiments/label-models-auto-rule.md records how the rule was chosen.
         Assert.True(TestScore(dataset, AutoLabelModel.ModelName) >= TestScore(dataset, HyperLabelModel.ModelName) - 0.005);
     }
 
@@ -72,10 +73,34 @@ public class WrenchFiguresTests
     public void Auto_OnAverage_IsAboveTheMeanItHadBeforeHyper()
     {
         // Issue 13: above auto's 0.614 before hyper joined its candidates (0.876 / 0.230 / 0.636 / 0.715); now IMDb
-        // chooses hyper (0.718). Hyper alone averages 0.618 on test, above auto's 0.615.
+        // chooses hyper (0.718) and TREC the average of weighted majority and hyper (0.642). Hyper alone averages
+        // 0.618 on test, above auto's 0.6166.
         string[] datasets = ["youtube", "sms", "trec", "imdb"];
         double auto = datasets.Average(d => TestScore(d, AutoLabelModel.ModelName));
         Assert.True(auto > 0.614, $"auto's mean {auto:0.0000} is not above 0.614.");
+    }
+
+    [Fact]
+    public void Auto_OnAverage_IsAboveTheRuleWithoutTheAveragedCandidate()
+    {
+        // Issue 13: "on average above the current auto": the rule of 2026-12-03 (without weighted-majority+hyper)
+        // averaged 0.6151; with it, 0.6166 (TREC 0.636 -> 0.642, the rest unchanged).
+        string[] datasets = ["youtube", "sms", "trec", "imdb"];
+        double auto = datasets.Average(d => TestScore(d, AutoLabelModel.ModelName));
+        double before = datasets.Average(d => Score(d, Fitted(d, new AutoLabelModel { IncludesAveragedCandidate = false })));
+        Assert.True(auto > before, $"auto's mean {auto:0.0000} is not above {before:0.0000}, its mean without the averaged candidate.");
+    }
+
+    [Fact]
+    public void Auto_Trec_AveragesWeightedMajorityAndHyper()
+    {
+        // The averaged candidate leads weighted majority in dev cross-validation (0.580 vs 0.576) by more than one
+        // standard error of their paired per-fold differences (0.002): a thin lead, two items of 500.
+        LabelModelFitReport report = Fitted("trec", AutoLabelModel.ModelName).FitReport;
+        Assert.Equal("weighted-majority+hyper", report.Selected);
+        Assert.Equal(0.580, report.DevScore!.Value, 3);
+        Assert.Equal(0.576, report.CandidateScores!["weighted-majority"], 3);
+        Assert.StartsWith("'weighted-majority+hyper' led the default 'weighted-majority' by 0.004, more than one standard error (", report.SelectionReason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,35 +117,40 @@ public class WrenchFiguresTests
     [Fact]
     public void Auto_YouTube_KeepsWeightedMajorityAgainstALeadWithinNoise()
     {
-        // On YouTube's 120 dev items, hyper (and, tied with it, majority vote with a tuned threshold) leads weighted
-        // majority's cross-validated score (0.875 vs 0.858) by less than one standard error of their per-fold
-        // differences; picking it outright (hyper, the earlier of the tied) scores 0.856 on test, keeping the default 0.876.
+        // On YouTube's 120 dev items, the average of weighted majority and hyper leads weighted majority's
+        // cross-validated score (0.883 vs 0.858) by less than one standard error of their per-fold differences, and
+        // hyper (tied with majority vote with a tuned threshold) by less still. Picking the best outright would score
+        // 0.884 on test against the default's 0.876, but 0.858 against 0.918 on the train split's gold labels, the
+        // data the rule was chosen on (docs/experiments/label-models-auto-rule.md).
         LabelModelFitReport report = Fitted("youtube", AutoLabelModel.ModelName).FitReport;
         Assert.Equal(WeightedMajorityLabelModel.ModelName, report.Selected);
         Assert.Equal(0.858, report.DevScore!.Value, 3);
         Assert.Equal(0.875, report.CandidateScores!["majority+threshold"], 3);
         Assert.Equal(0.875, report.CandidateScores!["hyper"], 3);
-        Assert.StartsWith("'weighted-majority' was kept: 'hyper' led it by 0.017, within one standard error (", report.SelectionReason, StringComparison.Ordinal);
+        Assert.Equal(0.883, report.CandidateScores!["weighted-majority+hyper"], 3);
+        Assert.StartsWith("'weighted-majority' was kept: 'weighted-majority+hyper' led it by 0.025, within one standard error (", report.SelectionReason, StringComparison.Ordinal);
 
         WrenchDataset data = TestData.Load("youtube");
         var bestScore = new AutoLabelModel { DefaultCandidate = null };
         bestScore.Fit(data.Train.WeakLabels, new LabelModelFitOptions { DevMatrix = data.Valid!.WeakLabels, DevLabels = data.Valid.GoldLabels });
-        Assert.Equal("hyper", bestScore.FitReport.Selected);
-        Assert.Equal("'hyper' had the best cross-validated dev score.", bestScore.FitReport.SelectionReason);
+        Assert.Equal("weighted-majority+hyper", bestScore.FitReport.Selected);
+        Assert.Equal("'weighted-majority+hyper' had the best cross-validated dev score.", bestScore.FitReport.SelectionReason);
         int[] predicted = bestScore.Predict(data.Test!.WeakLabels, TieBreak.Random(0));
-        Assert.Equal(0.856, ClassificationMetrics.Accuracy(data.Test.GoldLabels, predicted), 3);
+        Assert.Equal(0.884, ClassificationMetrics.Accuracy(data.Test.GoldLabels, predicted), 3);
     }
 
     [Theory]
-    [InlineData("youtube", 0.918, 0.802)]
-    [InlineData("trec", 0.568, 0.568)]
+    [InlineData("youtube", 0.918, 0.858)]
+    [InlineData("trec", 0.575, 0.575)]
     [InlineData("imdb", 0.723, 0.723)]
     public void Auto_TrainGold_ChoiceRuleFiguresOfTheDocs(string dataset, double shipped, double bestScoreOutright)
     {
         // The decision data of docs/label-models.md: the train split's gold labels, which no model reads, scored with
         // the WRENCH tie-break in expectation. With hyper among the candidates (docs/experiments/hyper-label-model.md)
-        // best score outright picks hyper on YouTube (0.840 before, 0.802 now) and IMDb (0.722 -> 0.723); the
-        // shipped rule still keeps weighted majority on YouTube.
+        // best score outright picks hyper on YouTube (0.840 before, 0.802 then) and IMDb (0.722 -> 0.723); the
+        // shipped rule still keeps weighted majority on YouTube. With weighted-majority+hyper
+        // (docs/experiments/label-models-auto-rule.md, 2026-12-03) best score outright picks it on YouTube (0.858) and
+        // the shipped rule picks it on TREC (0.568 -> 0.575).
         WrenchDataset data = TestData.Load(dataset);
         var options = new LabelModelFitOptions { DevMatrix = data.Valid!.WeakLabels, DevLabels = data.Valid.GoldLabels };
         double TrainScore(AutoLabelModel model)
@@ -150,9 +180,7 @@ public class WrenchFiguresTests
         {
             if (!Scores.TryGetValue((dataset, model), out double score))
             {
-                WrenchDataset data = TestData.Load(dataset);
-                int[] predicted = Fitted(dataset, model).Predict(data.Test!.WeakLabels, TieBreak.Random(0));
-                score = dataset == "sms" ? ClassificationMetrics.F1(data.Test.GoldLabels, predicted) : ClassificationMetrics.Accuracy(data.Test.GoldLabels, predicted);
+                score = Score(dataset, Fitted(dataset, model));
                 Scores[(dataset, model)] = score;
             }
 
@@ -160,10 +188,18 @@ public class WrenchFiguresTests
         }
     }
 
-    private static LabelModel Fitted(string dataset, string model)
+    private static double Score(string dataset, LabelModel fitted)
     {
         WrenchDataset data = TestData.Load(dataset);
-        LabelModel labelModel = LabelModelCatalog.CreateDefault().Create(model);
+        int[] predicted = fitted.Predict(data.Test!.WeakLabels, TieBreak.Random(0));
+        return dataset == "sms" ? ClassificationMetrics.F1(data.Test.GoldLabels, predicted) : ClassificationMetrics.Accuracy(data.Test.GoldLabels, predicted);
+    }
+
+    private static LabelModel Fitted(string dataset, string model) => Fitted(dataset, LabelModelCatalog.CreateDefault().Create(model));
+
+    private static LabelModel Fitted(string dataset, LabelModel labelModel)
+    {
+        WrenchDataset data = TestData.Load(dataset);
         labelModel.Fit(data.Train.WeakLabels, new LabelModelFitOptions
         {
             DevMatrix = data.Valid!.WeakLabels,
