@@ -83,6 +83,10 @@ internal sealed partial class LlmStages
             ? int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture)
             : 1;
 
+    /// <summary>Gets a value indicating whether an attempt is the offline synthesizer's (one mined program), not a chat call.</summary>
+    internal static bool IsOffline(SynthesisAttempt attempt) =>
+        attempt.Program?.Provenance.Synthesizer == OfflineProgramSynthesizer.SynthesizerName;
+
     [GeneratedRegex(@"^[A-Za-z0-9_.]+-r([0-9]+)-[0-9]{3,}(-r[0-9]+)?$")]
     private static partial Regex RoundName();
 
@@ -101,7 +105,8 @@ internal sealed partial class LlmStages
             // The prior-knowledge call is the one call shared by all slots (no slot); one per round that asked the model.
             int calls = attempts.Count(a => a.Slot is null);
             int written = attempts.Count(a => a.Outcome == SynthesisOutcome.PriorKnowledge);
-            int rounds = attempts.Where(a => a.Slot is not null).Select(a => RoundOf(a.ProgramName)).DefaultIfEmpty(0).Max();
+            // The offline synthesizer's attempts (one per mined program, none a model call) are no round of the model's.
+            int rounds = attempts.Where(a => a.Slot is not null && !IsOffline(a)).Select(a => RoundOf(a.ProgramName)).DefaultIfEmpty(0).Max();
             return new Figures(this, calls, written, rounds);
         }
     }
