@@ -117,6 +117,10 @@ internal sealed partial class LlmStages
             ? int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture)
             : 1;
 
+    /// <summary>Gets a value indicating whether an attempt is the offline synthesizer's (one mined program), not a chat call.</summary>
+    internal static bool IsOffline(SynthesisAttempt attempt) =>
+        attempt.Program?.Provenance.Synthesizer == OfflineProgramSynthesizer.SynthesizerName;
+
     [GeneratedRegex(@"^[A-Za-z0-9_.]+-r([0-9]+)-[0-9]{3,}(-r[0-9]+)?$")]
     private static partial Regex RoundName();
 
@@ -151,7 +155,8 @@ internal sealed partial class LlmStages
             // One prior-knowledge call per round that asked the model, and one concept call per synthesis; both are shared by all slots.
             int calls = attempts.Count(a => a.Purpose == PriorKnowledgePurpose);
             int written = attempts.Count(a => a.Outcome == SynthesisOutcome.PriorKnowledge);
-            int rounds = attempts.Where(a => a.Slot is not null).Select(a => RoundOf(a.ProgramName)).DefaultIfEmpty(0).Max();
+            // The offline synthesizer's attempts (one per mined program, none a model call) are no round of the model's.
+            int rounds = attempts.Where(a => a.Slot is not null && !IsOffline(a)).Select(a => RoundOf(a.ProgramName)).DefaultIfEmpty(0).Max();
             SynthesisAttempt[] concepts = [.. attempts.Where(a => a.Purpose == ConceptsPurpose)];
             return new Figures(this, calls, written, rounds, concepts.Length, concepts.LastOrDefault()?.Message);
         }

@@ -31,11 +31,11 @@ internal sealed class SynthesisReport
         _stages = settings.Stages.Measure(_attempts);
 
         // A slot that produced no program ends with the attempt that explains why. Each feedback round numbers its
-        // slots from 0 again, so a slot is a round's slot.
-        foreach (IGrouping<(int Round, int Slot), SynthesisAttempt> slot in _attempts
+        // slots from 0 again, so a slot is a round's slot; the offline synthesizer numbers its mined programs apart.
+        foreach (IGrouping<(bool Offline, int Round, int Slot), SynthesisAttempt> slot in _attempts
             .Where(a => a.Slot is not null)
-            .GroupBy(a => (Round: LlmStages.RoundOf(a.ProgramName), Slot: a.Slot!.Value))
-            .OrderBy(g => g.Key.Round).ThenBy(g => g.Key.Slot))
+            .GroupBy(a => (Offline: LlmStages.IsOffline(a), Round: LlmStages.RoundOf(a.ProgramName), Slot: a.Slot!.Value))
+            .OrderBy(g => g.Key.Offline).ThenBy(g => g.Key.Round).ThenBy(g => g.Key.Slot))
         {
             if (!slot.Any(a => a.Outcome == SynthesisOutcome.Accepted))
             {

@@ -54,12 +54,22 @@ public sealed class ProgramCompiler
     });
 
     private readonly SandboxOptions _options;
+    private readonly WorkClock _clock;
 
     /// <summary>Initializes a new instance of the <see cref="ProgramCompiler"/> class.</summary>
     /// <param name="options">The limits; the defaults when <see langword="null"/>. Validated here, and read when a program is compiled and run.</param>
     /// <exception cref="ArgumentException">An option is out of range; the message lists every problem.</exception>
-    public ProgramCompiler(SandboxOptions? options = null) =>
+    public ProgramCompiler(SandboxOptions? options = null)
+        : this(options, WorkClock.ThisProcess)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="ProgramCompiler"/> class that reads the compile timeout's clocks from <paramref name="clock"/> (tests script them).</summary>
+    internal ProgramCompiler(SandboxOptions? options, WorkClock clock)
+    {
         _options = OptionsValidation.ThrowIfInvalid(new SandboxOptionsValidator(), options ?? new SandboxOptions(), nameof(options));
+        _clock = clock;
+    }
 
     /// <summary>Gets the options the compiler uses.</summary>
     public SandboxOptions Options => _options;
@@ -94,15 +104,17 @@ public sealed class ProgramCompiler
         BuildResult build;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            timeout.CancelAfter(_options.CompileTimeout);
+            // The timeout bounds the compiler's work, so it is charged in processor time (WorkLimit): a compilation
+            // that only waited for a processor on a busy machine is not rejected for it.
+            WorkLimit limit = WorkLimit.Start(_clock, _options.CompileTimeout);
             try
             {
-                build = RunWithLargeStack(() => ProgramBuilder.Build(program, item, _options, timeout.Token), _options.CompileTimeout + CompileTimeoutGrace, cancellationToken);
+                build = RunWithLargeStack(() => ProgramBuilder.Build(program, item, _options, timeout.Token), limit, timeout, CompileTimeoutGrace, cancellationToken);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 build = BuildResult.Rejected(new SandboxDiagnostic(SandboxRules.Compile,
-                    $"Compiling the program took longer than {_options.CompileTimeout.TotalSeconds:0.#} seconds; write a simpler program.", 0, 0));
+                    $"Compiling the program took longer than {_options.CompileTimeout.TotalSeconds:0.#} seconds of processor time (it {limit.Describe()}); write a simpler program.", 0, 0));
             }
             catch (InsufficientExecutionStackException)
             {
@@ -120,13 +132,14 @@ public sealed class ProgramCompiler
     /// otherwise overflow the caller's stack, which would end the process. The stack is reserved, not committed.
     /// </summary>
     /// <remarks>
-    /// The compiler is given a token that cancels at the compile timeout, but Roslyn observes it only at its cancellation
-    /// points, and a binder busy between two of them (overload resolution over nested lambdas and queries) can run for
-    /// minutes. So the caller waits at most <paramref name="timeout"/>: past it the compilation is abandoned (its thread is
-    /// a background thread whose token is already canceled, and it stops at its next cancellation point) and the
-    /// caller sees an <see cref="OperationCanceledException"/>, which it reports as a compile timeout.
+    /// The compiler is given a token that <paramref name="cancelAtLimit"/> cancels once <paramref name="limit"/> has
+    /// passed, but Roslyn observes it only at its cancellation points, and a binder busy between two of them (overload
+    /// resolution over nested lambdas and queries) can run for minutes. So the caller waits at most
+    /// <paramref name="grace"/> more: past it the compilation is abandoned (its thread is a background thread whose token
+    /// is already canceled, and it stops at its next cancellation point) and the caller sees an
+    /// <see cref="OperationCanceledException"/>, which it reports as a compile timeout.
     /// </remarks>
-    internal static BuildResult RunWithLargeStack(Func<BuildResult> build, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static BuildResult RunWithLargeStack(Func<BuildResult> build, WorkLimit limit, CancellationTokenSource? cancelAtLimit, TimeSpan grace, CancellationToken cancellationToken)
     {
         BuildResult? result = null;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
@@ -155,9 +168,25 @@ public sealed class ProgramCompiler
             IsBackground = true,
         };
         thread.Start();
-        if (!done.Task.Wait((int)Math.Min(timeout.TotalMilliseconds, int.MaxValue), cancellationToken))
+        while (!done.Task.IsCompleted)
         {
-            throw new OperationCanceledException("The compilation passed its timeout between two of the compiler's cancellation points and was abandoned.");
+            TimeSpan remaining = limit.Remaining;
+            if (remaining <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            // Processor time of several threads can outrun the clock, so look again at least once a second.
+            _ = done.Task.Wait((int)Math.Clamp(Math.Ceiling(remaining.TotalMilliseconds), 1, 1000), cancellationToken);
+        }
+
+        if (!done.Task.IsCompleted)
+        {
+            cancelAtLimit?.Cancel();
+            if (!done.Task.Wait((int)Math.Min(grace.TotalMilliseconds, int.MaxValue), cancellationToken))
+            {
+                throw new OperationCanceledException("The compilation passed its timeout between two of the compiler's cancellation points and was abandoned.");
+            }
         }
 
         failure?.Throw();

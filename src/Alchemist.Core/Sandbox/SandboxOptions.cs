@@ -69,6 +69,11 @@ public sealed class SandboxOptions
 
     /// <summary>Gets or sets how long the compiler may spend on one program before it rejects it.</summary>
     /// <value>The default is 30 seconds.</value>
+    /// <remarks>
+    /// The limit bounds the compiler's work, so it is charged in processor time: a compilation is stopped once both
+    /// the clock and the processor time of the process compiling it have passed the limit, or the clock alone ten
+    /// times it. A compilation that only waited for a processor on a busy machine is not rejected for it.
+    /// </remarks>
     [Range(typeof(TimeSpan), "00:00:00.0000001", "1.00:00:00")]
     public TimeSpan CompileTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

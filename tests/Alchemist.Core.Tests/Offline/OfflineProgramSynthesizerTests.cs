@@ -147,6 +147,60 @@ public class OfflineProgramSynthesizerTests
     }
 
     [Fact]
+    public async Task SynthesizeAsync_ValidatorRejectsAProgram_TheLogSaysWhichAndWhy()
+    {
+        SynthesisRequest<string> plain = DevRequest(TestData.Load("youtube"), programCount: 6);
+        List<LabelingProgram> all = await new OfflineProgramSynthesizer().SynthesizeAsync(plain).ToListAsync();
+        var log = new SynthesisLog();
+        var request = new SynthesisRequest<string>(plain.Task)
+        {
+            Examples = plain.Examples, UnlabeledSample = plain.UnlabeledSample, ProgramCount = 6, Validator = new RejectingValidator(all[1].Name), Log = log,
+        };
+
+        List<LabelingProgram> kept = await new OfflineProgramSynthesizer().SynthesizeAsync(request).ToListAsync();
+
+        // One attempt per mined program, in order: the rejected one with the validator's words, the others accepted.
+        Assert.Equal(all.Select(p => p.Name), log.Attempts.Select(a => a.ProgramName));
+        Assert.Equal(Enumerable.Range(0, all.Count).Select(i => (int?)i), log.Attempts.Select(a => a.Slot));
+        SynthesisAttempt dropped = Assert.Single(log.Attempts, a => a.Outcome == SynthesisOutcome.FailedValidation);
+        Assert.Equal(all[1].Name, dropped.ProgramName);
+        Assert.Equal(all[1].Source, dropped.Program!.Source);
+        Assert.Equal(["rejected by the test"], dropped.Problems);
+        Assert.Equal("The program of mined heuristic 2 failed validation with 1 problem(s); the offline synthesizer does not repair programs, so it was dropped.", dropped.Message);
+        Assert.Equal(kept.Select(p => p.Name), log.Attempts.Where(a => a.Outcome == SynthesisOutcome.Accepted).Select(a => a.ProgramName));
+
+        // The run's warning and report read the log: the drop is named with its reason.
+        Assert.Equal(
+            $"1 of {all.Count} synthesis calls gave no program (failed validation: 1); the report lists each under 'Synthesis attempts that gave no program' with its reason.",
+            RunOutcomes.FailedAttemptsWarning(log.GetOrderedAttempts()));
+    }
+
+    [Fact]
+    public async Task SynthesizeAsync_ValidationPastTheClockButNotTheWork_KeepsEveryProgram()
+    {
+        // A machine so busy that the clock passes the compile timeout while the compiler has done no work: the sandbox
+        // validator's compile timeout is one tick, the clock has jumped five ticks, and the processor time stands still.
+        // A clock-only timeout rejected every program here; the timeout charged in processor time rejects none.
+        SynthesisRequest<string> plain = DevRequest(TestData.Load("youtube"), programCount: 6);
+        List<LabelingProgram> all = await new OfflineProgramSynthesizer().SynthesizeAsync(plain).ToListAsync();
+        var compiler = new BusyMachineCompiler(TimeSpan.FromTicks(1));
+        var log = new SynthesisLog();
+        var request = new SynthesisRequest<string>(plain.Task)
+        {
+            Examples = plain.Examples,
+            UnlabeledSample = plain.UnlabeledSample,
+            ProgramCount = 6,
+            Validator = new SandboxProgramValidator<string>(compiler, plain.UnlabeledSample.Take(200), 2),
+            Log = log,
+        };
+
+        List<LabelingProgram> kept = await new OfflineProgramSynthesizer().SynthesizeAsync(request).ToListAsync();
+
+        Assert.Equal(all.Select(p => p.Name), kept.Select(p => p.Name));
+        Assert.All(log.Attempts, a => Assert.Equal(SynthesisOutcome.Accepted, a.Outcome));
+    }
+
+    [Fact]
     public void SynthesizeAsync_InvalidRequests_ThrowAtTheCall()
     {
         var synthesizer = new OfflineProgramSynthesizer();
@@ -182,6 +236,26 @@ public class OfflineProgramSynthesizerTests
     private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    /// <summary>Compiles each program in the sandbox with compile timeout <paramref name="limit"/>, on a clock that jumps five times the limit once the compilation has started, while the processor time stands still.</summary>
+    private sealed class BusyMachineCompiler(TimeSpan limit) : GateCompiler
+    {
+        public override GateCompilation<TItem> Compile<TItem>(LabelingProgram program, CancellationToken cancellationToken)
+        {
+            var busy = new WorkClock(new JumpingClock(limit * 5), static () => TimeSpan.Zero);
+            return new SandboxGateCompiler(new ProgramCompiler(new SandboxOptions { CompileTimeout = limit }, busy)).Compile<TItem>(program, cancellationToken);
+        }
+    }
+
+    /// <summary>A clock that reads zero when first asked, and <paramref name="jump"/> from then on: time passed, as on a busy machine, between the start of a piece of work and every later look.</summary>
+    private sealed class JumpingClock(TimeSpan jump) : TimeProvider
+    {
+        private int _reads;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Increment(ref _reads) == 1 ? 0 : jump.Ticks;
     }
 
     private sealed class RejectingValidator(string rejected) : IProgramValidator

@@ -151,7 +151,8 @@ public class ProgramCompilerTests
     [Fact]
     public void RunWithLargeStack_CompilerThatIgnoresItsToken_IsAbandonedAtTheTimeout()
     {
-        // Roslyn observes cancellation only at its cancellation points; a binder stuck between two of them must not hold the caller.
+        // Roslyn observes cancellation only at its cancellation points; a binder stuck between two of them must not hold
+        // the caller. This one does no work, so the clock's backstop (ten times the 200 ms limit) abandons it.
         using var release = new ManualResetEventSlim();
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         Assert.Throws<OperationCanceledException>(() => ProgramCompiler.RunWithLargeStack(
@@ -160,10 +161,81 @@ public class ProgramCompilerTests
                 release.Wait(TimeSpan.FromSeconds(30));
                 return BuildResult.Rejected([]);
             },
+            WorkLimit.Start(WorkClock.ThisProcess, TimeSpan.FromMilliseconds(200)),
+            null,
             TimeSpan.FromMilliseconds(200),
             CancellationToken.None));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"waited {stopwatch.Elapsed}");
         release.Set();
+    }
+
+    [Fact]
+    public void RunWithLargeStack_CompilerThatWorksPastTheLimit_IsCanceled_WhateverTheClock()
+    {
+        // A runaway compilation burns processor time, so it is stopped by the work it did, even when the clock says
+        // little time passed: the clock here has jumped just past the limit and stays there, far from its backstop.
+        var clock = new WorkClock(new SteppedClock(TimeSpan.FromMilliseconds(250)), WorkClock.ThisProcess.ProcessorTime);
+        WorkLimit limit = WorkLimit.Start(clock, TimeSpan.FromMilliseconds(200));
+        using var cancel = new CancellationTokenSource();
+        double sink = 0;
+
+        Assert.Throws<OperationCanceledException>(() => ProgramCompiler.RunWithLargeStack(
+            () =>
+            {
+                for (long i = 0; ; i++)
+                {
+                    sink += Math.Sqrt(i);
+                    if ((i & 0xFFFF) == 0)
+                    {
+                        cancel.Token.ThrowIfCancellationRequested();
+                    }
+                }
+            },
+            limit,
+            cancel,
+            TimeSpan.FromSeconds(30),
+            CancellationToken.None));
+        Assert.True(cancel.IsCancellationRequested);
+        Assert.True(limit.ProcessorTime >= TimeSpan.FromMilliseconds(200), $"stopped after {limit.ProcessorTime} of processor time ({sink})");
+    }
+
+    [Fact]
+    public void Compile_ClockPastTheTimeoutWithoutTheWork_IsAccepted()
+    {
+        // A busy machine: the clock passes a one-tick compile timeout while the compiler gets no processor time. A
+        // clock-only timeout rejected the program; the timeout is charged in processor time, so it is accepted.
+        TimeSpan limit = TimeSpan.FromTicks(1);
+        var busy = new WorkClock(new SteppedClock(limit * 5), static () => TimeSpan.Zero);
+        var compiler = new ProgramCompiler(new SandboxOptions { CompileTimeout = limit }, busy);
+
+        using ProgramCompilation<string> compilation = compiler.Compile<string>(Program(KeywordProgram));
+
+        Assert.Empty(compilation.Diagnostics);
+        Assert.True(compilation.Succeeded);
+    }
+
+    [Fact]
+    public void Compile_ProcessorTimePastTheTimeout_IsRejectedWithTheWorkDone()
+    {
+        // The same one-tick timeout, with the compiler's real processor time: compiling takes more than a tick of work.
+        TimeSpan limit = TimeSpan.FromTicks(1);
+        var compiler = new ProgramCompiler(new SandboxOptions { CompileTimeout = limit }, new WorkClock(new SteppedClock(limit * 5), WorkClock.ThisProcess.ProcessorTime));
+
+        using ProgramCompilation<string> compilation = compiler.Compile<string>(Program(KeywordProgram));
+
+        SandboxDiagnostic timeout = Assert.Single(compilation.Diagnostics);
+        Assert.Equal("compile", timeout.Rule);
+        Assert.StartsWith("Compiling the program took longer than 0 seconds of processor time (it used ", timeout.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A clock that reads zero when first asked and <paramref name="step"/> from then on: time passed between the start of a piece of work and every later look.</summary>
+    private sealed class SteppedClock(TimeSpan step) : TimeProvider
+    {
+        private int _reads;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Increment(ref _reads) == 1 ? 0 : step.Ticks;
     }
 
     [Fact]

@@ -163,7 +163,8 @@ public static partial class RunReport
 
     private const string FailedAttemptsIntro =
         "Each chat call whose reply became no program, with why: the call failed (the provider's error), the reply held no C# code block, " +
-        "or its program failed validation (compiler errors, sandbox rules or faults, listed). A program that failed validation was sent back for repair while repairs were left, so a later attempt of the same slot may have given a program.";
+        "or its program failed validation (compiler errors, sandbox rules or faults, listed). A program that failed validation was sent back for repair while repairs were left, so a later attempt of the same slot may have given a program. " +
+        "The offline synthesizer's attempts are its mined programs, one each; it does not repair, so each of its programs listed here was dropped.";
 
     /// <summary>Gets a value indicating whether a synthesis call gave no program: it failed, its reply held no code block, or its program failed validation.</summary>
     internal static bool GaveNoProgram(SynthesisAttempt attempt) =>

@@ -63,8 +63,9 @@ internal sealed class WorkerServer(Stream input, Stream output)
     private readonly Lock _writeLock = new();
     private readonly PayloadWriter _reply = new(64 * 1024);
     private IWorkerSession? _session;
-    private long _callTimeoutTicks = long.MaxValue;
+    private TimeSpan? _callTimeout;
     private long _callStarted;
+    private long _callNumber;
     private int _currentSlot = -1;
     private int _currentItem = -1;
 
@@ -104,6 +105,7 @@ internal sealed class WorkerServer(Stream input, Stream output)
     {
         _currentSlot = slot;
         _currentItem = item;
+        Volatile.Write(ref _callNumber, _callNumber + 1);
         Volatile.Write(ref _callStarted, Stopwatch.GetTimestamp());
     }
 
@@ -221,9 +223,7 @@ internal sealed class WorkerServer(Stream input, Stream output)
         _session = (IWorkerSession)Activator.CreateInstance(
             typeof(WorkerSession<>).MakeGenericType(itemType),
             [this, options, uncheckedPrograms, itemKind, assemblies])!;
-        _callTimeoutTicks = callTimeoutTicks <= 0 || callTimeoutTicks >= long.MaxValue / Stopwatch.Frequency
-            ? long.MaxValue
-            : (long)(callTimeoutTicks * (Stopwatch.Frequency / (double)TimeSpan.TicksPerSecond));
+        _callTimeout = callTimeoutTicks <= 0 ? null : TimeSpan.FromTicks(callTimeoutTicks);
         Send(WorkerProtocol.Ready, w =>
         {
             w.WriteInt32(Environment.ProcessId);
@@ -245,18 +245,36 @@ internal sealed class WorkerServer(Stream input, Stream output)
         return AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
     }
 
+    /// <summary>
+    /// Sends a heartbeat every second, and stops a call that runs past the call timeout. The timeout bounds a call's
+    /// work, so it is charged in the worker's processor time, with the clock as a backstop (<see cref="WorkLimit"/>):
+    /// a call that only waited for a processor on a busy machine is not stopped for it. The watchdog starts timing a
+    /// call when it first sees it (within 0.1 s of its start), so no call pays a clock read for it.
+    /// </summary>
     private void Watch()
     {
         long lastHeartbeat = 0;
+        long watchedCall = 0;
+        WorkLimit? limit = null;
         while (true)
         {
             Thread.Sleep(100);
             long now = Stopwatch.GetTimestamp();
             long started = Volatile.Read(ref _callStarted);
-            if (started != 0 && now - started > _callTimeoutTicks)
+            long call = Volatile.Read(ref _callNumber);
+            if (started == 0 || _callTimeout is not { } timeout)
+            {
+                limit = null;
+            }
+            else if (limit is null || call != watchedCall)
+            {
+                watchedCall = call;
+                limit = WorkLimit.Start(WorkClock.ThisProcess, timeout);
+            }
+            else if (limit.HasPassed)
             {
                 double seconds = (now - started) / (double)Stopwatch.Frequency;
-                Die(SandboxWorkerMain.ExitHung, WorkerFatalKind.Hung, string.Create(CultureInfo.InvariantCulture, $"One call ran for {seconds:0.0} s."));
+                Die(SandboxWorkerMain.ExitHung, WorkerFatalKind.Hung, string.Create(CultureInfo.InvariantCulture, $"One call ran for {seconds:0.0} s; it {limit.Describe()}."));
             }
 
             if (now - lastHeartbeat >= HeartbeatTicks)

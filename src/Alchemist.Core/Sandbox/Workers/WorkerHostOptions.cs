@@ -31,10 +31,10 @@ internal sealed record WorkerHostOptions
     /// <summary>Gets how long a worker may send nothing (not even a heartbeat) before it is stopped.</summary>
     public TimeSpan SilenceTimeout => CallTimeout + TimeSpan.FromSeconds(20);
 
-    /// <summary>Gets how long a compilation may take in the worker before it is stopped: the sandbox's compile timeout, which the compiler honours where it can, and a margin.</summary>
+    /// <summary>Gets how long a compilation may take in the worker before it is stopped: the sandbox's compile timeout, which the compiler honours where it can, and a margin; charged in the worker's processor time (<see cref="WorkLimit"/>).</summary>
     public TimeSpan CompileDeadline => Sandbox.CompileTimeout + TimeSpan.FromSeconds(30);
 
-    /// <summary>Gets how long a worker may take to start and answer its init.</summary>
+    /// <summary>Gets how long a worker may take to start and answer its init, or to load a program; charged in the worker's processor time (<see cref="WorkLimit"/>).</summary>
     public TimeSpan StartDeadline { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Creates the options from the public ones.</summary>

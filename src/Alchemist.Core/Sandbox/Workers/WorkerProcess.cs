@@ -115,13 +115,17 @@ internal sealed class WorkerProcess : IDisposable
     }
 
     /// <summary>Waits for the next reply, watching the worker.</summary>
-    /// <param name="deadline">How long the request may take in all, or <see langword="null"/> for as long as the worker keeps sending heartbeats.</param>
+    /// <param name="deadline">
+    /// How long the request may take in all, or <see langword="null"/> for as long as the worker keeps sending
+    /// heartbeats. It bounds the worker's work, so it is charged in the worker's processor time, with the clock as a
+    /// backstop (<see cref="WorkLimit"/>): a worker that only waited for a processor on a busy machine is not stopped for it.
+    /// </param>
     /// <param name="cancellationToken">Cancels the wait; the worker is killed, since it is in the middle of the request.</param>
     /// <exception cref="WorkerDiedException">The worker died, broke the protocol, fell silent or passed the deadline.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
     public (byte Kind, PayloadReader Reply) Receive(TimeSpan? deadline, CancellationToken cancellationToken)
     {
-        long started = Stopwatch.GetTimestamp();
+        WorkLimit? limit = deadline is { } work ? WorkLimit.Start(new WorkClock(TimeProvider.System, () => ProcessorTime), work) : null;
         while (true)
         {
             bool taken;
@@ -154,9 +158,9 @@ internal sealed class WorkerProcess : IDisposable
                 throw Died();
             }
 
-            if (deadline is { } limit && Stopwatch.GetElapsedTime(started) > limit)
+            if (limit is not null && limit.HasPassed)
             {
-                Kill(string.Create(CultureInfo.InvariantCulture, $"the request took longer than {limit.TotalSeconds:0} s"));
+                Kill(string.Create(CultureInfo.InvariantCulture, $"the request took longer than {limit.Limit.TotalSeconds:0} s (it {limit.Describe()})"));
                 throw Died();
             }
         }

@@ -33,6 +33,11 @@ public sealed class WorkerProcessOptions
 
     /// <summary>Gets or sets the longest one call of a program (one item) may run before its worker is stopped and the program quarantined.</summary>
     /// <value>The default is 10 seconds, far above what the step budget allows a call on any machine. Allowed: above zero, up to one hour.</value>
+    /// <remarks>
+    /// The limit bounds the call's work, so it is charged in processor time: a call is stopped once both the clock and
+    /// its worker's processor time have passed the limit since it started, or the clock alone ten times it. A call that
+    /// only waited for a processor on a busy machine is not stopped for it; one that loops burns processor time and is.
+    /// </remarks>
     [Range(typeof(TimeSpan), "00:00:00.0000001", "01:00:00")]
     public TimeSpan CallTimeout { get; set; } = DefaultCallTimeout;
 

@@ -24,8 +24,10 @@ namespace Alchemist;
 /// </para>
 /// <para>
 /// The output depends only on the request and the options (apart from <see cref="ProgramProvenance.CreatedAt"/>): the
-/// same inputs give the same programs. When the request has a validator, a program it rejects is skipped. Instances
-/// are immutable and thread-safe.
+/// same inputs give the same programs. When the request has a validator, a program it rejects is skipped, and the
+/// request's log (a run's) records it as <see cref="SynthesisOutcome.FailedValidation"/> with the validator's problems,
+/// so the run's report says what was dropped and why; every emitted program is recorded as
+/// <see cref="SynthesisOutcome.Accepted"/>. Instances are immutable and thread-safe.
 /// </para>
 /// </remarks>
 public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
@@ -211,15 +213,38 @@ public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
         {
             cancellationToken.ThrowIfCancellationRequested();
             LabelingProgram program = ToProgram<TItem>(heuristic, ++number, request.Task);
+            DateTimeOffset startedAt = _timeProvider.GetUtcNow();
+            long started = _timeProvider.GetTimestamp();
+            var record = new SynthesisAttempt
+            {
+                Slot = number - 1,
+                Outcome = SynthesisOutcome.Accepted,
+                ProgramName = program.Name,
+                Program = program,
+                Message = "Accepted.",
+                StartedAt = startedAt,
+            };
             if (request.Validator is not null)
             {
                 ProgramValidation validation = await request.Validator.ValidateAsync(program, cancellationToken).ConfigureAwait(false);
                 if (!validation.IsValid)
                 {
+                    // The synthesizer cannot repair a mined program: it is dropped, and the run's log says which and why.
+                    IReadOnlyList<string> problems = validation.Problems.Count > 0 ? validation.Problems : ["The validator rejected the program without a message."];
+                    request.Log?.Add(record with
+                    {
+                        Outcome = SynthesisOutcome.FailedValidation,
+                        Problems = problems,
+                        Message = string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"The program of mined heuristic {number} failed validation with {problems.Count} problem(s); the offline synthesizer does not repair programs, so it was dropped."),
+                        Duration = _timeProvider.GetElapsedTime(started),
+                    });
                     continue;
                 }
             }
 
+            request.Log?.Add(record with { Duration = _timeProvider.GetElapsedTime(started) });
             yield return program;
         }
     }
