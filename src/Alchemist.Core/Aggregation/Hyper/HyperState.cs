@@ -43,15 +43,17 @@ internal sealed class HyperState
     /// <param name="values">Receives the uncalibrated probabilities, <c>K</c> per row.</param>
     /// <param name="cancellationToken">Cancels the fit.</param>
     /// <param name="groupRows">Whether repeated rows are computed once (when they repeat enough); <see langword="false"/> reads every row, as tests compare.</param>
-    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true)
+    /// <param name="paired">Whether to run the AVX-512 kernels; by default when the machine has them (<see cref="HyperPass.PairedSupported"/>). Tests compare both.</param>
+    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null)
     {
+        bool usePaired = paired ?? HyperPass.PairedSupported;
         HyperNetwork network = HyperNetwork.Pretrained;
         int k = matrix.ClassCount;
         DistinctRowTable? rows = groupRows ? DistinctRowTable.BuildIfCompact(matrix) : null;
         var passes = new HyperPass[k == 2 ? 1 : k];
         for (int c = 0; c < passes.Length; c++)
         {
-            passes[c] = HyperPass.Fit(network, matrix, rows, (sbyte)(k == 2 ? 1 : c), cancellationToken);
+            passes[c] = HyperPass.Fit(network, matrix, rows, (sbyte)(k == 2 ? 1 : c), usePaired, cancellationToken);
         }
 
         double high, low;
