@@ -98,6 +98,7 @@ internal sealed partial class HyperPass
     /// <remarks>Columns must be below <see cref="FunctionCount"/>: the kernels index the column terms without checks.</remarks>
     /// <param name="votes">The row's votes.</param>
     /// <param name="scratch">Buffers of at least <see cref="ScratchLength"/> floats.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Predict(ReadOnlySpan<sbyte> votes, Span<float> scratch)
     {
         int m = FunctionCount;
@@ -145,6 +146,8 @@ internal sealed partial class HyperPass
         int blocks = (matrix.ItemCount + BlockRows - 1) / BlockRows;
         var partial = new double[blocks][];
         var partialCounts = new long[counts is null ? 0 : blocks][];
+        // The per-block loops are compiled fully optimized at once, as the kernels are (see below).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Block(int block)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -248,6 +251,7 @@ internal sealed partial class HyperPass
         int width = _network.Layers[layer].InputWidth;
         var partial = new double[rows.ChunkCount][];
         var partialCounts = new long[rows.ChunkCount][];
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Chunk(int chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Alchemist;
 
@@ -117,6 +118,9 @@ internal sealed class HyperState
         var highs = new double[blocks];
         var lows = new double[blocks];
         int functionCount = Passes[0].FunctionCount;
+        // Compiled fully optimized at once, as the kernels are: on a loaded machine the background tier-up can leave
+        // the per-row code unoptimized for seconds.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Run(int block)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -178,6 +182,7 @@ internal sealed class HyperState
     }
 
     /// <summary>Computes one row's uncalibrated probabilities in the caller's buffers (at least <see cref="HyperPass.ScratchLength"/> floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PredictUncalibratedRow(ReadOnlySpan<sbyte> votes, Span<double> destination, Span<float> scratch)
     {
         if (Passes.Length == 1)
