@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -27,10 +26,11 @@ internal sealed partial class HyperPass
     /// <param name="columns">The row's entry columns, with room for one more.</param>
     /// <param name="values">The row's entry values, with room for one more.</param>
     /// <param name="count">The number of entries, at least one.</param>
+    /// <param name="valueSum">The sum of the entries' values (+1 and -1).</param>
     /// <param name="first">A buffer of at least 8 (count + 1) floats.</param>
     /// <param name="second">Another.</param>
     /// <param name="rowSum">Receives the sum of the returned embeddings over the row's entries, interleaved (even entries in even lanes).</param>
-    private Span<float> EmbedPaired(int depth, Span<int> columns, Span<float> values, int count, Span<float> first, Span<float> second, out Vector512<float> rowSum)
+    private Span<float> EmbedPaired(int depth, Span<int> columns, Span<float> values, int count, int valueSum, Span<float> first, Span<float> second, out Vector512<float> rowSum)
     {
         int length = 8 * (count + 1);
         if (count < 1 || columns.Length <= count || values.Length <= count || first.Length < length || second.Length < length)
@@ -40,7 +40,7 @@ internal sealed partial class HyperPass
 
         columns[count] = 0;
         values[count] = 0;
-        rowSum = FirstLayerPaired(columns, values, count, first);
+        rowSum = FirstLayerPaired(columns, values, count, valueSum, first);
         for (int layer = 1; layer < depth; layer++)
         {
             bool odd = layer % 2 == 1;
@@ -72,11 +72,11 @@ internal sealed partial class HyperPass
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Vector512<float> FirstLayerPaired(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, int count, Span<float> output)
+    private Vector512<float> FirstLayerPaired(ReadOnlySpan<int> columns, ReadOnlySpan<float> values, int count, int valueSum, Span<float> output)
     {
         HyperLayer layer = _network.Layers[0];
-        // The values are +1 and -1, so any order of summation gives the same, exact, sum: a vectorized one.
-        float rowMean = TensorPrimitives.Sum(values[..count]) / count;
+        // The values are +1 and -1, so their float sum in the 8-wide kernel's order is this integer, exactly.
+        float rowMean = (float)valueSum / count;
         Vector256<float> rowTerm = Vector256.FusedMultiplyAdd(Vector256.Create(layer.Row), Vector256.Create(rowMean), Vector256.Create(GlobalTerms[0]));
         Vector512<float> rowPair = Avx512F.PermuteVar16x32(rowTerm.ToVector512Unsafe(), Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7));
         Vector512<float> self = Vector512.Create(layer.SelfPaired);

@@ -110,7 +110,7 @@ internal sealed partial class HyperPass
         int c = m + 1;
         Span<int> columns = MemoryMarshal.Cast<float, int>(scratch[..c]);
         Span<float> values = scratch.Slice(c, c);
-        int count = Gather(votes, columns, values);
+        int count = Gather(votes, columns, values, out int valueSum);
         if (count == 0)
         {
             return _network.EmptyRowProbability;
@@ -119,7 +119,7 @@ internal sealed partial class HyperPass
         Span<float> embedding = stackalloc float[HyperNetwork.EmbeddingWidth];
         if (_paired)
         {
-            Span<float> input = EmbedPaired(3, columns, values, count, scratch.Slice(2 * c, 8 * c), scratch.Slice(10 * c, 8 * c), out Vector512<float> rowSum);
+            Span<float> input = EmbedPaired(3, columns, values, count, valueSum, scratch.Slice(2 * c, 8 * c), scratch.Slice(10 * c, 8 * c), out Vector512<float> rowSum);
             FinalLayerPaired(columns[..count], input, rowSum, embedding);
         }
         else
@@ -161,7 +161,7 @@ internal sealed partial class HyperPass
             int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
             for (int i = block * BlockRows; i < end; i++)
             {
-                int count = Gather(matrix.GetRow(i), columns, values);
+                int count = Gather(matrix.GetRow(i), columns, values, out int valueSum);
                 if (count == 0)
                 {
                     continue;
@@ -184,7 +184,7 @@ internal sealed partial class HyperPass
                 // Within a block the sums are 8-wide float vectors; blocks are added in double.
                 if (_paired)
                 {
-                    Span<float> paired = EmbedPaired(layer, columns, values, count, scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c), out _);
+                    Span<float> paired = EmbedPaired(layer, columns, values, count, valueSum, scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c), out _);
                     AddPairedToColumns(columns[..count], paired, blockSums);
                     continue;
                 }
@@ -265,7 +265,7 @@ internal sealed partial class HyperPass
             ReadOnlySpan<long> weights = rows.GetChunkWeights(chunk);
             for (int r = 0; r < weights.Length; r++)
             {
-                int count = Gather(chunkRows.Slice(r * m, m), columns, values);
+                int count = Gather(chunkRows.Slice(r * m, m), columns, values, out int valueSum);
                 if (count == 0)
                 {
                     continue;
@@ -275,7 +275,7 @@ internal sealed partial class HyperPass
                 ReadOnlySpan<float> inputs = layer == 0
                     ? values[..count]
                     : _paired
-                        ? EmbedPaired(layer, columns, values, count, scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c), out _)
+                        ? EmbedPaired(layer, columns, values, count, valueSum, scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c), out _)
                         : Embed(layer, columns[..count], values[..count], scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c));
                 for (int t = 0; t < count; t++)
                 {
@@ -359,13 +359,13 @@ internal sealed partial class HyperPass
         GlobalTerms[layer] = globalTerms;
     }
 
-    /// <summary>Lists a row's non-abstain entries: their columns and values (+1 for the positive vote, -1 otherwise).</summary>
+    /// <summary>Lists a row's non-abstain entries: their columns and values (+1 for the positive vote, -1 otherwise), and the sum of the values.</summary>
     /// <remarks>
     /// Without a branch on any vote: 32 votes at a time give a mask of the non-abstain ones (an abstain, <c>-1</c>, is the
     /// only vote with its sign bit set) whose set bits are the entries, and a vote's value is read from a table.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Gather(ReadOnlySpan<sbyte> votes, Span<int> columns, Span<float> values)
+    private int Gather(ReadOnlySpan<sbyte> votes, Span<int> columns, Span<float> values, out int valueSum)
     {
         int m = votes.Length;
         if (columns.Length < m || values.Length < m)
@@ -378,10 +378,14 @@ internal sealed partial class HyperPass
         ref float valueRef = ref MemoryMarshal.GetReference(values);
         ref float valueOf = ref MemoryMarshal.GetArrayDataReference(_valueOfVote);
         int count = 0;
+        int positives = 0;
         int j = 0;
+        Vector256<sbyte> positive = Vector256.Create(PositiveVote);
         for (; j + 32 <= m; j += 32)
         {
-            uint entries = ~Vector256.LoadUnsafe(ref voteRef, (nuint)j).ExtractMostSignificantBits();
+            Vector256<sbyte> block = Vector256.LoadUnsafe(ref voteRef, (nuint)j);
+            uint entries = ~block.ExtractMostSignificantBits();
+            positives += BitOperations.PopCount(Vector256.Equals(block, positive).ExtractMostSignificantBits());
             while (entries != 0)
             {
                 int column = j + BitOperations.TrailingZeroCount(entries);
@@ -400,8 +404,11 @@ internal sealed partial class HyperPass
             Unsafe.Add(ref columnRef, count) = j;
             Unsafe.Add(ref valueRef, count) = Unsafe.Add(ref valueOf, (byte)vote);
             count += (vote >> 31) + 1;
+            positives += vote == PositiveVote ? 1 : 0;
         }
 
+        // The values are +1 and -1: their sum in any order is this integer, exactly.
+        valueSum = (2 * positives) - count;
         return count;
     }
 
