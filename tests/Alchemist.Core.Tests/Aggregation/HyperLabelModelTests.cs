@@ -104,6 +104,61 @@ public class HyperLabelModelTests
         Assert.Equal(grouped, again);
     }
 
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(4, false)]
+    [InlineData(2, true)]
+    [InlineData(4, true)]
+    public void Fit_PairedKernels_GiveThePortableKernelsProbabilities(int classes, bool repeatedRows)
+    {
+        // 37 functions: a row's entries are an odd or even number, and the gather's 32-vote blocks have a tail; rows
+        // without votes too. The paired (AVX-512) kernels compute each value as the 8-wide ones do and sum the row
+        // means in another order, so they agree to float rounding, with every row read (in parallel blocks) and with
+        // repeated rows grouped.
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 21, items: repeatedRows ? 400 : 20_000, functions: 37, classes: classes);
+        LabelMatrix matrix = synthetic.Matrix;
+        if (repeatedRows)
+        {
+            var votes = new sbyte[20_000 * 37];
+            for (int i = 0; i < 20_000; i++)
+            {
+                synthetic.Matrix.GetRow((i * 13) % 400).CopyTo(votes.AsSpan(i * 37, 37));
+            }
+
+            matrix = new LabelMatrix(20_000, 37, classes, votes);
+        }
+
+        var portable = new double[20_000 * classes];
+        HyperState portableState = HyperState.Fit(matrix, portable, CancellationToken.None, groupRows: repeatedRows, paired: false);
+        var byDefault = new double[20_000 * classes];
+        HyperState defaultState = HyperState.Fit(matrix, byDefault, CancellationToken.None, groupRows: repeatedRows);
+
+        // The default is the paired kernels where the machine has AVX-512 (then compared here), the portable ones elsewhere.
+        Assert.Equal(portable, byDefault, new ToleranceComparer(1e-6));
+        Assert.Equal(portableState.High, defaultState.High, 6);
+        Assert.Equal(portableState.Low, defaultState.Low, 6);
+        Assert.Contains(portable, p => Math.Abs(p - (1.0 / classes)) > 0.02);
+        var portableRow = new double[classes];
+        var defaultRow = new double[classes];
+        for (int i = 0; i < matrix.ItemCount; i += 997)
+        {
+            portableState.PredictUncalibratedRow(matrix.GetRow(i), portableRow);
+            defaultState.PredictUncalibratedRow(matrix.GetRow(i), defaultRow);
+            Assert.Equal(portableRow, defaultRow, new ToleranceComparer(1e-6));
+        }
+
+        if (HyperPass.PairedSupported)
+        {
+            var paired = new double[20_000 * classes];
+            HyperState.Fit(matrix, paired, CancellationToken.None, groupRows: repeatedRows, paired: true);
+            Assert.Equal(byDefault, paired);
+        }
+        else
+        {
+            Assert.Throws<PlatformNotSupportedException>(() => HyperState.Fit(matrix, new double[20_000 * classes], CancellationToken.None, paired: true));
+        }
+    }
+
     [Fact]
     public void PredictProbabilities_LargeWideMatrix_ParallelAndRentedBuffersMatchOneRow()
     {

@@ -16,6 +16,15 @@ internal sealed class HyperLayer
         Column = column;
         Global = global;
         Bias = bias;
+        SelfPaired = new float[inputWidth * outputWidth * 2];
+        for (int k = 0; k < inputWidth; k++)
+        {
+            for (int o = 0; o < outputWidth; o++)
+            {
+                SelfPaired[(k * outputWidth * 2) + (2 * o)] = self[(k * outputWidth) + o];
+                SelfPaired[(k * outputWidth * 2) + (2 * o) + 1] = self[(k * outputWidth) + o];
+            }
+        }
     }
 
     /// <summary>Gets the width of the entry embeddings the layer reads.</summary>
@@ -26,6 +35,12 @@ internal sealed class HyperLayer
 
     /// <summary>Gets <c>A_self</c>, input by input: <c>Self[k * OutputWidth + o]</c>.</summary>
     public float[] Self { get; }
+
+    /// <summary>
+    /// Gets <c>A_self</c> input by input with every weight twice (<c>SelfPaired[k * 2 * OutputWidth + 2 * o + p]</c>
+    /// for <c>p</c> 0 and 1), for kernels that compute two entries at once with their values interleaved.
+    /// </summary>
+    public float[] SelfPaired { get; }
 
     /// <summary>Gets <c>A_row</c>, input by input.</summary>
     public float[] Row { get; }

@@ -16,7 +16,7 @@ namespace Alchemist;
 /// processed in a few reusable buffers. On the matrix the context was fitted on, the output is the reference's
 /// transductive pass over that matrix; on other rows, the fitted matrix's columns stand in for theirs.
 /// </remarks>
-internal sealed class HyperPass
+internal sealed partial class HyperPass
 {
     /// <summary>The rows processed together when a fit is split across threads; per-block sums are added in block order, so results do not depend on thread timing.</summary>
     private const int BlockRows = 4096;
@@ -26,9 +26,13 @@ internal sealed class HyperPass
     /// <summary>An entry's value by its vote read as a byte: +1 for the positive vote, -1 for any other (abstains, 255, are never read as entries).</summary>
     private readonly float[] _valueOfVote = new float[256];
 
-    private HyperPass(HyperNetwork network, sbyte positiveVote, int functionCount)
+    /// <summary>Whether the pass runs the AVX-512 kernels, two entries at a time (<c>HyperPass.Paired.cs</c>).</summary>
+    private readonly bool _paired;
+
+    private HyperPass(HyperNetwork network, sbyte positiveVote, int functionCount, bool paired)
     {
         _network = network;
+        _paired = paired;
         _valueOfVote.AsSpan().Fill(-1f);
         _valueOfVote[(byte)positiveVote] = 1f;
         PositiveVote = positiveVote;
@@ -57,15 +61,21 @@ internal sealed class HyperPass
     /// <param name="matrix">The matrix.</param>
     /// <param name="distinct">The matrix's distinct rows with their counts, or <see langword="null"/> to read its rows one by one.</param>
     /// <param name="positiveVote">The vote that counts as <c>+1</c>.</param>
+    /// <param name="paired">Whether to run the AVX-512 kernels (<see cref="PairedSupported"/> must be true); otherwise the portable 8-wide kernels.</param>
     /// <param name="cancellationToken">Cancels the fit.</param>
     /// <remarks>
     /// Equal rows have equal embeddings in every layer (a row's terms come from its own entries and the shared column
     /// and global terms), so a distinct row computed once and counted by its weight gives the sums of its copies.
     /// </remarks>
-    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, sbyte positiveVote, CancellationToken cancellationToken)
+    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, sbyte positiveVote, bool paired, CancellationToken cancellationToken)
     {
+        if (paired && !PairedSupported)
+        {
+            throw new PlatformNotSupportedException("The paired kernels of the hyper label model need AVX-512.");
+        }
+
         int m = matrix.FunctionCount;
-        var pass = new HyperPass(network, positiveVote, m);
+        var pass = new HyperPass(network, positiveVote, m, paired);
         var counts = new long[m];
         for (int l = 0; l < network.Layers.Length; l++)
         {
@@ -88,6 +98,7 @@ internal sealed class HyperPass
     /// <remarks>Columns must be below <see cref="FunctionCount"/>: the kernels index the column terms without checks.</remarks>
     /// <param name="votes">The row's votes.</param>
     /// <param name="scratch">Buffers of at least <see cref="ScratchLength"/> floats.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float Predict(ReadOnlySpan<sbyte> votes, Span<float> scratch)
     {
         int m = FunctionCount;
@@ -96,22 +107,32 @@ internal sealed class HyperPass
             throw new ArgumentException($"The pass was fitted on {m} functions; {votes.Length} votes and {scratch.Length} scratch values were given.", nameof(votes));
         }
 
-        Span<int> columns = MemoryMarshal.Cast<float, int>(scratch[..m]);
-        Span<float> values = scratch.Slice(m, m);
-        int count = Gather(votes, columns, values);
+        int c = m + 1;
+        Span<int> columns = MemoryMarshal.Cast<float, int>(scratch[..c]);
+        Span<float> values = scratch.Slice(c, c);
+        int count = Gather(votes, columns, values, out int valueSum);
         if (count == 0)
         {
             return _network.EmptyRowProbability;
         }
 
         Span<float> embedding = stackalloc float[HyperNetwork.EmbeddingWidth];
-        Span<float> previous = Embed(3, columns[..count], values[..count], scratch.Slice(2 * m, 8 * m), scratch.Slice(10 * m, 8 * m));
-        FinalLayer(columns[..count], previous, embedding);
+        if (_paired)
+        {
+            Span<float> input = EmbedPaired(3, columns, values, count, valueSum, scratch.Slice(2 * c, 8 * c), scratch.Slice(10 * c, 8 * c), out Vector512<float> rowSum);
+            FinalLayerPaired(columns[..count], input, rowSum, embedding);
+        }
+        else
+        {
+            Span<float> previous = Embed(3, columns[..count], values[..count], scratch.Slice(2 * c, 8 * c), scratch.Slice(10 * c, 8 * c));
+            FinalLayer(columns[..count], previous, embedding);
+        }
+
         return _network.ClassifyEmbedding(embedding);
     }
 
-    /// <summary>Gets the number of scratch floats <see cref="Predict"/> needs for a row of <paramref name="functionCount"/> votes.</summary>
-    public static int ScratchLength(int functionCount) => 18 * functionCount;
+    /// <summary>Gets the number of scratch floats <see cref="Predict"/> needs for a row of <paramref name="functionCount"/> votes (one entry more than the row, for the paired kernels' odd entry out).</summary>
+    public static int ScratchLength(int functionCount) => 18 * (functionCount + 1);
 
     /// <summary>Sums each column's layer-<paramref name="layer"/> input embeddings (the votes for layer 0) over the matrix.</summary>
     /// <param name="matrix">The matrix.</param>
@@ -125,6 +146,8 @@ internal sealed class HyperPass
         int blocks = (matrix.ItemCount + BlockRows - 1) / BlockRows;
         var partial = new double[blocks][];
         var partialCounts = new long[counts is null ? 0 : blocks][];
+        // The per-block loops are compiled fully optimized at once, as the kernels are (see below).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Block(int block)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -132,12 +155,13 @@ internal sealed class HyperPass
             long[] blockCounts = counts is null ? [] : partialCounts[block] = new long[m];
             float[] blockSums = layer == 0 ? [] : new float[m * 8];
             float[] scratch = new float[ScratchLength(m)];
-            Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, m));
-            Span<float> values = scratch.AsSpan(m, m);
+            int c = m + 1;
+            Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, c));
+            Span<float> values = scratch.AsSpan(c, c);
             int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
             for (int i = block * BlockRows; i < end; i++)
             {
-                int count = Gather(matrix.GetRow(i), columns, values);
+                int count = Gather(matrix.GetRow(i), columns, values, out int valueSum);
                 if (count == 0)
                 {
                     continue;
@@ -158,7 +182,14 @@ internal sealed class HyperPass
                 }
 
                 // Within a block the sums are 8-wide float vectors; blocks are added in double.
-                Span<float> embeddings = Embed(layer, columns[..count], values[..count], scratch.AsSpan(2 * m, 8 * m), scratch.AsSpan(10 * m, 8 * m));
+                if (_paired)
+                {
+                    Span<float> paired = EmbedPaired(layer, columns, values, count, valueSum, scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c), out _);
+                    AddPairedToColumns(columns[..count], paired, blockSums);
+                    continue;
+                }
+
+                Span<float> embeddings = Embed(layer, columns[..count], values[..count], scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c));
                 for (int t = 0; t < count; t++)
                 {
                     Span<float> target = blockSums.AsSpan(columns[t] * 8, 8);
@@ -220,19 +251,21 @@ internal sealed class HyperPass
         int width = _network.Layers[layer].InputWidth;
         var partial = new double[rows.ChunkCount][];
         var partialCounts = new long[rows.ChunkCount][];
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Chunk(int chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var sums = new double[m * width];
             long[] chunkCounts = partialCounts[chunk] = new long[m];
             float[] scratch = new float[ScratchLength(m)];
-            Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, m));
-            Span<float> values = scratch.AsSpan(m, m);
+            int c = m + 1;
+            Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, c));
+            Span<float> values = scratch.AsSpan(c, c);
             ReadOnlySpan<sbyte> chunkRows = rows.GetChunkRows(chunk);
             ReadOnlySpan<long> weights = rows.GetChunkWeights(chunk);
             for (int r = 0; r < weights.Length; r++)
             {
-                int count = Gather(chunkRows.Slice(r * m, m), columns, values);
+                int count = Gather(chunkRows.Slice(r * m, m), columns, values, out int valueSum);
                 if (count == 0)
                 {
                     continue;
@@ -241,14 +274,20 @@ internal sealed class HyperPass
                 long weight = weights[r];
                 ReadOnlySpan<float> inputs = layer == 0
                     ? values[..count]
-                    : Embed(layer, columns[..count], values[..count], scratch.AsSpan(2 * m, 8 * m), scratch.AsSpan(10 * m, 8 * m));
+                    : _paired
+                        ? EmbedPaired(layer, columns, values, count, valueSum, scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c), out _)
+                        : Embed(layer, columns[..count], values[..count], scratch.AsSpan(2 * c, 8 * c), scratch.AsSpan(10 * c, 8 * c));
                 for (int t = 0; t < count; t++)
                 {
                     int column = columns[t];
                     chunkCounts[column] += weight;
+
+                    // The paired kernels interleave two entries: entry t's value x is at (t / 2) * 16 + 2 x + t % 2.
+                    int start = layer > 0 && _paired ? ((t >> 1) * 16) + (t & 1) : t * width;
+                    int stride = layer > 0 && _paired ? 2 : 1;
                     for (int x = 0; x < width; x++)
                     {
-                        sums[(column * width) + x] += (double)weight * inputs[(t * width) + x];
+                        sums[(column * width) + x] += (double)weight * inputs[start + (x * stride)];
                     }
                 }
             }
@@ -320,13 +359,13 @@ internal sealed class HyperPass
         GlobalTerms[layer] = globalTerms;
     }
 
-    /// <summary>Lists a row's non-abstain entries: their columns and values (+1 for the positive vote, -1 otherwise).</summary>
+    /// <summary>Lists a row's non-abstain entries: their columns and values (+1 for the positive vote, -1 otherwise), and the sum of the values.</summary>
     /// <remarks>
     /// Without a branch on any vote: 32 votes at a time give a mask of the non-abstain ones (an abstain, <c>-1</c>, is the
     /// only vote with its sign bit set) whose set bits are the entries, and a vote's value is read from a table.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Gather(ReadOnlySpan<sbyte> votes, Span<int> columns, Span<float> values)
+    private int Gather(ReadOnlySpan<sbyte> votes, Span<int> columns, Span<float> values, out int valueSum)
     {
         int m = votes.Length;
         if (columns.Length < m || values.Length < m)
@@ -339,10 +378,14 @@ internal sealed class HyperPass
         ref float valueRef = ref MemoryMarshal.GetReference(values);
         ref float valueOf = ref MemoryMarshal.GetArrayDataReference(_valueOfVote);
         int count = 0;
+        int positives = 0;
         int j = 0;
+        Vector256<sbyte> positive = Vector256.Create(PositiveVote);
         for (; j + 32 <= m; j += 32)
         {
-            uint entries = ~Vector256.LoadUnsafe(ref voteRef, (nuint)j).ExtractMostSignificantBits();
+            Vector256<sbyte> block = Vector256.LoadUnsafe(ref voteRef, (nuint)j);
+            uint entries = ~block.ExtractMostSignificantBits();
+            positives += BitOperations.PopCount(Vector256.Equals(block, positive).ExtractMostSignificantBits());
             while (entries != 0)
             {
                 int column = j + BitOperations.TrailingZeroCount(entries);
@@ -361,8 +404,11 @@ internal sealed class HyperPass
             Unsafe.Add(ref columnRef, count) = j;
             Unsafe.Add(ref valueRef, count) = Unsafe.Add(ref valueOf, (byte)vote);
             count += (vote >> 31) + 1;
+            positives += vote == PositiveVote ? 1 : 0;
         }
 
+        // The values are +1 and -1: their sum in any order is this integer, exactly.
+        valueSum = (2 * positives) - count;
         return count;
     }
 
@@ -502,6 +548,13 @@ internal sealed class HyperPass
         }
 
         mean /= count;
+        return RowTermsOfMean(layer, globalTerms, mean, terms);
+    }
+
+    /// <summary>Computes <c>A_row r + A_global g + a</c> in 8-wide chunks from the row mean <c>r</c> of the 8-wide input embeddings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Span<Vector256<float>> RowTermsOfMean(HyperLayer layer, float[] globalTerms, Vector256<float> mean, Span<Vector256<float>> terms)
+    {
         int o = layer.OutputWidth;
         ReadOnlySpan<float> row = layer.Row;
         for (int chunk = 0; chunk < terms.Length; chunk++)
@@ -521,6 +574,7 @@ internal sealed class HyperPass
         return terms;
     }
 
+    /// <summary>LeakyReLU as the larger of <c>z</c> and <c>0.01 z</c>: one native max, as the two are never zeros of different signs and are NaN together.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Leaky(Vector256<float> z) => Vector256.Max(z, z * HyperNetwork.LeakySlope);
+    private static Vector256<float> Leaky(Vector256<float> z) => Vector256.MaxNative(z, z * HyperNetwork.LeakySlope);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Alchemist;
 
@@ -43,15 +44,17 @@ internal sealed class HyperState
     /// <param name="values">Receives the uncalibrated probabilities, <c>K</c> per row.</param>
     /// <param name="cancellationToken">Cancels the fit.</param>
     /// <param name="groupRows">Whether repeated rows are computed once (when they repeat enough); <see langword="false"/> reads every row, as tests compare.</param>
-    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true)
+    /// <param name="paired">Whether to run the AVX-512 kernels; by default when the machine has them (<see cref="HyperPass.PairedSupported"/>). Tests compare both.</param>
+    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null)
     {
+        bool usePaired = paired ?? HyperPass.PairedSupported;
         HyperNetwork network = HyperNetwork.Pretrained;
         int k = matrix.ClassCount;
         DistinctRowTable? rows = groupRows ? DistinctRowTable.BuildIfCompact(matrix) : null;
         var passes = new HyperPass[k == 2 ? 1 : k];
         for (int c = 0; c < passes.Length; c++)
         {
-            passes[c] = HyperPass.Fit(network, matrix, rows, (sbyte)(k == 2 ? 1 : c), cancellationToken);
+            passes[c] = HyperPass.Fit(network, matrix, rows, (sbyte)(k == 2 ? 1 : c), usePaired, cancellationToken);
         }
 
         double high, low;
@@ -115,6 +118,9 @@ internal sealed class HyperState
         var highs = new double[blocks];
         var lows = new double[blocks];
         int functionCount = Passes[0].FunctionCount;
+        // Compiled fully optimized at once, as the kernels are: on a loaded machine the background tier-up can leave
+        // the per-row code unoptimized for seconds.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Run(int block)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -176,6 +182,7 @@ internal sealed class HyperState
     }
 
     /// <summary>Computes one row's uncalibrated probabilities in the caller's buffers (at least <see cref="HyperPass.ScratchLength"/> floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PredictUncalibratedRow(ReadOnlySpan<sbyte> votes, Span<double> destination, Span<float> scratch)
     {
         if (Passes.Length == 1)
