@@ -139,9 +139,11 @@ public static class ItemSource
         }
     }
 
-    private sealed class TextFileSource(string path, Func<IEnumerable<TextItem>> read, bool unlabeledOnly) : IItemSource<string>
+    private sealed class TextFileSource(string path, Func<IEnumerable<TextItem>> read, bool unlabeledOnly) : IItemSource<string>, IFileItemSource
     {
         private readonly FileStamp _stamp = new(path);
+
+        public void ThrowIfChanged() => _stamp.Check();
 
         public IAsyncEnumerable<SourceItem<string>> ReadAsync(CancellationToken cancellationToken = default)
         {
@@ -162,9 +164,11 @@ public static class ItemSource
     }
 
     /// <summary>Reads a WRENCH split with <see cref="WrenchSplitReader"/> on a thread of its own, handing its records over in batches between two reads of the file, so no more than a few buffers of records are held.</summary>
-    private sealed class WrenchSplitSource(string path, int classCount) : IItemSource<string>
+    private sealed class WrenchSplitSource(string path, int classCount) : IItemSource<string>, IFileItemSource
     {
         private readonly FileStamp _stamp = new(path);
+
+        public void ThrowIfChanged() => _stamp.Check();
 
         public IAsyncEnumerable<SourceItem<string>> ReadAsync(CancellationToken cancellationToken = default)
         {
