@@ -8,7 +8,8 @@ namespace Alchemist;
 /// The file sources read their file again on every read, record by record, holding a buffer of it rather than its
 /// items; each read first checks that the file's length and write time are those of the first read and throws an
 /// <see cref="InvalidOperationException"/> naming the file when they are not, so a file changed during a run is never
-/// labeled half old and half new.
+/// labeled half old and half new. A streamed labeling run reads a file source once, copying its items to a temporary
+/// file that its later passes read (after the same check of the file), and deletes the copy when it ends.
 /// </remarks>
 public static class ItemSource
 {

@@ -55,6 +55,8 @@ public class ItemSpoolTests
             Assert.Equal(Text(index), text);
         }
 
+        reader.Seek(Count - 1);
+        Assert.True(reader.Read(out _, out _));
         Assert.False(reader.Read(out _, out _));
         Assert.Throws<ArgumentOutOfRangeException>("index", () => reader.Seek(Count));
 
