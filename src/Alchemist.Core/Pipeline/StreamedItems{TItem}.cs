@@ -28,6 +28,8 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
     private IAsyncEnumerator<SourceItem<TItem>>? _cursor;
     private int _cursorIndex = -1;
     private ItemSpool.Reader? _spoolCursor;
+    private int _spoolCursorIndex = -1;
+    private string? _spoolCursorText;
 
     private StreamedItems(IItemSource<TItem> source, int count, int fingerprint, ItemSpool? spool, string? spoolError, CancellationToken cancellationToken)
     {
@@ -214,6 +216,8 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
             {
                 _cursor = null;
                 _spoolCursor = null;
+                _spoolCursorText = null;
+                _spoolCursorIndex = -1;
                 _spool?.Dispose();
             }
         }
@@ -274,9 +278,21 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
     /// <summary>The item at an index, from the spool: the cursor skips to it without decoding the items between.</summary>
     private TItem SpooledAt(int index)
     {
-        if (_spoolCursor is null || index < _spoolCursor.Next)
+        if (index == _spoolCursorIndex)
+        {
+            return (TItem)(object)_spoolCursorText!;
+        }
+
+        if (_spoolCursor is null)
         {
             _spoolCursor = OpenSpool();
+        }
+        else if (index < _spoolCursorIndex)
+        {
+            // Going back starts a new pass, as a new read of the source would: the file is checked again; the reader
+            // (and its buffer) is reused and seeks back from the nearest kept offset.
+            ((IFileItemSource)_source).ThrowIfChanged();
+            SpoolReads++;
         }
 
         _spoolCursor.Seek(index);
@@ -285,6 +301,8 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
             throw new InvalidOperationException($"The item spool ended before item {index:N0} of {Count:N0}.");
         }
 
+        _spoolCursorIndex = index;
+        _spoolCursorText = text;
         return (TItem)(object)text;
     }
 

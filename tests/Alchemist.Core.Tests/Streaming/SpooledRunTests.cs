@@ -44,6 +44,23 @@ public sealed class SpooledRunTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenAsync_CopyCannotBeWritten_ReadsTheFileAtEveryPassAndSaysWhy()
+    {
+        WrenchDataset youtube = TestData.Load("youtube");
+        IItemSource<string> source = ItemSource.FromWrenchSplit(TrainFile(), youtube.Task.ClassCount);
+        string missing = Path.Combine(_folder, "no-such-folder");
+
+        using StreamedItems<string> items = await StreamedItems<string>.OpenAsync(source, CancellationToken.None, missing);
+        string[] texts = [.. items];
+
+        Assert.False(items.Spooled);
+        Assert.StartsWith("The items could not be copied to a temporary file (DirectoryNotFoundException: ", items.SpoolError, StringComparison.Ordinal);
+        Assert.Equal(youtube.Train.Texts, texts);
+        Assert.Equal(2, items.Reads);
+        Assert.Equal(0, items.SpoolReads);
+    }
+
+    [Fact]
     public async Task RunAsync_WrenchFile_GivesTheListRunsLabelsAndLeavesNoCopy()
     {
         var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 500 };
