@@ -8,7 +8,8 @@ namespace Alchemist;
 /// The file sources read their file again on every read, record by record, holding a buffer of it rather than its
 /// items; each read first checks that the file's length and write time are those of the first read and throws an
 /// <see cref="InvalidOperationException"/> naming the file when they are not, so a file changed during a run is never
-/// labeled half old and half new.
+/// labeled half old and half new. A streamed labeling run reads a file source once, copying its items to a temporary
+/// file that its later passes read (after the same check of the file), and deletes the copy when it ends.
 /// </remarks>
 public static class ItemSource
 {
@@ -139,9 +140,11 @@ public static class ItemSource
         }
     }
 
-    private sealed class TextFileSource(string path, Func<IEnumerable<TextItem>> read, bool unlabeledOnly) : IItemSource<string>
+    private sealed class TextFileSource(string path, Func<IEnumerable<TextItem>> read, bool unlabeledOnly) : IItemSource<string>, IFileItemSource
     {
         private readonly FileStamp _stamp = new(path);
+
+        public void ThrowIfChanged() => _stamp.Check();
 
         public IAsyncEnumerable<SourceItem<string>> ReadAsync(CancellationToken cancellationToken = default)
         {
@@ -162,9 +165,11 @@ public static class ItemSource
     }
 
     /// <summary>Reads a WRENCH split with <see cref="WrenchSplitReader"/> on a thread of its own, handing its records over in batches between two reads of the file, so no more than a few buffers of records are held.</summary>
-    private sealed class WrenchSplitSource(string path, int classCount) : IItemSource<string>
+    private sealed class WrenchSplitSource(string path, int classCount) : IItemSource<string>, IFileItemSource
     {
         private readonly FileStamp _stamp = new(path);
+
+        public void ThrowIfChanged() => _stamp.Check();
 
         public IAsyncEnumerable<SourceItem<string>> ReadAsync(CancellationToken cancellationToken = default)
         {

@@ -104,6 +104,9 @@ public sealed class LabelingPipeline
         "This run has no seed labels, so no program was checked against labeled items (no dev-accuracy floor), the label model was neither chosen nor weighted on them, " +
         "and the end model learned from the programs' votes alone; label some items to check and weigh the programs.";
 
+    /// <summary>Gets the folder where a streamed run copies a file source's items (<see cref="ItemSpool"/>); the system's temporary folder when <see langword="null"/>.</summary>
+    internal string? SpoolDirectory { get; init; }
+
     /// <summary>Gets the options the next run starts with.</summary>
     internal LabelingPipelineOptions Options => _options();
 
@@ -152,8 +155,13 @@ public sealed class LabelingPipeline
         ArgumentNullException.ThrowIfNull(job);
         LabelingPipelineOptions snapshot = Snapshot();
         ThrowIfNotStreamable(job, snapshot);
-        using StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken).ConfigureAwait(false);
+        using StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken, SpoolDirectory).ConfigureAwait(false);
         using var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, progress, cancellationToken);
+        if (streamed?.SpoolError is { } spoolError)
+        {
+            run.Warnings.Add(spoolError);
+        }
+
         await ConceptStage.PrepareAsync(run, _services).ConfigureAwait(false);
         GatingStage<TItem> gating = Gating(run);
         IReadOnlyList<LabelingProgram> candidates = await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
@@ -177,8 +185,13 @@ public sealed class LabelingPipeline
         ThrowIfNotStreamable(job, snapshot);
 
         // A streamed job's items are read from its source, chunk by chunk, each time a stage needs all of them.
-        using StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken).ConfigureAwait(false);
+        using StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken, SpoolDirectory).ConfigureAwait(false);
         using var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, progress, cancellationToken);
+        if (streamed?.SpoolError is { } spoolError)
+        {
+            run.Warnings.Add(spoolError);
+        }
+
         LabelingPipelineOptions options = run.Options;
         IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
         int[] seedLabels = [.. seed.Select(e => e.Label)];

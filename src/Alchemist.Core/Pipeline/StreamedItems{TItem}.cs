@@ -24,14 +24,20 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
     private readonly CancellationToken _cancellationToken;
     private readonly int _fingerprint;
     private readonly Lock _lock = new();
+    private readonly ItemSpool? _spool;
     private IAsyncEnumerator<SourceItem<TItem>>? _cursor;
     private int _cursorIndex = -1;
+    private ItemSpool.Reader? _spoolCursor;
+    private int _spoolCursorIndex = -1;
+    private string? _spoolCursorText;
 
-    private StreamedItems(IItemSource<TItem> source, int count, int fingerprint, CancellationToken cancellationToken)
+    private StreamedItems(IItemSource<TItem> source, int count, int fingerprint, ItemSpool? spool, string? spoolError, CancellationToken cancellationToken)
     {
         _source = source;
         Count = count;
         _fingerprint = fingerprint;
+        _spool = spool;
+        SpoolError = spoolError;
         _cancellationToken = cancellationToken;
     }
 
@@ -41,6 +47,15 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
     /// <summary>Gets the number of times the source was read so far, the first (counting) read included.</summary>
     public int Reads { get; private set; } = 1;
 
+    /// <summary>Gets the number of passes read from the spool (the copy of the first read) instead of the source.</summary>
+    public int SpoolReads { get; private set; }
+
+    /// <summary>Gets whether the later passes read the copy of the first read (<see cref="ItemSpool"/>) rather than the source.</summary>
+    public bool Spooled => _spool is not null;
+
+    /// <summary>Gets why a file source's items could not be copied (so every pass reads the source), or <see langword="null"/>.</summary>
+    public string? SpoolError { get; }
+
     /// <summary>Gets the item at an index, moving the cursor forward (or starting a new read to go back).</summary>
     public TItem this[int index]
     {
@@ -49,6 +64,11 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)index, (uint)Count, nameof(index));
             lock (_lock)
             {
+                if (_spool is not null)
+                {
+                    return SpooledAt(index);
+                }
+
                 if (_cursor is null || index < _cursorIndex)
                 {
                     Wait(_cursor?.DisposeAsync() ?? ValueTask.CompletedTask);
@@ -71,27 +91,61 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
         }
     }
 
-    /// <summary>Reads the source once to count and fingerprint its items.</summary>
+    /// <summary>
+    /// Reads the source once to count and fingerprint its items. A built-in file source of texts (<see cref="IFileItemSource"/>)
+    /// is also copied to an <see cref="ItemSpool"/> in <paramref name="spoolDirectory"/> on this read, and every later pass
+    /// reads the copy (after asking the source whether its file changed) instead of parsing the file again.
+    /// </summary>
+    /// <param name="source">The source.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="spoolDirectory">Where the copy goes; the system's temporary folder when <see langword="null"/>.</param>
     /// <exception cref="InvalidOperationException">The source gave no item, or more than a label matrix can hold.</exception>
-    public static async Task<StreamedItems<TItem>> OpenAsync(IItemSource<TItem> source, CancellationToken cancellationToken)
+    public static async Task<StreamedItems<TItem>> OpenAsync(IItemSource<TItem> source, CancellationToken cancellationToken, string? spoolDirectory = null)
     {
         long count = 0;
         var hash = new HashCode();
-        await foreach (SourceItem<TItem> item in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
+        string? spoolError = null;
+        ItemSpool? spool = null;
+        if (typeof(TItem) == typeof(string) && source is IFileItemSource)
         {
-            Add(ref hash, item);
-            if (++count > int.MaxValue)
+            (spool, spoolError) = TryCreateSpool(spoolDirectory);
+        }
+
+        try
+        {
+            await foreach (SourceItem<TItem> item in source.ReadAsync(cancellationToken).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidOperationException($"The job's item source holds more than {int.MaxValue:N0} items, more than one label matrix can hold; split the items into several jobs.");
+                Add(ref hash, item);
+                if (++count > int.MaxValue)
+                {
+                    throw new InvalidOperationException($"The job's item source holds more than {int.MaxValue:N0} items, more than one label matrix can hold; split the items into several jobs.");
+                }
+
+                if (spool is not null && !TryAppend(spool, item, out spoolError))
+                {
+                    spool.Dispose();
+                    spool = null;
+                }
             }
-        }
 
-        if (count == 0)
+            if (count == 0)
+            {
+                throw new InvalidOperationException("The job's item source gave no item; a labeling job needs at least one item.");
+            }
+
+            if (spool is not null && !TryComplete(spool, out spoolError))
+            {
+                spool.Dispose();
+                spool = null;
+            }
+
+            return new StreamedItems<TItem>(source, (int)count, hash.ToHashCode(), spool, spoolError, cancellationToken);
+        }
+        catch
         {
-            throw new InvalidOperationException("The job's item source gave no item; a labeling job needs at least one item.");
+            spool?.Dispose();
+            throw;
         }
-
-        return new StreamedItems<TItem>(source, (int)count, hash.ToHashCode(), cancellationToken);
     }
 
     /// <summary>Reads every item once more, in chunks of <see cref="ChunkSize"/> (the arrays are reused: each chunk is valid until the next), checking the read against the first.</summary>
@@ -154,13 +208,36 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
     {
         lock (_lock)
         {
-            Wait(_cursor?.DisposeAsync() ?? ValueTask.CompletedTask);
-            _cursor = null;
+            try
+            {
+                Wait(_cursor?.DisposeAsync() ?? ValueTask.CompletedTask);
+            }
+            finally
+            {
+                _cursor = null;
+                _spoolCursor = null;
+                _spoolCursorText = null;
+                _spoolCursorIndex = -1;
+                _spool?.Dispose();
+            }
         }
     }
 
     private async IAsyncEnumerable<SourceItem<TItem>> ReadCheckedAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (_spool is not null)
+        {
+            // The copy of the first read, which nothing else can change; the file it came from is checked first.
+            ItemSpool.Reader reader = OpenSpool();
+            while (reader.Read(out string id, out string text))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return new SourceItem<TItem>(id, (TItem)(object)text);
+            }
+
+            yield break;
+        }
+
         long count = 0;
         var hash = new HashCode();
         await foreach (SourceItem<TItem> item in Open().WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -190,6 +267,90 @@ internal sealed class StreamedItems<TItem> : IReadOnlyList<TItem>, IDisposable
         Reads++;
         return _source.ReadAsync(_cancellationToken);
     }
+
+    private ItemSpool.Reader OpenSpool()
+    {
+        ((IFileItemSource)_source).ThrowIfChanged();
+        SpoolReads++;
+        return _spool!.OpenReader();
+    }
+
+    /// <summary>The item at an index, from the spool: the cursor skips to it without decoding the items between.</summary>
+    private TItem SpooledAt(int index)
+    {
+        if (index == _spoolCursorIndex)
+        {
+            return (TItem)(object)_spoolCursorText!;
+        }
+
+        if (_spoolCursor is null)
+        {
+            _spoolCursor = OpenSpool();
+        }
+        else if (index < _spoolCursorIndex)
+        {
+            // Going back starts a new pass, as a new read of the source would: the file is checked again; the reader
+            // (and its buffer) is reused and seeks back from the nearest kept offset.
+            ((IFileItemSource)_source).ThrowIfChanged();
+            SpoolReads++;
+        }
+
+        _spoolCursor.Seek(index);
+        if (!_spoolCursor.Read(out _, out string text))
+        {
+            throw new InvalidOperationException($"The item spool ended before item {index:N0} of {Count:N0}.");
+        }
+
+        _spoolCursorIndex = index;
+        _spoolCursorText = text;
+        return (TItem)(object)text;
+    }
+
+    private static (ItemSpool? Spool, string? Error) TryCreateSpool(string? directory)
+    {
+        try
+        {
+            return (ItemSpool.Create(directory), null);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, SpoolFailed(ex));
+        }
+    }
+
+    private static bool TryAppend(ItemSpool spool, SourceItem<TItem> item, out string? error)
+    {
+        try
+        {
+            spool.Append(item.Id, (string)(object)item.Item!);
+            error = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            error = SpoolFailed(ex);
+            return false;
+        }
+    }
+
+    private static bool TryComplete(ItemSpool spool, out string? error)
+    {
+        try
+        {
+            spool.Complete();
+            error = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = SpoolFailed(ex);
+            return false;
+        }
+    }
+
+    private static string SpoolFailed(Exception ex) =>
+        $"The items could not be copied to a temporary file ({ex.GetType().Name}: {ex.Message}), so the item file was read and parsed again at every pass over the items; " +
+        "free space in the temporary folder (TMPDIR) to make the run faster.";
 
     private InvalidOperationException Changed(string what) => new(
         $"The job's item source changed between reads: the first read gave {Count:N0} items, {what}. A streamed run reads its items several times " +
