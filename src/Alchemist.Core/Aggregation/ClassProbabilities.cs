@@ -85,7 +85,16 @@ public sealed class ClassProbabilities
             throw new ArgumentException($"The class prior has {classPrior.Count} values for {ClassCount} classes.", nameof(classPrior));
         }
 
-        Random? random = tieBreak.Kind == TieBreakKind.Random ? new Random(tieBreak.Seed) : null;
+        return Predict(tieBreak.Kind, tieBreak.Kind == TieBreakKind.Random ? new Random(tieBreak.Seed) : null, classPrior);
+    }
+
+    /// <summary>Turns the distributions into class predictions, breaking ties at random with a generator the caller keeps (a streamed run's, which carries over from chunk to chunk).</summary>
+    /// <param name="random">The generator that picks among tied classes.</param>
+    /// <returns>One class per item.</returns>
+    internal int[] Predict(Random random) => Predict(TieBreakKind.Random, random, classPrior: null);
+
+    private int[] Predict(TieBreakKind kind, Random? random, IReadOnlyList<double>? classPrior)
+    {
         var predictions = new int[ItemCount];
         Span<int> tied = stackalloc int[ClassCount];
         for (int i = 0; i < ItemCount; i++)
@@ -106,7 +115,7 @@ public sealed class ClassProbabilities
                 }
             }
 
-            predictions[i] = count == 1 ? tied[0] : tieBreak.Kind switch
+            predictions[i] = count == 1 ? tied[0] : kind switch
             {
                 TieBreakKind.Random => tied[random!.Next(count)],
                 TieBreakKind.ClassPrior => MostLikely(tied[..count], classPrior),

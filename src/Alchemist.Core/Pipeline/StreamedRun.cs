@@ -106,7 +106,7 @@ internal static class StreamedRun
         return new EndModelTrainingSet<TItem>(chosen, k, targets, weights);
     }
 
-    /// <summary>Predicts every item chunk by chunk, breaks ties as <see cref="ClassProbabilities.Predict"/> with <see cref="TieBreak.Random(int)"/> does over all items at once, writes each chunk to the sink, and counts what the reports need.</summary>
+    /// <summary>Predicts every item chunk by chunk, breaks ties as <see cref="ClassProbabilities.Predict(TieBreak?, IReadOnlyList{double}?)"/> with <see cref="TieBreak.Random(int)"/> does over all items at once, writes each chunk to the sink, and counts what the reports need.</summary>
     public static async Task<StreamedLabelSummary> PredictAsync<TItem>(
         ITrainedEndModel<TItem> trained, StreamedItems<TItem> items, ILabelSink sink, int classCount, int seed, CancellationToken cancellationToken)
     {
@@ -115,7 +115,7 @@ internal static class StreamedRun
         await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(cancellationToken).ConfigureAwait(false))
         {
             ClassProbabilities p = await trained.PredictProbabilitiesAsync(chunk.ItemList, cancellationToken).ConfigureAwait(false);
-            int[] labels = Predict(p, random);
+            int[] labels = p.Predict(random);
             summary.Add(labels, p);
             await sink.WriteAsync(new LabeledChunk(chunk.Start, chunk.IdList.ToArray(), labels, p), cancellationToken).ConfigureAwait(false);
         }
@@ -137,35 +137,6 @@ internal static class StreamedRun
         }
 
         return covered && EndModelTrainingSet.Confidence(probabilities.GetRow(item)) > 0;
-    }
-
-    /// <summary>The rule of <see cref="ClassProbabilities.Predict"/> with a random tie-break whose generator carries over from chunk to chunk.</summary>
-    private static int[] Predict(ClassProbabilities probabilities, Random random)
-    {
-        var predictions = new int[probabilities.ItemCount];
-        Span<int> tied = stackalloc int[probabilities.ClassCount];
-        for (int i = 0; i < predictions.Length; i++)
-        {
-            ReadOnlySpan<double> row = probabilities.GetRow(i);
-            double max = double.NegativeInfinity;
-            foreach (double p in row)
-            {
-                max = Math.Max(max, p);
-            }
-
-            int count = 0;
-            for (int c = 0; c < row.Length; c++)
-            {
-                if (max - row[c] < ClassProbabilities.TieTolerance)
-                {
-                    tied[count++] = c;
-                }
-            }
-
-            predictions[i] = count == 1 ? tied[0] : tied[random.Next(count)];
-        }
-
-        return predictions;
     }
 }
 
