@@ -44,6 +44,26 @@ public class RunReportTests
         Assert.Contains("Cost in US dollars", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ToHtml_ProgramsKept_EachDescriptionHasARowOfItsOwnAcrossTheFigures()
+    {
+        LabelingRun<string> run = await Run.Value;
+        string html = RunReport.ToHtml(run);
+
+        // What a program does spans the table under its figures, so the table fits the page instead of scrolling it away.
+        int start = html.IndexOf("<h2>Programs kept", StringComparison.Ordinal);
+        string table = html[start..html.IndexOf("</table>", start, StringComparison.Ordinal)];
+        int columns = table[..table.IndexOf("</tr>", StringComparison.Ordinal)].Split("<th>").Length - 1;
+        Assert.Equal(11, columns);
+        foreach (ProgramOutcome kept in run.Programs.Where(p => p.Kept))
+        {
+            int figures = table.IndexOf($"<tr><td><code>{kept.Program.Name}</code></td>", StringComparison.Ordinal);
+            Assert.True(figures >= 0, kept.Program.Name);
+            string next = table[table.IndexOf("</tr>", figures, StringComparison.Ordinal)..];
+            Assert.StartsWith($"</tr><tr class=\"what\"><td colspan=\"{columns}\">", next, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData(0.90, 0.80, "Weak supervision beat the seed-only baseline on the test split: accuracy 0.900 against 0.800 (+0.100).")]
     [InlineData(0.80, 0.80, "Weak supervision tied the seed-only baseline on the test split: accuracy 0.800 for both.")]

@@ -17,7 +17,7 @@ public static partial class RunReport
         .chart h3{font-size:.95rem;margin:.1rem 0 .4rem}code,pre{font-family:ui-monospace,SFMono-Regular,Consolas,monospace;font-size:.85rem}
         pre{background:#f6f8fa;padding:.6rem;overflow:auto;border-radius:6px}.warn{background:#fff8c5;border:1px solid #d4a72c;padding:.5rem .8rem;border-radius:6px}
         .legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:middle}
-        table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:break-word}td:first-child{min-width:9rem}td.text{min-width:18rem}svg{max-width:100%;height:auto}.chart{max-width:100%;box-sizing:border-box}
+        table{display:block;max-width:100%;overflow-x:auto}td{overflow-wrap:break-word}td:first-child{min-width:9rem}td.text{min-width:18rem}tr.what td{color:#57606a;font-size:.85rem;border-top:none;padding-bottom:.5rem}svg{max-width:100%;height:auto}.chart{max-width:100%;box-sizing:border-box}
         .pair{display:flex;flex-wrap:wrap;gap:0 2rem}.pair h3{font-size:.95rem;margin:.8rem 0 .2rem}
         @media (max-width:600px){body{margin:1rem auto;padding:0 .6rem}.summary{grid-template-columns:1fr}.summary span{margin-bottom:.3rem}th,td{padding:.25rem .4rem}}
         """;
@@ -117,10 +117,13 @@ public static partial class RunReport
         html.Append(Invariant, $"<h2>Programs kept ({run.KeptCount})</h2>");
         if (run.KeptCount > 0)
         {
-            html.Append("<table><tr><th>program</th><th>from</th><th>polarity</th><th>coverage</th><th>overlaps</th><th>conflicts</th><th>dev coverage</th><th>dev accuracy</th><th>faults</th><th>budget overruns</th><th>label model accuracy</th><th>what it does</th></tr>");
+            // What a program does is the longest cell: it gets a row of its own under the program's figures, so the
+            // table fits the page instead of scrolling its most telling column out of sight.
+            html.Append("<table><tr><th>program</th><th>from</th><th>polarity</th><th>coverage</th><th>overlaps</th><th>conflicts</th><th>dev coverage</th><th>dev accuracy</th><th>faults</th><th>budget overruns</th><th>label model accuracy</th></tr>");
             foreach (ProgramOutcome p in run.Programs.Where(p => p.Kept))
             {
-                html.Append(Invariant, $"<tr><td><code>{E(p.Program.Name)}</code></td><td>{E(p.Program.Provenance.Synthesizer)}</td><td>{E(Polarity(run, p))}</td><td class=\"n\">{Number(p.Analysis?.Coverage)}</td><td class=\"n\">{Number(p.Analysis?.Overlaps)}</td><td class=\"n\">{Number(p.Analysis?.Conflicts)}</td><td class=\"n\">{Number(p.DevCoverage)}</td><td class=\"n\">{Number(p.DevAccuracy)}</td><td class=\"n\">{p.Faults?.Total ?? 0}</td><td class=\"n\">{p.BudgetOverruns}</td><td class=\"n\">{Number(p.LabelModelAccuracy)}</td><td class=\"text\">{E(Describe(p.Program))}</td></tr>");
+                html.Append(Invariant, $"<tr><td><code>{E(p.Program.Name)}</code></td><td>{E(p.Program.Provenance.Synthesizer)}</td><td>{E(Polarity(run, p))}</td><td class=\"n\">{Number(p.Analysis?.Coverage)}</td><td class=\"n\">{Number(p.Analysis?.Overlaps)}</td><td class=\"n\">{Number(p.Analysis?.Conflicts)}</td><td class=\"n\">{Number(p.DevCoverage)}</td><td class=\"n\">{Number(p.DevAccuracy)}</td><td class=\"n\">{p.Faults?.Total ?? 0}</td><td class=\"n\">{p.BudgetOverruns}</td><td class=\"n\">{Number(p.LabelModelAccuracy)}</td></tr>");
+                html.Append(Invariant, $"<tr class=\"what\"><td colspan=\"11\">{E(Describe(p.Program))}</td></tr>");
             }
 
             html.Append("</table>");
