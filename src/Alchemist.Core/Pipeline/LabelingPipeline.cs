@@ -155,12 +155,9 @@ public sealed class LabelingPipeline
         ArgumentNullException.ThrowIfNull(job);
         LabelingPipelineOptions snapshot = Snapshot();
         ThrowIfNotStreamable(job, snapshot);
-        using StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken, SpoolDirectory).ConfigureAwait(false);
-        using var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, progress, cancellationToken);
-        if (streamed?.SpoolError is { } spoolError)
-        {
-            run.Warnings.Add(spoolError);
-        }
+        (StreamedItems<TItem>? opened, LabelingRunContext<TItem> context) = await OpenRunAsync(job, snapshot, progress, cancellationToken).ConfigureAwait(false);
+        using StreamedItems<TItem>? streamed = opened;
+        using LabelingRunContext<TItem> run = context;
 
         await ConceptStage.PrepareAsync(run, _services).ConfigureAwait(false);
         GatingStage<TItem> gating = Gating(run);
@@ -179,18 +176,37 @@ public sealed class LabelingPipeline
         };
     }
 
+    /// <summary>Opens a job's run: its streamed items when it has a source (read once here to count them, and copied to a spool when they come from a file), and the run's context over them or over the job's list, warning of a spool that could not be written.</summary>
+    private async Task<(StreamedItems<TItem>? Streamed, LabelingRunContext<TItem> Run)> OpenRunAsync<TItem>(
+        LabelingJob<TItem> job, LabelingPipelineOptions snapshot, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken, SpoolDirectory).ConfigureAwait(false);
+        try
+        {
+            var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, progress, cancellationToken);
+            if (streamed?.SpoolError is { } spoolError)
+            {
+                run.Warnings.Add(spoolError);
+            }
+
+            return (streamed, run);
+        }
+        catch
+        {
+            streamed?.Dispose();
+            throw;
+        }
+    }
+
     private async Task<LabelingRun<TItem>> RunCoreAsync<TItem>(LabelingJob<TItem> job, IEndModel<TItem> endModel, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
         LabelingPipelineOptions snapshot = Snapshot();
         ThrowIfNotStreamable(job, snapshot);
 
         // A streamed job's items are read from its source, chunk by chunk, each time a stage needs all of them.
-        using StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken, SpoolDirectory).ConfigureAwait(false);
-        using var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, progress, cancellationToken);
-        if (streamed?.SpoolError is { } spoolError)
-        {
-            run.Warnings.Add(spoolError);
-        }
+        (StreamedItems<TItem>? opened, LabelingRunContext<TItem> context) = await OpenRunAsync(job, snapshot, progress, cancellationToken).ConfigureAwait(false);
+        using StreamedItems<TItem>? streamed = opened;
+        using LabelingRunContext<TItem> run = context;
 
         LabelingPipelineOptions options = run.Options;
         IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
