@@ -137,6 +137,41 @@ public sealed class RunFailureTests : IDisposable
         Assert.Equal($"error: --seed-labels is 3, but 'gold' of {input} has only 2 labels; give at most 2, or leave it out to use them all.{Environment.NewLine}", error);
     }
 
+    [Fact]
+    public async Task Run_TemporaryFolderThatDoesNotExist_IsRefusedNamingItBeforeAnyWork()
+    {
+        // TMPDIR is read by the whole process, so the command runs in a process of its own.
+        string missing = Path.Combine(_dir, "no-such-temp");
+        string output = Path.Combine(_dir, "out");
+        string? dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
+            ? host
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        Assert.False(string.IsNullOrEmpty(dotnet), "no dotnet host to start the command with");
+        var start = new System.Diagnostics.ProcessStartInfo(dotnet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "alchemist.dll"), "run", "--data", CliRunner.SmallYouTube(_dir), "--out", output })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment[OperatingSystem.IsWindows() ? "TMP" : "TMPDIR"] = missing;
+        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        string error = await process.StandardError.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}: {error}");
+        Assert.Contains(missing, error, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("[synthesize]", await stdout + error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Theory]
     [InlineData("header.csv", "text,label\n")]
     [InlineData("nothing.csv", "")]

@@ -112,6 +112,21 @@ internal static class RunCommand
         return command;
     }
 
+    /// <summary>
+    /// Refuses, before the output folder is made, a temporary folder that does not exist: the sandbox's worker processes
+    /// start from a folder made there, so the run would fail at its first step (the library's own error says the same).
+    /// </summary>
+    private static void CheckTemporaryFolder()
+    {
+        string temporary = Path.GetTempPath();
+        if (!Directory.Exists(temporary))
+        {
+            string source = OperatingSystem.IsWindows() ? "the TMP or TEMP environment variable" : "the TMPDIR environment variable";
+            throw new UsageException(
+                $"The temporary folder '{temporary}' (from {source}) does not exist or is not a folder, so the sandbox cannot make the folder its worker processes start from. Point it at a folder that exists and this user can write to.");
+        }
+    }
+
     private static async Task<int> ExecuteAsync(TextWriter output, TextWriter error, CliContext context, Settings settings, CancellationToken cancellationToken)
     {
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
@@ -129,6 +144,11 @@ internal static class RunCommand
             : streamed ? RunData.FromWrenchStreamed(settings.Data!)
             : RunData.FromWrench(CliDatasets.Load(settings.Data));
         settings.Check(data, metric);
+        if (!settings.InProcess)
+        {
+            CheckTemporaryFolder();
+        }
+
         LabeledExample<string>[] seedSet = data.SeedSample(settings.SeedLabels, settings.Seed);
         bool llmGiven = reused is null && !string.Equals(settings.Llm, "none", StringComparison.OrdinalIgnoreCase);
         if (seedSet.Length == 0 && !llmGiven && reused is null)

@@ -82,7 +82,7 @@ internal sealed class WorkerLauncher : IDisposable
 
         string dotnet = FindDotnetHost() ?? throw Unsupported(
             $"no dotnet host was found for the running runtime ({RuntimeEnvironment.GetRuntimeDirectory()}); a self-contained app has none. Run the app framework-dependent");
-        DirectoryInfo directory = Directory.CreateTempSubdirectory("alchemist-workers-");
+        DirectoryInfo directory = CreateFolder();
         try
         {
             string runtimeConfig = Path.Combine(directory.FullName, "Alchemist.Sandbox.Worker.runtimeconfig.json");
@@ -94,6 +94,39 @@ internal sealed class WorkerLauncher : IDisposable
             directory.Delete(recursive: true);
             throw;
         }
+    }
+
+    /// <summary>Makes the workers' folder (owner-only on Unix) in the temporary folder, naming that folder if it cannot.</summary>
+    /// <exception cref="DirectoryNotFoundException">The temporary folder does not exist or is not a folder.</exception>
+    /// <exception cref="IOException">The folder could not be made there for another reason.</exception>
+    private static DirectoryInfo CreateFolder()
+    {
+        try
+        {
+            return Directory.CreateTempSubdirectory("alchemist-workers-");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw TemporaryFolderProblem(Path.GetTempPath(), ex);
+        }
+    }
+
+    /// <summary>The error for a temporary folder the workers' folder cannot be made in: it names the folder and where it comes from.</summary>
+    /// <param name="temporaryFolder">The temporary folder (<see cref="Path.GetTempPath"/>).</param>
+    /// <param name="cause">What making the folder threw.</param>
+    internal static IOException TemporaryFolderProblem(string temporaryFolder, Exception cause)
+    {
+        string source = OperatingSystem.IsWindows() ? "the TMP or TEMP environment variable" : "the TMPDIR environment variable";
+        if (!Directory.Exists(temporaryFolder))
+        {
+            return new DirectoryNotFoundException(
+                $"The temporary folder '{temporaryFolder}' (from {source}) does not exist or is not a folder, so the sandbox cannot make the folder its worker processes start from. Point it at a folder that exists and this user can write to.",
+                cause);
+        }
+
+        return new IOException(
+            $"The sandbox cannot make the folder its worker processes start from in the temporary folder '{temporaryFolder}' (from {source}): {cause.Message} Point it at a folder this user can write to.",
+            cause);
     }
 
     /// <summary>Finds the dotnet host of the running runtime.</summary>

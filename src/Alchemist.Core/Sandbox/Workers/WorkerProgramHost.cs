@@ -55,6 +55,7 @@ internal sealed class WorkerProgramHost : IDisposable
 
     /// <summary>Checks, before anything is compiled, that items of type <typeparamref name="TItem"/> can be carried to workers and that workers can start here.</summary>
     /// <exception cref="NotSupportedException">They cannot; the message says why.</exception>
+    /// <exception cref="IOException">The workers' folder cannot be made in the temporary folder; the message names it.</exception>
     public void CheckItemType<TItem>()
     {
         _ = Pool<TItem>();

@@ -73,6 +73,27 @@ public class WorkerLimitsTests
     }
 
     [Fact]
+    public void Launcher_TemporaryFolderThatCannotBeUsed_IsNamedWithWhereItComesFrom()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "alchemist-no-such-folder-" + Guid.NewGuid().ToString("N"));
+        var cause = new IOException("Unable to find the specified file.");
+
+        IOException notThere = WorkerLauncher.TemporaryFolderProblem(missing, cause);
+
+        Assert.IsType<DirectoryNotFoundException>(notThere);
+        Assert.Contains($"'{missing}'", notThere.Message, StringComparison.Ordinal);
+        Assert.Contains(OperatingSystem.IsWindows() ? "TEMP" : "TMPDIR", notThere.Message, StringComparison.Ordinal);
+        Assert.Same(cause, notThere.InnerException);
+
+        string existing = Path.GetTempPath();
+        IOException unwritable = WorkerLauncher.TemporaryFolderProblem(existing, new UnauthorizedAccessException("Access to the path is denied."));
+
+        Assert.IsNotType<DirectoryNotFoundException>(unwritable);
+        Assert.Contains($"'{existing}'", unwritable.Message, StringComparison.Ordinal);
+        Assert.Contains("Access to the path is denied.", unwritable.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Launcher_FindsTheHostAndPinsTheRuntime_InAPrivateDirectory()
     {
         string? dotnet = WorkerLauncher.FindDotnetHost();
