@@ -104,6 +104,41 @@ public class HyperLabelModelTests
         Assert.Equal(grouped, again);
     }
 
+    [Fact]
+    public void BuildIfCompact_RowOfItem_IsEachItemsRowInTheTableAndNullWhenRowsDoNotRepeat()
+    {
+        // The grouped hyper fit maps items to their distinct rows with the indices the table's build recorded.
+        LabelMatrix patterns = LabelMatrixGenerator.Create(seed: 12, items: 50, functions: 9, classes: 3).Matrix;
+        var votes = new sbyte[70_000 * 9];
+        for (int i = 0; i < 70_000; i++)
+        {
+            patterns.GetRow((i * 11) % 50).CopyTo(votes.AsSpan(i * 9, 9));
+        }
+
+        var matrix = new LabelMatrix(70_000, 9, 3, votes);
+        DistinctRowTable? table = DistinctRowTable.BuildIfCompact(matrix, out int[]? rowOfItem);
+        Assert.NotNull(table);
+        Assert.NotNull(rowOfItem);
+        Assert.Equal(matrix.ItemCount, rowOfItem.Length);
+        Assert.Equal(matrix.ItemCount, table.TotalWeight);
+        var weights = new long[table.Count];
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            Assert.True(table.GetRow(rowOfItem[i]).SequenceEqual(matrix.GetRow(i)));
+            weights[rowOfItem[i]]++;
+        }
+
+        for (int r = 0; r < table.Count; r++)
+        {
+            Assert.Equal(table.GetWeight(r), weights[r]);
+            Assert.Equal(r, table.IndexOf(table.GetRow(r)));
+        }
+
+        LabelMatrix distinct = LabelMatrixGenerator.Create(seed: 13, items: 70_000, functions: 40, classes: 2).Matrix;
+        Assert.Null(DistinctRowTable.BuildIfCompact(distinct, out int[]? none));
+        Assert.Null(none);
+    }
+
     [Theory]
     [InlineData(2, false)]
     [InlineData(4, false)]

@@ -141,6 +141,11 @@ internal sealed partial class HyperPass
     /// <param name="cancellationToken">Cancels the pass.</param>
     private double[] ColumnSums(LabelMatrix matrix, int layer, long[]? counts, CancellationToken cancellationToken)
     {
+        if (layer == 0 && counts is not null)
+        {
+            return VoteSums(matrix, counts, cancellationToken);
+        }
+
         int m = FunctionCount;
         int width = _network.Layers[layer].InputWidth;
         int blocks = (matrix.ItemCount + BlockRows - 1) / BlockRows;
@@ -238,6 +243,95 @@ internal sealed partial class HyperPass
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// Sums each column's layer-0 inputs (its +1 and -1 values) and counts its entries, without listing any row's
+    /// entries: 32 votes at a time are compared with the abstain and the positive vote, and the comparisons counted
+    /// in byte lanes, emptied into integers every 255 rows. The sums are integers, so they equal the entry-by-entry sums.
+    /// </summary>
+    /// <param name="matrix">The matrix.</param>
+    /// <param name="counts">Receives each column's number of entries.</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    private double[] VoteSums(LabelMatrix matrix, long[] counts, CancellationToken cancellationToken)
+    {
+        int m = FunctionCount;
+        int vectors = m / 32;
+        int blocks = (matrix.ItemCount + BlockRows - 1) / BlockRows;
+        var entries = new long[blocks][];
+        var positives = new long[blocks][];
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Block(int block)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long[] blockEntries = entries[block] = new long[m];
+            long[] blockPositives = positives[block] = new long[m];
+            Span<Vector256<byte>> entryLanes = stackalloc Vector256<byte>[vectors];
+            Span<Vector256<byte>> positiveLanes = stackalloc Vector256<byte>[vectors];
+            entryLanes.Clear();
+            positiveLanes.Clear();
+            Vector256<sbyte> positive = Vector256.Create(PositiveVote);
+            int start = block * BlockRows;
+            int end = Math.Min(matrix.ItemCount, start + BlockRows);
+            for (int i = start; i < end; i++)
+            {
+                ReadOnlySpan<sbyte> votes = matrix.GetRow(i);
+                ref sbyte voteRef = ref MemoryMarshal.GetReference(votes);
+                for (int v = 0; v < vectors; v++)
+                {
+                    // A comparison is 0 or all ones (-1 as a byte): subtracting it counts one.
+                    Vector256<sbyte> chunk = Vector256.LoadUnsafe(ref voteRef, (nuint)v * 32);
+                    entryLanes[v] -= Vector256.GreaterThanOrEqual(chunk, Vector256<sbyte>.Zero).AsByte();
+                    positiveLanes[v] -= Vector256.Equals(chunk, positive).AsByte();
+                }
+
+                for (int j = vectors * 32; j < m; j++)
+                {
+                    sbyte vote = votes[j];
+                    blockEntries[j] += vote >= 0 ? 1 : 0;
+                    blockPositives[j] += vote == PositiveVote ? 1 : 0;
+                }
+
+                if ((i - start) % 255 == 254 || i == end - 1)
+                {
+                    for (int v = 0; v < vectors; v++)
+                    {
+                        for (int x = 0; x < 32; x++)
+                        {
+                            blockEntries[(v * 32) + x] += entryLanes[v].GetElement(x);
+                            blockPositives[(v * 32) + x] += positiveLanes[v].GetElement(x);
+                        }
+                    }
+
+                    entryLanes.Clear();
+                    positiveLanes.Clear();
+                }
+            }
+        }
+
+        if (blocks > 1 && matrix.ItemCount >= 2 * BlockRows)
+        {
+            Parallel.For(0, blocks, new ParallelOptions { CancellationToken = cancellationToken }, Block);
+        }
+        else
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                Block(b);
+            }
+        }
+
+        var sums = new double[m];
+        for (int b = 0; b < blocks; b++)
+        {
+            for (int j = 0; j < m; j++)
+            {
+                counts[j] += entries[b][j];
+                sums[j] += (2 * positives[b][j]) - entries[b][j];
+            }
+        }
+
+        return sums;
     }
 
     /// <summary>Sums each column's layer-<paramref name="layer"/> input embeddings over distinct rows, each counted by its weight, in double precision.</summary>

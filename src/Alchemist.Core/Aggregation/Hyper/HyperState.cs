@@ -15,13 +15,20 @@ internal sealed class HyperState
     /// <summary>The rows of one parallel block of prediction.</summary>
     private const int BlockRows = 4096;
 
+    /// <summary>The fitted matrix's distinct rows, when the fit grouped them.</summary>
     private readonly DistinctRowTable? _rows;
+
+    /// <summary>Each item's row in <see cref="_rows"/>, kept from the table's build so that no row is hashed twice.</summary>
+    private readonly int[]? _rowOfItem;
+
+    /// <summary>The uncalibrated probabilities of the distinct rows, <c>K</c> per row.</summary>
     private readonly double[]? _rowValues;
 
-    private HyperState(HyperPass[] passes, DistinctRowTable? rows, double[]? rowValues)
+    private HyperState(HyperPass[] passes, DistinctRowTable? rows, int[]? rowOfItem, double[]? rowValues)
     {
         Passes = passes;
         _rows = rows;
+        _rowOfItem = rowOfItem;
         _rowValues = rowValues;
     }
 
@@ -50,7 +57,8 @@ internal sealed class HyperState
         bool usePaired = paired ?? HyperPass.PairedSupported;
         HyperNetwork network = HyperNetwork.Pretrained;
         int k = matrix.ClassCount;
-        DistinctRowTable? rows = groupRows ? DistinctRowTable.BuildIfCompact(matrix) : null;
+        int[]? rowOfItem = null;
+        DistinctRowTable? rows = groupRows ? DistinctRowTable.BuildIfCompact(matrix, out rowOfItem) : null;
         var passes = new HyperPass[k == 2 ? 1 : k];
         for (int c = 0; c < passes.Length; c++)
         {
@@ -61,19 +69,19 @@ internal sealed class HyperState
         double[]? rowValues = null;
         if (rows is null)
         {
-            (high, low) = new HyperState(passes, null, null).PredictUncalibrated(matrix, values, cancellationToken);
+            (high, low) = new HyperState(passes, null, null, null).PredictUncalibrated(matrix, values, cancellationToken);
         }
         else
         {
             rowValues = new double[(long)rows.Count * k];
-            (high, low) = new HyperState(passes, null, null).PredictRows(rows.Count, rows.GetRow, rowValues, cancellationToken);
+            (high, low) = new HyperState(passes, null, null, null).PredictRows(rows.Count, rows.GetRow, rowValues, cancellationToken);
         }
 
         // Without a single vote every row is the empty row's output, and the reference has no matrix to run on;
         // stretching that one value to 2/K would turn a shrug into certainty, so such a matrix stays uncalibrated.
         HyperState state = passes[0].EntryCount == 0
-            ? new HyperState(passes, rows, rowValues)
-            : new HyperState(passes, rows, rowValues) { High = high, Low = low };
+            ? new HyperState(passes, rows, rowOfItem, rowValues)
+            : new HyperState(passes, rows, rowOfItem, rowValues) { High = high, Low = low };
         if (rows is not null)
         {
             state.PredictUncalibrated(matrix, values, cancellationToken);
@@ -82,31 +90,31 @@ internal sealed class HyperState
         return state;
     }
 
-    /// <summary>Writes the uncalibrated probabilities of every row of the fitted matrix (by lookup of its distinct rows when the fit kept them), and returns their range on either side of the tie (NaN for a side without values).</summary>
+    /// <summary>Writes the uncalibrated probabilities of every row of the fitted matrix (by its items' distinct rows when the fit kept them), and returns their range on either side of the tie (NaN for a side without values).</summary>
+    /// <param name="matrix">The fitted matrix (when the fit grouped its rows, it must be that matrix: its items are mapped to their rows by index).</param>
+    /// <param name="values">Receives the uncalibrated probabilities, <c>K</c> per row.</param>
+    /// <param name="cancellationToken">Cancels the prediction.</param>
     public (double High, double Low) PredictUncalibrated(LabelMatrix matrix, double[] values, CancellationToken cancellationToken)
     {
-        if (_rows is null || _rowValues is null)
+        if (_rows is null || _rowOfItem is null || _rowValues is null)
         {
             return PredictRows(matrix.ItemCount, matrix.GetRow, values, cancellationToken);
         }
 
-        int k = matrix.ClassCount;
-        DistinctRowTable rows = _rows;
-        double[] rowValues = _rowValues;
-        Parallel.For(0, (matrix.ItemCount + BlockRows - 1) / BlockRows, new ParallelOptions { CancellationToken = cancellationToken }, block =>
+        if (matrix.ItemCount != _rowOfItem.Length || matrix.FunctionCount != _rows.Width)
         {
-            int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
-            for (int i = block * BlockRows; i < end; i++)
-            {
-                int index = rows.IndexOf(matrix.GetRow(i));
-                if (index < 0)
-                {
-                    throw new InvalidOperationException("The matrix has a row the fitted matrix did not have; predict it as another matrix.");
-                }
+            throw new InvalidOperationException($"The state was fitted on {_rowOfItem.Length} items of {_rows.Width} functions, not on this matrix of {matrix.ItemCount} x {matrix.FunctionCount}; predict it as another matrix.");
+        }
 
-                rowValues.AsSpan(index * k, k).CopyTo(values.AsSpan(i * k, k));
-            }
-        });
+        // A copy per item from its distinct row, which the table's build recorded: no row is read or hashed again.
+        int k = matrix.ClassCount;
+        int[] rowOfItem = _rowOfItem;
+        double[] rowValues = _rowValues;
+        for (int i = 0; i < rowOfItem.Length; i++)
+        {
+            rowValues.AsSpan(rowOfItem[i] * k, k).CopyTo(values.AsSpan(i * k, k));
+        }
+
         return (High, Low);
     }
 
