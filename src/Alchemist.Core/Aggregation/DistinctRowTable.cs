@@ -85,12 +85,54 @@ internal sealed class DistinctRowTable : IRowChunks
         return table;
     }
 
+    /// <summary>
+    /// Builds the table of a matrix's rows as <see cref="BuildIfCompact(LabelMatrix)"/> does, and gives each item's row
+    /// index in the table, so that a caller can map the items to their distinct rows without hashing them again.
+    /// </summary>
+    /// <param name="matrix">The matrix.</param>
+    /// <param name="rowOfItem">Receives, for each item, the index of its row in the table; <see langword="null"/> when the table is.</param>
+    /// <returns>The table, or <see langword="null"/> when the rows do not compress.</returns>
+    public static DistinctRowTable? BuildIfCompact(LabelMatrix matrix, out int[]? rowOfItem)
+    {
+        const int Sample = 1 << 16;
+        int m = matrix.FunctionCount;
+        int sampled = Math.Min(matrix.ItemCount, Sample);
+        var table = new DistinctRowTable(m, sampled);
+        var indices = new int[matrix.ItemCount];
+        table.AddRows(matrix.AsSpan()[..(sampled * m)], indices.AsSpan(0, sampled));
+        if (matrix.ItemCount > Sample && table.Count > Sample / 2)
+        {
+            rowOfItem = null;
+            return null;
+        }
+
+        table.AddRows(matrix.AsSpan()[(sampled * m)..], indices.AsSpan(sampled));
+        rowOfItem = indices;
+        return table;
+    }
+
     /// <summary>Adds every row of a row-major block with weight 1.</summary>
     public void AddRows(ReadOnlySpan<sbyte> rows)
     {
         for (int at = 0; at < rows.Length; at += Width)
         {
             Add(rows.Slice(at, Width), 1);
+        }
+    }
+
+    /// <summary>Adds every row of a row-major block with weight 1, and writes each row's index in the table.</summary>
+    /// <param name="rows">The rows, <see cref="Width"/> votes each.</param>
+    /// <param name="indices">Receives the index of each row in the table, one per row.</param>
+    public void AddRows(ReadOnlySpan<sbyte> rows, Span<int> indices)
+    {
+        if (indices.Length != rows.Length / Width || rows.Length % Width != 0)
+        {
+            throw new ArgumentException($"{rows.Length} votes are not {indices.Length} rows of {Width}.", nameof(indices));
+        }
+
+        for (int r = 0, at = 0; at < rows.Length; r++, at += Width)
+        {
+            indices[r] = AddAt(rows.Slice(at, Width), 1);
         }
     }
 
@@ -107,7 +149,10 @@ internal sealed class DistinctRowTable : IRowChunks
     public int IndexOf(ReadOnlySpan<sbyte> row) => Find(row, Hash(row), out _);
 
     /// <summary>Adds a row with a weight: a new row is appended; a known row's weight grows.</summary>
-    public void Add(ReadOnlySpan<sbyte> row, long weight)
+    public void Add(ReadOnlySpan<sbyte> row, long weight) => AddAt(row, weight);
+
+    /// <summary>Adds a row with a weight, as <see cref="Add"/> does, and returns its index in the table.</summary>
+    public int AddAt(ReadOnlySpan<sbyte> row, long weight)
     {
         int hash = Hash(row);
         int known = Find(row, hash, out int slot);
@@ -115,7 +160,7 @@ internal sealed class DistinctRowTable : IRowChunks
         {
             _weightChunks[known >> ChunkShift][known & (ChunkSize - 1)] += weight;
             TotalWeight += weight;
-            return;
+            return known;
         }
 
         int next = Count;
@@ -137,6 +182,8 @@ internal sealed class DistinctRowTable : IRowChunks
         {
             Grow();
         }
+
+        return next;
     }
 
     /// <summary>Probes for a row: its index, or -1 with <paramref name="slot"/> the empty bucket where it would go.</summary>
