@@ -65,6 +65,12 @@ if (args.Length > 0 && args[0] == "scale")
     return;
 }
 
+if (args.Length > 0 && args[0] == "aggregate-speed")
+{
+    Alchemist.Benchmarks.AggregateSpeed.Run(Console.Out, args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "labelmodels")
 {
     Alchemist.Benchmarks.LabelModelFigures.Run(args[1..]);

@@ -48,6 +48,10 @@ public sealed class AutoLabelModel : LabelModel
     private LabelModel? _chosen;
     private double _shift;
 
+    // The matrix of the last fit, its distinct rows and each item's row among them (when its rows repeat), so that
+    // predicting that matrix with a row-by-row model costs one prediction per distinct row and a copy per item.
+    private GroupedMatrix? _grouped;
+
     /// <summary>The most unlabeled rows the candidate-ranking EM fits use when a matrix's rows do not repeat.</summary>
     public const int ScoringRowLimit = 1 << 17;
 
@@ -121,7 +125,8 @@ public sealed class AutoLabelModel : LabelModel
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        DistinctRowTable? rows = DistinctRowTable.BuildIfCompact(matrix);
+        DistinctRowTable? rows = DistinctRowTable.BuildIfCompact(matrix, out int[]? rowOfItem);
+        _grouped = rows is null ? null : new GroupedMatrix(matrix, rows, rowOfItem!);
         IRowChunks? rowSource = rows is null ? new MatrixRowChunks(matrix) : null;
 
         // Rows that do not repeat make every EM fit a pass over the whole matrix per iteration. Fits that only rank the
@@ -132,8 +137,11 @@ public sealed class AutoLabelModel : LabelModel
 
     /// <inheritdoc />
     /// <remarks>Needs every statistic the candidates need: pair counts and distinct rows. A candidate that cannot fit from the statistics given is left out, with a warning.</remarks>
-    protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken) =>
-        Fit(statistics, null, null, matrix: null, options, cancellationToken);
+    protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        _grouped = null;
+        return Fit(statistics, null, null, matrix: null, options, cancellationToken);
+    }
 
     private static LabelMatrix Stride(LabelMatrix matrix, int count)
     {
@@ -363,11 +371,22 @@ public sealed class AutoLabelModel : LabelModel
     }
 
     /// <inheritdoc />
-    /// <remarks>The chosen model predicts the matrix as a whole (which matters for a transductive model such as hyper), then the tuned shift, if any, moves each row.</remarks>
+    /// <remarks>
+    /// The chosen model predicts the matrix as a whole (which matters for a transductive model such as hyper), then the
+    /// tuned shift, if any, moves each row. When the matrix is the one fitted, its rows repeated, and the chosen model
+    /// predicts row by row, each distinct row is predicted once and copied to its items: the same distributions, bit
+    /// for bit, without a softmax per item.
+    /// </remarks>
     protected override void PredictProbabilitiesCore(LabelMatrix matrix, double[] destination)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(destination);
+        if (_grouped is { } grouped && ReferenceEquals(grouped.Matrix, matrix) && _chosen!.PredictsRowByRow)
+        {
+            PredictGrouped(grouped, destination);
+            return;
+        }
+
         ClassProbabilities chosen = _chosen!.PredictProbabilities(matrix);
         chosen.AsSpan().CopyTo(destination);
         if (_shift != 0)
@@ -387,6 +406,35 @@ public sealed class AutoLabelModel : LabelModel
         if (_shift != 0)
         {
             DecisionShift.Apply(destination, _shift);
+        }
+    }
+
+    private void PredictGrouped(GroupedMatrix grouped, double[] destination)
+    {
+        int k = ClassCount;
+        DistinctRowTable rows = grouped.Rows;
+        var distinct = new double[(long)rows.Count * k];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            PredictRowCore(rows.GetRow(r), distinct.AsSpan(r * k, k));
+        }
+
+        int[] rowOfItem = grouped.RowOfItem;
+        if (k == 2)
+        {
+            for (int i = 0; i < rowOfItem.Length; i++)
+            {
+                int at = rowOfItem[i] * 2;
+                destination[2 * i] = distinct[at];
+                destination[(2 * i) + 1] = distinct[at + 1];
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < rowOfItem.Length; i++)
+        {
+            distinct.AsSpan(rowOfItem[i] * k, k).CopyTo(destination.AsSpan(i * k, k));
         }
     }
 
@@ -444,4 +492,7 @@ public sealed class AutoLabelModel : LabelModel
         candidate.TunesDecision
             ? DecisionShift.Tune(model.PredictProbabilities(options.DevMatrix!), options.DevLabels!, options.Metric)
             : 0;
+
+    /// <summary>A fitted matrix grouped by its distinct rows.</summary>
+    private sealed record GroupedMatrix(LabelMatrix Matrix, DistinctRowTable Rows, int[] RowOfItem);
 }

@@ -37,6 +37,9 @@ public sealed class DawidSkeneLabelModel : LabelModel
     /// <inheritdoc />
     public override string Name => ModelName;
 
+    /// <inheritdoc />
+    internal override bool PredictsRowByRow => true;
+
     /// <summary>Gets or sets the most EM iterations.</summary>
     /// <value>The default is 1000: EM converges linearly, and slowly on weakly identified models.</value>
     public int MaxIterations { get; init; } = 1000;

@@ -32,6 +32,9 @@ public sealed class FlyingSquidLabelModel : LabelModel
     public override string Name => ModelName;
 
     /// <inheritdoc />
+    internal override bool PredictsRowByRow => true;
+
+    /// <inheritdoc />
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken) =>
         FitFromPairCounts(matrix, options, cancellationToken);
 

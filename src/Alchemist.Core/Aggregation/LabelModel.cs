@@ -37,6 +37,9 @@ public abstract class LabelModel
     /// <summary>Gets or sets a value indicating whether a fit with a dev split scores itself there and warns against majority vote; the automatic choice turns it off for its candidates, which it scores by cross-validation.</summary>
     internal bool ScoresOnDevSplit { get; set; } = true;
 
+    /// <summary>Gets a value indicating whether the model predicts a matrix one row at a time from that row's votes alone (<see cref="PredictRowCore"/>, no override of <see cref="PredictProbabilitiesCore"/>), so that identical rows get identical distributions and a matrix can be predicted once per distinct row; a transductive model (hyper) or a model of unknown kind says no.</summary>
+    internal virtual bool PredictsRowByRow => false;
+
     /// <summary>Gets or sets the rows a fit from statistics reads when the statistics hold no distinct rows (a matrix's own rows, when they barely repeat): Dawid-Skene's EM runs over them, the one-coin models estimate the class balance over them. Models that need no rows ignore it.</summary>
     internal IRowChunks? RowSource { get; set; }
 

@@ -16,6 +16,9 @@ public sealed class MajorityVoteLabelModel : LabelModel
     public override string Name => ModelName;
 
     /// <inheritdoc />
+    internal override bool PredictsRowByRow => true;
+
+    /// <inheritdoc />
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);

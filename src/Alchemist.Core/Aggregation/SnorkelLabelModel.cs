@@ -35,6 +35,9 @@ public sealed class SnorkelLabelModel : LabelModel
     /// <inheritdoc />
     public override string Name => ModelName;
 
+    /// <inheritdoc />
+    internal override bool PredictsRowByRow => true;
+
     /// <summary>Gets or sets the most L-BFGS iterations.</summary>
     /// <value>The default is 1000.</value>
     public int MaxIterations { get; init; } = 1000;

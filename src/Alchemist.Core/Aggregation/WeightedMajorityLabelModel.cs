@@ -26,6 +26,9 @@ public sealed class WeightedMajorityLabelModel : LabelModel
     /// <inheritdoc />
     public override string Name => ModelName;
 
+    /// <inheritdoc />
+    internal override bool PredictsRowByRow => true;
+
     /// <summary>Gets or sets how many dev votes the unsupervised accuracy estimate counts as.</summary>
     /// <value>The default is 2.</value>
     public double PriorStrength { get; init; } = 2;

@@ -22,6 +22,44 @@ public class AutoLabelModelTests
         Assert.Equal(majority.PredictProbabilities(matrix).AsSpan().ToArray(), auto.PredictProbabilities(matrix).AsSpan().ToArray());
     }
 
+    [Theory]
+    [InlineData("majority", 2)]
+    [InlineData("weighted-majority+threshold", 2)]
+    [InlineData("dawid-skene+threshold", 2)]
+    [InlineData("snorkel+threshold", 2)]
+    [InlineData("flyingsquid", 2)]
+    [InlineData("hyper+threshold", 2)]
+    [InlineData("weighted-majority+hyper+threshold", 2)]
+    [InlineData("weighted-majority", 3)]
+    [InlineData("dawid-skene+dev", 3)]
+    [InlineData("hyper", 3)]
+    public void PredictProbabilities_FittedMatrix_IsBitForBitThePredictionOfAnyOtherCopyOfIt(string chosen, int classes)
+    {
+        // The fitted matrix is predicted once per distinct row when the chosen model predicts row by row; a copy of it
+        // (another instance) is predicted as a whole, and a row-by-row model's rows one at a time.
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 21, items: 20_000, functions: 5, classes: classes);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 22, items: 150, functions: 5, classes: classes);
+        LabelMatrix matrix = synthetic.Matrix;
+        var copy = new LabelMatrix(matrix.ItemCount, matrix.FunctionCount, matrix.ClassCount, matrix.AsSpan(), matrix.FunctionNames);
+        var auto = new AutoLabelModel { DefaultCandidate = chosen, ChallengeStandardErrors = 1e9 };
+
+        LabelModelFitReport report = auto.Fit(matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+        double[] predicted = auto.PredictProbabilities(matrix).AsSpan().ToArray();
+
+        Assert.Equal(chosen, report.Selected);
+        Assert.Equal(auto.PredictProbabilities(copy).AsSpan().ToArray(), predicted);
+        Assert.Equal(predicted, auto.PredictProbabilities(matrix).AsSpan().ToArray());
+        if (!chosen.Contains("hyper", StringComparison.Ordinal))
+        {
+            var row = new double[classes];
+            for (int i = 0; i < matrix.ItemCount; i++)
+            {
+                auto.PredictProbabilities(matrix.GetRow(i), row);
+                Assert.Equal(row, predicted.AsSpan(i * classes, classes).ToArray());
+            }
+        }
+    }
+
     [Fact]
     public void Fit_NoDefaultCandidate_ScoresEveryCandidateAndKeepsTheBest()
     {
