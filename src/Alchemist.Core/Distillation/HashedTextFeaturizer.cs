@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Alchemist;
 
@@ -71,7 +74,22 @@ internal sealed class HashedTextFeaturizer
     }
 
     /// <summary>Featurizes one text into <see cref="Scratch.Buckets"/> and <see cref="Scratch.Counts"/> and returns the number of distinct buckets.</summary>
-    public int FeaturizeRow(string? text, Scratch scratch)
+    public int FeaturizeRow(string? text, Scratch scratch) => FeaturizeRow(text, scratch, default(AllBuckets));
+
+    /// <summary>
+    /// Featurizes one text as <see cref="FeaturizeRow(string?, Scratch)"/> does, keeping only the buckets a feature
+    /// space knows: <see cref="Scratch.Buckets"/> gets their columns, in the order of the buckets' first occurrence, and
+    /// <see cref="Scratch.Counts"/> their term frequencies; returns their number.
+    /// </summary>
+    /// <remarks>
+    /// That is the raw row with its unknown buckets dropped and the others mapped to their columns, exactly what
+    /// <see cref="TextFeatureSpace.TransformRow"/> keeps of it, without counting the unknown n-grams at all: a model
+    /// trained on few texts (the seed-model voter) knows few of the n-grams of the texts it predicts.
+    /// </remarks>
+    public int FeaturizeKnownColumns(string? text, Scratch scratch, TextFeatureSpace space) => FeaturizeRow(text, scratch, new KnownColumns(space));
+
+    private int FeaturizeRow<TMap>(string? text, Scratch scratch, TMap map)
+        where TMap : struct, IBucketMap
     {
         text ??= string.Empty;
         int wordRange = _wordMax > 0 ? _wordMax - _wordMin + 1 : 0;
@@ -83,7 +101,7 @@ internal sealed class HashedTextFeaturizer
         Span<char> normalized = scratch.Text.AsSpan(0, length);
         if (wordRange > 0)
         {
-            AddWordNgrams(normalized, scratch);
+            AddWordNgrams(normalized, scratch, map);
         }
 
         if (charRange > 0)
@@ -99,7 +117,7 @@ internal sealed class HashedTextFeaturizer
                 }
             }
 
-            AddCharNgrams(normalized, scratch);
+            AddCharNgrams(normalized, scratch, map);
         }
 
         int distinct = scratch.Distinct;
@@ -148,7 +166,8 @@ internal sealed class HashedTextFeaturizer
         return length;
     }
 
-    private void AddWordNgrams(ReadOnlySpan<char> text, Scratch scratch)
+    private void AddWordNgrams<TMap>(ReadOnlySpan<char> text, Scratch scratch, TMap map)
+        where TMap : struct, IBucketMap
     {
         uint[] wordHashes = scratch.WordHashes;
         int words = 0;
@@ -186,15 +205,22 @@ internal sealed class HashedTextFeaturizer
                 hash = (hash ^ wordHashes[start + n - 1]) * FnvPrime;
                 if (n >= _wordMin)
                 {
-                    scratch.Add((int)(Finalize(hash + ((uint)n * WordSalt)) & _mask));
+                    scratch.Add(map, (int)(Finalize(hash + ((uint)n * WordSalt)) & _mask));
                 }
             }
         }
     }
 
-    private void AddCharNgrams(ReadOnlySpan<char> text, Scratch scratch)
+    private void AddCharNgrams<TMap>(ReadOnlySpan<char> text, Scratch scratch, TMap map)
+        where TMap : struct, IBucketMap
     {
-        for (int start = 0; start < text.Length; start++)
+        int start = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            start = AddCharNgramsEightAtATime(text, scratch, map);
+        }
+
+        for (; start < text.Length; start++)
         {
             uint hash = FnvOffset ^ CharSalt;
             int longest = Math.Min(_charMax, text.Length - start);
@@ -203,10 +229,52 @@ internal sealed class HashedTextFeaturizer
                 hash = (hash ^ text[start + n - 1]) * FnvPrime;
                 if (n >= _charMin)
                 {
-                    scratch.Add((int)(Finalize(hash + ((uint)n * CharSalt)) & _mask));
+                    scratch.Add(map, (int)(Finalize(hash + ((uint)n * CharSalt)) & _mask));
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Hashes the character n-grams of eight starts at once (one start per lane, the same FNV-1a and finalizer steps as
+    /// the scalar loop), then counts them in the scalar loop's order: start by start, shortest first. Returns the first
+    /// start left to the scalar loop: the starts whose longest n-gram would run past the text.
+    /// </summary>
+    private int AddCharNgramsEightAtATime<TMap>(ReadOnlySpan<char> text, Scratch scratch, TMap map)
+        where TMap : struct, IBucketMap
+    {
+        const int Lanes = 8;
+        Span<uint> buckets = stackalloc uint[Lanes * 8];
+        int range = _charMax - _charMin + 1;
+        ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        Vector256<uint> prime = Vector256.Create(FnvPrime);
+        Vector256<uint> mask = Vector256.Create(_mask);
+        int start = 0;
+
+        // The last lane's longest n-gram ends at start + 7 + charMax, which is also the end of the widest load.
+        for (; start + Lanes - 1 + _charMax <= text.Length; start += Lanes)
+        {
+            Vector256<uint> hash = Vector256.Create(FnvOffset ^ CharSalt);
+            for (int n = 1; n <= _charMax; n++)
+            {
+                Vector128<ushort> next = Vector128.LoadUnsafe(ref chars, (nuint)(start + n - 1));
+                hash = (hash ^ Vector256.Create(Vector128.WidenLower(next), Vector128.WidenUpper(next))) * prime;
+                if (n >= _charMin)
+                {
+                    (Finalize(hash + Vector256.Create((uint)n * CharSalt)) & mask).CopyTo(buckets[((n - _charMin) * Lanes)..]);
+                }
+            }
+
+            for (int lane = 0; lane < Lanes; lane++)
+            {
+                for (int n = 0; n < range; n++)
+                {
+                    scratch.Add(map, (int)buckets[(n * Lanes) + lane]);
+                }
+            }
+        }
+
+        return start;
     }
 
     /// <summary>The sublinear term frequency of a count: <c>1 + ln(count)</c>.</summary>
@@ -221,6 +289,38 @@ internal sealed class HashedTextFeaturizer
         hash *= 0xC2B2AE35;
         hash ^= hash >> 16;
         return hash;
+    }
+
+    /// <summary><see cref="Finalize(uint)"/> of eight hashes at once.</summary>
+    private static Vector256<uint> Finalize(Vector256<uint> hash)
+    {
+        hash ^= Vector256.ShiftRightLogical(hash, 16);
+        hash *= Vector256.Create(0x85EBCA6Bu);
+        hash ^= Vector256.ShiftRightLogical(hash, 13);
+        hash *= Vector256.Create(0xC2B2AE35u);
+        hash ^= Vector256.ShiftRightLogical(hash, 16);
+        return hash;
+    }
+
+    /// <summary>Maps a bucket to the key a row counts it under, or to -1 to drop it; a struct, so each use compiles to its own loop.</summary>
+    internal interface IBucketMap
+    {
+        /// <summary>Gets the key of a bucket, or -1 to drop it.</summary>
+        int Map(int bucket);
+    }
+
+    /// <summary>Keeps every bucket as it is.</summary>
+    private readonly struct AllBuckets : IBucketMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Map(int bucket) => bucket;
+    }
+
+    /// <summary>Keeps the buckets a feature space knows, as their columns.</summary>
+    private readonly struct KnownColumns(TextFeatureSpace space) : IBucketMap
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int Map(int bucket) => space.ColumnOf(bucket);
     }
 
     /// <summary>Per-thread buffers, reused from text to text: the normalized text, word hashes, and the distinct buckets of the current row with their counts.</summary>
@@ -292,6 +392,18 @@ internal sealed class HashedTextFeaturizer
             }
 
             Distinct = 0;
+        }
+
+        /// <summary>Counts one occurrence of a bucket in the current row under the key the map gives it, unless the map drops it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Add<TMap>(TMap map, int bucket)
+            where TMap : struct, IBucketMap
+        {
+            int key = map.Map(bucket);
+            if (key >= 0)
+            {
+                Add(key);
+            }
         }
 
         /// <summary>Counts one occurrence of a bucket in the current row.</summary>

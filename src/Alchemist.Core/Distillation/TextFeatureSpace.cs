@@ -198,6 +198,27 @@ internal sealed class TextFeatureSpace
         return length;
     }
 
+    /// <summary>Weights a row already in columns (see <see cref="HashedTextFeaturizer.FeaturizeKnownColumns"/>) by IDF and scales it to unit length, in place: the values <see cref="TransformRow"/> gives the raw row it comes from, bit for bit.</summary>
+    public void WeightKnownRow(ReadOnlySpan<int> columns, Span<float> values)
+    {
+        double sumOfSquares = 0;
+        for (int e = 0; e < columns.Length; e++)
+        {
+            float value = values[e] * _idf[columns[e]];
+            values[e] = value;
+            sumOfSquares += value * value;
+        }
+
+        if (sumOfSquares > 0)
+        {
+            float scale = (float)(1 / Math.Sqrt(sumOfSquares));
+            foreach (ref float value in values[..columns.Length])
+            {
+                value *= scale;
+            }
+        }
+    }
+
     /// <summary>Transforms the raw training rows in place (see <see cref="TransformRow"/>), block by block in parallel.</summary>
     public void TransformInPlace(SparseRows raw, int? maxDegreeOfParallelism, CancellationToken cancellationToken)
     {

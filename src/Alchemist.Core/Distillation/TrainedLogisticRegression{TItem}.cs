@@ -76,8 +76,9 @@ internal sealed class TrainedLogisticRegression<TItem> : ITrainedEndModel<TItem>
                 int length = 0;
                 if (hashed)
                 {
-                    int raw = _featurizer.FeaturizeRow(_textSelector(items[i]), scratch);
-                    length = _space.TransformRow(scratch.Buckets.AsSpan(0, raw), scratch.Counts.AsSpan(0, raw));
+                    // Only the buckets the model knows are counted: the row TransformRow would keep, in its order.
+                    length = _featurizer.FeaturizeKnownColumns(_textSelector(items[i]), scratch, _space);
+                    _space.WeightKnownRow(scratch.Buckets.AsSpan(0, length), scratch.Counts.AsSpan(0, length));
                 }
 
                 if (dimension > 0)
