@@ -61,7 +61,7 @@ public sealed class OfflineSynthesizerOptions : IValidatableObject
     /// </summary>
     /// <value>
     /// The default is <see langword="false"/>: on the label-budget curve (docs/experiments/label-budget-curve.md, MiniLM
-    /// features and concept scores, 5 draws) it raised SMS at 10 labels (+0.120 F1) but lowered SMS at 20 (-0.050) and
+    /// features and concept scores, 5 draws) it raised SMS at 10 labels (+0.120 F1) but lowered SMS at 20 (-0.051) and
     /// TREC at 10 and 20 (-0.022, -0.091), so it stays internal and off until it is measured better.
     /// </value>
     internal bool EstimateFewSeedConcepts { get; set; }
