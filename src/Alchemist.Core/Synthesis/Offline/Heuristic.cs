@@ -5,8 +5,9 @@ namespace Alchemist;
 /// <summary>Represents a mined heuristic: a condition and the class it votes when the condition holds (it abstains otherwise), with the evidence for it.</summary>
 internal sealed class Heuristic
 {
-    public Heuristic(Condition condition, int label, int support, int correct, double lowerBound, int exampleCount, double unlabeledCoverage, int unlabeledCount)
+    public Heuristic(Condition condition, int label, int support, int correct, double lowerBound, int exampleCount, double unlabeledCoverage, int unlabeledCount, bool boundByCoverage = false)
     {
+        BoundByCoverage = boundByCoverage;
         Condition = condition;
         Label = label;
         Support = support;
@@ -29,7 +30,10 @@ internal sealed class Heuristic
     /// <summary>Gets the number of those examples whose label is <see cref="Label"/>.</summary>
     public int Correct { get; }
 
-    /// <summary>Gets the lower confidence bound of the precision (Wilson score interval).</summary>
+    /// <summary>Gets whether <see cref="LowerBound"/> comes from the class's seed items and the unlabeled coverage (an estimate, for a class with too few seed items to bound it, <see cref="HeuristicMiner"/>) rather than from the seed items it holds on alone.</summary>
+    public bool BoundByCoverage { get; }
+
+    /// <summary>Gets the lower confidence bound of the precision (Wilson score interval; see <see cref="BoundByCoverage"/>).</summary>
     public double LowerBound { get; }
 
     /// <summary>Gets the number of labeled examples mined from.</summary>
@@ -44,7 +48,8 @@ internal sealed class Heuristic
     /// <summary>Gets the evidence in words, for the program's comment and provenance.</summary>
     public string Evidence => string.Create(
         CultureInfo.InvariantCulture,
-        $"Mined by the offline synthesizer from {ExampleCount} labeled examples: the condition holds on {Support}, {Correct} of this class (precision {(double)Correct / Support:0.00}, lower bound {LowerBound:0.00})")
+        $"Mined by the offline synthesizer from {ExampleCount} labeled examples: the condition holds on {Support}, {Correct} of this class (precision {(double)Correct / Support:0.00}, lower bound {LowerBound:0.00}")
+        + (BoundByCoverage ? ", estimated from the class's share, its recall on the class's seed items and its coverage of the unlabeled items)" : ")")
         + (UnlabeledCount > 0
             ? string.Create(CultureInfo.InvariantCulture, $"; it holds on {UnlabeledCoverage:0.0%} of {UnlabeledCount} unlabeled items.")
             : ".");
