@@ -173,32 +173,21 @@ internal sealed class TextFeatureSpace
     public int TransformRow(Span<int> indices, Span<float> values)
     {
         int length = 0;
-        double sumOfSquares = 0;
         for (int e = 0; e < indices.Length; e++)
         {
             int column = ColumnOf(indices[e]);
             if (column >= 0)
             {
-                float value = values[e] * _idf[column];
                 indices[length] = column;
-                values[length++] = value;
-                sumOfSquares += value * value;
+                values[length++] = values[e];
             }
         }
 
-        if (sumOfSquares > 0)
-        {
-            float scale = (float)(1 / Math.Sqrt(sumOfSquares));
-            foreach (ref float value in values[..length])
-            {
-                value *= scale;
-            }
-        }
-
+        WeightKnownRow(indices[..length], values);
         return length;
     }
 
-    /// <summary>Weights a row already in columns (see <see cref="HashedTextFeaturizer.FeaturizeKnownColumns"/>) by IDF and scales it to unit length, in place: the values <see cref="TransformRow"/> gives the raw row it comes from, bit for bit.</summary>
+    /// <summary>Weights a row already in columns (<see cref="TransformRow"/>'s kept entries, or <see cref="HashedTextFeaturizer.FeaturizeKnownColumns"/>'s row) by IDF and scales it to unit length, in place.</summary>
     public void WeightKnownRow(ReadOnlySpan<int> columns, Span<float> values)
     {
         double sumOfSquares = 0;
