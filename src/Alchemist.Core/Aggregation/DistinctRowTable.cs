@@ -69,21 +69,7 @@ internal sealed class DistinctRowTable : IRowChunks
     /// matrix's own rows instead.
     /// </summary>
     /// <returns>The table, or <see langword="null"/> when the rows do not compress.</returns>
-    public static DistinctRowTable? BuildIfCompact(LabelMatrix matrix)
-    {
-        const int Sample = 1 << 16;
-        int m = matrix.FunctionCount;
-        int sampled = Math.Min(matrix.ItemCount, Sample);
-        var table = new DistinctRowTable(m, sampled);
-        table.AddRows(matrix.AsSpan()[..(sampled * m)]);
-        if (matrix.ItemCount > Sample && table.Count > Sample / 2)
-        {
-            return null;
-        }
-
-        table.AddRows(matrix.AsSpan()[(sampled * m)..]);
-        return table;
-    }
+    public static DistinctRowTable? BuildIfCompact(LabelMatrix matrix) => Build(matrix, recordRows: false, out _);
 
     /// <summary>
     /// Builds the table of a matrix's rows as <see cref="BuildIfCompact(LabelMatrix)"/> does, and gives each item's row
@@ -92,22 +78,42 @@ internal sealed class DistinctRowTable : IRowChunks
     /// <param name="matrix">The matrix.</param>
     /// <param name="rowOfItem">Receives, for each item, the index of its row in the table; <see langword="null"/> when the table is.</param>
     /// <returns>The table, or <see langword="null"/> when the rows do not compress.</returns>
-    public static DistinctRowTable? BuildIfCompact(LabelMatrix matrix, out int[]? rowOfItem)
+    public static DistinctRowTable? BuildIfCompact(LabelMatrix matrix, out int[]? rowOfItem) => Build(matrix, recordRows: true, out rowOfItem);
+
+    private static DistinctRowTable? Build(LabelMatrix matrix, bool recordRows, out int[]? rowOfItem)
     {
         const int Sample = 1 << 16;
         int m = matrix.FunctionCount;
         int sampled = Math.Min(matrix.ItemCount, Sample);
+        ReadOnlySpan<sbyte> votes = matrix.AsSpan();
         var table = new DistinctRowTable(m, sampled);
-        var indices = new int[matrix.ItemCount];
-        table.AddRows(matrix.AsSpan()[..(sampled * m)], indices.AsSpan(0, sampled));
+
+        // The sample's row indices are kept apart, so that a matrix whose rows do not compress costs no per-item array.
+        int[]? sampleRows = recordRows ? new int[sampled] : null;
+        if (sampleRows is null)
+        {
+            table.AddRows(votes[..(sampled * m)]);
+        }
+        else
+        {
+            table.AddRows(votes[..(sampled * m)], sampleRows);
+        }
+
+        rowOfItem = null;
         if (matrix.ItemCount > Sample && table.Count > Sample / 2)
         {
-            rowOfItem = null;
             return null;
         }
 
-        table.AddRows(matrix.AsSpan()[(sampled * m)..], indices.AsSpan(sampled));
-        rowOfItem = indices;
+        if (sampleRows is null)
+        {
+            table.AddRows(votes[(sampled * m)..]);
+            return table;
+        }
+
+        rowOfItem = new int[matrix.ItemCount];
+        sampleRows.CopyTo(rowOfItem, 0);
+        table.AddRows(votes[(sampled * m)..], rowOfItem.AsSpan(sampled));
         return table;
     }
 
