@@ -180,10 +180,14 @@ public sealed class LabelingPipeline
     private async Task<(StreamedItems<TItem>? Streamed, LabelingRunContext<TItem> Run)> OpenRunAsync<TItem>(
         LabelingJob<TItem> job, LabelingPipelineOptions snapshot, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
-        StreamedItems<TItem>? streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken, SpoolDirectory).ConfigureAwait(false);
+        // The workers start while the items are read: their start-up and the read each keep one processor busy.
+        bool compiles = job.Programs is null ? _synthesizers.Length > 0 : job.Programs.Count > 0;
+        WorkerProgramHost? workers = LabelingRunContext<TItem>.StartWorkers(snapshot, _compiler, compiles);
+        StreamedItems<TItem>? streamed = null;
         try
         {
-            var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, progress, cancellationToken);
+            streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken, SpoolDirectory).ConfigureAwait(false);
+            var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, workers, progress, cancellationToken);
             if (streamed?.SpoolError is { } spoolError)
             {
                 run.Warnings.Add(spoolError);
@@ -194,6 +198,7 @@ public sealed class LabelingPipeline
         catch
         {
             streamed?.Dispose();
+            workers?.Dispose();
             throw;
         }
     }

@@ -21,12 +21,14 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
     private long _stageStarted;
 
+    /// <summary>Initializes a run over <paramref name="items"/>; it owns <paramref name="workers"/> (from <see cref="StartWorkers"/>) and stops them when disposed.</summary>
     public LabelingRunContext(
         LabelingJob<TItem> job,
         IReadOnlyList<TItem> items,
         LabelingPipelineOptions options,
         CostLedger ledger,
         ProgramCompiler compiler,
+        WorkerProgramHost? workers,
         IProgress<PipelineProgress>? progress,
         CancellationToken cancellationToken)
     {
@@ -34,25 +36,45 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
         Items = items;
         Options = options;
         Ledger = ledger.CreateScope();
-        if (options.Isolation == ProgramIsolation.WorkerProcesses)
-        {
-            // Untrusted programs compile and run in this run's sandbox worker processes, which end with it.
-            Workers = new WorkerProgramHost(WorkerHostOptions.From(compiler.Options, options.Workers));
-            try
-            {
-                Workers.CheckItemType<TItem>();
-            }
-            catch
-            {
-                Workers.Dispose();
-                throw;
-            }
-        }
-
+        Workers = workers;
         Programs = new ProgramCache(new ConceptGateCompiler(Workers is null ? new SandboxGateCompiler(compiler) : new WorkerGateCompiler(Workers), () => Concepts));
         Sample = Sampled(items, Options.GateSampleSize, Options.Seed);
         _progress = progress;
         CancellationToken = cancellationToken;
+    }
+
+    /// <summary>
+    /// Makes the run's sandbox worker host when its programs run in worker processes (<see langword="null"/>
+    /// otherwise), checks that items of type <typeparamref name="TItem"/> can be carried to workers started here, and
+    /// starts the workers in the background when the run will compile programs (<paramref name="compiles"/>), so that
+    /// their start-up overlaps the reading of the items.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Workers cannot carry these items or cannot start here; the message says why.</exception>
+    /// <exception cref="IOException">The workers' folder cannot be made in the temporary folder.</exception>
+    public static WorkerProgramHost? StartWorkers(LabelingPipelineOptions options, ProgramCompiler compiler, bool compiles)
+    {
+        if (options.Isolation != ProgramIsolation.WorkerProcesses)
+        {
+            return null;
+        }
+
+        // Untrusted programs compile and run in this run's sandbox worker processes, which end with it.
+        var workers = new WorkerProgramHost(WorkerHostOptions.From(compiler.Options, options.Workers));
+        try
+        {
+            workers.CheckItemType<TItem>();
+            if (compiles)
+            {
+                workers.StartWarmUp<TItem>();
+            }
+
+            return workers;
+        }
+        catch
+        {
+            workers.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Gets the job.</summary>

@@ -78,6 +78,50 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
         }
     }
 
+    /// <summary>
+    /// Starts the workers before the run needs them: the compiler worker, made to compile a fixed, trivial program (which
+    /// loads and JIT-compiles Roslyn, seconds in a fresh process), and the labeling workers. A run calls it while it
+    /// reads its items, so that this start-up uses a processor the read leaves idle instead of delaying the first
+    /// compilation. Best effort: a worker that fails to start or dies here is dropped, and the first real request
+    /// starts it again and reports the failure.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the warm-up; the workers it started are then dropped.</param>
+    public void WarmUp(CancellationToken cancellationToken)
+    {
+        var labelers = Task.Run(() =>
+        {
+            foreach (WorkerSlot slot in _labelers)
+            {
+                lock (slot.Lock)
+                {
+                    StartForWarmUp(slot, cancellationToken);
+                }
+            }
+        }, CancellationToken.None);
+
+        lock (_compiler.Lock)
+        {
+            if (_compiler.Process is null && StartForWarmUp(_compiler, cancellationToken) is { } worker)
+            {
+                try
+                {
+                    worker.Send(WorkerProtocol.Compile, WarmUpRequest());
+                    (byte kind, _) = worker.Receive(_options.CompileDeadline, cancellationToken);
+                    if (kind is not (WorkerProtocol.Compiled or WorkerProtocol.Error))
+                    {
+                        _compiler.Reset();
+                    }
+                }
+                catch (Exception ex) when (ex is WorkerDiedException or OperationCanceledException or IOException or InvalidOperationException)
+                {
+                    _compiler.Reset();
+                }
+            }
+        }
+
+        labelers.Wait(CancellationToken.None);
+    }
+
     /// <inheritdoc />
     public BatchVotes[] LabelBatch(IReadOnlyList<TItem> items, int start, int count, long firstItem, IReadOnlyList<IBatchLabelingFunction<TItem>> functions, int faultDetails, CancellationToken cancellationToken)
     {
@@ -399,6 +443,31 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
             string errors = death.Death.StandardError.Length > 0 ? " Its standard error: " + death.Death.StandardError : "";
             throw new InvalidOperationException($"A sandbox worker process failed to start: {death.Death.Message} ({death.Death.DescribeExit()}).{errors}", death);
         }
+    }
+
+    /// <summary>Starts a slot's worker for <see cref="WarmUp"/> unless it runs; <see langword="null"/> when it could not start (the slot stays empty).</summary>
+    private WorkerProcess? StartForWarmUp(WorkerSlot slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Ensure(slot, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or IOException or NotSupportedException)
+        {
+            slot.Reset();
+            return null;
+        }
+    }
+
+    /// <summary>The compile request of <see cref="WarmUp"/>: a fixed, trivial program for this item type.</summary>
+    private static PayloadWriter WarmUpRequest()
+    {
+        string item = typeof(TItem) == typeof(string) ? "string" : "object";
+        string source = $"public static class WarmUp {{ public static int Label({item} item) => item is null ? -1 : 0; }}";
+        var request = new PayloadWriter(source.Length * 2 + 64);
+        request.WriteString("warm-up");
+        request.WriteString(source);
+        return request;
     }
 
     private PayloadWriter InitRequest()

@@ -8,7 +8,8 @@ namespace Alchemist;
 /// For each item type the host keeps a pool (<see cref="WorkerPool{TItem}"/>): one worker that compiles programs to
 /// images (so a compiler crash, hang or memory blow-up takes only that worker), and
 /// <see cref="WorkerHostOptions.WorkerCount"/> workers that load the images and label items, each a slice of every
-/// batch with every program. Workers start when first needed and are restarted when they die.
+/// batch with every program. Workers start when first needed (or ahead of it, <see cref="StartWarmUp{TItem}"/>) and are
+/// restarted when they die.
 /// </para>
 /// <para>
 /// A program that kills or exhausts its worker (a stack overflow, the heap limit, a call past the call timeout, a
@@ -24,6 +25,8 @@ internal sealed class WorkerProgramHost : IDisposable
     private readonly ConcurrentDictionary<Type, IWorkerPool> _pools = new();
     private readonly Lock _quarantineLock = new();
     private readonly List<WorkerQuarantine> _quarantined = [];
+    private readonly CancellationTokenSource _warmUpCancellation = new();
+    private Task? _warmUp;
     private int _nextSlot;
     private int _disposed;
 
@@ -62,6 +65,22 @@ internal sealed class WorkerProgramHost : IDisposable
         _ = Launcher;
     }
 
+    /// <summary>
+    /// Starts the workers for items of type <typeparamref name="TItem"/> in the background (the compiler worker with
+    /// its compiler loaded, and the labeling workers), so that they are ready when the run first needs them; see
+    /// <see cref="WorkerPool{TItem}.WarmUp"/>. Once per host; <see cref="Dispose"/> stops it.
+    /// </summary>
+    public void StartWarmUp<TItem>()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        WorkerPool<TItem> pool = Pool<TItem>();
+        CancellationToken cancellationToken = _warmUpCancellation.Token;
+        _ = Interlocked.CompareExchange(ref _warmUp, Task.Run(() => pool.WarmUp(cancellationToken), CancellationToken.None), null);
+    }
+
+    /// <summary>Gets the warm-up <see cref="StartWarmUp{TItem}"/> started, or <see langword="null"/> (for tests; it never faults).</summary>
+    internal Task? WarmUp => Volatile.Read(ref _warmUp);
+
     /// <summary>Compiles a program in the compiler worker.</summary>
     /// <returns>The compilation: a function backed by the workers, or the reasons the program was rejected. Dispose it to unload the program.</returns>
     /// <exception cref="NotSupportedException">Items of this type cannot be carried to workers, or workers cannot start here.</exception>
@@ -84,6 +103,10 @@ internal sealed class WorkerProgramHost : IDisposable
             return;
         }
 
+        // The warm-up ends before the pools stop, so that it starts no worker after them.
+        _warmUpCancellation.Cancel();
+        Volatile.Read(ref _warmUp)?.Wait(CancellationToken.None);
+        _warmUpCancellation.Dispose();
         foreach (IWorkerPool pool in _pools.Values)
         {
             pool.Dispose();
