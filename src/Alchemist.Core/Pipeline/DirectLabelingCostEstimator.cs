@@ -13,13 +13,15 @@ namespace Alchemist;
 public sealed class DirectLabelingCostEstimator
 {
     private static readonly Lazy<Tokenizer> DefaultTokenizer = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
-    private readonly Tokenizer _tokenizer;
+    private readonly Lazy<Tokenizer> _tokenizerSource;
     private readonly string _tokenizerName;
 
     /// <summary>Initializes a new instance of the <see cref="DirectLabelingCostEstimator"/> class with the <c>o200k_base</c> tokenizer.</summary>
+    /// <remarks>The tokenizer's vocabulary is loaded on first use (a third of a second), not here.</remarks>
     public DirectLabelingCostEstimator()
-        : this(DefaultTokenizer.Value, "o200k_base")
     {
+        _tokenizerSource = DefaultTokenizer;
+        _tokenizerName = "o200k_base";
     }
 
     /// <summary>Initializes a new instance of the <see cref="DirectLabelingCostEstimator"/> class with a tokenizer of the caller's.</summary>
@@ -31,8 +33,32 @@ public sealed class DirectLabelingCostEstimator
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentException.ThrowIfNullOrWhiteSpace(tokenizerName);
-        _tokenizer = tokenizer;
+        _tokenizerSource = new Lazy<Tokenizer>(tokenizer);
         _tokenizerName = tokenizerName;
+    }
+
+    /// <summary>
+    /// Loads the tokenizer on the thread pool unless it is loaded, so that a run's estimate does not wait for it. A
+    /// failure to load is not reported here: the estimate meets it again and throws it.
+    /// </summary>
+    internal void StartLoadingTokenizer()
+    {
+        if (_tokenizerSource.IsValueCreated)
+        {
+            return;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static source =>
+        {
+            try
+            {
+                _ = source.Value;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The Lazy keeps the exception: the estimate throws it where it is reported.
+            }
+        }, _tokenizerSource, preferLocal: false);
     }
 
     /// <summary>Builds the prompt a direct-labeling baseline sends for one item.</summary>
@@ -81,12 +107,13 @@ public sealed class DirectLabelingCostEstimator
         ArgumentNullException.ThrowIfNull(render);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
 
-        int answerTokens = task.ClassNames.Max(name => _tokenizer.CountTokens(name));
+        Tokenizer tokenizer = _tokenizerSource.Value;
+        int answerTokens = task.ClassNames.Max(name => tokenizer.CountTokens(name));
 
         // The prompt is a fixed frame around the item; count the frame once and the item per item, which equals
         // counting each whole prompt up to the merges at the two seams (a token or two per item at most).
         string frame = BuildPrompt(task, string.Empty);
-        int frameTokens = _tokenizer.CountTokens(frame);
+        int frameTokens = tokenizer.CountTokens(frame);
         long inputTokens = 0;
         int count = 0;
         foreach (TItem item in items)
@@ -96,7 +123,7 @@ public sealed class DirectLabelingCostEstimator
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            inputTokens += frameTokens + _tokenizer.CountTokens(render(item) ?? string.Empty);
+            inputTokens += frameTokens + tokenizer.CountTokens(render(item) ?? string.Empty);
             count++;
         }
 

@@ -180,7 +180,9 @@ public sealed class LabelingPipeline
     private async Task<(StreamedItems<TItem>? Streamed, LabelingRunContext<TItem> Run)> OpenRunAsync<TItem>(
         LabelingJob<TItem> job, LabelingPipelineOptions snapshot, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
-        // The workers start while the items are read: their start-up and the read each keep one processor busy.
+        // The workers start while the items are read: their start-up and the read each keep one processor busy. So
+        // does the loading of the tokenizer the report's cost estimate counts with.
+        _estimator.StartLoadingTokenizer();
         bool compiles = job.Programs is null ? _synthesizers.Length > 0 : job.Programs.Count > 0;
         WorkerProgramHost? workers = LabelingRunContext<TItem>.StartWorkers(snapshot, _compiler, compiles);
         StreamedItems<TItem>? streamed = null;
