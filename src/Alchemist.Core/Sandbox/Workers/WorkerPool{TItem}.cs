@@ -112,8 +112,9 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
                         _compiler.Reset();
                     }
                 }
-                catch (Exception ex) when (ex is WorkerDiedException or OperationCanceledException or IOException or InvalidOperationException)
+                catch (Exception)
                 {
+                    // Whatever went wrong, a reply may be left unread: the next request starts a fresh worker.
                     _compiler.Reset();
                 }
             }
@@ -452,7 +453,7 @@ internal sealed class WorkerPool<TItem> : IProgramBatcher<TItem>, IWorkerPool
         {
             return Ensure(slot, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or OperationCanceledException or IOException or NotSupportedException)
+        catch (Exception)
         {
             slot.Reset();
             return null;
