@@ -53,13 +53,16 @@ public sealed class HyperLabelModel : LabelModel
         ArgumentNullException.ThrowIfNull(options);
         int k = matrix.ClassCount;
         var values = new double[(long)matrix.ItemCount * k];
-        _state = HyperState.Fit(matrix, values, cancellationToken);
+        // The state keeps the values when it read every row (it predicts the fitted matrix again by copying them), so
+        // they are calibrated here in a copy, row by row.
+        _state = HyperState.Fit(matrix, values, cancellationToken, keepValues: true);
         _fitted = new WeakReference<LabelMatrix>(matrix);
 
         var balance = new double[k];
+        Span<double> row = stackalloc double[k];
         for (int i = 0; i < matrix.ItemCount; i++)
         {
-            Span<double> row = values.AsSpan(i * k, k);
+            values.AsSpan(i * k, k).CopyTo(row);
             _state.Calibrate(row);
             for (int c = 0; c < k; c++)
             {
