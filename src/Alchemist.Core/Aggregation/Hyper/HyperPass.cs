@@ -680,19 +680,26 @@ internal sealed partial class HyperPass
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Span<Vector256<float>> RowTermsOfMean(HyperLayer layer, float[] globalTerms, Vector256<float> mean, Span<Vector256<float>> terms)
     {
-        int o = layer.OutputWidth;
-        ReadOnlySpan<float> row = layer.Row;
+        // The mean's values broadcast once, and the weights read as whole vectors (RowChunks): the same multiply-adds
+        // in the same order as input by input from Row, without the per-value round trip through memory.
+        ReadOnlySpan<Vector256<float>> weights = layer.RowChunks.AsSpan(0, 8 * terms.Length);
+        ReadOnlySpan<Vector256<float>> global = MemoryMarshal.Cast<float, Vector256<float>>(globalTerms.AsSpan(0, 8 * terms.Length));
+        Vector256<float> m0 = Vector256.Create(mean.GetElement(0)), m1 = Vector256.Create(mean.GetElement(1));
+        Vector256<float> m2 = Vector256.Create(mean.GetElement(2)), m3 = Vector256.Create(mean.GetElement(3));
+        Vector256<float> m4 = Vector256.Create(mean.GetElement(4)), m5 = Vector256.Create(mean.GetElement(5));
+        Vector256<float> m6 = Vector256.Create(mean.GetElement(6)), m7 = Vector256.Create(mean.GetElement(7));
         for (int chunk = 0; chunk < terms.Length; chunk++)
         {
             // Even and odd inputs in two chains.
-            Vector256<float> even = Vector256.Create(globalTerms.AsSpan(chunk * 8, 8));
-            Vector256<float> odd = Vector256<float>.Zero;
-            for (int k = 0; k < 8; k += 2)
-            {
-                even = Vector256.FusedMultiplyAdd(Vector256.Create(row.Slice((k * o) + (chunk * 8), 8)), Vector256.Create(mean[k]), even);
-                odd = Vector256.FusedMultiplyAdd(Vector256.Create(row.Slice(((k + 1) * o) + (chunk * 8), 8)), Vector256.Create(mean[k + 1]), odd);
-            }
-
+            ReadOnlySpan<Vector256<float>> w = weights.Slice(chunk * 8, 8);
+            Vector256<float> even = Vector256.FusedMultiplyAdd(w[0], m0, global[chunk]);
+            Vector256<float> odd = Vector256.FusedMultiplyAdd(w[1], m1, Vector256<float>.Zero);
+            even = Vector256.FusedMultiplyAdd(w[2], m2, even);
+            odd = Vector256.FusedMultiplyAdd(w[3], m3, odd);
+            even = Vector256.FusedMultiplyAdd(w[4], m4, even);
+            odd = Vector256.FusedMultiplyAdd(w[5], m5, odd);
+            even = Vector256.FusedMultiplyAdd(w[6], m6, even);
+            odd = Vector256.FusedMultiplyAdd(w[7], m7, odd);
             terms[chunk] = even + odd;
         }
 
