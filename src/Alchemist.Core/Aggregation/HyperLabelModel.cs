@@ -46,7 +46,11 @@ public sealed class HyperLabelModel : LabelModel
     public override string Name => ModelName;
 
     /// <inheritdoc />
-    /// <remarks>Reads the matrix once per graph layer and class pass, then predicts it once to set the calibration range.</remarks>
+    /// <remarks>
+    /// Reads the matrix once per graph layer and class pass, then predicts it once to set the calibration range. When
+    /// its rows do not repeat, the model keeps that prediction (<c>K</c> doubles per item) to predict the fitted matrix
+    /// again by a copy.
+    /// </remarks>
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);
