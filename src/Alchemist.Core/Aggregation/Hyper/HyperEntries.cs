@@ -130,12 +130,13 @@ internal sealed class HyperEntries
             }
         }
 
+        // The rest one entry at a time, without a branch on the vote (a set flag, then 2 flag - 1 as a float: exactly +1 or -1).
         for (; t < count; t++)
         {
-            bool isPositive = Unsafe.Add(ref voteIn, t) == positiveVote;
+            int isPositive = Unsafe.Add(ref voteIn, t) == positiveVote ? 1 : 0;
             Unsafe.Add(ref columnOut, t) = Unsafe.Add(ref columnIn, t);
-            Unsafe.Add(ref valueOut, t) = isPositive ? 1f : -1f;
-            positives += isPositive ? 1 : 0;
+            Unsafe.Add(ref valueOut, t) = (2 * isPositive) - 1;
+            positives += isPositive;
         }
 
         // The values are +1 and -1: their sum in any order is this integer, exactly.
