@@ -87,20 +87,32 @@ internal sealed partial class HyperPass
         ref float valueRef = ref MemoryMarshal.GetReference(values[..(2 * pairs)]);
         ref float outRef = ref MemoryMarshal.GetReference(output[..(16 * pairs)]);
         Vector512<float> sum = Vector512<float>.Zero;
-        for (int p = 0; p < pairs; p++)
+
+        // Every pair but the last holds two real entries; the last may hold the spare, whose lanes are zeroed.
+        nint last = pairs - 1;
+        for (nint p = 0; p < last; p++)
         {
-            int t = 2 * p;
-            Vector512<float> column = Avx512F.PermuteVar16x32x2(
-                Vector256.LoadUnsafe(ref columnRef, (nuint)Unsafe.Add(ref entryColumns, t) * 8).ToVector512Unsafe(),
-                interleave,
-                Vector256.LoadUnsafe(ref columnRef, (nuint)Unsafe.Add(ref entryColumns, t + 1) * 8).ToVector512Unsafe());
-            Vector512<float> value = Vector512.Create(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref valueRef, t)))).AsSingle();
-            Vector512<float> z = Leaky(Vector512.FusedMultiplyAdd(self, value, rowPair + column)) & Keep(t + 1 < count);
-            z.StoreUnsafe(ref outRef, (nuint)p * 16);
+            Vector512<float> z = FirstPair(ref Unsafe.Add(ref entryColumns, 2 * p), ref Unsafe.Add(ref valueRef, 2 * p), ref columnRef, rowPair, self, interleave);
+            z.StoreUnsafe(ref outRef, (nuint)(16 * p));
             sum += z;
         }
 
+        Vector512<float> lastZ = FirstPair(ref Unsafe.Add(ref entryColumns, 2 * last), ref Unsafe.Add(ref valueRef, 2 * last), ref columnRef, rowPair, self, interleave) & Keep((2 * last) + 1 < count);
+        lastZ.StoreUnsafe(ref outRef, (nuint)(16 * last));
+        sum += lastZ;
         return sum;
+    }
+
+    /// <summary>Computes one pair of entries' first-layer outputs (before the spare's lanes are zeroed) from their columns and values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> FirstPair(ref int columns, ref float values, ref float columnTerms, Vector512<float> rowPair, Vector512<float> self, Vector512<int> interleave)
+    {
+        Vector512<float> column = Avx512F.PermuteVar16x32x2(
+            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)columns * 8).ToVector512Unsafe(),
+            interleave,
+            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)Unsafe.Add(ref columns, 1) * 8).ToVector512Unsafe());
+        Vector512<float> value = Vector512.Create(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref values))).AsSingle();
+        return Leaky(Vector512.FusedMultiplyAdd(self, value, rowPair + column));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
