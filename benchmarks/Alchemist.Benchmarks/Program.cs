@@ -16,6 +16,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // The label-budget curve (docs/pipeline.md): ... -- pipeline budget [datasets] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts] [--svg F] [--table F]
 // Texts shortest first to MiniLM (docs/concept-programs.md): ... -- embeddings order [dataset] [N]
 // The apply stage of a run alone, workers and in process: ... -- apply-speed --data DIR --library RUN/programs [--rounds N] [--workers-only]
+// The hyper label model at scale (docs/experiments/hyper-label-model.md): ... -- hyper-speed --items 1000000 --functions 100 --classes 2 [--tile N] [--rounds N] [--dump FILE]
 // Scale datasets (docs/scale.md):   ... -- scale generate --items N --out DIR [--dataset youtube] [--format wrench|jsonl]
 if (args is ["--sandbox-cold"])
 {
@@ -68,6 +69,12 @@ if (args.Length > 0 && args[0] == "scale")
 if (args.Length > 0 && args[0] == "aggregate-speed")
 {
     Alchemist.Benchmarks.AggregateSpeed.Run(Console.Out, args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "hyper-speed")
+{
+    Alchemist.Benchmarks.HyperSpeed.Run(Console.Out, args[1..]);
     return;
 }
 

@@ -46,20 +46,27 @@ public sealed class HyperLabelModel : LabelModel
     public override string Name => ModelName;
 
     /// <inheritdoc />
-    /// <remarks>Reads the matrix once per graph layer and class pass, then predicts it once to set the calibration range.</remarks>
+    /// <remarks>
+    /// Reads the matrix once per graph layer and class pass, then predicts it once to set the calibration range. When
+    /// its rows do not repeat, the model keeps that prediction (<c>K</c> doubles per item) to predict the fitted matrix
+    /// again by a copy.
+    /// </remarks>
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
         int k = matrix.ClassCount;
         var values = new double[(long)matrix.ItemCount * k];
-        _state = HyperState.Fit(matrix, values, cancellationToken);
+        // The state keeps the values when it read every row (it predicts the fitted matrix again by copying them), so
+        // they are calibrated here in a copy, row by row.
+        _state = HyperState.Fit(matrix, values, cancellationToken, keepValues: true);
         _fitted = new WeakReference<LabelMatrix>(matrix);
 
         var balance = new double[k];
+        Span<double> row = stackalloc double[k];
         for (int i = 0; i < matrix.ItemCount; i++)
         {
-            Span<double> row = values.AsSpan(i * k, k);
+            values.AsSpan(i * k, k).CopyTo(row);
             _state.Calibrate(row);
             for (int c = 0; c < k; c++)
             {

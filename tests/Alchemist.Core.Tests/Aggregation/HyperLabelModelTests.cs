@@ -194,6 +194,94 @@ public class HyperLabelModelTests
         }
     }
 
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(4, false)]
+    [InlineData(2, true)]
+    [InlineData(4, true)]
+    public void Fit_ListedEntries_GiveTheProbabilitiesOfTheMatrixRowsBitForBit(int classes, bool repeatedRows)
+    {
+        // Rows that are not grouped are read from their entries listed once (HyperEntries) instead of the matrix: the
+        // same entries in the same order, so the same values bit for bit, with the paired kernels and the portable ones.
+        // 45 functions: rows of 8 entries and more (the widening copy) and a tail; every 97th row without votes; repeated
+        // rows read one by one (groupRows: false).
+        LabelMatrix drawn = LabelMatrixGenerator.Create(seed: 32, items: repeatedRows ? 500 : 12_000, functions: 45, classes: classes).Matrix;
+        var votes = new sbyte[12_000 * 45];
+        for (int i = 0; i < 12_000; i++)
+        {
+            Span<sbyte> row = votes.AsSpan(i * 45, 45);
+            if (i % 97 == 0)
+            {
+                row.Fill(-1);
+                continue;
+            }
+
+            drawn.GetRow(repeatedRows ? (i * 17) % 500 : i).CopyTo(row);
+        }
+
+        var matrix = new LabelMatrix(12_000, 45, classes, votes);
+        HyperEntries entries = HyperEntries.Build(matrix, CancellationToken.None)!;
+        Assert.Equal(matrix.ItemCount, entries.RowCount);
+        Assert.Equal(matrix.AsSpan().Count((sbyte)-1), (matrix.ItemCount * 45) - entries.EntryCount);
+
+        bool[] kernels = HyperPass.PairedSupported ? [false, true] : [false];
+        foreach (bool paired in kernels)
+        {
+            var fromMatrix = new double[matrix.ItemCount * classes];
+            var fromEntries = new double[matrix.ItemCount * classes];
+            HyperState matrixState = HyperState.Fit(matrix, fromMatrix, CancellationToken.None, groupRows: false, paired: paired, listEntries: false);
+            HyperState entriesState = HyperState.Fit(matrix, fromEntries, CancellationToken.None, groupRows: false, paired: paired);
+
+            Assert.Equal(fromMatrix, fromEntries);
+            Assert.Equal(matrixState.High, entriesState.High);
+            Assert.Equal(matrixState.Low, entriesState.Low);
+            Assert.Contains(fromEntries, p => Math.Abs(p - (1.0 / classes)) > 0.02);
+            for (int c = 0; c < matrixState.Passes.Length; c++)
+            {
+                Assert.Equal(matrixState.Passes[c].ColumnTerms.SelectMany(t => t), entriesState.Passes[c].ColumnTerms.SelectMany(t => t));
+                Assert.Equal(matrixState.Passes[c].GlobalTerms.SelectMany(t => t), entriesState.Passes[c].GlobalTerms.SelectMany(t => t));
+            }
+        }
+    }
+
+    [Fact]
+    public void HyperEntries_MoreThan256Functions_AreNotListedAndTheFitReadsTheMatrix()
+    {
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 33, items: 300, functions: 257, classes: 2).Matrix;
+
+        Assert.Null(HyperEntries.Build(matrix, CancellationToken.None));
+        var values = new double[300 * 2];
+        var expected = new double[300 * 2];
+        HyperState.Fit(matrix, values, CancellationToken.None, groupRows: false);
+        HyperState.Fit(matrix, expected, CancellationToken.None, groupRows: false, listEntries: false);
+        Assert.Equal(expected, values);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void PredictProbabilities_FittedMatrixOfDistinctRows_CopiesTheFitsValuesWhichEqualARecomputation(int classes)
+    {
+        // The fit predicts every row of its matrix for the calibration range; the state keeps those values, and the
+        // fitted matrix is predicted again by copying them. A copy of the matrix is another matrix, predicted by
+        // running the passes again: the same values bit for bit.
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 34, items: 15_000, functions: 30, classes: classes).Matrix;
+        var copy = new LabelMatrix(matrix.ItemCount, matrix.FunctionCount, classes, matrix.AsSpan());
+        var model = new HyperLabelModel();
+        model.Fit(matrix);
+
+        Assert.Equal(model.PredictProbabilities(copy).AsSpan().ToArray(), model.PredictProbabilities(matrix).AsSpan().ToArray());
+        Assert.Equal(model.PredictUncalibrated(copy), model.PredictUncalibrated(matrix));
+
+        var kept = new double[matrix.ItemCount * classes];
+        HyperState state = HyperState.Fit(matrix, kept, CancellationToken.None, keepValues: true);
+        var again = new double[kept.Length];
+        Assert.Equal((state.High, state.Low), state.PredictUncalibrated(matrix, again, CancellationToken.None));
+        Assert.Equal(kept, again);
+        InvalidOperationException other = Assert.Throws<InvalidOperationException>(() => state.PredictUncalibrated(matrix.SliceItems(0, 100), new double[100 * classes], CancellationToken.None));
+        Assert.StartsWith("The state was fitted on 15000 items of 30 functions", other.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void PredictProbabilities_LargeWideMatrix_ParallelAndRentedBuffersMatchOneRow()
     {

@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Alchemist;
 
 /// <summary>
@@ -25,6 +27,15 @@ internal sealed class HyperLayer
                 SelfPaired[(k * outputWidth * 2) + (2 * o) + 1] = self[(k * outputWidth) + o];
             }
         }
+
+        RowChunks = new Vector256<float>[outputWidth / 8 * inputWidth];
+        for (int chunk = 0; chunk < outputWidth / 8; chunk++)
+        {
+            for (int k = 0; k < inputWidth; k++)
+            {
+                RowChunks[(chunk * inputWidth) + k] = Vector256.Create(row, (k * outputWidth) + (chunk * 8));
+            }
+        }
     }
 
     /// <summary>Gets the width of the entry embeddings the layer reads.</summary>
@@ -44,6 +55,9 @@ internal sealed class HyperLayer
 
     /// <summary>Gets <c>A_row</c>, input by input.</summary>
     public float[] Row { get; }
+
+    /// <summary>Gets <c>A_row</c> as 8-wide chunks of outputs, input by input within a chunk: <c>RowChunks[chunk * InputWidth + k]</c> holds <c>Row[k * OutputWidth + 8 chunk ..]</c>.</summary>
+    public Vector256<float>[] RowChunks { get; }
 
     /// <summary>Gets <c>A_col</c>, input by input.</summary>
     public float[] Column { get; }

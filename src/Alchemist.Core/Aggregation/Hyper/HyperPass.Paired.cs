@@ -87,20 +87,32 @@ internal sealed partial class HyperPass
         ref float valueRef = ref MemoryMarshal.GetReference(values[..(2 * pairs)]);
         ref float outRef = ref MemoryMarshal.GetReference(output[..(16 * pairs)]);
         Vector512<float> sum = Vector512<float>.Zero;
-        for (int p = 0; p < pairs; p++)
+
+        // Every pair but the last holds two real entries; the last may hold the spare, whose lanes are zeroed.
+        nint last = pairs - 1;
+        for (nint p = 0; p < last; p++)
         {
-            int t = 2 * p;
-            Vector512<float> column = Avx512F.PermuteVar16x32x2(
-                Vector256.LoadUnsafe(ref columnRef, (nuint)Unsafe.Add(ref entryColumns, t) * 8).ToVector512Unsafe(),
-                interleave,
-                Vector256.LoadUnsafe(ref columnRef, (nuint)Unsafe.Add(ref entryColumns, t + 1) * 8).ToVector512Unsafe());
-            Vector512<float> value = Vector512.Create(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref valueRef, t)))).AsSingle();
-            Vector512<float> z = Leaky(Vector512.FusedMultiplyAdd(self, value, rowPair + column)) & Keep(t + 1 < count);
-            z.StoreUnsafe(ref outRef, (nuint)p * 16);
+            Vector512<float> z = FirstPair(ref Unsafe.Add(ref entryColumns, 2 * p), ref Unsafe.Add(ref valueRef, 2 * p), ref columnRef, rowPair, self, interleave);
+            z.StoreUnsafe(ref outRef, (nuint)(16 * p));
             sum += z;
         }
 
+        Vector512<float> lastZ = FirstPair(ref Unsafe.Add(ref entryColumns, 2 * last), ref Unsafe.Add(ref valueRef, 2 * last), ref columnRef, rowPair, self, interleave) & Keep((2 * last) + 1 < count);
+        lastZ.StoreUnsafe(ref outRef, (nuint)(16 * last));
+        sum += lastZ;
         return sum;
+    }
+
+    /// <summary>Computes one pair of entries' first-layer outputs (before the spare's lanes are zeroed) from their columns and values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> FirstPair(ref int columns, ref float values, ref float columnTerms, Vector512<float> rowPair, Vector512<float> self, Vector512<int> interleave)
+    {
+        Vector512<float> column = Avx512F.PermuteVar16x32x2(
+            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)columns * 8).ToVector512Unsafe(),
+            interleave,
+            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)Unsafe.Add(ref columns, 1) * 8).ToVector512Unsafe());
+        Vector512<float> value = Vector512.Create(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref values))).AsSingle();
+        return Leaky(Vector512.FusedMultiplyAdd(self, value, rowPair + column));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -119,30 +131,54 @@ internal sealed partial class HyperPass
         ref float inRef = ref MemoryMarshal.GetReference(input[..(16 * pairs)]);
         ref float outRef = ref MemoryMarshal.GetReference(output[..(16 * pairs)]);
         Vector512<float> sum = Vector512<float>.Zero;
-        for (int p = 0; p < pairs; p++)
-        {
-            int t = 2 * p;
-            ref byte e = ref Unsafe.As<float, byte>(ref Unsafe.Add(ref inRef, p * 16));
-            Vector512<float> a = rowPair + Avx512F.PermuteVar16x32x2(
-                Vector256.LoadUnsafe(ref columnRef, (nuint)Unsafe.Add(ref entryColumns, t) * 8).ToVector512Unsafe(),
-                interleave,
-                Vector256.LoadUnsafe(ref columnRef, (nuint)Unsafe.Add(ref entryColumns, t + 1) * 8).ToVector512Unsafe());
 
-            // Input k of both entries is the 8 bytes at 8 k, broadcast: [e_t[k], e_t+1[k]] eight times.
-            a = Vector512.FusedMultiplyAdd(s0, Pair(ref e, 0), a);
-            Vector512<float> b = s1 * Pair(ref e, 8);
-            a = Vector512.FusedMultiplyAdd(s2, Pair(ref e, 16), a);
-            b = Vector512.FusedMultiplyAdd(s3, Pair(ref e, 24), b);
-            a = Vector512.FusedMultiplyAdd(s4, Pair(ref e, 32), a);
-            b = Vector512.FusedMultiplyAdd(s5, Pair(ref e, 40), b);
-            a = Vector512.FusedMultiplyAdd(s6, Pair(ref e, 48), a);
-            b = Vector512.FusedMultiplyAdd(s7, Pair(ref e, 56), b);
-            Vector512<float> z = Leaky(a + b) & Keep(t + 1 < count);
-            z.StoreUnsafe(ref outRef, (nuint)p * 16);
+        // Every pair but the last holds two real entries; the last may hold the spare, whose lanes are zeroed.
+        nint last = pairs - 1;
+        for (nint p = 0; p < last; p++)
+        {
+            Vector512<float> z = MiddlePair(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref inRef, 16 * p)), ref Unsafe.Add(ref entryColumns, 2 * p), ref columnRef, rowPair, interleave, s0, s1, s2, s3, s4, s5, s6, s7);
+            z.StoreUnsafe(ref outRef, (nuint)(16 * p));
             sum += z;
         }
 
+        Vector512<float> lastZ = MiddlePair(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref inRef, 16 * last)), ref Unsafe.Add(ref entryColumns, 2 * last), ref columnRef, rowPair, interleave, s0, s1, s2, s3, s4, s5, s6, s7) & Keep((2 * last) + 1 < count);
+        lastZ.StoreUnsafe(ref outRef, (nuint)(16 * last));
+        sum += lastZ;
         return sum;
+    }
+
+    /// <summary>Computes one pair of entries' outputs of a middle layer (before the spare's lanes are zeroed): the input values at <paramref name="e"/>, interleaved, and the entries' columns at <paramref name="columns"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> MiddlePair(
+        ref byte e,
+        ref int columns,
+        ref float columnTerms,
+        Vector512<float> rowPair,
+        Vector512<int> interleave,
+        Vector512<float> s0,
+        Vector512<float> s1,
+        Vector512<float> s2,
+        Vector512<float> s3,
+        Vector512<float> s4,
+        Vector512<float> s5,
+        Vector512<float> s6,
+        Vector512<float> s7)
+    {
+        Vector512<float> a = rowPair + Avx512F.PermuteVar16x32x2(
+            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)columns * 8).ToVector512Unsafe(),
+            interleave,
+            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)Unsafe.Add(ref columns, 1) * 8).ToVector512Unsafe());
+
+        // Input k of both entries is the 8 bytes at 8 k, broadcast: [e_t[k], e_t+1[k]] eight times.
+        a = Vector512.FusedMultiplyAdd(s0, Pair(ref e, 0), a);
+        Vector512<float> b = s1 * Pair(ref e, 8);
+        a = Vector512.FusedMultiplyAdd(s2, Pair(ref e, 16), a);
+        b = Vector512.FusedMultiplyAdd(s3, Pair(ref e, 24), b);
+        a = Vector512.FusedMultiplyAdd(s4, Pair(ref e, 32), a);
+        b = Vector512.FusedMultiplyAdd(s5, Pair(ref e, 40), b);
+        a = Vector512.FusedMultiplyAdd(s6, Pair(ref e, 48), a);
+        b = Vector512.FusedMultiplyAdd(s7, Pair(ref e, 56), b);
+        return Leaky(a + b);
     }
 
     /// <summary>Runs the last graph layer (8 to 32) on interleaved inputs and averages its outputs over the row: the item embedding.</summary>

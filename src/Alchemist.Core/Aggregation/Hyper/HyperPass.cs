@@ -60,6 +60,7 @@ internal sealed partial class HyperPass
     /// <param name="network">The network.</param>
     /// <param name="matrix">The matrix.</param>
     /// <param name="distinct">The matrix's distinct rows with their counts, or <see langword="null"/> to read its rows one by one.</param>
+    /// <param name="entries">The matrix's entries listed once (<see cref="HyperEntries"/>), read instead of its rows when given (and <paramref name="distinct"/> is not); the sums are the same.</param>
     /// <param name="positiveVote">The vote that counts as <c>+1</c>.</param>
     /// <param name="paired">Whether to run the AVX-512 kernels (<see cref="PairedSupported"/> must be true); otherwise the portable 8-wide kernels.</param>
     /// <param name="cancellationToken">Cancels the fit.</param>
@@ -67,7 +68,7 @@ internal sealed partial class HyperPass
     /// Equal rows have equal embeddings in every layer (a row's terms come from its own entries and the shared column
     /// and global terms), so a distinct row computed once and counted by its weight gives the sums of its copies.
     /// </remarks>
-    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, sbyte positiveVote, bool paired, CancellationToken cancellationToken)
+    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, HyperEntries? entries, sbyte positiveVote, bool paired, CancellationToken cancellationToken)
     {
         if (paired && !PairedSupported)
         {
@@ -81,7 +82,7 @@ internal sealed partial class HyperPass
         {
             cancellationToken.ThrowIfCancellationRequested();
             double[] sums = distinct is null
-                ? pass.ColumnSums(matrix, l, l == 0 ? counts : null, cancellationToken)
+                ? pass.ColumnSums(matrix, entries, l, l == 0 ? counts : null, cancellationToken)
                 : pass.ColumnSums(distinct, l, l == 0 ? counts : null, cancellationToken);
             if (l == 0)
             {
@@ -111,6 +112,33 @@ internal sealed partial class HyperPass
         Span<int> columns = MemoryMarshal.Cast<float, int>(scratch[..c]);
         Span<float> values = scratch.Slice(c, c);
         int count = Gather(votes, columns, values, out int valueSum);
+        return PredictGathered(columns, values, count, valueSum, scratch);
+    }
+
+    /// <summary>Computes the pass's output for row <paramref name="row"/> of the entries it was fitted on (<see cref="Predict(ReadOnlySpan{sbyte}, Span{float})"/> of the matrix row, without reading it).</summary>
+    /// <param name="entries">The fitted matrix's entries.</param>
+    /// <param name="row">The row.</param>
+    /// <param name="scratch">Buffers of at least <see cref="ScratchLength"/> floats.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float Predict(HyperEntries entries, int row, Span<float> scratch)
+    {
+        int c = FunctionCount + 1;
+        if (scratch.Length < ScratchLength(FunctionCount))
+        {
+            throw new ArgumentException($"The pass was fitted on {FunctionCount} functions; {scratch.Length} scratch values were given.", nameof(scratch));
+        }
+
+        Span<int> columns = MemoryMarshal.Cast<float, int>(scratch[..c]);
+        Span<float> values = scratch.Slice(c, c);
+        int count = entries.Gather(row, PositiveVote, columns, values, out int valueSum);
+        return PredictGathered(columns, values, count, valueSum, scratch);
+    }
+
+    /// <summary>Computes the output of a row from its gathered entries (in the first two of the scratch's buffers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private float PredictGathered(Span<int> columns, Span<float> values, int count, int valueSum, Span<float> scratch)
+    {
+        int c = FunctionCount + 1;
         if (count == 0)
         {
             return _network.EmptyRowProbability;
@@ -131,15 +159,16 @@ internal sealed partial class HyperPass
         return _network.ClassifyEmbedding(embedding);
     }
 
-    /// <summary>Gets the number of scratch floats <see cref="Predict"/> needs for a row of <paramref name="functionCount"/> votes (one entry more than the row, for the paired kernels' odd entry out).</summary>
+    /// <summary>Gets the number of scratch floats <see cref="Predict(ReadOnlySpan{sbyte}, Span{float})"/> needs for a row of <paramref name="functionCount"/> votes (one entry more than the row, for the paired kernels' odd entry out).</summary>
     public static int ScratchLength(int functionCount) => 18 * (functionCount + 1);
 
     /// <summary>Sums each column's layer-<paramref name="layer"/> input embeddings (the votes for layer 0) over the matrix.</summary>
     /// <param name="matrix">The matrix.</param>
+    /// <param name="entries">The matrix's entries listed once, read instead of its rows when given.</param>
     /// <param name="layer">The layer whose input is summed.</param>
     /// <param name="counts">When given (layer 0), receives each column's number of entries.</param>
     /// <param name="cancellationToken">Cancels the pass.</param>
-    private double[] ColumnSums(LabelMatrix matrix, int layer, long[]? counts, CancellationToken cancellationToken)
+    private double[] ColumnSums(LabelMatrix matrix, HyperEntries? entries, int layer, long[]? counts, CancellationToken cancellationToken)
     {
         if (layer == 0 && counts is not null)
         {
@@ -166,7 +195,9 @@ internal sealed partial class HyperPass
             int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
             for (int i = block * BlockRows; i < end; i++)
             {
-                int count = Gather(matrix.GetRow(i), columns, values, out int valueSum);
+                int count = entries is null
+                    ? Gather(matrix.GetRow(i), columns, values, out int valueSum)
+                    : entries.Gather(i, PositiveVote, columns, values, out valueSum);
                 if (count == 0)
                 {
                     continue;
@@ -649,19 +680,26 @@ internal sealed partial class HyperPass
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Span<Vector256<float>> RowTermsOfMean(HyperLayer layer, float[] globalTerms, Vector256<float> mean, Span<Vector256<float>> terms)
     {
-        int o = layer.OutputWidth;
-        ReadOnlySpan<float> row = layer.Row;
+        // The mean's values broadcast once, and the weights read as whole vectors (RowChunks): the same multiply-adds
+        // in the same order as input by input from Row, without the per-value round trip through memory.
+        ReadOnlySpan<Vector256<float>> weights = layer.RowChunks.AsSpan(0, 8 * terms.Length);
+        ReadOnlySpan<Vector256<float>> global = MemoryMarshal.Cast<float, Vector256<float>>(globalTerms.AsSpan(0, 8 * terms.Length));
+        Vector256<float> m0 = Vector256.Create(mean.GetElement(0)), m1 = Vector256.Create(mean.GetElement(1));
+        Vector256<float> m2 = Vector256.Create(mean.GetElement(2)), m3 = Vector256.Create(mean.GetElement(3));
+        Vector256<float> m4 = Vector256.Create(mean.GetElement(4)), m5 = Vector256.Create(mean.GetElement(5));
+        Vector256<float> m6 = Vector256.Create(mean.GetElement(6)), m7 = Vector256.Create(mean.GetElement(7));
         for (int chunk = 0; chunk < terms.Length; chunk++)
         {
             // Even and odd inputs in two chains.
-            Vector256<float> even = Vector256.Create(globalTerms.AsSpan(chunk * 8, 8));
-            Vector256<float> odd = Vector256<float>.Zero;
-            for (int k = 0; k < 8; k += 2)
-            {
-                even = Vector256.FusedMultiplyAdd(Vector256.Create(row.Slice((k * o) + (chunk * 8), 8)), Vector256.Create(mean[k]), even);
-                odd = Vector256.FusedMultiplyAdd(Vector256.Create(row.Slice(((k + 1) * o) + (chunk * 8), 8)), Vector256.Create(mean[k + 1]), odd);
-            }
-
+            ReadOnlySpan<Vector256<float>> w = weights.Slice(chunk * 8, 8);
+            Vector256<float> even = Vector256.FusedMultiplyAdd(w[0], m0, global[chunk]);
+            Vector256<float> odd = Vector256.FusedMultiplyAdd(w[1], m1, Vector256<float>.Zero);
+            even = Vector256.FusedMultiplyAdd(w[2], m2, even);
+            odd = Vector256.FusedMultiplyAdd(w[3], m3, odd);
+            even = Vector256.FusedMultiplyAdd(w[4], m4, even);
+            odd = Vector256.FusedMultiplyAdd(w[5], m5, odd);
+            even = Vector256.FusedMultiplyAdd(w[6], m6, even);
+            odd = Vector256.FusedMultiplyAdd(w[7], m7, odd);
             terms[chunk] = even + odd;
         }
 

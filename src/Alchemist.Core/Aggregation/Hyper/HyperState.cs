@@ -24,12 +24,16 @@ internal sealed class HyperState
     /// <summary>The uncalibrated probabilities of the distinct rows, <c>K</c> per row.</summary>
     private readonly double[]? _rowValues;
 
-    private HyperState(HyperPass[] passes, DistinctRowTable? rows, int[]? rowOfItem, double[]? rowValues)
+    /// <summary>When the fit read every row and was asked to keep them, the fitted matrix's uncalibrated probabilities, <c>K</c> per item.</summary>
+    private readonly double[]? _itemValues;
+
+    private HyperState(HyperPass[] passes, DistinctRowTable? rows, int[]? rowOfItem, double[]? rowValues, double[]? itemValues = null)
     {
         Passes = passes;
         _rows = rows;
         _rowOfItem = rowOfItem;
         _rowValues = rowValues;
+        _itemValues = itemValues;
     }
 
     /// <summary>Gets the class passes.</summary>
@@ -52,36 +56,47 @@ internal sealed class HyperState
     /// <param name="cancellationToken">Cancels the fit.</param>
     /// <param name="groupRows">Whether repeated rows are computed once (when they repeat enough); <see langword="false"/> reads every row, as tests compare.</param>
     /// <param name="paired">Whether to run the AVX-512 kernels; by default when the machine has them (<see cref="HyperPass.PairedSupported"/>). Tests compare both.</param>
-    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null)
+    /// <param name="keepValues">
+    /// Whether the state keeps <paramref name="values"/> (when the rows were not grouped) to predict the fitted matrix
+    /// again by a copy; the caller then must not change the array. Off by default: callers that only want the values
+    /// pass their own buffers.
+    /// </param>
+    /// <param name="listEntries">Whether rows that are not grouped are read from their entries listed once (<see cref="HyperEntries"/>, by default) or from the matrix each time, as tests compare.</param>
+    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null, bool keepValues = false, bool? listEntries = null)
     {
         bool usePaired = paired ?? HyperPass.PairedSupported;
         HyperNetwork network = HyperNetwork.Pretrained;
         int k = matrix.ClassCount;
         int[]? rowOfItem = null;
         DistinctRowTable? rows = groupRows ? DistinctRowTable.BuildIfCompact(matrix, out rowOfItem) : null;
+
+        // Rows that do not repeat are read once per layer and class pass and once more to predict: their entries are
+        // listed once, when asked (by default), and read from that list.
+        HyperEntries? entries = rows is null && (listEntries ?? true) ? HyperEntries.Build(matrix, cancellationToken) : null;
         var passes = new HyperPass[k == 2 ? 1 : k];
         for (int c = 0; c < passes.Length; c++)
         {
-            passes[c] = HyperPass.Fit(network, matrix, rows, (sbyte)(k == 2 ? 1 : c), usePaired, cancellationToken);
+            passes[c] = HyperPass.Fit(network, matrix, rows, entries, (sbyte)(k == 2 ? 1 : c), usePaired, cancellationToken);
         }
 
         double high, low;
         double[]? rowValues = null;
         if (rows is null)
         {
-            (high, low) = new HyperState(passes, null, null, null).PredictUncalibrated(matrix, values, cancellationToken);
+            (high, low) = new HyperState(passes, null, null, null).PredictRows(matrix.ItemCount, matrix.GetRow, entries, values, cancellationToken);
         }
         else
         {
             rowValues = new double[(long)rows.Count * k];
-            (high, low) = new HyperState(passes, null, null, null).PredictRows(rows.Count, rows.GetRow, rowValues, cancellationToken);
+            (high, low) = new HyperState(passes, null, null, null).PredictRows(rows.Count, rows.GetRow, null, rowValues, cancellationToken);
         }
 
         // Without a single vote every row is the empty row's output, and the reference has no matrix to run on;
         // stretching that one value to 2/K would turn a shrug into certainty, so such a matrix stays uncalibrated.
+        double[]? itemValues = rows is null && keepValues ? values : null;
         HyperState state = passes[0].EntryCount == 0
-            ? new HyperState(passes, rows, rowOfItem, rowValues)
-            : new HyperState(passes, rows, rowOfItem, rowValues) { High = high, Low = low };
+            ? new HyperState(passes, rows, rowOfItem, rowValues, itemValues)
+            : new HyperState(passes, rows, rowOfItem, rowValues, itemValues) { High = high, Low = low };
         if (rows is not null)
         {
             state.PredictUncalibrated(matrix, values, cancellationToken);
@@ -90,15 +105,27 @@ internal sealed class HyperState
         return state;
     }
 
-    /// <summary>Writes the uncalibrated probabilities of every row of the fitted matrix (by its items' distinct rows when the fit kept them), and returns their range on either side of the tie (NaN for a side without values).</summary>
-    /// <param name="matrix">The fitted matrix (when the fit grouped its rows, it must be that matrix: its items are mapped to their rows by index).</param>
+    /// <summary>Writes the uncalibrated probabilities of every row of the fitted matrix (by its items' distinct rows when the fit kept them, as a copy of the fit's values when it kept those), and returns their range on either side of the tie (NaN for a side without values).</summary>
+    /// <param name="matrix">The fitted matrix (when the fit grouped its rows or kept its values, it must be that matrix: its items are mapped to their values by index).</param>
     /// <param name="values">Receives the uncalibrated probabilities, <c>K</c> per row.</param>
     /// <param name="cancellationToken">Cancels the prediction.</param>
     public (double High, double Low) PredictUncalibrated(LabelMatrix matrix, double[] values, CancellationToken cancellationToken)
     {
+        if (_itemValues is not null)
+        {
+            if (matrix.ItemCount * (long)matrix.ClassCount != _itemValues.Length || matrix.FunctionCount != Passes[0].FunctionCount)
+            {
+                throw new InvalidOperationException($"The state was fitted on {_itemValues.Length / matrix.ClassCount} items of {Passes[0].FunctionCount} functions, not on this matrix of {matrix.ItemCount} x {matrix.FunctionCount}; predict it as another matrix.");
+            }
+
+            // The fit predicted every row of this matrix with these passes: the same values, copied.
+            _itemValues.CopyTo(values.AsSpan());
+            return (High, Low);
+        }
+
         if (_rows is null || _rowOfItem is null || _rowValues is null)
         {
-            return PredictRows(matrix.ItemCount, matrix.GetRow, values, cancellationToken);
+            return PredictRows(matrix.ItemCount, matrix.GetRow, null, values, cancellationToken);
         }
 
         if (matrix.ItemCount != _rowOfItem.Length || matrix.FunctionCount != _rows.Width)
@@ -119,7 +146,12 @@ internal sealed class HyperState
     }
 
     /// <summary>Writes the uncalibrated probabilities of <paramref name="count"/> rows, and returns their range on either side of the tie (NaN for a side without values).</summary>
-    private (double High, double Low) PredictRows(int count, Func<int, ReadOnlySpan<sbyte>> rowOf, double[] values, CancellationToken cancellationToken)
+    /// <param name="count">The number of rows.</param>
+    /// <param name="rowOf">Each row's votes.</param>
+    /// <param name="entries">The rows' entries listed once, read instead of <paramref name="rowOf"/> when given.</param>
+    /// <param name="values">Receives the probabilities, <c>K</c> per row.</param>
+    /// <param name="cancellationToken">Cancels the prediction.</param>
+    private (double High, double Low) PredictRows(int count, Func<int, ReadOnlySpan<sbyte>> rowOf, HyperEntries? entries, double[] values, CancellationToken cancellationToken)
     {
         int k = Passes.Length == 1 ? 2 : Passes.Length;
         int blocks = (count + BlockRows - 1) / BlockRows;
@@ -139,7 +171,15 @@ internal sealed class HyperState
             for (int i = block * BlockRows; i < end; i++)
             {
                 Span<double> row = values.AsSpan(i * k, k);
-                PredictUncalibratedRow(rowOf(i), row, scratch);
+                if (entries is null)
+                {
+                    PredictUncalibratedRow(rowOf(i), row, scratch);
+                }
+                else
+                {
+                    PredictUncalibratedRow(entries, i, row, scratch);
+                }
+
                 foreach (double p in row)
                 {
                     high = p > tie && !(p <= high) ? p : high;
@@ -205,6 +245,32 @@ internal sealed class HyperState
         for (int c = 0; c < Passes.Length; c++)
         {
             double p = Passes[c].Predict(votes, scratch);
+            destination[c] = p;
+            sum += p;
+        }
+
+        for (int c = 0; c < Passes.Length; c++)
+        {
+            destination[c] /= sum;
+        }
+    }
+
+    /// <summary>Computes one row's uncalibrated probabilities from the fitted matrix's entries, as <see cref="PredictUncalibratedRow(ReadOnlySpan{sbyte}, Span{double}, Span{float})"/> from its votes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PredictUncalibratedRow(HyperEntries entries, int row, Span<double> destination, Span<float> scratch)
+    {
+        if (Passes.Length == 1)
+        {
+            double p = Passes[0].Predict(entries, row, scratch);
+            destination[1] = p;
+            destination[0] = 1 - p;
+            return;
+        }
+
+        double sum = 0;
+        for (int c = 0; c < Passes.Length; c++)
+        {
+            double p = Passes[c].Predict(entries, row, scratch);
             destination[c] = p;
             sum += p;
         }
