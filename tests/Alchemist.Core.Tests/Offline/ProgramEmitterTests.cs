@@ -64,6 +64,22 @@ public class ProgramEmitterTests
     }
 
     [Fact]
+    public void Emit_WordCount_NeedsNoNextWord()
+    {
+        var heuristic = new Heuristic(new CountCondition(CountFeature.Words, 4, atLeast: false), 0, 10, 10, 0.8, 120, 0.1, 1000);
+
+        string source = ProgramEmitter.Emit(heuristic, "OfflineHeuristic05", "string", null, itemIsValueType: false, ["ham", "spam"]);
+
+        Assert.Contains("return WordCount(text) <= 4 ? 0 : -1;", source, StringComparison.Ordinal);
+        Assert.Contains("SearchValues<char> WordCharacters", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("NextWord", source, StringComparison.Ordinal);
+        IReadOnlyList<ILabelingFunction<string>> function = SandboxProgramCompiler.Compile<string>([new LabelingProgram("p", source, new ProgramProvenance { Synthesizer = "offline" })]);
+        Assert.Equal(0, function[0].Apply("one, two; three... FOUR"));
+        Assert.Equal(-1, function[0].Apply("one two three four five"));
+        Assert.Equal(0, function[0].Apply(string.Empty));
+    }
+
+    [Fact]
     public void Emit_NoWordCondition_KeepsTheFormerUsings()
     {
         var heuristic = new Heuristic(new CountCondition(CountFeature.Characters, 15, atLeast: false), 0, 10, 10, 0.8, 120, 0.1, 1000);

@@ -288,6 +288,8 @@ public class WordHelperEquivalenceTests
 
             {{OldContainsPhraseHelper}}
 
+            {{ProgramEmitter.WordCharactersHelper}}
+
             {{ProgramEmitter.NextWordHelper}}
 
             {{ProgramEmitter.WordCountHelper}}

@@ -10,11 +10,18 @@ namespace Alchemist;
 /// </remarks>
 internal static class ProgramEmitter
 {
+    /// <summary>The set of the characters words are made of, which <see cref="NextWordHelper"/> and <see cref="WordCountHelper"/> search for.</summary>
+    public const string WordCharactersHelper = """
+            /// <summary>The characters words are made of: letters and digits (<c>char.IsLetterOrDigit</c>).</summary>
+            private static readonly SearchValues<char> WordCharacters = SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsLetterOrDigit).ToArray());
+        """;
+
     /// <summary>The helper that finds the words of a text, as <see cref="TextProfile.SplitWords"/> splits them, without allocating.</summary>
     /// <remarks>
     /// <para>
     /// A word is a run of letters and decimal digits (<see cref="char.IsLetterOrDigit(char)"/>, the same characters as
-    /// the pattern <c>[\p{L}\p{Nd}]+</c>); the word helpers below compare it lower-cased (<see cref="string.ToLowerInvariant()"/>)
+    /// the pattern <c>[\p{L}\p{Nd}]+</c>); the word helpers below lower-case it (<see cref="MemoryExtensions.ToLowerInvariant(ReadOnlySpan{char}, Span{char})"/>,
+    /// which maps each character as <see cref="string.ToLowerInvariant()"/> does) into a buffer of the call and compare it
     /// with their words. The set of those characters is built once per load of the program, and each search for the
     /// next word boundary runs inside the framework, so the sandbox charges a step per word, not per character.
     /// </para>
@@ -26,9 +33,6 @@ internal static class ProgramEmitter
     /// </para>
     /// </remarks>
     public const string NextWordHelper = """
-            /// <summary>The characters words are made of: letters and digits (<c>char.IsLetterOrDigit</c>).</summary>
-            private static readonly SearchValues<char> WordCharacters = SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsLetterOrDigit).ToArray());
-
             /// <summary>Finds the first word at or after <paramref name="from"/>: a run of letters and digits, as its start and end (start -1 when there is none).</summary>
             private static (int Start, int End) NextWord(string text, int from)
             {
@@ -50,9 +54,12 @@ internal static class ProgramEmitter
             private static int WordCount(string text)
             {
                 int count = 0;
-                for (var (start, end) = NextWord(text, 0); start >= 0; (start, end) = NextWord(text, end))
+                ReadOnlySpan<char> rest = text;
+                for (int start = rest.IndexOfAny(WordCharacters); start >= 0; start = rest.IndexOfAny(WordCharacters))
                 {
                     count++;
+                    int length = rest.Slice(start).IndexOfAnyExcept(WordCharacters);
+                    rest = length < 0 ? ReadOnlySpan<char>.Empty : rest.Slice(start + length);
                 }
 
                 return count;
@@ -64,10 +71,10 @@ internal static class ProgramEmitter
             /// <summary>Tells whether a text contains a word (runs of letters and digits, lower-cased).</summary>
             private static bool ContainsWord(string text, string word)
             {
-                string lower = text.ToLowerInvariant();
+                var lower = new char[word.Length];
                 for (var (start, end) = NextWord(text, 0); start >= 0; (start, end) = NextWord(text, end))
                 {
-                    if (lower.AsSpan(start, end - start).SequenceEqual(word))
+                    if (end - start == word.Length && text.AsSpan(start, end - start).ToLowerInvariant(lower) == word.Length && word.AsSpan().SequenceEqual(lower))
                     {
                         return true;
                     }
@@ -83,10 +90,11 @@ internal static class ProgramEmitter
             private static bool ContainsAnyWord(string text, HashSet<string> words)
             {
                 var lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
-                string lower = text.ToLowerInvariant();
+                var lower = new char[text.Length];
                 for (var (start, end) = NextWord(text, 0); start >= 0; (start, end) = NextWord(text, end))
                 {
-                    if (lookup.Contains(lower.AsSpan(start, end - start)))
+                    int length = text.AsSpan(start, end - start).ToLowerInvariant(lower);
+                    if (lookup.Contains(lower.AsSpan(0, length)))
                     {
                         return true;
                     }
@@ -101,10 +109,11 @@ internal static class ProgramEmitter
             /// <summary>Tells whether a text contains two words in a row (runs of letters and digits, lower-cased).</summary>
             private static bool ContainsPhrase(string text, string first, string second)
             {
-                string lower = text.ToLowerInvariant();
+                var lower = new char[text.Length];
                 bool afterFirst = false;
                 for (var (start, end) = NextWord(text, 0); start >= 0; (start, end) = NextWord(text, end))
                 {
+                    text.AsSpan(start, end - start).ToLowerInvariant(lower.AsSpan(start));
                     ReadOnlySpan<char> word = lower.AsSpan(start, end - start);
                     if (afterFirst && word.SequenceEqual(second))
                     {
@@ -123,12 +132,12 @@ internal static class ProgramEmitter
             /// <summary>Tells whether a text starts with some words (runs of letters and digits, lower-cased).</summary>
             private static bool StartsWithWords(string text, params ReadOnlySpan<string> words)
             {
-                string lower = text.ToLowerInvariant();
+                var lower = new char[text.Length];
                 int end = 0;
                 foreach (string expected in words)
                 {
                     (int start, end) = NextWord(text, end);
-                    if (start < 0 || !lower.AsSpan(start, end - start).SequenceEqual(expected))
+                    if (start < 0 || text.AsSpan(start, end - start).ToLowerInvariant(lower) != expected.Length || !expected.AsSpan().SequenceEqual(lower.AsSpan(0, expected.Length)))
                     {
                         return false;
                     }
@@ -138,11 +147,16 @@ internal static class ProgramEmitter
             }
         """;
 
-    /// <summary>Adds a word helper and the <see cref="NextWordHelper"/> it calls.</summary>
+    /// <summary>Adds a word helper, the <see cref="NextWordHelper"/> it calls unless it is <see cref="WordCountHelper"/>, and the <see cref="WordCharactersHelper"/> both use.</summary>
     public static void AddWordHelper(EmitContext context, string helper)
     {
         context.AddHelper(helper);
-        context.AddHelper(NextWordHelper);
+        if (helper != WordCountHelper)
+        {
+            context.AddHelper(NextWordHelper);
+        }
+
+        context.AddHelper(WordCharactersHelper);
     }
 
     /// <summary>The helper that computes the percentage of capitals among the letters.</summary>
@@ -167,7 +181,7 @@ internal static class ProgramEmitter
         var context = new EmitContext();
         string condition = heuristic.Condition.Emit(context);
         var source = new StringBuilder();
-        source.Append(context.Helpers.Contains(NextWordHelper) ? "using System;\nusing System.Buffers;\n" : "using System;\n");
+        source.Append(context.Helpers.Contains(WordCharactersHelper) ? "using System;\nusing System.Buffers;\n" : "using System;\n");
         source.Append("using System.Collections.Generic;\nusing System.Linq;\nusing System.Text;\nusing System.Text.RegularExpressions;\n\n");
         source.Append("/// <summary>\n");
         foreach (string line in Wrap($"Votes {classNames[heuristic.Label]} ({heuristic.Label.ToString(CultureInfo.InvariantCulture)}) when {heuristic.Condition.Describe()}; abstains (-1) otherwise.", 110))
