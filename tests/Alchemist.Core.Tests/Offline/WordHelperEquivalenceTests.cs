@@ -288,8 +288,6 @@ public class WordHelperEquivalenceTests
 
             {{OldContainsPhraseHelper}}
 
-            {{ProgramEmitter.WordCharactersHelper}}
-
             {{ProgramEmitter.NextWordHelper}}
 
             {{ProgramEmitter.WordCountHelper}}

@@ -10,20 +10,16 @@ namespace Alchemist;
 /// </remarks>
 internal static class ProgramEmitter
 {
-    /// <summary>The set of the characters words are made of, which <see cref="NextWordHelper"/> and <see cref="WordCountHelper"/> search for.</summary>
-    public const string WordCharactersHelper = """
-            /// <summary>The characters words are made of: letters and digits (<c>char.IsLetterOrDigit</c>).</summary>
-            private static readonly SearchValues<char> WordCharacters = SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsLetterOrDigit).ToArray());
-        """;
-
     /// <summary>The helper that finds the words of a text, as <see cref="TextProfile.SplitWords"/> splits them, without allocating.</summary>
     /// <remarks>
     /// <para>
     /// A word is a run of letters and decimal digits (<see cref="char.IsLetterOrDigit(char)"/>, the same characters as
     /// the pattern <c>[\p{L}\p{Nd}]+</c>); the word helpers below lower-case it (<see cref="MemoryExtensions.ToLowerInvariant(ReadOnlySpan{char}, Span{char})"/>,
     /// which maps each character as <see cref="string.ToLowerInvariant()"/> does) into a buffer of the call and compare it
-    /// with their words. The set of those characters is built once per load of the program, and each search for the
-    /// next word boundary runs inside the framework, so the sandbox charges a step per word, not per character.
+    /// with their words. Runs of ASCII letters and digits are skipped in one framework call (a vectorized search), so
+    /// the sandbox charges a step per separator, word and non-ASCII letter rather than per character. (A set of all
+    /// letters and digits would skip non-ASCII letters too, but building it from the 65,536 UTF-16 code units is charged
+    /// to the first call's budget, several steps per code unit, which a small <c>StepBudget</c> would not survive.)
     /// </para>
     /// <para>
     /// An earlier helper, <c>List&lt;string&gt; Words(string text)</c>, built a list with a lower-cased copy of every word
@@ -33,18 +29,31 @@ internal static class ProgramEmitter
     /// </para>
     /// </remarks>
     public const string NextWordHelper = """
-            /// <summary>Finds the first word at or after <paramref name="from"/>: a run of letters and digits, as its start and end (start -1 when there is none).</summary>
+            /// <summary>The ASCII letters and digits, which <c>NextWord</c> skips in bulk; other characters it tests one by one.</summary>
+            private static readonly SearchValues<char> AsciiLettersAndDigits = SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+            /// <summary>Finds the first word at or after <paramref name="from"/>: a run of letters and digits (<c>char.IsLetterOrDigit</c>), as its start and end (start -1 when there is none).</summary>
             private static (int Start, int End) NextWord(string text, int from)
             {
-                int start = text.AsSpan(from).IndexOfAny(WordCharacters);
-                if (start < 0)
+                int start = from;
+                while (start < text.Length && !char.IsLetterOrDigit(text[start]))
                 {
-                    return (-1, text.Length);
+                    start++;
                 }
 
-                start += from;
-                int length = text.AsSpan(start).IndexOfAnyExcept(WordCharacters);
-                return (start, length < 0 ? text.Length : start + length);
+                if (start == text.Length)
+                {
+                    return (-1, start);
+                }
+
+                int end = start;
+                while (end < text.Length && char.IsLetterOrDigit(text[end]))
+                {
+                    int run = text.AsSpan(end + 1).IndexOfAnyExcept(AsciiLettersAndDigits);
+                    end = run < 0 ? text.Length : end + 1 + run;
+                }
+
+                return (start, end);
             }
         """;
 
@@ -54,12 +63,9 @@ internal static class ProgramEmitter
             private static int WordCount(string text)
             {
                 int count = 0;
-                ReadOnlySpan<char> rest = text;
-                for (int start = rest.IndexOfAny(WordCharacters); start >= 0; start = rest.IndexOfAny(WordCharacters))
+                for (var (start, end) = NextWord(text, 0); start >= 0; (start, end) = NextWord(text, end))
                 {
                     count++;
-                    int length = rest.Slice(start).IndexOfAnyExcept(WordCharacters);
-                    rest = length < 0 ? ReadOnlySpan<char>.Empty : rest.Slice(start + length);
                 }
 
                 return count;
@@ -147,16 +153,11 @@ internal static class ProgramEmitter
             }
         """;
 
-    /// <summary>Adds a word helper, the <see cref="NextWordHelper"/> it calls unless it is <see cref="WordCountHelper"/>, and the <see cref="WordCharactersHelper"/> both use.</summary>
+    /// <summary>Adds a word helper and the <see cref="NextWordHelper"/> it calls.</summary>
     public static void AddWordHelper(EmitContext context, string helper)
     {
         context.AddHelper(helper);
-        if (helper != WordCountHelper)
-        {
-            context.AddHelper(NextWordHelper);
-        }
-
-        context.AddHelper(WordCharactersHelper);
+        context.AddHelper(NextWordHelper);
     }
 
     /// <summary>The helper that computes the percentage of capitals among the letters.</summary>
@@ -181,7 +182,7 @@ internal static class ProgramEmitter
         var context = new EmitContext();
         string condition = heuristic.Condition.Emit(context);
         var source = new StringBuilder();
-        source.Append(context.Helpers.Contains(WordCharactersHelper) ? "using System;\nusing System.Buffers;\n" : "using System;\n");
+        source.Append(context.Helpers.Contains(NextWordHelper) ? "using System;\nusing System.Buffers;\n" : "using System;\n");
         source.Append("using System.Collections.Generic;\nusing System.Linq;\nusing System.Text;\nusing System.Text.RegularExpressions;\n\n");
         source.Append("/// <summary>\n");
         foreach (string line in Wrap($"Votes {classNames[heuristic.Label]} ({heuristic.Label.ToString(CultureInfo.InvariantCulture)}) when {heuristic.Condition.Describe()}; abstains (-1) otherwise.", 110))
