@@ -10,7 +10,7 @@ namespace Alchemist;
 /// </remarks>
 internal static class ProgramEmitter
 {
-    /// <summary>The helper that finds the words of a text, as <see cref="TextProfile.SplitWords"/> splits them, without allocating.</summary>
+    /// <summary>The helper that finds the words of a text, as <see cref="TextProfile.SplitWords"/> splits them, without a string per word.</summary>
     /// <remarks>
     /// <para>
     /// A word is a run of letters and decimal digits (<see cref="char.IsLetterOrDigit(char)"/>, the same characters as
@@ -23,7 +23,7 @@ internal static class ProgramEmitter
     /// </para>
     /// <para>
     /// An earlier helper, <c>List&lt;string&gt; Words(string text)</c>, built a list with a lower-cased copy of every word
-    /// on every call (about 1.2 microseconds per YouTube comment sandboxed, mostly allocation and garbage collection);
+    /// on every call (1.2-1.7 microseconds per YouTube comment sandboxed, mostly allocation and garbage collection);
     /// programs that use it still compile and vote as before, and the tests check that both vote the same on every
     /// text of three datasets and on awkward strings (docs/experiments/sandbox-speed.md).
     /// </para>
