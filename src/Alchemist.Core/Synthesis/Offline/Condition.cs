@@ -6,9 +6,6 @@ internal abstract class Condition
     /// <summary>Gets a key that identifies the condition, for ordering and de-duplication.</summary>
     public abstract string Key { get; }
 
-    /// <summary>Gets a value indicating whether the emitted expression reads the <c>words</c> local.</summary>
-    public abstract bool UsesWords { get; }
-
     /// <summary>Gets a value indicating whether the emitted expression reads the <c>concepts</c> parameter, so the program takes concept scores.</summary>
     public virtual bool UsesConcepts => false;
 
@@ -18,7 +15,7 @@ internal abstract class Condition
     /// <summary>Describes the condition in words, after "when": <c>the text contains the word "free"</c>.</summary>
     public abstract string Describe();
 
-    /// <summary>Emits the condition as a C# boolean expression over <c>text</c> (and <c>words</c>), registering fields and helpers in the context.</summary>
+    /// <summary>Emits the condition as a C# boolean expression over <c>text</c>, registering fields and helpers in the context.</summary>
     public abstract string Emit(EmitContext context);
 
     /// <inheritdoc />

@@ -7,7 +7,6 @@ internal sealed class AnyWordCondition(string[] words) : Condition
 
     public override string Key => Words.Length == 1 ? $"word:{Words[0]}" : $"words:{string.Join('|', Words)}";
 
-    public override bool UsesWords => true;
 
     public override bool Matches(TextProfile profile)
     {
@@ -30,11 +29,13 @@ internal sealed class AnyWordCondition(string[] words) : Condition
     {
         if (Words.Length == 1)
         {
-            return $"words.Contains({ProgramEmitter.Literal(Words[0])})";
+            ProgramEmitter.AddWordHelper(context, ProgramEmitter.ContainsWordHelper);
+            return $"ContainsWord(text, {ProgramEmitter.Literal(Words[0])})";
         }
 
         string field = context.AddField("Cues", name => $"HashSet<string> {name} = new(StringComparer.Ordinal) {{ {string.Join(", ", Words.Select(ProgramEmitter.Literal))} }};");
-        return $"words.Exists({field}.Contains)";
+        ProgramEmitter.AddWordHelper(context, ProgramEmitter.ContainsAnyWordHelper);
+        return $"ContainsAnyWord(text, {field})";
     }
 }
 
@@ -43,7 +44,6 @@ internal sealed class PhraseCondition(string first, string second) : Condition
 {
     public override string Key => $"phrase:{first} {second}";
 
-    public override bool UsesWords => true;
 
     public override bool Matches(TextProfile profile)
     {
@@ -63,8 +63,8 @@ internal sealed class PhraseCondition(string first, string second) : Condition
 
     public override string Emit(EmitContext context)
     {
-        context.AddHelper(ProgramEmitter.ContainsPhraseHelper);
-        return $"ContainsPhrase(words, {ProgramEmitter.Literal(first)}, {ProgramEmitter.Literal(second)})";
+        ProgramEmitter.AddWordHelper(context, ProgramEmitter.ContainsPhraseHelper);
+        return $"ContainsPhrase(text, {ProgramEmitter.Literal(first)}, {ProgramEmitter.Literal(second)})";
     }
 }
 
@@ -73,7 +73,6 @@ internal sealed class PrefixCondition(string[] words) : Condition
 {
     public override string Key => $"prefix:{string.Join(' ', words)}";
 
-    public override bool UsesWords => true;
 
     public override bool Matches(TextProfile profile)
     {
@@ -99,13 +98,8 @@ internal sealed class PrefixCondition(string[] words) : Condition
 
     public override string Emit(EmitContext context)
     {
-        var parts = new List<string> { $"words.Count >= {words.Length}" };
-        for (int i = 0; i < words.Length; i++)
-        {
-            parts.Add($"words[{i}] == {ProgramEmitter.Literal(words[i])}");
-        }
-
-        return string.Join(" && ", parts);
+        ProgramEmitter.AddWordHelper(context, ProgramEmitter.StartsWithWordsHelper);
+        return $"StartsWithWords(text, {string.Join(", ", words.Select(ProgramEmitter.Literal))})";
     }
 }
 
@@ -117,7 +111,6 @@ internal sealed class PatternCondition(TextPattern pattern) : Condition
 
     public override string Key => $"pattern:{pattern.Name}";
 
-    public override bool UsesWords => false;
 
     public override bool Matches(TextProfile profile)
     {
@@ -156,7 +149,6 @@ internal sealed class CountCondition(CountFeature feature, int threshold, bool a
 {
     public override string Key => $"count:{feature}{(atLeast ? ">=" : "<=")}{threshold}";
 
-    public override bool UsesWords => feature == CountFeature.Words;
 
     public override bool Matches(TextProfile profile)
     {
@@ -186,7 +178,8 @@ internal sealed class CountCondition(CountFeature feature, int threshold, bool a
                 value = "text.Length";
                 break;
             case CountFeature.Words:
-                value = "words.Count";
+                ProgramEmitter.AddWordHelper(context, ProgramEmitter.WordCountHelper);
+                value = "WordCount(text)";
                 break;
             case CountFeature.Digits:
                 value = "text.Count(char.IsDigit)";
@@ -213,7 +206,6 @@ internal sealed class AndCondition(Condition left, Condition right) : Condition
 
     public override string Key => $"({Left.Key}) & ({Right.Key})";
 
-    public override bool UsesWords => Left.UsesWords || Right.UsesWords;
 
     public override bool UsesConcepts => Left.UsesConcepts || Right.UsesConcepts;
 

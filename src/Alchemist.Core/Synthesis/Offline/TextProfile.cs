@@ -3,7 +3,7 @@ namespace Alchemist;
 /// <summary>Represents what the offline heuristics read from one text: the text, its lower-cased words and a few counts, computed once.</summary>
 /// <remarks>
 /// Every value here is computed exactly as the helper methods that <see cref="ProgramEmitter"/> writes into the programs
-/// compute it (see <see cref="ProgramEmitter.WordsHelper"/> and friends), so a heuristic and its program agree on every
+/// compute it (see <see cref="ProgramEmitter.NextWordHelper"/> and friends), so a heuristic and its program agree on every
 /// text. The tests check that on whole datasets.
 /// </remarks>
 internal sealed class TextProfile
@@ -42,7 +42,7 @@ internal sealed class TextProfile
     /// <summary>Creates the profile of a text.</summary>
     public static TextProfile Create(string text) => new(text, SplitWords(text));
 
-    /// <summary>Splits a text into words as the emitted <c>Words</c> helper does.</summary>
+    /// <summary>Splits a text into lower-cased words as the emitted word helpers (<c>NextWord</c>, <see cref="ProgramEmitter.NextWordHelper"/>) find them.</summary>
     public static string[] SplitWords(string text)
     {
         var words = new List<string>();
