@@ -18,7 +18,6 @@ internal sealed class ConceptCondition(int index, ConceptFeature feature, double
 
     public override string Key => string.Create(CultureInfo.InvariantCulture, $"concept:{Feature.Expression}>={Threshold:R}");
 
-
     public override bool UsesConcepts => true;
 
     public override bool Matches(TextProfile profile) => profile.ConceptValues is { } values && values[index] >= Threshold;

@@ -7,7 +7,6 @@ internal sealed class AnyWordCondition(string[] words) : Condition
 
     public override string Key => Words.Length == 1 ? $"word:{Words[0]}" : $"words:{string.Join('|', Words)}";
 
-
     public override bool Matches(TextProfile profile)
     {
         foreach (string word in Words)
@@ -44,7 +43,6 @@ internal sealed class PhraseCondition(string first, string second) : Condition
 {
     public override string Key => $"phrase:{first} {second}";
 
-
     public override bool Matches(TextProfile profile)
     {
         string[] words = profile.Words;
@@ -72,7 +70,6 @@ internal sealed class PhraseCondition(string first, string second) : Condition
 internal sealed class PrefixCondition(string[] words) : Condition
 {
     public override string Key => $"prefix:{string.Join(' ', words)}";
-
 
     public override bool Matches(TextProfile profile)
     {
@@ -111,7 +108,6 @@ internal sealed class PatternCondition(TextPattern pattern) : Condition
 
     public override string Key => $"pattern:{pattern.Name}";
 
-
     public override bool Matches(TextProfile profile)
     {
         // Like the sandbox (SandboxOptions.RegexTimeoutRetries), a timeout is tried again before it counts: these
@@ -148,7 +144,6 @@ internal sealed class PatternCondition(TextPattern pattern) : Condition
 internal sealed class CountCondition(CountFeature feature, int threshold, bool atLeast) : Condition
 {
     public override string Key => $"count:{feature}{(atLeast ? ">=" : "<=")}{threshold}";
-
 
     public override bool Matches(TextProfile profile)
     {
@@ -205,7 +200,6 @@ internal sealed class AndCondition(Condition left, Condition right) : Condition
     public Condition Right { get; } = right;
 
     public override string Key => $"({Left.Key}) & ({Right.Key})";
-
 
     public override bool UsesConcepts => Left.UsesConcepts || Right.UsesConcepts;
 
