@@ -28,6 +28,9 @@ internal sealed class HashedTextFeaturizer
     private const uint CharSalt = 0x85EBCA6B;
     private const uint StartSentinel = 0x5BD1E995;
 
+    /// <summary>The characters <see cref="Scratch.Text"/> keeps after a text: the widest load of eight starts reads 7 + charMax (at most 8) past the first.</summary>
+    private const int TextPadding = 16;
+
     /// <summary><see cref="Sublinear"/> of the counts below 256, computed once by the same expression.</summary>
     private static readonly float[] SublinearOfCount = [.. Enumerable.Range(0, 256).Select(count => Sublinear(count))];
 
@@ -139,9 +142,10 @@ internal sealed class HashedTextFeaturizer
     }
 
     /// <summary>Writes the normalized text (lower-cased, white space collapsed, a space at each end) into <see cref="Scratch.Text"/> and returns its length.</summary>
+    /// <remarks>The buffer keeps <see cref="TextPadding"/> characters after the longest possible text, for the widest loads of the last starts.</remarks>
     internal static int Normalize(string text, Scratch scratch)
     {
-        scratch.EnsureText(text.Length + 2);
+        scratch.EnsureText(text.Length + 2 + TextPadding);
         char[] buffer = scratch.Text;
         int length = 0;
         buffer[length++] = ' ';
@@ -226,7 +230,7 @@ internal sealed class HashedTextFeaturizer
         int[] keys = scratch.Keys;
         if (Vector256.IsHardwareAccelerated)
         {
-            (start, kept) = AddCharNgramsEightAtATime(text, keys, kept, map);
+            (start, kept) = AddCharNgramsEightAtATime(scratch.Text, text.Length, keys, kept, map);
         }
 
         for (; start < text.Length; start++)
@@ -248,22 +252,28 @@ internal sealed class HashedTextFeaturizer
 
     /// <summary>
     /// Hashes the character n-grams of eight starts at once (one start per lane, the same FNV-1a and finalizer steps as
-    /// the scalar loop), then counts them in the scalar loop's order: start by start, shortest first. Returns the first
-    /// start left to the scalar loop (the starts whose longest n-gram would run past the text) and the new number of keys.
+    /// the scalar loop), then counts them in the scalar loop's order: start by start, shortest first, each start's
+    /// n-grams that end within the text. Returns the first start left to the scalar loop (none, unless the buffer lacks
+    /// the padding the widest load needs) and the new number of keys.
     /// </summary>
-    private (int Start, int Kept) AddCharNgramsEightAtATime<TMap>(ReadOnlySpan<char> text, int[] keys, int kept, TMap map)
+    /// <remarks>
+    /// The loads of the last starts read up to <c>7 + charMax</c> characters past them, beyond the text's
+    /// <paramref name="length"/> but within <paramref name="buffer"/> (which <see cref="Normalize"/> pads): those lanes'
+    /// hashes mix in whatever follows, and are never counted, as the n-grams they belong to run past the text.
+    /// </remarks>
+    private (int Start, int Kept) AddCharNgramsEightAtATime<TMap>(char[] buffer, int length, int[] keys, int kept, TMap map)
         where TMap : struct, IBucketMap
     {
         const int Lanes = 8;
         Span<uint> buckets = stackalloc uint[Lanes * 8];
         int range = _charMax - _charMin + 1;
-        ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(buffer));
         Vector256<uint> prime = Vector256.Create(FnvPrime);
         Vector256<uint> mask = Vector256.Create(_mask);
         int start = 0;
 
         // The last lane's longest n-gram ends at start + 7 + charMax, which is also the end of the widest load.
-        for (; start + Lanes - 1 + _charMax <= text.Length; start += Lanes)
+        for (; start < length && start + Lanes - 1 + _charMax <= buffer.Length; start += Lanes)
         {
             Vector256<uint> hash = Vector256.Create(FnvOffset ^ CharSalt);
             for (int n = 1; n <= _charMax; n++)
@@ -278,14 +288,16 @@ internal sealed class HashedTextFeaturizer
 
             for (int lane = 0; lane < Lanes; lane++)
             {
-                for (int n = 0; n < range; n++)
+                // The scalar loop's n-grams of this start: from charMin up to charMax or the end of the text.
+                int ending = Math.Min(range, length - (start + lane) - _charMin + 1);
+                for (int n = 0; n < ending; n++)
                 {
                     kept = Keep(keys, kept, map.Map((int)buckets[(n * Lanes) + lane]));
                 }
             }
         }
 
-        return (start, kept);
+        return (Math.Min(start, length), kept);
     }
 
     /// <summary>Appends a key unless it is negative (a dropped bucket), without a branch: the slot is written either way and only counted for a key.</summary>
