@@ -15,8 +15,9 @@ namespace Alchemist;
 /// <para>
 /// Each n-gram is hashed with FNV-1a and a MurmurHash3 finalizer (never <see cref="string.GetHashCode()"/>, which changes
 /// from process to process), so features are the same on every machine and in every run. A row holds each bucket once,
-/// in the order of its first occurrence (word n-grams first), with its (optionally sublinear) count. Repeated buckets
-/// are merged through a small open-addressing table per thread, reset in constant time from row to row.
+/// in the order of its first occurrence (word n-grams first), with its (optionally sublinear) count. The n-grams' keys
+/// are first written in order to a buffer (a dropped bucket without a branch), then merged in one tight loop through a
+/// small open-addressing table per thread, reset in constant time from row to row.
 /// </para>
 /// </remarks>
 internal sealed class HashedTextFeaturizer
@@ -26,6 +27,9 @@ internal sealed class HashedTextFeaturizer
     private const uint WordSalt = 0x9E3779B9;
     private const uint CharSalt = 0x85EBCA6B;
     private const uint StartSentinel = 0x5BD1E995;
+
+    /// <summary>The characters <see cref="Scratch.Text"/> keeps after a text: the widest load of eight starts reads 7 + charMax (at most 8) past the first.</summary>
+    private const int TextPadding = 16;
 
     /// <summary><see cref="Sublinear"/> of the counts below 256, computed once by the same expression.</summary>
     private static readonly float[] SublinearOfCount = [.. Enumerable.Range(0, 256).Select(count => Sublinear(count))];
@@ -99,9 +103,10 @@ internal sealed class HashedTextFeaturizer
         // At most one word per character plus the start marker; every n-gram may be distinct.
         scratch.BeginRow(length, ((length + 1) * wordRange) + (length * charRange));
         Span<char> normalized = scratch.Text.AsSpan(0, length);
+        int keys = 0;
         if (wordRange > 0)
         {
-            AddWordNgrams(normalized, scratch, map);
+            keys = AddWordNgrams(normalized, scratch, map);
         }
 
         if (charRange > 0)
@@ -117,10 +122,10 @@ internal sealed class HashedTextFeaturizer
                 }
             }
 
-            AddCharNgrams(normalized, scratch, map);
+            keys = AddCharNgrams(normalized, scratch, keys, map);
         }
 
-        int distinct = scratch.Distinct;
+        int distinct = scratch.Merge(keys);
         Span<float> counts = scratch.Counts.AsSpan(0, distinct);
         if (_sublinear)
         {
@@ -137,9 +142,10 @@ internal sealed class HashedTextFeaturizer
     }
 
     /// <summary>Writes the normalized text (lower-cased, white space collapsed, a space at each end) into <see cref="Scratch.Text"/> and returns its length.</summary>
+    /// <remarks>The buffer keeps <see cref="TextPadding"/> characters after the longest possible text, for the widest loads of the last starts.</remarks>
     internal static int Normalize(string text, Scratch scratch)
     {
-        scratch.EnsureText(text.Length + 2);
+        scratch.EnsureText(text.Length + 2 + TextPadding);
         char[] buffer = scratch.Text;
         int length = 0;
         buffer[length++] = ' ';
@@ -166,10 +172,13 @@ internal sealed class HashedTextFeaturizer
         return length;
     }
 
-    private void AddWordNgrams<TMap>(ReadOnlySpan<char> text, Scratch scratch, TMap map)
+    /// <summary>Writes the keys of the word n-grams the map keeps to the start of <see cref="Scratch.Keys"/>, in order, and returns their number.</summary>
+    private int AddWordNgrams<TMap>(ReadOnlySpan<char> text, Scratch scratch, TMap map)
         where TMap : struct, IBucketMap
     {
         uint[] wordHashes = scratch.WordHashes;
+        int[] keys = scratch.Keys;
+        int kept = 0;
         int words = 0;
         if (_markStart)
         {
@@ -205,19 +214,23 @@ internal sealed class HashedTextFeaturizer
                 hash = (hash ^ wordHashes[start + n - 1]) * FnvPrime;
                 if (n >= _wordMin)
                 {
-                    scratch.Add(map, (int)(Finalize(hash + ((uint)n * WordSalt)) & _mask));
+                    kept = Keep(keys, kept, map.Map((int)(Finalize(hash + ((uint)n * WordSalt)) & _mask)));
                 }
             }
         }
+
+        return kept;
     }
 
-    private void AddCharNgrams<TMap>(ReadOnlySpan<char> text, Scratch scratch, TMap map)
+    /// <summary>Writes the keys of the character n-grams the map keeps to <see cref="Scratch.Keys"/> after the first <paramref name="kept"/>, in order, and returns the new number.</summary>
+    private int AddCharNgrams<TMap>(ReadOnlySpan<char> text, Scratch scratch, int kept, TMap map)
         where TMap : struct, IBucketMap
     {
         int start = 0;
+        int[] keys = scratch.Keys;
         if (Vector256.IsHardwareAccelerated)
         {
-            start = AddCharNgramsEightAtATime(text, scratch, map);
+            (start, kept) = AddCharNgramsEightAtATime(scratch.Text, text.Length, keys, kept, map);
         }
 
         for (; start < text.Length; start++)
@@ -229,30 +242,38 @@ internal sealed class HashedTextFeaturizer
                 hash = (hash ^ text[start + n - 1]) * FnvPrime;
                 if (n >= _charMin)
                 {
-                    scratch.Add(map, (int)(Finalize(hash + ((uint)n * CharSalt)) & _mask));
+                    kept = Keep(keys, kept, map.Map((int)(Finalize(hash + ((uint)n * CharSalt)) & _mask)));
                 }
             }
         }
+
+        return kept;
     }
 
     /// <summary>
     /// Hashes the character n-grams of eight starts at once (one start per lane, the same FNV-1a and finalizer steps as
-    /// the scalar loop), then counts them in the scalar loop's order: start by start, shortest first. Returns the first
-    /// start left to the scalar loop: the starts whose longest n-gram would run past the text.
+    /// the scalar loop), then counts them in the scalar loop's order: start by start, shortest first, each start's
+    /// n-grams that end within the text. Returns the first start left to the scalar loop (none, unless the buffer lacks
+    /// the padding the widest load needs) and the new number of keys.
     /// </summary>
-    private int AddCharNgramsEightAtATime<TMap>(ReadOnlySpan<char> text, Scratch scratch, TMap map)
+    /// <remarks>
+    /// The loads of the last starts read up to <c>7 + charMax</c> characters past them, beyond the text's
+    /// <paramref name="length"/> but within <paramref name="buffer"/> (which <see cref="Normalize"/> pads): those lanes'
+    /// hashes mix in whatever follows, and are never counted, as the n-grams they belong to run past the text.
+    /// </remarks>
+    private (int Start, int Kept) AddCharNgramsEightAtATime<TMap>(char[] buffer, int length, int[] keys, int kept, TMap map)
         where TMap : struct, IBucketMap
     {
         const int Lanes = 8;
         Span<uint> buckets = stackalloc uint[Lanes * 8];
         int range = _charMax - _charMin + 1;
-        ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        ref ushort chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(buffer));
         Vector256<uint> prime = Vector256.Create(FnvPrime);
         Vector256<uint> mask = Vector256.Create(_mask);
         int start = 0;
 
         // The last lane's longest n-gram ends at start + 7 + charMax, which is also the end of the widest load.
-        for (; start + Lanes - 1 + _charMax <= text.Length; start += Lanes)
+        for (; start < length && start + Lanes - 1 + _charMax <= buffer.Length; start += Lanes)
         {
             Vector256<uint> hash = Vector256.Create(FnvOffset ^ CharSalt);
             for (int n = 1; n <= _charMax; n++)
@@ -267,14 +288,24 @@ internal sealed class HashedTextFeaturizer
 
             for (int lane = 0; lane < Lanes; lane++)
             {
-                for (int n = 0; n < range; n++)
+                // The scalar loop's n-grams of this start: from charMin up to charMax or the end of the text.
+                int ending = Math.Min(range, length - (start + lane) - _charMin + 1);
+                for (int n = 0; n < ending; n++)
                 {
-                    scratch.Add(map, (int)buckets[(n * Lanes) + lane]);
+                    kept = Keep(keys, kept, map.Map((int)buckets[(n * Lanes) + lane]));
                 }
             }
         }
 
-        return start;
+        return (Math.Min(start, length), kept);
+    }
+
+    /// <summary>Appends a key unless it is negative (a dropped bucket), without a branch: the slot is written either way and only counted for a key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Keep(int[] keys, int kept, int key)
+    {
+        keys[kept] = key;
+        return kept + (int)(~(uint)key >> 31);
     }
 
     /// <summary>The sublinear term frequency of a count: <c>1 + ln(count)</c>.</summary>
@@ -343,6 +374,9 @@ internal sealed class HashedTextFeaturizer
 
         public uint[] WordHashes { get; private set; } = new uint[256];
 
+        /// <summary>Gets the keys of the current row's n-grams, in order, repeats included, before <see cref="Merge"/>.</summary>
+        public int[] Keys { get; private set; } = new int[1024];
+
         /// <summary>Gets the distinct buckets of the current row, in order of first occurrence.</summary>
         public int[] Buckets { get; private set; } = new int[1024];
 
@@ -371,6 +405,7 @@ internal sealed class HashedTextFeaturizer
             if (Buckets.Length < maxNgrams)
             {
                 int size = (int)BitOperations.RoundUpToPowerOf2((uint)maxNgrams);
+                Keys = new int[size];
                 Buckets = new int[size];
                 Counts = new float[size];
             }
@@ -394,44 +429,51 @@ internal sealed class HashedTextFeaturizer
             Distinct = 0;
         }
 
-        /// <summary>Counts one occurrence of a bucket in the current row under the key the map gives it, unless the map drops it.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add<TMap>(TMap map, int bucket)
-            where TMap : struct, IBucketMap
+        /// <summary>
+        /// Merges the first <paramref name="count"/> keys of <see cref="Keys"/> into <see cref="Buckets"/> (each key once,
+        /// in the order of its first occurrence) and <see cref="Counts"/> (its number of occurrences); returns the number
+        /// of distinct keys.
+        /// </summary>
+        public int Merge(int count)
         {
-            int key = map.Map(bucket);
-            if (key >= 0)
-            {
-                Add(key);
-            }
-        }
-
-        /// <summary>Counts one occurrence of a bucket in the current row.</summary>
-        public void Add(int bucket)
-        {
+            // Everything in locals: the loop stores to arrays that, as fields, the compiler would reload at every key.
             Slot[] slots = _slots;
-            int slot = (int)(((uint)bucket * 0x9E3779B1u) >> _shift);
-            while (true)
+            int[] keys = Keys;
+            int[] buckets = Buckets;
+            float[] counts = Counts;
+            int stamp = _stamp;
+            int shift = _shift;
+            int mask = _mask;
+            int distinct = 0;
+            for (int i = 0; i < count; i++)
             {
-                ref Slot current = ref slots[slot];
-                if (current.Stamp != _stamp)
+                int key = keys[i];
+                int slot = (int)(((uint)key * 0x9E3779B1u) >> shift);
+                while (true)
                 {
-                    current.Stamp = _stamp;
-                    current.Bucket = bucket;
-                    current.Entry = Distinct;
-                    Buckets[Distinct] = bucket;
-                    Counts[Distinct++] = 1;
-                    return;
-                }
+                    ref Slot current = ref slots[slot];
+                    if (current.Stamp != stamp)
+                    {
+                        current.Stamp = stamp;
+                        current.Bucket = key;
+                        current.Entry = distinct;
+                        buckets[distinct] = key;
+                        counts[distinct++] = 1;
+                        break;
+                    }
 
-                if (current.Bucket == bucket)
-                {
-                    Counts[current.Entry]++;
-                    return;
-                }
+                    if (current.Bucket == key)
+                    {
+                        counts[current.Entry]++;
+                        break;
+                    }
 
-                slot = (slot + 1) & _mask;
+                    slot = (slot + 1) & mask;
+                }
             }
+
+            Distinct = distinct;
+            return distinct;
         }
 
         /// <summary>One slot of the merge table: it belongs to the current row when its stamp is the row's.</summary>

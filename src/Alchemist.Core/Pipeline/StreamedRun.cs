@@ -112,12 +112,30 @@ internal static class StreamedRun
     {
         var summary = new StreamedLabelSummary(classCount);
         var random = new Random(seed);
-        await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(cancellationToken).ConfigureAwait(false))
+
+        // Each chunk is written in the background while the next is read and predicted; a failed write stops the loop.
+        var writer = new OrderedLabelWriter(sink, cancellationToken);
+        await using (writer.ConfigureAwait(false))
         {
-            ClassProbabilities p = await trained.PredictProbabilitiesAsync(chunk.ItemList, cancellationToken).ConfigureAwait(false);
-            int[] labels = p.Predict(random);
-            summary.Add(labels, p);
-            await sink.WriteAsync(new LabeledChunk(chunk.Start, chunk.IdList.ToArray(), labels, p), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(writer.Token).ConfigureAwait(false))
+                {
+                    ClassProbabilities p = await trained.PredictProbabilitiesAsync(chunk.ItemList, writer.Token).ConfigureAwait(false);
+                    int[] labels = p.Predict(random);
+                    summary.Add(labels, p);
+
+                    // The ids are copied: the chunk's arrays are reused by the next chunk while this one is written.
+                    await writer.WriteAsync(new LabeledChunk(chunk.Start, chunk.IdList.ToArray(), labels, p)).ConfigureAwait(false);
+                }
+
+                await writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                await writer.ThrowIfWriteFailedAsync(ex).ConfigureAwait(false);
+                throw;
+            }
         }
 
         return summary;
