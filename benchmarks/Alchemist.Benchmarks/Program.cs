@@ -16,11 +16,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // The label-budget curve (docs/pipeline.md): ... -- pipeline budget [datasets] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts] [--svg F] [--table F]
 // Texts shortest first to MiniLM (docs/concept-programs.md): ... -- embeddings order [dataset] [N]
 // The apply stage of a run alone, workers and in process: ... -- apply-speed --data DIR --library RUN/programs [--rounds N] [--workers-only]
-<<<<<<< HEAD
 // The hyper label model at scale (docs/experiments/hyper-label-model.md): ... -- hyper-speed --items 1000000 --functions 100 --classes 2 [--tile N] [--rounds N] [--dump FILE]
-=======
 // The end model's prediction pass, one thread, processor time (docs/experiments/scale-one-machine.md): ... -- predict-speed [--items N] [--rounds R]
->>>>>>> predictfast
 // Scale datasets (docs/scale.md):   ... -- scale generate --items N --out DIR [--dataset youtube] [--format wrench|jsonl]
 if (args.Length > 0 && args[0] == "predict-speed")
 {
