@@ -63,19 +63,12 @@ internal static class AggregateSpeed
 
     private static void Measure(Dictionary<string, List<(double Wall, double Cpu)>> steps, string name, Action action)
     {
-        GC.Collect();
-        using Process process = Process.GetCurrentProcess();
-        TimeSpan cpu = process.TotalProcessorTime;
-        long started = Stopwatch.GetTimestamp();
-        action();
-        double wall = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        process.Refresh();
-        double used = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+        (TimeSpan wall, TimeSpan used) = ProcessClock.Measure(action);
         if (!steps.TryGetValue(name, out List<(double Wall, double Cpu)>? list))
         {
             steps[name] = list = [];
         }
 
-        list.Add((wall, used));
+        list.Add((wall.TotalMilliseconds, used.TotalMilliseconds));
     }
 }

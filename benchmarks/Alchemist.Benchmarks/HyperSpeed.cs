@@ -71,14 +71,8 @@ internal static class HyperSpeed
 
     private static (double Wall, double Cpu) Measure(Action action)
     {
-        GC.Collect();
-        using Process process = Process.GetCurrentProcess();
-        TimeSpan cpu = process.TotalProcessorTime;
-        long started = Stopwatch.GetTimestamp();
-        action();
-        double wall = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        process.Refresh();
-        return (wall, (process.TotalProcessorTime - cpu).TotalSeconds);
+        (TimeSpan wall, TimeSpan cpu) = ProcessClock.Measure(action);
+        return (wall.TotalSeconds, cpu.TotalSeconds);
     }
 
     private static string LoadAverage() =>
