@@ -383,9 +383,6 @@ internal sealed class HashedTextFeaturizer
         /// <summary>Gets the count of each bucket of <see cref="Buckets"/>; the featurizer turns them into term frequencies in place.</summary>
         public float[] Counts { get; private set; } = new float[1024];
 
-        /// <summary>Gets the number of distinct buckets of the current row.</summary>
-        public int Distinct { get; private set; }
-
         public void EnsureText(int length)
         {
             if (Text.Length < length)
@@ -425,8 +422,6 @@ internal sealed class HashedTextFeaturizer
                 Array.Clear(_slots);
                 _stamp = 1;
             }
-
-            Distinct = 0;
         }
 
         /// <summary>
@@ -472,7 +467,6 @@ internal sealed class HashedTextFeaturizer
                 }
             }
 
-            Distinct = distinct;
             return distinct;
         }
 
