@@ -233,35 +233,32 @@ internal sealed class HyperState
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PredictUncalibratedRow(ReadOnlySpan<sbyte> votes, Span<double> destination, Span<float> scratch)
     {
-        if (Passes.Length == 1)
-        {
-            double p = Passes[0].Predict(votes, scratch);
-            destination[1] = p;
-            destination[0] = 1 - p;
-            return;
-        }
-
-        double sum = 0;
         for (int c = 0; c < Passes.Length; c++)
         {
-            double p = Passes[c].Predict(votes, scratch);
-            destination[c] = p;
-            sum += p;
+            destination[c] = Passes[c].Predict(votes, scratch);
         }
 
-        for (int c = 0; c < Passes.Length; c++)
-        {
-            destination[c] /= sum;
-        }
+        CombinePasses(destination);
     }
 
     /// <summary>Computes one row's uncalibrated probabilities from the fitted matrix's entries, as <see cref="PredictUncalibratedRow(ReadOnlySpan{sbyte}, Span{double}, Span{float})"/> from its votes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PredictUncalibratedRow(HyperEntries entries, int row, Span<double> destination, Span<float> scratch)
     {
+        for (int c = 0; c < Passes.Length; c++)
+        {
+            destination[c] = Passes[c].Predict(entries, row, scratch);
+        }
+
+        CombinePasses(destination);
+    }
+
+    /// <summary>Turns the class passes' outputs, written to the first of <paramref name="destination"/>'s values, into a row's probabilities: <c>[1 - p, p]</c> for the one pass of a binary task, the outputs divided by their sum otherwise.</summary>
+    private void CombinePasses(Span<double> destination)
+    {
         if (Passes.Length == 1)
         {
-            double p = Passes[0].Predict(entries, row, scratch);
+            double p = destination[0];
             destination[1] = p;
             destination[0] = 1 - p;
             return;
@@ -270,9 +267,7 @@ internal sealed class HyperState
         double sum = 0;
         for (int c = 0; c < Passes.Length; c++)
         {
-            double p = Passes[c].Predict(entries, row, scratch);
-            destination[c] = p;
-            sum += p;
+            sum += destination[c];
         }
 
         for (int c = 0; c < Passes.Length; c++)
