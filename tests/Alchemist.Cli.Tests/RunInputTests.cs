@@ -189,6 +189,25 @@ public sealed class RunInputTests : IDisposable
         Assert.False(Directory.Exists(output));
     }
 
+    [Theory]
+    [InlineData("id,text,label\na,check out my channel,SPAM\nb,nice song,\nc,more,\nb,again,\nd,last,", "id", "record 4, field 'id': is 'b'")]
+    [InlineData("key,text,label\nx,check out my channel,SPAM\ny,nice song,\nx,again,", "key", "record 3, field 'key': is 'x'")]
+    public void Run_RepeatedId_IsRefusedNamingTheLaterRowBeforeAnyWork(string csv, string idField, string expected)
+    {
+        // The rows to label are streamed (never held), so ids are checked by their hashes first, then the rows whose
+        // hashes meet by their ids: the first row that repeats an id is named, labeled or not, before any work.
+        string input = Path.Combine(_dir, "repeated.csv");
+        File.WriteAllText(input, csv.Replace("\n", Environment.NewLine, StringComparison.Ordinal));
+        string output = Path.Combine(_dir, "out");
+
+        (int code, string stdout, string error) = CliRunner.Run("run", "--input", input, "--id-field", idField, "--classes", "HAM,SPAM", "--out", output);
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal($"error: {input}, {expected}, which an earlier row has; ids must be distinct so that labels.jsonl can be joined back.{Environment.NewLine}", error);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Fact]
     public void Run_TestInputRowWithoutLabel_IsRefusedNamingItsFileAndField()
     {

@@ -136,11 +136,12 @@ internal static class RunCommand
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
         EmbeddingGeneratorFactory.Check(settings.Embeddings);
 
-        // A WRENCH folder's train split is streamed: read chunk by chunk as the run goes, labels written as they are made
-        // (the same labels.jsonl as holding it). A cluster and concept scores need every item at once, so they hold it.
-        bool streamed = settings.Input is null && settings.Data is not null && settings.Cluster is null &&
+        // A WRENCH folder's train split, or the rows to label of an --input file, is streamed: read chunk by chunk as the
+        // run goes, labels written as they are made (the same labels.jsonl as holding it). A cluster and concept scores
+        // need every item at once, so they hold it; so does the embedded dataset, which is small.
+        bool streamed = (settings.Input is not null || settings.Data is not null) && settings.Cluster is null &&
             string.Equals(settings.Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase);
-        RunData data = settings.Input is { } input ? RunInput.Load(input)
+        RunData data = settings.Input is { } input ? (streamed ? RunInput.LoadStreamed(input) : RunInput.Load(input))
             : streamed ? RunData.FromWrenchStreamed(settings.Data!)
             : RunData.FromWrench(CliDatasets.Load(settings.Data));
         settings.Check(data, metric);

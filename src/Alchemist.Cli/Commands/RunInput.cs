@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.CommandLine.Parsing;
 
 namespace Alchemist.Cli.Commands;
@@ -103,7 +104,7 @@ internal sealed class RunInput
             number++;
             if (!seen.Add(item.Id))
             {
-                throw new DataFormatException(settings.Input, $"{number}", settings.IdField, $"is '{item.Id}', which an earlier row has; ids must be distinct so that labels.jsonl can be joined back.");
+                throw DuplicateId(settings, number, item.Id);
             }
 
             if (item.Label is int label)
@@ -117,16 +118,117 @@ internal sealed class RunInput
             }
         }
 
-        if (number == 0)
+        CheckCounts(settings, number, items.Count);
+        return new RunData(name, task, items, ids, [.. seed], LoadTest(settings, options)) { SeedSource = $"'{settings.LabelField}' of {settings.Input}" };
+    }
+
+    /// <summary>
+    /// Reads the input file as <see cref="Load"/> does, with the same checks and messages before any synthesis, but
+    /// holds only the labeled rows (the seed labels): the rows to label stay in the file and are read as the run goes
+    /// (<see cref="RunData.Source"/>, <see cref="ItemSource.FromTextFile"/>), so memory does not grow with them.
+    /// </summary>
+    /// <remarks>
+    /// Ids are checked distinct through a 64-bit hash of each (8 bytes a row, sorted once); rows whose hashes meet are
+    /// compared by their ids in a second read, so the first real repeat is reported with its row, as <see cref="Load"/>
+    /// reports it.
+    /// </remarks>
+    /// <exception cref="UsageException">The arguments or the files' contents cannot make a run.</exception>
+    /// <exception cref="DataFormatException">A row is malformed, or repeats an earlier row's id.</exception>
+    public static RunData LoadStreamed(Settings settings)
+    {
+        (string name, LabelingTask task, TextItemFileOptions options) = Describe(settings);
+
+        var seed = new List<LabeledExample<string>>();
+        var hashes = new List<ulong>();
+        int number = 0;
+        int unlabeled = 0;
+        foreach (TextItem item in Read(settings.Input, "--input", options))
+        {
+            number++;
+            hashes.Add(IdHash(item.Id));
+            if (item.Label is int label)
+            {
+                seed.Add(new LabeledExample<string>(item.Text, label));
+            }
+            else
+            {
+                unlabeled++;
+            }
+        }
+
+        CheckCounts(settings, number, unlabeled);
+        CheckDistinctIds(settings, options, hashes);
+        return new RunData(name, task, [], [], [.. seed], LoadTest(settings, options))
+        {
+            SeedSource = $"'{settings.LabelField}' of {settings.Input}",
+            Source = ItemSource.FromTextFile(settings.Input, options, unlabeledOnly: true),
+        };
+    }
+
+    /// <summary>Refuses a file with no row, or with no row to label.</summary>
+    private static void CheckCounts(Settings settings, int rows, int unlabeled)
+    {
+        if (rows == 0)
         {
             throw new UsageException($"--input '{settings.Input}' has no rows; give at least one row to label.");
         }
 
-        if (items.Count == 0)
+        if (unlabeled == 0)
         {
             throw new UsageException($"Every row of --input '{settings.Input}' has a label in '{settings.LabelField}', so there is nothing to label; leave the label empty on the rows to label (or score labeled rows with --test-input).");
         }
+    }
 
+    /// <summary>Finds the first row whose id an earlier row has, reading the file again only when two ids' hashes meet (<paramref name="hashes"/> is sorted in place).</summary>
+    private static void CheckDistinctIds(Settings settings, TextItemFileOptions options, List<ulong> hashes)
+    {
+        Span<ulong> sorted = CollectionsMarshal.AsSpan(hashes);
+        sorted.Sort();
+        HashSet<ulong>? shared = null;
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i] == sorted[i - 1])
+            {
+                (shared ??= []).Add(sorted[i]);
+            }
+        }
+
+        if (shared is null)
+        {
+            return;
+        }
+
+        // Only the rows whose hash another row shares are compared, by their ids, in file order.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int number = 0;
+        foreach (TextItem item in Read(settings.Input, "--input", options))
+        {
+            number++;
+            if (shared.Contains(IdHash(item.Id)) && !seen.Add(item.Id))
+            {
+                throw DuplicateId(settings, number, item.Id);
+            }
+        }
+    }
+
+    /// <summary>FNV-1a over the id's UTF-16 code units: 64 bits, the same in every process.</summary>
+    private static ulong IdHash(string id)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in id)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    private static DataFormatException DuplicateId(Settings settings, int number, string id) =>
+        new(settings.Input, $"{number}", settings.IdField, $"is '{id}', which an earlier row has; ids must be distinct so that labels.jsonl can be joined back.");
+
+    /// <summary>Reads --test-input, when given: every row needs a label.</summary>
+    private static LabeledExample<string>[]? LoadTest(Settings settings, TextItemFileOptions options)
+    {
         LabeledExample<string>[]? test = null;
         if (settings.TestInput is { } testPath)
         {
@@ -138,7 +240,7 @@ internal sealed class RunInput
             }
         }
 
-        return new RunData(name, task, items, ids, [.. seed], test) { SeedSource = $"'{settings.LabelField}' of {settings.Input}" };
+        return test;
     }
 
     /// <summary>Reads every row of the input file, labeled or not, with the task it describes (for <c>alchemist analyze --input</c>).</summary>
