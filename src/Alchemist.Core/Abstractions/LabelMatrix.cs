@@ -35,7 +35,8 @@ public sealed class LabelMatrix
         ArgumentOutOfRangeException.ThrowIfNegative(functionCount);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, Label.MaxClassCount);
-        if ((long)itemCount * functionCount != votes.Length)
+        // Only an internal wrap may give a longer array (spare room for a column appended in place); the matrix is its first n * m votes.
+        if ((long)itemCount * functionCount != votes.Length && (validate || (long)itemCount * functionCount > votes.Length))
         {
             throw new ArgumentException($"A {itemCount} x {functionCount} label matrix needs {(long)itemCount * functionCount} votes; {votes.Length} were given.", nameof(votes));
         }
@@ -47,7 +48,7 @@ public sealed class LabelMatrix
 
         if (validate)
         {
-            for (int i = 0; i < votes.Length; i++)
+            for (int i = 0; i < itemCount * functionCount; i++)
             {
                 if (votes[i] < Label.Abstain || votes[i] >= classCount)
                 {
@@ -150,7 +151,7 @@ public sealed class LabelMatrix
 
     /// <summary>Gets every vote, row by row: <c>span[i * m + j]</c> is the vote of function <c>j</c> on item <c>i</c>.</summary>
     /// <returns>A read-only view of the whole matrix.</returns>
-    public ReadOnlySpan<sbyte> AsSpan() => _votes;
+    public ReadOnlySpan<sbyte> AsSpan() => _votes.AsSpan(0, ItemCount * FunctionCount);
 
     /// <summary>Copies the votes of one function into <paramref name="destination"/>.</summary>
     /// <param name="function">The column.</param>
@@ -247,7 +248,85 @@ public sealed class LabelMatrix
         return new LabelMatrix(ItemCount, m, ClassCount, all, [.. FunctionNames, name], validate: true);
     }
 
-    /// <summary>Wraps an array without copying or validating it; the caller guarantees every vote is valid and gives up the array.</summary>
+    /// <summary>
+    /// Creates a matrix with one more column at the end, every vote in it an abstention until <see cref="WriteColumn"/>
+    /// fills it, moving the rows apart inside this matrix's own array when it has room for the column (an array the
+    /// applier reserved it in, <see cref="LabelingFunctionApplier"/>), so that no second matrix is held; otherwise as
+    /// <see cref="AppendColumn"/> does.
+    /// </summary>
+    /// <param name="name">The name of the new column; distinct from the others.</param>
+    /// <returns>The matrix with <see cref="FunctionCount"/> + 1 columns.</returns>
+    /// <remarks>When the rows were moved, the caller gives up this instance: its votes are no longer its own.</remarks>
+    internal LabelMatrix AppendColumnInPlace(string name)
+    {
+        int n = ItemCount;
+        int m = FunctionCount;
+        if (_votes.Length < (long)n * (m + 1))
+        {
+            sbyte[] abstain = new sbyte[n];
+            abstain.AsSpan().Fill(Label.Abstain);
+            return AppendColumn(name, abstain);
+        }
+
+        // Row i moves from i * m to i * (m + 1), never below where it was: from the last row back, no row is
+        // overwritten before it moved (CopyTo copies overlapping spans as memmove does).
+        Span<sbyte> all = _votes;
+        for (int i = n - 1; i >= 0; i--)
+        {
+            all.Slice(i * m, m).CopyTo(all.Slice(i * (m + 1), m));
+            all[(i * (m + 1)) + m] = Label.Abstain;
+        }
+
+        return new LabelMatrix(n, m + 1, ClassCount, _votes, [.. FunctionNames, name], validate: false);
+    }
+
+    /// <summary>Writes the votes of one column on a range of items (for a column <see cref="AppendColumnInPlace"/> added), before the matrix is shared.</summary>
+    /// <param name="function">The column.</param>
+    /// <param name="firstItem">The row of <c>votes[0]</c>.</param>
+    /// <param name="votes">The votes, each -1 or a class index.</param>
+    internal void WriteColumn(int function, int firstItem, ReadOnlySpan<int> votes)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)function, (uint)FunctionCount, nameof(function));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(firstItem + (long)votes.Length, ItemCount, nameof(votes));
+        int m = FunctionCount;
+        for (int i = 0; i < votes.Length; i++)
+        {
+            int vote = votes[i];
+            if (vote < Label.Abstain || vote >= ClassCount)
+            {
+                throw new ArgumentException($"The vote on item {firstItem + i} is {vote}; votes must be -1 (abstain) or a class index in 0..{ClassCount - 1}.", nameof(votes));
+            }
+
+            _votes[((firstItem + i) * m) + function] = (sbyte)vote;
+        }
+    }
+
+    /// <summary>
+    /// Creates the matrix without its last column by moving the rows together inside this matrix's own array, so that
+    /// no second matrix is held: the inverse of <see cref="AppendColumnInPlace"/>. The caller gives up this instance.
+    /// </summary>
+    /// <returns>The matrix with <see cref="FunctionCount"/> - 1 columns, over the same array.</returns>
+    internal LabelMatrix RemoveLastColumnInPlace()
+    {
+        int n = ItemCount;
+        int m = FunctionCount;
+        if (m == 0)
+        {
+            throw new InvalidOperationException("The matrix has no column to remove.");
+        }
+
+        // Row i moves from i * m to i * (m - 1), never above where it was: from the first row on, no row is
+        // overwritten before it moved.
+        Span<sbyte> all = _votes;
+        for (int i = 0; i < n; i++)
+        {
+            all.Slice(i * m, m - 1).CopyTo(all.Slice(i * (m - 1), m - 1));
+        }
+
+        return new LabelMatrix(n, m - 1, ClassCount, _votes, [.. FunctionNames.Take(m - 1)], validate: false);
+    }
+
+    /// <summary>Wraps an array without copying or validating it; the caller guarantees every vote is valid and gives up the array, which may be longer than <c>n * m</c> (room for <see cref="AppendColumnInPlace"/>).</summary>
     internal static LabelMatrix Wrap(int itemCount, int functionCount, int classCount, sbyte[] votes, IReadOnlyList<string>? functionNames) =>
         new(itemCount, functionCount, classCount, votes, functionNames, validate: false);
 

@@ -1,22 +1,22 @@
 namespace Alchemist;
 
-/// <summary>The aggregation stage of a run: creates the label model by name, fits it on the votes (choosing and fitting on the seed labels, never on test data), and gives every item's class distribution.</summary>
+/// <summary>The aggregation stage of a run: creates the label model by name, fits it on the votes (choosing and fitting on the seed labels, never on test data), and leaves predicting the items to the caller.</summary>
 internal sealed class AggregationStage(LabelModelCatalog catalog, string labelModel, LabelModelMetric metric, int seed)
 {
-    /// <summary>Fits the label model.</summary>
+    /// <summary>Fits the label model; the caller predicts the items (per item, or per distinct row for a streamed run).</summary>
     /// <param name="votes">The votes on every item.</param>
     /// <param name="seedVotes">The same functions' votes on the seed items, or <see langword="null"/>.</param>
     /// <param name="seedLabels">The seed items' labels, with <paramref name="seedVotes"/>.</param>
     /// <param name="warnings">Receives the fit's warnings.</param>
     /// <param name="cancellationToken">Cancels the fit.</param>
-    /// <returns>The fitted model and its distributions, or nothing when there are no functions to aggregate.</returns>
-    public (LabelModel? Model, ClassProbabilities? Probabilities) Fit(
+    /// <returns>The fitted model, or <see langword="null"/> when there are no functions to aggregate.</returns>
+    public LabelModel? FitModel(
         LabelMatrix votes, LabelMatrix? seedVotes, IReadOnlyList<int> seedLabels, ICollection<string> warnings, CancellationToken cancellationToken)
     {
         if (votes.FunctionCount == 0)
         {
             warnings.Add("No program or function was kept, so there are no weak labels: the end model learns from the seed labels alone.");
-            return (null, null);
+            return null;
         }
 
         LabelModel model = catalog.Create(labelModel);
@@ -33,6 +33,6 @@ internal sealed class AggregationStage(LabelModelCatalog catalog, string labelMo
             warnings.Add(warning);
         }
 
-        return (model, model.PredictProbabilities(votes));
+        return model;
     }
 }

@@ -125,8 +125,9 @@ public sealed class AutoLabelModel : LabelModel
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        DistinctRowTable? rows = DistinctRowTable.BuildIfCompact(matrix, out int[]? rowOfItem);
-        _grouped = rows is null ? null : new GroupedMatrix(matrix, rows, rowOfItem!);
+        // No per-item row index is kept beside the table: predicting the fitted matrix finds each item's row by its votes.
+        DistinctRowTable? rows = DistinctRowTable.BuildIfCompact(matrix);
+        _grouped = rows is null ? null : new GroupedMatrix(matrix, rows);
         IRowChunks? rowSource = rows is null ? new MatrixRowChunks(matrix) : null;
 
         // Rows that do not repeat make every EM fit a pass over the whole matrix per iteration. Fits that only rank the
@@ -370,6 +371,9 @@ public sealed class AutoLabelModel : LabelModel
         };
     }
 
+    /// <summary>Gets a value indicating whether the chosen model predicts row by row: then so does this one (the chosen model's row, moved by the tuned shift), bit for bit as it predicts a whole matrix.</summary>
+    internal override bool PredictsRowByRow => _chosen?.PredictsRowByRow == true;
+
     /// <inheritdoc />
     /// <remarks>
     /// The chosen model predicts the matrix as a whole (which matters for a transductive model such as hyper), then the
@@ -419,22 +423,10 @@ public sealed class AutoLabelModel : LabelModel
             PredictRowCore(rows.GetRow(r), distinct.AsSpan(r * k, k));
         }
 
-        int[] rowOfItem = grouped.RowOfItem;
-        if (k == 2)
+        LabelMatrix matrix = grouped.Matrix;
+        for (int i = 0; i < matrix.ItemCount; i++)
         {
-            for (int i = 0; i < rowOfItem.Length; i++)
-            {
-                int at = rowOfItem[i] * 2;
-                destination[2 * i] = distinct[at];
-                destination[(2 * i) + 1] = distinct[at + 1];
-            }
-
-            return;
-        }
-
-        for (int i = 0; i < rowOfItem.Length; i++)
-        {
-            distinct.AsSpan(rowOfItem[i] * k, k).CopyTo(destination.AsSpan(i * k, k));
+            distinct.AsSpan(rows.IndexOf(matrix.GetRow(i)) * k, k).CopyTo(destination.AsSpan(i * k, k));
         }
     }
 
@@ -494,5 +486,5 @@ public sealed class AutoLabelModel : LabelModel
             : 0;
 
     /// <summary>A fitted matrix grouped by its distinct rows.</summary>
-    private sealed record GroupedMatrix(LabelMatrix Matrix, DistinctRowTable Rows, int[] RowOfItem);
+    private sealed record GroupedMatrix(LabelMatrix Matrix, DistinctRowTable Rows);
 }

@@ -107,6 +107,25 @@ public sealed partial class LabelingFunctionApplier
         return ApplyCoreAsync(items, run, cancellationToken);
     }
 
+    /// <summary>
+    /// Applies functions to items read as they come, as <see cref="ApplyAsync{TItem}(IAsyncEnumerable{TItem}, IReadOnlyList{ILabelingFunction{TItem}}, int, IProgress{LabelingProgress}?, CancellationToken)"/>
+    /// does, into a matrix sized once for the count given (no growth, no final copy) with room for
+    /// <paramref name="spareColumns"/> more columns (<see cref="LabelMatrix.AppendColumnInPlace"/>).
+    /// </summary>
+    internal Task<LabelingResult> ApplyAsync<TItem>(
+        IAsyncEnumerable<TItem> items,
+        IReadOnlyList<ILabelingFunction<TItem>> functions,
+        int classCount,
+        long totalItems,
+        int spareColumns,
+        IProgress<LabelingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var run = new Run<TItem>(this, functions, classCount, totalItems, progress, cancellationToken, spareColumns);
+        return ApplyCoreAsync(items, run, cancellationToken);
+    }
+
     private async Task<LabelingResult> ApplyCoreAsync<TItem>(IAsyncEnumerable<TItem> items, Run<TItem> run, CancellationToken cancellationToken)
     {
         var chunk = new TItem[_options.ChunkSize];
@@ -153,11 +172,13 @@ public sealed partial class LabelingFunctionApplier
         private readonly bool[] _quarantined;
         private readonly (long Item, string Message)?[] _firstErrors;
         private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
+        private readonly int _spareColumns;
         private sbyte[] _votes;
         private long _itemCount;
 
-        public Run(LabelingFunctionApplier owner, IReadOnlyList<ILabelingFunction<TItem>> functions, int classCount, long? totalItems, IProgress<LabelingProgress>? progress, CancellationToken cancellationToken)
+        public Run(LabelingFunctionApplier owner, IReadOnlyList<ILabelingFunction<TItem>> functions, int classCount, long? totalItems, IProgress<LabelingProgress>? progress, CancellationToken cancellationToken, int spareColumns = 0)
         {
+            ArgumentOutOfRangeException.ThrowIfNegative(spareColumns);
             ArgumentNullException.ThrowIfNull(functions);
             ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
             ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, Label.MaxClassCount);
@@ -189,7 +210,8 @@ public sealed partial class LabelingFunctionApplier
             _seen = new long[m];
             _quarantined = new bool[m];
             _firstErrors = new (long, string)?[m];
-            long initial = totalItems is long n ? n * m : (long)Math.Min(_options.ChunkSize, 1 << 16) * m;
+            _spareColumns = spareColumns;
+            long initial = totalItems is long n ? n * (m + spareColumns) : (long)Math.Min(_options.ChunkSize, 1 << 16) * m;
             _votes = new sbyte[checked((int)initial)];
             _batched = new bool[m];
             _batches = FindBatches(_functions, _batched);
@@ -260,7 +282,7 @@ public sealed partial class LabelingFunctionApplier
         public LabelingResult Complete()
         {
             int m = _functions.Length;
-            long length = _itemCount * m;
+            long length = _itemCount * (m + _spareColumns);
             if (_votes.Length != length)
             {
                 Array.Resize(ref _votes, checked((int)length));

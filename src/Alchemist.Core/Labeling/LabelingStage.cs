@@ -33,10 +33,14 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
     /// <param name="test">The test items, or <see langword="null"/>.</param>
     /// <param name="progress">Receives the progress over <paramref name="items"/>, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the stage.</param>
+    /// <param name="itemCount">The number of items the source gives.</param>
+    /// <param name="spareColumns">The number of columns the matrix keeps room for (<see cref="LabelMatrix.AppendColumnInPlace"/>).</param>
     /// <returns>The votes and analyses, with each column's budget overruns on the items.</returns>
     public async Task<LabelingStageResult> RunAsync(
         IReadOnlyList<GateDecision<TItem>> kept,
         IAsyncEnumerable<TItem> items,
+        int itemCount,
+        int spareColumns,
         IReadOnlyList<LabeledExample<TItem>> seed,
         IReadOnlyList<LabeledExample<TItem>>? test,
         IProgress<LabelingProgress>? progress,
@@ -44,7 +48,7 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
     {
         ILabelingFunction<TItem>[] columns = Columns(kept);
         long[] overruns = [.. columns.Select(OverrunsSoFar)];
-        LabelingResult applied = await applier.ApplyAsync(items, columns, classCount, progress, cancellationToken).ConfigureAwait(false);
+        LabelingResult applied = await applier.ApplyAsync(items, columns, classCount, itemCount, spareColumns, progress, cancellationToken).ConfigureAwait(false);
         LabelingStageResult result = Complete(applied, seed, test, [.. kept.Select(d => d.Function!)], cancellationToken);
         return result with { Overruns = OverrunsSince(columns, overruns) };
     }

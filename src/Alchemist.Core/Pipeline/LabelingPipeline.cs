@@ -241,15 +241,6 @@ public sealed class LabelingPipeline
 
         run.Begin(PipelineStage.Apply, $"Labeling {run.Items.Count} items with {gated.Functions.Count(d => d.Kept) + gated.Programs.Count(d => d.Kept)} functions");
         GateDecision<TItem>[] kept = [.. gated.Functions.Concat(gated.Programs).Where(d => d.Kept)];
-        var labeling = new LabelingStage<TItem>(_applier, job.Task.ClassCount);
-        LabelingStageResult labeled = job.LabelingBackend is { } backend
-            ? await labeling.RunAsync(backend, kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken).ConfigureAwait(false)
-            : streamed is not null
-            ? await labeling.RunAsync(kept, streamed.ItemsAsync(cancellationToken), seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken).ConfigureAwait(false)
-            : labeling.Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
-        run.End(PipelineStage.Apply);
-
-        run.Begin(PipelineStage.Aggregate, "Fitting the label model");
         var distillation = new DistillationStage<TItem>(endModel, job.Task.ClassCount, options.Seed)
         {
             TrainOnSeedSet = options.TrainEndModelOnSeedSet,
@@ -257,11 +248,25 @@ public sealed class LabelingPipeline
             UseSeedClassBalance = options.UseSeedClassBalance,
             SampleSize = options.EndModelSampleSize,
         };
-        (LabelMatrix votes, LabelMatrix? seedVotes, LabelMatrix? testVotes) = (labeled.Applied.Matrix, labeled.SeedMatrix, labeled.TestMatrix);
         bool seedModelVoted = options.SeedModelVoter && kept.Length > 0 && distillation.CanVote(seed.Count);
+        var labeling = new LabelingStage<TItem>(_applier, job.Task.ClassCount);
+
+        // A streamed run's matrix is sized once for the source's count, with room for the seed model's column.
+        LabelingStageResult labeled = job.LabelingBackend is { } backend
+            ? await labeling.RunAsync(backend, kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken).ConfigureAwait(false)
+            : streamed is not null
+            ? await labeling.RunAsync(kept, streamed.ItemsAsync(cancellationToken), streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken).ConfigureAwait(false)
+            : labeling.Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
+        run.End(PipelineStage.Apply);
+
+        run.Begin(PipelineStage.Aggregate, "Fitting the label model");
+        (LabelMatrix votes, LabelMatrix? seedVotes, LabelMatrix? testVotes) = (labeled.Applied.Matrix, labeled.SeedMatrix, labeled.TestMatrix);
+        LabelMatrix? programVotes = labeled.Applied.Matrix;
         if (seedModelVoted)
         {
-            // The end model trained on the seed labels votes beside the functions, as one more column.
+            // The end model trained on the seed labels votes beside the functions, as one more column. A streamed run
+            // writes it into the matrix's own array (the programs' matrix is given up, and taken back at the end).
+            programVotes = streamed is not null ? null : programVotes;
             (votes, seedVotes, testVotes) = streamed is not null
                 ? await StreamedRun.AddSeedModelVoterAsync(
                     distillation, SeedModelVoterName, votes, seedVotes!, testVotes, streamed, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false)
@@ -269,8 +274,11 @@ public sealed class LabelingPipeline
                     SeedModelVoterName, votes, seedVotes!, testVotes, job.Items, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false);
         }
 
-        (LabelModel? labelModel, ClassProbabilities? labelProbabilities) = new AggregationStage(_catalog, options.LabelModel, options.SelectionMetric, options.Seed)
-            .Fit(votes, seedVotes, seedLabels, run.Warnings, cancellationToken);
+        // A streamed run holds the label model's distributions per distinct vote row when the model allows, not per item.
+        var aggregation = new AggregationStage(_catalog, options.LabelModel, options.SelectionMetric, options.Seed);
+        LabelModel? labelModel = aggregation.FitModel(votes, seedVotes, seedLabels, run.Warnings, cancellationToken);
+        ClassProbabilities? labelProbabilities = labelModel is null || streamed is not null ? null : labelModel.PredictProbabilities(votes);
+        ItemDistributions? itemDistributions = labelModel is null || streamed is null ? null : ItemDistributions.Predict(labelModel, votes);
         run.End(PipelineStage.Aggregate);
 
         run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
@@ -280,8 +288,8 @@ public sealed class LabelingPipeline
         if (streamed is not null)
         {
             // Only the sampled training items are gathered; the labels go to the sink as they are made.
-            EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, labelProbabilities, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
-            labelProbabilities = null;
+            EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, itemDistributions, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
+            itemDistributions = null;
             trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
             sample = null;
             streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken).ConfigureAwait(false);
@@ -308,6 +316,10 @@ public sealed class LabelingPipeline
         DirectLabelingEstimate? direct = EstimateDirectLabeling(run);
         run.End(PipelineStage.Report);
 
+        // The programs' votes without the seed model's column, moved back together in the same array (the matrix with
+        // the column is given up: nothing reads it after this).
+        programVotes ??= votes.RemoveLastColumnInPlace();
+
         return new LabelingRun<TItem>
         {
             TrainedEndModel = trained,
@@ -319,7 +331,7 @@ public sealed class LabelingPipeline
             Labels = streamed is not null ? [] : probabilities.Predict(TieBreak.Random(options.Seed)),
             StreamedLabels = streamedLabels,
             LabelModelProbabilities = labelProbabilities,
-            Matrix = labeled.Applied.Matrix,
+            Matrix = programVotes,
             SeedModelVoted = seedModelVoted,
             Programs = [.. RunOutcomes.Of(gated.Programs, kept, labeled, labelModel).Cast<ProgramOutcome>()],
             Functions = [.. RunOutcomes.Of(gated.Functions, kept, labeled, labelModel).Cast<FunctionOutcome>()],

@@ -8,7 +8,7 @@ namespace Alchemist;
 /// </summary>
 internal static class StreamedRun
 {
-    /// <summary>Adds the seed model as one more voter, as <see cref="DistillationStage{TItem}.AddSeedModelVoterAsync"/> does, predicting the items chunk by chunk.</summary>
+    /// <summary>Adds the seed model as one more voter, as <see cref="DistillationStage{TItem}.AddSeedModelVoterAsync"/> does, predicting the items chunk by chunk into the matrix's own array (<see cref="LabelMatrix.AppendColumnInPlace"/>: the caller gives up <paramref name="votes"/>).</summary>
     public static async Task<(LabelMatrix Votes, LabelMatrix SeedVotes, LabelMatrix? TestVotes)> AddSeedModelVoterAsync<TItem>(
         DistillationStage<TItem> distillation,
         string columnName,
@@ -22,18 +22,17 @@ internal static class StreamedRun
     {
         (_, sbyte[] onSeed, sbyte[]? onTest) = await distillation.SeedModelVotesAsync([], seed, testVotes is null ? null : testItems, cancellationToken).ConfigureAwait(false);
         ITrainedEndModel<TItem> model = await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false);
-        var onItems = new sbyte[items.Count];
+
+        // The column goes into the room the applier left in the matrix's array: no second matrix, no column array.
+        LabelMatrix all = votes.AppendColumnInPlace(columnName);
+        int column = all.FunctionCount - 1;
         await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(cancellationToken).ConfigureAwait(false))
         {
             ClassProbabilities p = await model.PredictProbabilitiesAsync(chunk.ItemList, cancellationToken).ConfigureAwait(false);
-            int[] predicted = p.Predict(TieBreak.ClassPrior);
-            for (int i = 0; i < predicted.Length; i++)
-            {
-                onItems[chunk.Start + i] = (sbyte)predicted[i];
-            }
+            all.WriteColumn(column, checked((int)chunk.Start), p.Predict(TieBreak.ClassPrior));
         }
 
-        return (votes.AppendColumn(columnName, onItems), seedVotes.AppendColumn(columnName, onSeed), onTest is null ? null : testVotes!.AppendColumn(columnName, onTest));
+        return (all, seedVotes.AppendColumn(columnName, onSeed), onTest is null ? null : testVotes!.AppendColumn(columnName, onTest));
     }
 
     /// <summary>
@@ -43,7 +42,7 @@ internal static class StreamedRun
     /// </summary>
     /// <returns>The sampled training set, or <see langword="null"/> when there are no label-model distributions.</returns>
     public static async Task<EndModelTrainingSet<TItem>?> TrainingSampleAsync<TItem>(
-        StreamedItems<TItem> items, LabelMatrix votes, ClassProbabilities? labelProbabilities, int? sampleSize, int seed, CancellationToken cancellationToken)
+        StreamedItems<TItem> items, LabelMatrix votes, ItemDistributions? labelProbabilities, int? sampleSize, int seed, CancellationToken cancellationToken)
     {
         if (labelProbabilities is null)
         {
@@ -142,7 +141,7 @@ internal static class StreamedRun
     }
 
     /// <summary>The covered-and-confident test of <see cref="EndModelTrainingSet.FromLabelModel{TItem}"/> with its default (confidence) weighting.</summary>
-    private static bool Kept(LabelMatrix votes, ClassProbabilities probabilities, int item)
+    private static bool Kept(LabelMatrix votes, ItemDistributions probabilities, int item)
     {
         bool covered = false;
         foreach (sbyte vote in votes.GetRow(item))

@@ -33,6 +33,38 @@ public class AutoLabelModelTests
     [InlineData("weighted-majority", 3)]
     [InlineData("dawid-skene+dev", 3)]
     [InlineData("hyper", 3)]
+    public void ItemDistributions_OfTheFittedMatrix_AreBitForBitItsPredictionPerDistinctRowWhenTheChosenModelAllows(string chosen, int classes)
+    {
+        // A streamed run holds the distributions once per distinct vote row (no per-item array) when the chosen model
+        // predicts row by row; a transductive choice (hyper) keeps them per item.
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 21, items: 20_000, functions: 5, classes: classes);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 22, items: 150, functions: 5, classes: classes);
+        LabelMatrix matrix = synthetic.Matrix;
+        var auto = new AutoLabelModel { DefaultCandidate = chosen, ChallengeStandardErrors = 1e9 };
+        auto.Fit(matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+
+        ItemDistributions distributions = ItemDistributions.Predict(auto, matrix);
+        double[] predicted = auto.PredictProbabilities(matrix).AsSpan().ToArray();
+
+        Assert.Equal(chosen.Contains("hyper", StringComparison.Ordinal), distributions.DistinctRows is null);
+        Assert.True(distributions.DistinctRows is null or < 1_000);
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            Assert.Equal(predicted.AsSpan(i * classes, classes).ToArray(), distributions.GetRow(i).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData("majority", 2)]
+    [InlineData("weighted-majority+threshold", 2)]
+    [InlineData("dawid-skene+threshold", 2)]
+    [InlineData("snorkel+threshold", 2)]
+    [InlineData("flyingsquid", 2)]
+    [InlineData("hyper+threshold", 2)]
+    [InlineData("weighted-majority+hyper+threshold", 2)]
+    [InlineData("weighted-majority", 3)]
+    [InlineData("dawid-skene+dev", 3)]
+    [InlineData("hyper", 3)]
     public void PredictProbabilities_FittedMatrix_IsBitForBitThePredictionOfAnyOtherCopyOfIt(string chosen, int classes)
     {
         // The fitted matrix is predicted once per distinct row when the chosen model predicts row by row; a copy of it

@@ -194,6 +194,48 @@ public class LabelingFunctionApplierTests
     }
 
     [Fact]
+    public async Task ApplyAsync_WithRoomForAColumnAppendedInPlace_GivesTheVotesOfAppendColumnAndBackWithoutIt()
+    {
+        // A streamed run's matrix: sized once for the count, with room for the seed model's column, which is written
+        // into the same array and taken out again at the end of the run.
+        var applier = new LabelingFunctionApplier(new LabelingApplierOptions { ChunkSize = 1_000 });
+        LabelingResult plain = await applier.ApplyAsync(ToAsync(Texts), YouTubeSpamFunctions.All, 2);
+        LabelingResult roomy = await applier.ApplyAsync(ToAsync(Texts), YouTubeSpamFunctions.All, 2, Texts.Length, spareColumns: 1, progress: null, CancellationToken.None);
+        int[] column = [.. Enumerable.Range(0, Texts.Length).Select(i => i % 3 - 1)];
+        LabelMatrix expected = plain.Matrix.AppendColumn("seed-model", [.. column.Select(v => (sbyte)v)]);
+
+        Assert.Equal(plain.Matrix.AsSpan().ToArray(), roomy.Matrix.AsSpan().ToArray());
+        LabelMatrix appended = roomy.Matrix.AppendColumnInPlace("seed-model");
+        Assert.Equal(Enumerable.Repeat((sbyte)-1, Texts.Length), appended.GetColumn(appended.FunctionCount - 1));
+        appended.WriteColumn(appended.FunctionCount - 1, 0, column.AsSpan(0, 700));
+        appended.WriteColumn(appended.FunctionCount - 1, 700, column.AsSpan(700));
+
+        Assert.Equal(expected.FunctionNames, appended.FunctionNames);
+        Assert.Equal(expected.AsSpan().ToArray(), appended.AsSpan().ToArray());
+        LabelMatrix removed = appended.RemoveLastColumnInPlace();
+        Assert.Equal(plain.Matrix.FunctionNames, removed.FunctionNames);
+        Assert.Equal(plain.Matrix.AsSpan().ToArray(), removed.AsSpan().ToArray());
+        Assert.Equal(plain.Matrix.GetRow(Texts.Length - 1).ToArray(), removed.GetRow(Texts.Length - 1).ToArray());
+    }
+
+    [Fact]
+    public void AppendColumnInPlace_WithoutRoom_CopiesAndLeavesTheMatrixAsItWas()
+    {
+        LabelMatrix matrix = new LabelingFunctionApplier().Apply(Texts, YouTubeSpamFunctions.All, 2).Matrix;
+        sbyte[] before = matrix.AsSpan().ToArray();
+
+        LabelMatrix appended = matrix.AppendColumnInPlace("seed-model");
+        appended.WriteColumn(appended.FunctionCount - 1, 0, [1, 0]);
+
+        Assert.Equal(before, matrix.AsSpan().ToArray());
+        Assert.Equal(1, appended[0, appended.FunctionCount - 1]);
+        Assert.Equal(0, appended[1, appended.FunctionCount - 1]);
+        Assert.Equal(-1, appended[2, appended.FunctionCount - 1]);
+        Assert.Throws<ArgumentException>("votes", () => appended.WriteColumn(appended.FunctionCount - 1, 0, [2]));
+        Assert.Equal(before, appended.RemoveLastColumnInPlace().AsSpan().ToArray());
+    }
+
+    [Fact]
     public void Apply_NullItems_Throws() =>
         Assert.Throws<ArgumentNullException>("items", () => new LabelingFunctionApplier().Apply<string>(null!, YouTubeSpamFunctions.All, 2));
 
