@@ -66,6 +66,23 @@ public sealed class OfflineSynthesizerOptions : IValidatableObject
     /// </value>
     internal bool EstimateFewSeedConcepts { get; set; }
 
+    /// <summary>
+    /// Gets or sets which class share the rule of <see cref="EstimateFewSeedConcepts"/> multiplies the expected recall by:
+    /// the class's share of the seed labels, or its share of the unlabeled sample's items whose nearest class prototype
+    /// is that class's (<see cref="FewSeedClassShare"/>).
+    /// </summary>
+    /// <value>The default is <see cref="FewSeedClassShare.SeedLabels"/>, the share the rule was first measured with.</value>
+    internal FewSeedClassShare FewSeedShare { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the programs the rule of <see cref="EstimateFewSeedConcepts"/> keeps are checked on held-out
+    /// seed items: the seed labels are split into folds (leave-one-out up to 10 items), the miner is run on the other
+    /// folds, and when the estimated programs it selects vote on held-out items, (correct + 1) / (votes + 2) must reach
+    /// <see cref="MinimumPrecision"/>; otherwise no estimated program is kept.
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    internal bool FewSeedHeldOutCheck { get; set; }
+
     /// <inheritdoc />
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
