@@ -88,6 +88,34 @@ public class FewSeedConceptRuleTests
         Assert.Single(Miner(heldOut: false).Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features, [0.95, 0.05]));
     }
 
+    [Fact]
+    public void SmallClassesOnly_ALargeClassThatOnlyMissesItsLiftedFloor_GetsNoEstimatedProgram()
+    {
+        // 17 ham and 3 spam seed items: a ham condition right on all 17 has a bound of 0.863, short of ham's floor of
+        // 0.869 (its 85% share lifted), so the rule estimates ham's programs too; kept to small classes (a bound that
+        // cannot reach 0.6), it leaves ham alone.
+        double[] values = [.. Enumerable.Range(0, 17).Select(i => 0.5 + (0.02 * i)), 0.1, 0.1, 0.1];
+        int[] labels = [.. Enumerable.Repeat(0, 17), 1, 1, 1];
+        TextProfile[] seeds = [.. values.Select((v, i) => Profile($"seed{i} text{i}", v))];
+        TextProfile[] unlabeled = [.. Enumerable.Range(0, 1000).Select(i => Profile($"item{i} other{i}", i < 870 ? 0.7 : 0.1))];
+        ConceptFeature[] features = [new("concepts.Prototype(0)", "the similarity to the ham seed examples", 0, c => c.Prototype(0))];
+
+        IReadOnlyList<Heuristic> all = Miner(heldOut: false).Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features);
+        IReadOnlyList<Heuristic> small = new HeuristicMiner(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedSmallClassesOnly = true })
+            .Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features);
+
+        Assert.NotEmpty(all);
+        Assert.All(all, h => Assert.True(h.Label == 0 && h.BoundByCoverage));
+        Assert.Empty(small);
+    }
+
+    private static TextProfile Profile(string text, double value)
+    {
+        TextProfile profile = TextProfile.Create(text);
+        profile.ConceptValues = [value];
+        return profile;
+    }
+
     private static HeuristicMiner Miner(bool heldOut) => new(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedHeldOutCheck = heldOut });
 
     /// <summary>
@@ -97,13 +125,6 @@ public class FewSeedConceptRuleTests
     /// </summary>
     private static (TextProfile[] Seeds, int[] Labels, TextProfile[] Unlabeled, ConceptFeature[] Features) Task(double hamOutlier)
     {
-        static TextProfile Profile(string text, double value)
-        {
-            TextProfile profile = TextProfile.Create(text);
-            profile.ConceptValues = [value];
-            return profile;
-        }
-
         double[] values = [0.1, 0.9, 0.1, hamOutlier, 0.1, 0.8, 0.1, 0.1, 0.1, 0.1];
         int[] labels = [0, 1, 0, 0, 0, 1, 0, 0, 0, 0];
         TextProfile[] seeds = [.. values.Select((v, i) => Profile($"seed{i} text{i}", v))];

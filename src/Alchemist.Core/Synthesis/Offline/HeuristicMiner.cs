@@ -135,7 +135,8 @@ internal sealed class HeuristicMiner
         cancellationToken.ThrowIfCancellationRequested();
 
         var candidates = new List<Candidate>();
-        bool[] fewSeeds = [.. Enumerable.Range(0, classCount).Select(k => estimate && index.HasUnlabeled && TooFewToShow(BitSet.Count(classBits[k]), conceptThresholds[k]))];
+        bool[] fewSeeds = [.. Enumerable.Range(0, classCount).Select(k => estimate && index.HasUnlabeled
+            && TooFewToShow(BitSet.Count(classBits[k]), _options.FewSeedSmallClassesOnly ? _options.MinimumPrecision : conceptThresholds[k]))];
         double[] share = _options.FewSeedShare == FewSeedClassShare.NearestPrototype && unlabeledShares is not null ? [.. unlabeledShares] : prior;
         double[] shareThresholds = [.. share.Select(ConceptThreshold)];
         foreach (Evaluated primitive in primitives)

@@ -83,6 +83,15 @@ public sealed class OfflineSynthesizerOptions : IValidatableObject
     /// <value>The default is <see langword="false"/>.</value>
     internal bool FewSeedHeldOutCheck { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the rule of <see cref="EstimateFewSeedConcepts"/> is kept to small classes: those with too
+    /// few seed items for a condition right on all of them to reach <see cref="MinimumPrecision"/> (fewer than 5 at the
+    /// defaults), leaving out a large class that only misses its floor because its share lifts it (SMS's ham at 17 of 20
+    /// seed labels: a bound of 0.86 against a floor of 0.87).
+    /// </summary>
+    /// <value>The default is <see langword="false"/>.</value>
+    internal bool FewSeedSmallClassesOnly { get; set; }
+
     /// <inheritdoc />
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
