@@ -63,6 +63,23 @@ public class FewSeedConceptRuleTests
     }
 
     [Fact]
+    public void Defaults_RuleOnForSmallClassesWithTheHeldOutCheck()
+    {
+        var options = new OfflineSynthesizerOptions();
+
+        Assert.True(options.EstimateFewSeedConcepts);
+        Assert.True(options.FewSeedSmallClassesOnly);
+        Assert.True(options.FewSeedHeldOutCheck);
+        Assert.Equal(FewSeedClassShare.SeedLabels, options.FewSeedShare);
+
+        // With the defaults, the hostile task of the test above keeps no program, the clean one keeps its spam program.
+        (TextProfile[] seeds, int[] labels, TextProfile[] unlabeled, ConceptFeature[] features) = Task(hamOutlier: 0.85);
+        Assert.Empty(new HeuristicMiner(options).Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features));
+        (seeds, labels, unlabeled, features) = Task(hamOutlier: 0.1);
+        Assert.Single(new HeuristicMiner(options).Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features));
+    }
+
+    [Fact]
     public void HeldOutCheck_NoHeldOutSeedItemContradictsTheEstimatedProgram_ItIsKept()
     {
         (TextProfile[] seeds, int[] labels, TextProfile[] unlabeled, ConceptFeature[] features) = Task(hamOutlier: 0.1);
@@ -80,7 +97,7 @@ public class FewSeedConceptRuleTests
         // The seed share of spam is 2/10; if only 5% of the unlabeled items are nearest the spam prototype, the estimate
         // for the spam program (0.05 x 2/3 / 0.1) is far below the floor, and nothing is kept.
         (TextProfile[] seeds, int[] labels, TextProfile[] unlabeled, ConceptFeature[] features) = Task(hamOutlier: 0.1);
-        var options = new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedShare = FewSeedClassShare.NearestPrototype };
+        var options = new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedShare = FewSeedClassShare.NearestPrototype, FewSeedHeldOutCheck = false };
 
         Assert.Single(new HeuristicMiner(options).Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features, [0.8, 0.2]));
         Assert.Empty(new HeuristicMiner(options).Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features, [0.95, 0.05]));
@@ -101,7 +118,7 @@ public class FewSeedConceptRuleTests
         ConceptFeature[] features = [new("concepts.Prototype(0)", "the similarity to the ham seed examples", 0, c => c.Prototype(0))];
 
         IReadOnlyList<Heuristic> all = Miner(heldOut: false).Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features);
-        IReadOnlyList<Heuristic> small = new HeuristicMiner(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedSmallClassesOnly = true })
+        IReadOnlyList<Heuristic> small = new HeuristicMiner(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedSmallClassesOnly = true, FewSeedHeldOutCheck = false })
             .Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features);
 
         Assert.NotEmpty(all);
@@ -116,7 +133,7 @@ public class FewSeedConceptRuleTests
         return profile;
     }
 
-    private static HeuristicMiner Miner(bool heldOut) => new(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedHeldOutCheck = heldOut });
+    private static HeuristicMiner Miner(bool heldOut) => new(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedHeldOutCheck = heldOut, FewSeedSmallClassesOnly = false });
 
     /// <summary>
     /// Ten seed items (eight ham, two spam at 0.9 and 0.8 on the spam concept, the ham ones at 0.1 but one at

@@ -19,8 +19,10 @@ namespace Alchemist;
 /// items for that bound ever to reach its floor (SMS's spam or TREC's classes at 10-20 labels: one to four items) is
 /// judged through the unlabeled sample instead: its precision is estimated as the class's seed share times its expected
 /// recall over its unlabeled coverage, and capped by its smoothed precision on the seed items it holds on, so that a
-/// class with one seed item is given at most 2/3. This rule is off by default (<c>EstimateFewSeedConcepts</c>): measured on
-/// the label-budget curve it helped SMS at 10 labels and hurt SMS at 20 and TREC at 10-20.
+/// class with one seed item is given at most 2/3. By default the rule only takes classes whose items cannot reach the
+/// 0.6 floor at all (<c>FewSeedSmallClassesOnly</c>), and its programs are kept only when the programs mined from the
+/// other folds of the seed items are not shown wrong on the held-out ones (<c>FewSeedHeldOutCheck</c>); without these
+/// two it lowered SMS at 20 labels and TREC at 10-20 on the label-budget curve.
 /// </para>
 /// <para>
 /// Selection goes round the classes, each turn taking the candidate of that class with the best gain: its precision
