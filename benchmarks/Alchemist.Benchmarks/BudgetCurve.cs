@@ -14,7 +14,9 @@ namespace Alchemist.Benchmarks;
 /// <remarks>
 /// Usage: <c>pipeline budget [youtube sms trec] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts]
 /// [--svg FILE] [--table FILE]</c> and any option <c>pipeline test</c> takes. Every figure comes from one
-/// <see cref="LabelingPipeline"/> run with the library defaults.
+/// <see cref="LabelingPipeline"/> run with the library defaults. <c>--fewseedconcepts</c> may list several rules
+/// separated by commas (<c>false,seed,nearest+heldout</c>): each draw is then run once per rule, in one process that
+/// embeds each text once, and the rule is shown after the features (<c>minilm+concepts/nearest</c>).
 /// </remarks>
 internal static class BudgetCurve
 {
@@ -68,20 +70,30 @@ internal static class BudgetCurve
                 // the seed-only baseline keeps the variant's end-model features.
                 runOptions["concepts"] = feature.EndsWith("+concepts", StringComparison.Ordinal) ? "true" : "false";
 
+                string[] rules = options.TryGetValue("fewseedconcepts", out string? listed) ? listed.Split(',') : [string.Empty];
                 foreach (string budget in budgets)
                 {
                     int drawsHere = budget == "all" ? 1 : draws;
                     for (int draw = 0; draw < drawsHere; draw++)
                     {
                         LabeledExample<string>[] seed = budget == "all" ? dev : Draw(dev, dataset.Task.ClassCount, int.Parse(budget, CultureInfo.InvariantCulture), draw);
-                        var stopwatch = Stopwatch.StartNew();
-                        LabelingRun run = await PipelineFigures.RunPipelineAsync(dataset, seed, test, f1, runOptions);
-                        var point = new Point(
-                            name, feature, budget, draw, seed.Length, PipelineFigures.Score(run.Test!.SeedOnly, f1), PipelineFigures.Score(run.Test.EndModel, f1), run.KeptCount);
-                        points.Add(point);
-                        Console.WriteLine(string.Create(
-                            CultureInfo.InvariantCulture,
-                            $"{name,-8} {feature,-6} budget {budget,-4} draw {draw}: seed-only {point.SeedOnly:0.0000}  pipeline {point.Pipeline:0.0000}  ({point.Pipeline - point.SeedOnly:+0.0000;-0.0000})  programs kept {point.Kept}  [{stopwatch.Elapsed.TotalSeconds:0.0}s]"));
+                        foreach (string rule in rules)
+                        {
+                            string label = rules.Length > 1 ? $"{feature}/{rule}" : feature;
+                            if (rule.Length > 0)
+                            {
+                                runOptions["fewseedconcepts"] = rule;
+                            }
+
+                            var stopwatch = Stopwatch.StartNew();
+                            LabelingRun run = await PipelineFigures.RunPipelineAsync(dataset, seed, test, f1, runOptions);
+                            var point = new Point(
+                                name, label, budget, draw, seed.Length, PipelineFigures.Score(run.Test!.SeedOnly, f1), PipelineFigures.Score(run.Test.EndModel, f1), run.KeptCount);
+                            points.Add(point);
+                            Console.WriteLine(string.Create(
+                                CultureInfo.InvariantCulture,
+                                $"{name,-8} {label,-6} budget {budget,-4} draw {draw}: seed-only {point.SeedOnly:0.0000}  pipeline {point.Pipeline:0.0000}  ({point.Pipeline - point.SeedOnly:+0.0000;-0.0000})  programs kept {point.Kept}  [{stopwatch.Elapsed.TotalSeconds:0.0}s]"));
+                        }
                     }
                 }
             }
@@ -97,7 +109,7 @@ internal static class BudgetCurve
 
         if (options.TryGetValue("svg", out string? svgPath))
         {
-            File.WriteAllText(svgPath, Svg(points, datasets, features, budgets));
+            File.WriteAllText(svgPath, Svg(points, datasets, [.. points.Select(p => p.Features).Distinct()], budgets));
         }
     }
 

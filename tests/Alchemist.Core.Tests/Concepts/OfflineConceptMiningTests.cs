@@ -56,8 +56,8 @@ public class OfflineConceptMiningTests
 
         Heuristic[] spam = [.. heuristics.Where(h => h.Label == 1)];
         Assert.NotEmpty(spam);
-        // With the defaults (the rule off), the two spam items are too few for any spam program.
-        Assert.DoesNotContain(new OfflineProgramSynthesizer().Mine(request, t => t, CancellationToken.None), h => h.Label == 1);
+        // With the rule off, the two spam items are too few for any spam program.
+        Assert.DoesNotContain(new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = false }).Mine(request, t => t, CancellationToken.None), h => h.Label == 1);
         ConceptScores<string> scores = request.Concepts!;
         IReadOnlyList<ILabelingFunction<string>> functions = SandboxProgramCompiler.Compile<string>(programs);
         int spamVotes = 0;
@@ -113,7 +113,7 @@ public class OfflineConceptMiningTests
         var generator = new HashedWordsEmbeddingGenerator();
         ConceptScores<string> scores = await ConceptScores<string>.CreateAsync(unlabeled, seed, 2, generator, generator, null, CancellationToken.None);
         await scores.AddPhrasesAsync(ConceptFeatures.ZeroShotPhrases(task).SelectMany(p => p), CancellationToken.None);
-        return (new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true }), new SynthesisRequest<string>(task) { Examples = seed, UnlabeledSample = unlabeled, ProgramCount = 10, Concepts = scores });
+        return (new OfflineProgramSynthesizer(new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedSmallClassesOnly = false, FewSeedHeldOutCheck = false }), new SynthesisRequest<string>(task) { Examples = seed, UnlabeledSample = unlabeled, ProgramCount = 10, Concepts = scores });
     }
 
     /// <summary>

@@ -19,8 +19,10 @@ namespace Alchemist;
 /// items for that bound ever to reach its floor (SMS's spam or TREC's classes at 10-20 labels: one to four items) is
 /// judged through the unlabeled sample instead: its precision is estimated as the class's seed share times its expected
 /// recall over its unlabeled coverage, and capped by its smoothed precision on the seed items it holds on, so that a
-/// class with one seed item is given at most 2/3. This rule is off by default (<c>EstimateFewSeedConcepts</c>): measured on
-/// the label-budget curve it helped SMS at 10 labels and hurt SMS at 20 and TREC at 10-20.
+/// class with one seed item is given at most 2/3. By default the rule only takes classes whose items cannot reach the
+/// 0.6 floor at all (<c>FewSeedSmallClassesOnly</c>), and its programs are kept only when the programs mined from the
+/// other folds of the seed items are not shown wrong on the held-out ones (<c>FewSeedHeldOutCheck</c>); without these
+/// two it lowered SMS at 20 labels and TREC at 10-20 on the label-budget curve.
 /// </para>
 /// <para>
 /// Selection goes round the classes, each turn taking the candidate of that class with the best gain: its precision
@@ -48,7 +50,71 @@ internal sealed class HeuristicMiner
     /// <param name="count">The most heuristics to return.</param>
     /// <param name="cancellationToken">Cancels the mining.</param>
     /// <param name="conceptFeatures">The concept features whose values the profiles carry (<see cref="TextProfile.ConceptValues"/>), or <see langword="null"/>.</param>
-    public IReadOnlyList<Heuristic> Mine(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, CancellationToken cancellationToken, IReadOnlyList<ConceptFeature>? conceptFeatures = null)
+    /// <param name="unlabeledShares">Each class's share of the unlabeled sample's items nearest its prototype (<see cref="FewSeedClassShare.NearestPrototype"/>), or <see langword="null"/>.</param>
+    public IReadOnlyList<Heuristic> Mine(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, CancellationToken cancellationToken, IReadOnlyList<ConceptFeature>? conceptFeatures = null, IReadOnlyList<double>? unlabeledShares = null)
+    {
+        bool estimate = _options.EstimateFewSeedConcepts;
+        IReadOnlyList<Heuristic> mined = MineCore(examples, labels, unlabeled, classCount, count, conceptFeatures, unlabeledShares, estimate, cancellationToken);
+        if (estimate && _options.FewSeedHeldOutCheck && mined.Any(h => h.BoundByCoverage)
+            && !PassesHeldOutCheck(HeldOutVotes(examples, labels, unlabeled, classCount, count, conceptFeatures, unlabeledShares, cancellationToken)))
+        {
+            // The estimated programs were wrong too often on seed items they were not mined from: mine without them.
+            return MineCore(examples, labels, unlabeled, classCount, count, conceptFeatures, unlabeledShares, estimate: false, cancellationToken);
+        }
+
+        return mined;
+    }
+
+    /// <summary>The most folds of the held-out check (<see cref="OfflineSynthesizerOptions.FewSeedHeldOutCheck"/>): leave-one-out up to this many seed items.</summary>
+    internal const int HeldOutFolds = 10;
+
+    /// <summary>
+    /// Decides the held-out check (<see cref="OfflineSynthesizerOptions.FewSeedHeldOutCheck"/>): the estimated programs
+    /// pass unless they voted on held-out seed items and their smoothed precision there, (correct + 1) / (votes + 2), is
+    /// below <see cref="OfflineSynthesizerOptions.MinimumPrecision"/>. No vote passes: a class with one seed item has no
+    /// program once that item is held out, so the check can find such a class's programs wrong on other classes' items
+    /// but never right on its own, and absence of evidence is not evidence against them.
+    /// </summary>
+    /// <param name="heldOut">The votes of <see cref="HeldOutVotes"/>.</param>
+    internal bool PassesHeldOutCheck((int Votes, int Correct) heldOut) =>
+        heldOut.Votes == 0 || (heldOut.Correct + 1.0) / (heldOut.Votes + 2.0) >= _options.MinimumPrecision;
+
+    /// <summary>
+    /// Counts the votes of the estimated programs (<see cref="Heuristic.BoundByCoverage"/>) on seed items they were not
+    /// mined from, and how many are right: seed item i is in fold i mod F (F = min(n, <see cref="HeldOutFolds"/>)), and
+    /// each fold's items are voted on by the estimated programs mined from the other folds.
+    /// </summary>
+    /// <remarks>
+    /// The concept values are not recomputed per fold: a held-out item's similarity to its own class's prototype is
+    /// already to the centroid of the other seed items of its class, but the other items' values (and the unlabeled
+    /// sample's) still include it in their class's centroid, a small leak in the programs' favour.
+    /// </remarks>
+    internal (int Votes, int Correct) HeldOutVotes(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, IReadOnlyList<ConceptFeature>? conceptFeatures, IReadOnlyList<double>? unlabeledShares, CancellationToken cancellationToken)
+    {
+        int n = examples.Count;
+        int folds = Math.Min(n, HeldOutFolds);
+        int votes = 0, correct = 0;
+        for (int fold = 0; fold < folds && folds > 1; fold++)
+        {
+            int[] train = [.. Enumerable.Range(0, n).Where(i => i % folds != fold)];
+            IReadOnlyList<Heuristic> mined = MineCore([.. train.Select(i => examples[i])], [.. train.Select(i => labels[i])], unlabeled, classCount, count, conceptFeatures, unlabeledShares, estimate: true, cancellationToken);
+            foreach (Heuristic heuristic in mined.Where(h => h.BoundByCoverage))
+            {
+                for (int i = fold; i < n; i += folds)
+                {
+                    if (heuristic.Condition.Matches(examples[i]))
+                    {
+                        votes++;
+                        correct += labels[i] == heuristic.Label ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        return (votes, correct);
+    }
+
+    private List<Heuristic> MineCore(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, IReadOnlyList<ConceptFeature>? conceptFeatures, IReadOnlyList<double>? unlabeledShares, bool estimate, CancellationToken cancellationToken)
     {
         int n = examples.Count;
         var classBits = new ulong[classCount][];
@@ -71,13 +137,16 @@ internal sealed class HeuristicMiner
         cancellationToken.ThrowIfCancellationRequested();
 
         var candidates = new List<Candidate>();
-        bool[] fewSeeds = [.. Enumerable.Range(0, classCount).Select(k => _options.EstimateFewSeedConcepts && index.HasUnlabeled && TooFewToShow(BitSet.Count(classBits[k]), conceptThresholds[k]))];
+        bool[] fewSeeds = [.. Enumerable.Range(0, classCount).Select(k => estimate && index.HasUnlabeled
+            && TooFewToShow(BitSet.Count(classBits[k]), _options.FewSeedSmallClassesOnly ? _options.MinimumPrecision : conceptThresholds[k]))];
+        double[] share = _options.FewSeedShare == FewSeedClassShare.NearestPrototype && unlabeledShares is not null ? [.. unlabeledShares] : prior;
+        double[] shareThresholds = [.. share.Select(ConceptThreshold)];
         foreach (Evaluated primitive in primitives)
         {
             AddIfPrecise(primitive, classBits, primitive.Condition.UsesConcepts ? conceptThresholds : thresholds, candidates, index);
             if (primitive.Condition.UsesConcepts && fewSeeds[((ConceptCondition)primitive.Condition).Feature.Label])
             {
-                AddIfPreciseByCoverage(primitive, classBits, prior, conceptThresholds, candidates, index);
+                AddIfPreciseByCoverage(primitive, classBits, share, shareThresholds, candidates, index);
             }
         }
 
@@ -219,13 +288,14 @@ internal sealed class HeuristicMiner
     /// <summary>
     /// Keeps a concept condition of a class with too few seed items (<see cref="TooFewToShow"/>) when its precision,
     /// estimated through the unlabeled sample, clears the class's floor. Its precision is the class's share times its
-    /// recall over its coverage: the share is the class's share of the seed labels; the recall is m / (n + 1) when it
+    /// recall over its coverage: the share is the class's share of the seed labels, or of the unlabeled items nearest its
+    /// prototype (<see cref="OfflineSynthesizerOptions.FewSeedShare"/>; the floor is then that share's); the recall is m / (n + 1) when it
     /// holds on m of the class's n seed items (the expected share of the class above a threshold set at a seed item's
     /// value, which is how concept thresholds are chosen: one item gives 1/2, not 1); the coverage is its share of the
     /// unlabeled sample. The seed items it holds on must agree: the estimate is at most their smoothed precision,
     /// (correct + 1) / (support + 2), so a condition that one seed item supports is given at most 2/3.
     /// </summary>
-    private void AddIfPreciseByCoverage(Evaluated condition, ulong[][] classBits, double[] prior, double[] thresholds, List<Candidate> candidates, ConditionIndex index)
+    private void AddIfPreciseByCoverage(Evaluated condition, ulong[][] classBits, double[] share, double[] thresholds, List<Candidate> candidates, ConditionIndex index)
     {
         int k = ((ConceptCondition)condition.Condition).Feature.Label;
         int support = BitSet.Count(condition.Examples);
@@ -237,7 +307,7 @@ internal sealed class HeuristicMiner
         }
 
         double recall = correct / (classSeeds + 1.0);
-        double estimate = Math.Min(Math.Min(1, prior[k] * recall / condition.UnlabeledCoverage), (correct + 1.0) / (support + 2.0));
+        double estimate = Math.Min(Math.Min(1, share[k] * recall / condition.UnlabeledCoverage), (correct + 1.0) / (support + 2.0));
         if (estimate >= thresholds[k])
         {
             candidates.Add(new Candidate(condition, k, support, correct, estimate, ByCoverage: true));

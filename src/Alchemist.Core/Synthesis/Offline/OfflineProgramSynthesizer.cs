@@ -94,16 +94,59 @@ public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
         }
 
         List<ConceptFeature>? features = null;
+        double[]? shares = null;
         if (request.Concepts is { } scores)
         {
             IReadOnlyList<float[]?> prototypes = scores.Table.PrototypeColumns;
             string[][] phrases = ConceptFeatures.ZeroShotPhrases(request.Task);
             features = ConceptFeatures.Create(request.Task, prototypes.Count, [.. prototypes.Select(p => p is not null)], [.. phrases.Select(p => p.Where(scores.Table.Contains).ToArray())]);
             SetConceptValues(examples, request.Examples.Select(e => e.Item), scores, features);
-            SetConceptValues(unlabeled, Enumerable.Range(0, unlabeled.Count).Select(i => sample[i * Math.Max(1, step)]), scores, features);
+            TItem[] sampled = [.. Enumerable.Range(0, unlabeled.Count).Select(i => sample[i * Math.Max(1, step)])];
+            SetConceptValues(unlabeled, sampled, scores, features);
+            if (_options.EstimateFewSeedConcepts && _options.FewSeedShare == FewSeedClassShare.NearestPrototype)
+            {
+                shares = NearestPrototypeShares(sampled.Where(item => scores.TryGetRow(item, out _)).Select(scores.For), request.Task.ClassCount, [.. prototypes.Select(p => p is not null)]);
+            }
         }
 
-        return new HeuristicMiner(_options).Mine(examples, labels, unlabeled, request.Task.ClassCount, request.ProgramCount, cancellationToken, features);
+        return new HeuristicMiner(_options).Mine(examples, labels, unlabeled, request.Task.ClassCount, request.ProgramCount, cancellationToken, features, shares);
+    }
+
+    /// <summary>
+    /// Gets each class's share of the items whose most similar class prototype is that class's (ties to the lower class
+    /// index); a class without a prototype has none. <see langword="null"/> when no item or no prototype is given.
+    /// </summary>
+    /// <param name="items">The items' concept scores.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="hasPrototype">Whether each class (by index, up to the prototypes the scores have) has a prototype.</param>
+    internal static double[]? NearestPrototypeShares(IEnumerable<Concepts> items, int classCount, IReadOnlyList<bool> hasPrototype)
+    {
+        int[] classes = [.. Enumerable.Range(0, Math.Min(classCount, hasPrototype.Count)).Where(k => hasPrototype[k])];
+        var counts = new double[classCount];
+        int total = 0;
+        foreach (Concepts concepts in items)
+        {
+            if (classes.Length == 0)
+            {
+                break;
+            }
+
+            int best = classes[0];
+            double bestValue = concepts.Prototype(best);
+            foreach (int k in classes.AsSpan(1))
+            {
+                double value = concepts.Prototype(k);
+                if (value > bestValue)
+                {
+                    (best, bestValue) = (k, value);
+                }
+            }
+
+            counts[best]++;
+            total++;
+        }
+
+        return total == 0 ? null : [.. counts.Select(c => c / total)];
     }
 
     /// <summary>Computes the concept features of each profile from its item's scores; an item the run did not embed has none, and no concept condition holds on it.</summary>
