@@ -193,7 +193,15 @@ internal sealed partial class HyperPass
             Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, c));
             Span<float> values = scratch.AsSpan(c, c);
             int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
-            for (int i = block * BlockRows; i < end; i++)
+            int first = block * BlockRows;
+            if (_paired && layer > 0)
+            {
+                // Two rows at a time (HyperPass.TwoRows.cs): the same sums, in the same order.
+                AddPairedRowsToColumns(matrix, entries, layer, first, end, blockSums, scratch, new float[scratch.Length]);
+                first = end;
+            }
+
+            for (int i = first; i < end; i++)
             {
                 int count = entries is null
                     ? Gather(matrix.GetRow(i), columns, values, out int valueSum)

@@ -168,19 +168,27 @@ internal sealed class HyperState
             double tie = 1.0 / k;
             int end = Math.Min(count, (block + 1) * BlockRows);
             float[] scratch = new float[HyperPass.ScratchLength(functionCount)];
+            float[]? scratchB = entries is null ? null : new float[scratch.Length];
             for (int i = block * BlockRows; i < end; i++)
             {
-                Span<double> row = values.AsSpan(i * k, k);
+                // Rows of listed entries two at a time (HyperPass.PredictTwo): each row's values as one by one.
+                bool two = scratchB is not null && i + 1 < end;
+                Span<double> rows = values.AsSpan(i * k, (two ? 2 : 1) * k);
                 if (entries is null)
                 {
-                    PredictUncalibratedRow(rowOf(i), row, scratch);
+                    PredictUncalibratedRow(rowOf(i), rows, scratch);
+                }
+                else if (two)
+                {
+                    PredictUncalibratedRows(entries, i, rows[..k], rows[k..], scratch, scratchB);
+                    i++;
                 }
                 else
                 {
-                    PredictUncalibratedRow(entries, i, row, scratch);
+                    PredictUncalibratedRow(entries, i, rows, scratch);
                 }
 
-                foreach (double p in row)
+                foreach (double p in rows)
                 {
                     high = p > tie && !(p <= high) ? p : high;
                     low = p < tie && !(p >= low) ? p : low;
@@ -251,6 +259,21 @@ internal sealed class HyperState
         }
 
         CombinePasses(destination);
+    }
+
+    /// <summary>Computes the uncalibrated probabilities of rows <paramref name="row"/> and <paramref name="row"/> + 1 of the fitted matrix's entries, each as <see cref="PredictUncalibratedRow(HyperEntries, int, Span{double}, Span{float})"/> computes it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void PredictUncalibratedRows(HyperEntries entries, int row, Span<double> destinationA, Span<double> destinationB, Span<float> scratchA, Span<float> scratchB)
+    {
+        for (int c = 0; c < Passes.Length; c++)
+        {
+            Passes[c].PredictTwo(entries, row, row + 1, scratchA, scratchB, out float a, out float b);
+            destinationA[c] = a;
+            destinationB[c] = b;
+        }
+
+        CombinePasses(destinationA);
+        CombinePasses(destinationB);
     }
 
     /// <summary>Turns the class passes' outputs, written to the first of <paramref name="destination"/>'s values, into a row's probabilities: <c>[1 - p, p]</c> for the one pass of a binary task, the outputs divided by their sum otherwise.</summary>
