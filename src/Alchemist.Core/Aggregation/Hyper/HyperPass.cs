@@ -26,6 +26,9 @@ internal sealed partial class HyperPass
     /// <summary>An entry's value by its vote read as a byte: +1 for the positive vote, -1 for any other (abstains, 255, are never read as entries).</summary>
     private readonly float[] _valueOfVote = new float[256];
 
+    /// <summary>Per 8-wide layer, <see cref="ColumnTerms"/> with every value twice: column <c>j</c>'s term <c>x</c> at <c>[16 j + 2 x]</c> and <c>[16 j + 2 x + 1]</c>.</summary>
+    private readonly float[][] _columnPairTerms;
+
     /// <summary>Whether the pass runs the AVX-512 kernels, two entries at a time (<c>HyperPass.Paired.cs</c>).</summary>
     private readonly bool _paired;
 
@@ -39,6 +42,7 @@ internal sealed partial class HyperPass
         FunctionCount = functionCount;
         ColumnTerms = new float[network.Layers.Length][];
         GlobalTerms = new float[network.Layers.Length][];
+        _columnPairTerms = new float[network.Layers.Length][];
     }
 
     /// <summary>Gets the vote that counts as <c>+1</c> in this pass.</summary>
@@ -489,6 +493,18 @@ internal sealed partial class HyperPass
         }
 
         ColumnTerms[layer] = columnTerms;
+        if (o == 8)
+        {
+            // Each 8-wide column term with every value twice, for the paired kernels (HyperPass.Paired.cs).
+            var pairTerms = new float[m * 16];
+            for (int x = 0; x < columnTerms.Length; x++)
+            {
+                pairTerms[2 * x] = columnTerms[x];
+                pairTerms[(2 * x) + 1] = columnTerms[x];
+            }
+
+            _columnPairTerms[layer] = pairTerms;
+        }
         GlobalTerms[layer] = globalTerms;
     }
 
