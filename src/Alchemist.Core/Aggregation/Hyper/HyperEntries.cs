@@ -41,7 +41,8 @@ internal sealed class HyperEntries
     /// <summary>Lists a matrix's entries, or returns <see langword="null"/> when it has more than 256 functions or more entries than an array holds.</summary>
     /// <param name="matrix">The matrix.</param>
     /// <param name="cancellationToken">Cancels the build.</param>
-    public static HyperEntries? Build(LabelMatrix matrix, CancellationToken cancellationToken)
+    /// <param name="compress">Whether to fill the list with AVX-512 compression (by default when the machine has it) or row by row, as tests compare.</param>
+    public static HyperEntries? Build(LabelMatrix matrix, CancellationToken cancellationToken, bool? compress = null)
     {
         int n = matrix.ItemCount;
         int m = matrix.FunctionCount;
@@ -76,12 +77,12 @@ internal sealed class HyperEntries
 
         var columns = new byte[total];
         var votes = new sbyte[total];
-        bool compress = Avx512Vbmi2.IsSupported && Vector512.IsHardwareAccelerated;
+        bool compressed = (compress ?? true) && Avx512Vbmi2.IsSupported && Vector512.IsHardwareAccelerated;
         ForEachBlock(blocks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block) =>
         {
             int start = block * BlockRows;
             int end = Math.Min(n, (block + 1) * BlockRows);
-            if (compress)
+            if (compressed)
             {
                 FillCompressed(matrix, start, end, starts, columns, votes);
                 return;

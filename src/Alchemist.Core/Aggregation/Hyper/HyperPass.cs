@@ -26,6 +26,9 @@ internal sealed partial class HyperPass
     /// <summary>An entry's value by its vote read as a byte: +1 for the positive vote, -1 for any other (abstains, 255, are never read as entries).</summary>
     private readonly float[] _valueOfVote = new float[256];
 
+    /// <summary>Whether the column passes of the paired kernels compute two rows side by side.</summary>
+    private bool _twoRows = true;
+
     /// <summary>Per 8-wide layer, <see cref="ColumnTerms"/> with every value twice: column <c>j</c>'s term <c>x</c> at <c>[16 j + 2 x]</c> and <c>[16 j + 2 x + 1]</c>.</summary>
     private readonly float[][] _columnPairTerms;
 
@@ -72,7 +75,8 @@ internal sealed partial class HyperPass
     /// Equal rows have equal embeddings in every layer (a row's terms come from its own entries and the shared column
     /// and global terms), so a distinct row computed once and counted by its weight gives the sums of its copies.
     /// </remarks>
-    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, HyperEntries? entries, sbyte positiveVote, bool paired, CancellationToken cancellationToken)
+    /// <param name="twoRows">Whether the paired kernels' column passes compute two rows side by side (<c>HyperPass.TwoRows.cs</c>) or one at a time; the sums are the same.</param>
+    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, HyperEntries? entries, sbyte positiveVote, bool paired, CancellationToken cancellationToken, bool twoRows = true)
     {
         if (paired && !PairedSupported)
         {
@@ -80,7 +84,7 @@ internal sealed partial class HyperPass
         }
 
         int m = matrix.FunctionCount;
-        var pass = new HyperPass(network, positiveVote, m, paired);
+        var pass = new HyperPass(network, positiveVote, m, paired) { _twoRows = twoRows };
         var counts = new long[m];
         for (int l = 0; l < network.Layers.Length; l++)
         {
@@ -198,7 +202,7 @@ internal sealed partial class HyperPass
             Span<float> values = scratch.AsSpan(c, c);
             int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
             int first = block * BlockRows;
-            if (_paired && layer > 0)
+            if (_paired && _twoRows && layer > 0)
             {
                 // Two rows at a time (HyperPass.TwoRows.cs): the same sums, in the same order.
                 AddPairedRowsToColumns(matrix, entries, layer, first, end, blockSums, scratch, new float[scratch.Length]);
