@@ -171,29 +171,58 @@ internal sealed class HyperState
             int end = Math.Min(count, (block + 1) * BlockRows);
             float[] scratch = new float[HyperPass.ScratchLength(functionCount)];
             float[]? scratchB = entries is null || !twoRows ? null : new float[scratch.Length];
-            for (int i = block * BlockRows; i < end; i++)
+            if (scratchB is not null)
             {
-                // Rows of listed entries two at a time (HyperPass.PredictTwo): each row's values as one by one.
-                bool two = scratchB is not null && i + 1 < end;
-                Span<double> rows = values.AsSpan(i * k, (two ? 2 : 1) * k);
-                if (entries is null)
+                // Rows of listed entries two at a time (HyperPass.PredictTwo), one class pass after the other so that a
+                // pass's terms stay in the cache across the block; each row's values as one by one, combined after.
+                int start = block * BlockRows;
+                for (int c = 0; c < Passes.Length; c++)
                 {
-                    PredictUncalibratedRow(rowOf(i), rows, scratch);
-                }
-                else if (two)
-                {
-                    PredictUncalibratedRows(entries, i, rows[..k], rows[k..], scratch, scratchB);
-                    i++;
-                }
-                else
-                {
-                    PredictUncalibratedRow(entries, i, rows, scratch);
+                    HyperPass pass = Passes[c];
+                    int i = start;
+                    for (; i + 1 < end; i += 2)
+                    {
+                        pass.PredictTwo(entries!, i, i + 1, scratch, scratchB, out float a, out float b);
+                        values[(i * k) + c] = a;
+                        values[((i + 1) * k) + c] = b;
+                    }
+
+                    if (i < end)
+                    {
+                        values[(i * k) + c] = pass.Predict(entries!, i, scratch);
+                    }
                 }
 
-                foreach (double p in rows)
+                for (int i = start; i < end; i++)
                 {
-                    high = p > tie && !(p <= high) ? p : high;
-                    low = p < tie && !(p >= low) ? p : low;
+                    Span<double> row = values.AsSpan(i * k, k);
+                    CombinePasses(row);
+                    foreach (double p in row)
+                    {
+                        high = p > tie && !(p <= high) ? p : high;
+                        low = p < tie && !(p >= low) ? p : low;
+                    }
+                }
+            }
+            else
+            {
+                for (int i = block * BlockRows; i < end; i++)
+                {
+                    Span<double> row = values.AsSpan(i * k, k);
+                    if (entries is null)
+                    {
+                        PredictUncalibratedRow(rowOf(i), row, scratch);
+                    }
+                    else
+                    {
+                        PredictUncalibratedRow(entries, i, row, scratch);
+                    }
+
+                    foreach (double p in row)
+                    {
+                        high = p > tie && !(p <= high) ? p : high;
+                        low = p < tie && !(p >= low) ? p : low;
+                    }
                 }
             }
 
@@ -261,21 +290,6 @@ internal sealed class HyperState
         }
 
         CombinePasses(destination);
-    }
-
-    /// <summary>Computes the uncalibrated probabilities of rows <paramref name="row"/> and <paramref name="row"/> + 1 of the fitted matrix's entries, each as <see cref="PredictUncalibratedRow(HyperEntries, int, Span{double}, Span{float})"/> computes it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void PredictUncalibratedRows(HyperEntries entries, int row, Span<double> destinationA, Span<double> destinationB, Span<float> scratchA, Span<float> scratchB)
-    {
-        for (int c = 0; c < Passes.Length; c++)
-        {
-            Passes[c].PredictTwo(entries, row, row + 1, scratchA, scratchB, out float a, out float b);
-            destinationA[c] = a;
-            destinationB[c] = b;
-        }
-
-        CombinePasses(destinationA);
-        CombinePasses(destinationB);
     }
 
     /// <summary>Turns the class passes' outputs, written to the first of <paramref name="destination"/>'s values, into a row's probabilities: <c>[1 - p, p]</c> for the one pass of a binary task, the outputs divided by their sum otherwise.</summary>
