@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -196,10 +197,28 @@ internal sealed class HyperEntries
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillCompressed(LabelMatrix matrix, int start, int end, int[] starts, byte[] columns, sbyte[] votes)
     {
-        int m = matrix.FunctionCount;
         int blockEntries = starts[end] - starts[start];
-        byte[] stagedColumns = new byte[blockEntries + 64];
-        byte[] stagedVotes = new byte[blockEntries + 64];
+        // Rented: a block's staging buffers are over 85 KB each (large objects), and a fit fills hundreds of blocks.
+        byte[] stagedColumns = ArrayPool<byte>.Shared.Rent(blockEntries + 64);
+        byte[] stagedVotes = ArrayPool<byte>.Shared.Rent(blockEntries + 64);
+        try
+        {
+            FillStaged(matrix, start, end, blockEntries, stagedColumns, stagedVotes);
+            stagedColumns.AsSpan(0, blockEntries).CopyTo(columns.AsSpan(starts[start], blockEntries));
+            MemoryMarshal.Cast<byte, sbyte>(stagedVotes.AsSpan(0, blockEntries)).CopyTo(votes.AsSpan(starts[start], blockEntries));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(stagedColumns);
+            ArrayPool<byte>.Shared.Return(stagedVotes);
+        }
+    }
+
+    /// <summary>Writes the entries of rows <paramref name="start"/> to <paramref name="end"/> compressed into the staging buffers (<see cref="FillCompressed"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FillStaged(LabelMatrix matrix, int start, int end, int blockEntries, byte[] stagedColumns, byte[] stagedVotes)
+    {
+        int m = matrix.FunctionCount;
         Span<sbyte> tail = stackalloc sbyte[64];
         Vector512<byte> iota = Vector512.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63);
         ref byte columnOut = ref MemoryMarshal.GetArrayDataReference(stagedColumns);
@@ -227,7 +246,7 @@ internal sealed class HyperEntries
                 // An abstain (-1) is the only vote with its sign bit set.
                 Vector512<byte> isEntry = Vector512.GreaterThanOrEqual(chunk, Vector512<sbyte>.Zero).AsByte();
                 int entries = BitOperations.PopCount(isEntry.ExtractMostSignificantBits());
-                if (count + 64 > stagedColumns.Length)
+                if (count + 64 > stagedColumns.Length || count + 64 > stagedVotes.Length)
                 {
                     throw new InvalidOperationException("The staged entries overran their buffer.");
                 }
@@ -242,9 +261,6 @@ internal sealed class HyperEntries
         {
             throw new InvalidOperationException($"The block's rows hold {count} entries, not the {blockEntries} counted.");
         }
-
-        stagedColumns.AsSpan(0, count).CopyTo(columns.AsSpan(starts[start], count));
-        MemoryMarshal.Cast<byte, sbyte>(stagedVotes.AsSpan(0, count)).CopyTo(votes.AsSpan(starts[start], count));
     }
 
     /// <summary>Writes a row's entries, in column order, into spans exactly as long as its number of entries.</summary>
