@@ -244,6 +244,97 @@ public class HyperLabelModelTests
         }
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Fit_TwoRowsSideBySide_GiveTheValuesOfOneRowAtATimeBitForBit(int classes)
+    {
+        // The paired kernels compute two rows side by side (each layer on one row, then on the other) in the column
+        // passes and the fit's prediction: each row's values, and the column sums in row order, must be those of one row
+        // at a time. 9,001 rows (three blocks, an odd count), 100 functions, every 13th row and a run of four without
+        // votes (the pairs skip them); from listed entries and from the matrix.
+        const int Items = 9_001, Functions = 100;
+        LabelMatrix drawn = LabelMatrixGenerator.Create(seed: 34, items: Items, functions: Functions, classes: classes).Matrix;
+        var votes = new sbyte[Items * Functions];
+        for (int i = 0; i < Items; i++)
+        {
+            Span<sbyte> row = votes.AsSpan(i * Functions, Functions);
+            if (i % 13 == 0 || (i >= 5_000 && i < 5_004))
+            {
+                row.Fill(-1);
+                continue;
+            }
+
+            drawn.GetRow(i).CopyTo(row);
+        }
+
+        var matrix = new LabelMatrix(Items, Functions, classes, votes);
+        bool[] kernels = HyperPass.PairedSupported ? [false, true] : [false];
+        foreach (bool paired in kernels)
+        {
+            foreach (bool listEntries in new[] { true, false })
+            {
+                var oneByOne = new double[Items * classes];
+                var sideBySide = new double[Items * classes];
+                HyperState one = HyperState.Fit(matrix, oneByOne, CancellationToken.None, groupRows: false, paired: paired, listEntries: listEntries, twoRows: false);
+                HyperState two = HyperState.Fit(matrix, sideBySide, CancellationToken.None, groupRows: false, paired: paired, listEntries: listEntries);
+
+                Assert.Equal(oneByOne, sideBySide);
+                Assert.Equal(one.High, two.High);
+                Assert.Equal(one.Low, two.Low);
+                Assert.Contains(sideBySide, p => Math.Abs(p - (1.0 / classes)) > 0.02);
+                for (int c = 0; c < one.Passes.Length; c++)
+                {
+                    Assert.Equal(one.Passes[c].ColumnTerms.SelectMany(t => t), two.Passes[c].ColumnTerms.SelectMany(t => t));
+                    Assert.Equal(one.Passes[c].GlobalTerms.SelectMany(t => t), two.Passes[c].GlobalTerms.SelectMany(t => t));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(45)]
+    [InlineData(64)]
+    [InlineData(100)]
+    [InlineData(200)]
+    [InlineData(256)]
+    public void HyperEntries_CompressedFill_ListsTheEntriesOfTheRowByRowFill(int functions)
+    {
+        // The AVX-512 fill (64 votes at a time, staged per block) against the row-by-row one: the same entries in the
+        // same order for every row. 5,000 rows (two blocks), every 7th row without votes, row 10 without abstains.
+        const int Items = 5_000;
+        LabelMatrix drawn = LabelMatrixGenerator.Create(seed: 35, items: Items, functions: functions, classes: 3).Matrix;
+        sbyte[] votes = drawn.AsSpan().ToArray();
+        for (int i = 0; i < Items; i += 7)
+        {
+            votes.AsSpan(i * functions, functions).Fill(-1);
+        }
+
+        votes.AsSpan(10 * functions, functions).Fill(2);
+        var matrix = new LabelMatrix(Items, functions, 3, votes);
+        HyperEntries expected = HyperEntries.Build(matrix, CancellationToken.None, compress: false)!;
+        HyperEntries actual = HyperEntries.Build(matrix, CancellationToken.None)!;
+
+        Assert.Equal(expected.EntryCount, actual.EntryCount);
+        Assert.Equal(matrix.AsSpan().Count((sbyte)-1), ((long)Items * functions) - actual.EntryCount);
+        var expectedColumns = new int[functions];
+        var actualColumns = new int[functions];
+        var expectedValues = new float[functions];
+        var actualValues = new float[functions];
+        for (int i = 0; i < Items; i++)
+        {
+            int expectedCount = expected.Gather(i, 1, expectedColumns, expectedValues, out int expectedSum);
+            int actualCount = actual.Gather(i, 1, actualColumns, actualValues, out int actualSum);
+            Assert.Equal(expectedCount, actualCount);
+            Assert.Equal(expectedSum, actualSum);
+            Assert.Equal(expectedColumns.AsSpan(0, expectedCount).ToArray(), actualColumns.AsSpan(0, actualCount).ToArray());
+            Assert.Equal(expectedValues.AsSpan(0, expectedCount).ToArray(), actualValues.AsSpan(0, actualCount).ToArray());
+        }
+
+        Assert.Equal(functions, actual.Gather(10, 2, actualColumns, actualValues, out int positives));
+        Assert.Equal(functions, positives);
+    }
+
     [Fact]
     public void HyperEntries_MoreThan256Functions_AreNotListedAndTheFitReadsTheMatrix()
     {

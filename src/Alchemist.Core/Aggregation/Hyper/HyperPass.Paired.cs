@@ -80,9 +80,9 @@ internal sealed partial class HyperPass
         Vector256<float> rowTerm = Vector256.FusedMultiplyAdd(Vector256.Create(layer.Row), Vector256.Create(rowMean), Vector256.Create(GlobalTerms[0]));
         Vector512<float> rowPair = Avx512F.PermuteVar16x32(rowTerm.ToVector512Unsafe(), Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7));
         Vector512<float> self = Vector512.Create(layer.SelfPaired);
-        Vector512<int> interleave = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        Vector512<float> oddLanes = OddLanes;
         int pairs = (count + 1) / 2;
-        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(ColumnTerms[0]);
+        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(_columnPairTerms[0]);
         ref int entryColumns = ref MemoryMarshal.GetReference(columns[..(2 * pairs)]);
         ref float valueRef = ref MemoryMarshal.GetReference(values[..(2 * pairs)]);
         ref float outRef = ref MemoryMarshal.GetReference(output[..(16 * pairs)]);
@@ -92,12 +92,12 @@ internal sealed partial class HyperPass
         nint last = pairs - 1;
         for (nint p = 0; p < last; p++)
         {
-            Vector512<float> z = FirstPair(ref Unsafe.Add(ref entryColumns, 2 * p), ref Unsafe.Add(ref valueRef, 2 * p), ref columnRef, rowPair, self, interleave);
+            Vector512<float> z = FirstPair(ref Unsafe.Add(ref entryColumns, 2 * p), ref Unsafe.Add(ref valueRef, 2 * p), ref columnRef, rowPair, self, oddLanes);
             z.StoreUnsafe(ref outRef, (nuint)(16 * p));
             sum += z;
         }
 
-        Vector512<float> lastZ = FirstPair(ref Unsafe.Add(ref entryColumns, 2 * last), ref Unsafe.Add(ref valueRef, 2 * last), ref columnRef, rowPair, self, interleave) & Keep((2 * last) + 1 < count);
+        Vector512<float> lastZ = FirstPair(ref Unsafe.Add(ref entryColumns, 2 * last), ref Unsafe.Add(ref valueRef, 2 * last), ref columnRef, rowPair, self, oddLanes) & Keep((2 * last) + 1 < count);
         lastZ.StoreUnsafe(ref outRef, (nuint)(16 * last));
         sum += lastZ;
         return sum;
@@ -105,12 +105,9 @@ internal sealed partial class HyperPass
 
     /// <summary>Computes one pair of entries' first-layer outputs (before the spare's lanes are zeroed) from their columns and values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> FirstPair(ref int columns, ref float values, ref float columnTerms, Vector512<float> rowPair, Vector512<float> self, Vector512<int> interleave)
+    private static Vector512<float> FirstPair(ref int columns, ref float values, ref float columnPairTerms, Vector512<float> rowPair, Vector512<float> self, Vector512<float> oddLanes)
     {
-        Vector512<float> column = Avx512F.PermuteVar16x32x2(
-            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)columns * 8).ToVector512Unsafe(),
-            interleave,
-            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)Unsafe.Add(ref columns, 1) * 8).ToVector512Unsafe());
+        Vector512<float> column = ColumnPair(ref columns, ref columnPairTerms, oddLanes);
         Vector512<float> value = Vector512.Create(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref values))).AsSingle();
         return Leaky(Vector512.FusedMultiplyAdd(self, value, rowPair + column));
     }
@@ -124,9 +121,9 @@ internal sealed partial class HyperPass
         ReadOnlySpan<float> self = layer.SelfPaired;
         Vector512<float> s0 = Vector512.Create(self[..16]), s1 = Vector512.Create(self.Slice(16, 16)), s2 = Vector512.Create(self.Slice(32, 16)), s3 = Vector512.Create(self.Slice(48, 16));
         Vector512<float> s4 = Vector512.Create(self.Slice(64, 16)), s5 = Vector512.Create(self.Slice(80, 16)), s6 = Vector512.Create(self.Slice(96, 16)), s7 = Vector512.Create(self.Slice(112, 16));
-        Vector512<int> interleave = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        Vector512<float> oddLanes = OddLanes;
         int pairs = (count + 1) / 2;
-        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(ColumnTerms[index]);
+        ref float columnRef = ref MemoryMarshal.GetArrayDataReference(_columnPairTerms[index]);
         ref int entryColumns = ref MemoryMarshal.GetReference(columns[..(2 * pairs)]);
         ref float inRef = ref MemoryMarshal.GetReference(input[..(16 * pairs)]);
         ref float outRef = ref MemoryMarshal.GetReference(output[..(16 * pairs)]);
@@ -136,12 +133,12 @@ internal sealed partial class HyperPass
         nint last = pairs - 1;
         for (nint p = 0; p < last; p++)
         {
-            Vector512<float> z = MiddlePair(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref inRef, 16 * p)), ref Unsafe.Add(ref entryColumns, 2 * p), ref columnRef, rowPair, interleave, s0, s1, s2, s3, s4, s5, s6, s7);
+            Vector512<float> z = MiddlePair(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref inRef, 16 * p)), ref Unsafe.Add(ref entryColumns, 2 * p), ref columnRef, rowPair, oddLanes, s0, s1, s2, s3, s4, s5, s6, s7);
             z.StoreUnsafe(ref outRef, (nuint)(16 * p));
             sum += z;
         }
 
-        Vector512<float> lastZ = MiddlePair(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref inRef, 16 * last)), ref Unsafe.Add(ref entryColumns, 2 * last), ref columnRef, rowPair, interleave, s0, s1, s2, s3, s4, s5, s6, s7) & Keep((2 * last) + 1 < count);
+        Vector512<float> lastZ = MiddlePair(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref inRef, 16 * last)), ref Unsafe.Add(ref entryColumns, 2 * last), ref columnRef, rowPair, oddLanes, s0, s1, s2, s3, s4, s5, s6, s7) & Keep((2 * last) + 1 < count);
         lastZ.StoreUnsafe(ref outRef, (nuint)(16 * last));
         sum += lastZ;
         return sum;
@@ -152,9 +149,9 @@ internal sealed partial class HyperPass
     private static Vector512<float> MiddlePair(
         ref byte e,
         ref int columns,
-        ref float columnTerms,
+        ref float columnPairTerms,
         Vector512<float> rowPair,
-        Vector512<int> interleave,
+        Vector512<float> oddLanes,
         Vector512<float> s0,
         Vector512<float> s1,
         Vector512<float> s2,
@@ -164,10 +161,7 @@ internal sealed partial class HyperPass
         Vector512<float> s6,
         Vector512<float> s7)
     {
-        Vector512<float> a = rowPair + Avx512F.PermuteVar16x32x2(
-            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)columns * 8).ToVector512Unsafe(),
-            interleave,
-            Vector256.LoadUnsafe(ref columnTerms, (nuint)(uint)Unsafe.Add(ref columns, 1) * 8).ToVector512Unsafe());
+        Vector512<float> a = rowPair + ColumnPair(ref columns, ref columnPairTerms, oddLanes);
 
         // Input k of both entries is the 8 bytes at 8 k, broadcast: [e_t[k], e_t+1[k]] eight times.
         a = Vector512.FusedMultiplyAdd(s0, Pair(ref e, 0), a);
@@ -253,6 +247,21 @@ internal sealed partial class HyperPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Pair(ref byte source, int offset) =>
         Vector512.Create(Unsafe.ReadUnaligned<double>(ref Unsafe.Add(ref source, offset))).AsSingle();
+
+    /// <summary>Gets a mask of the odd lanes (the second entry of a pair).</summary>
+    private static Vector512<float> OddLanes => Vector512.Create(-1L << 32).AsSingle();
+
+    /// <summary>
+    /// Reads two entries' 8-wide column terms interleaved (the first entry's in the even lanes, the second's in the odd
+    /// ones) from the terms with every value twice: two loads and a blend, a shorter chain before the entries' first
+    /// addition than two half loads and a two-source permutation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ColumnPair(ref int columns, ref float columnPairTerms, Vector512<float> oddLanes) =>
+        Vector512.ConditionalSelect(
+            oddLanes,
+            Vector512.LoadUnsafe(ref columnPairTerms, (nuint)(uint)Unsafe.Add(ref columns, 1) * 16),
+            Vector512.LoadUnsafe(ref columnPairTerms, (nuint)(uint)columns * 16));
 
     /// <summary>All lanes when both entries of a pair are real; the even lanes (the first entry) when the second is the spare.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

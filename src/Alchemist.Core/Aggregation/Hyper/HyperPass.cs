@@ -26,6 +26,12 @@ internal sealed partial class HyperPass
     /// <summary>An entry's value by its vote read as a byte: +1 for the positive vote, -1 for any other (abstains, 255, are never read as entries).</summary>
     private readonly float[] _valueOfVote = new float[256];
 
+    /// <summary>Whether the column passes of the paired kernels compute two rows side by side.</summary>
+    private bool _twoRows = true;
+
+    /// <summary>Per 8-wide layer, <see cref="ColumnTerms"/> with every value twice: column <c>j</c>'s term <c>x</c> at <c>[16 j + 2 x]</c> and <c>[16 j + 2 x + 1]</c>.</summary>
+    private readonly float[][] _columnPairTerms;
+
     /// <summary>Whether the pass runs the AVX-512 kernels, two entries at a time (<c>HyperPass.Paired.cs</c>).</summary>
     private readonly bool _paired;
 
@@ -39,6 +45,7 @@ internal sealed partial class HyperPass
         FunctionCount = functionCount;
         ColumnTerms = new float[network.Layers.Length][];
         GlobalTerms = new float[network.Layers.Length][];
+        _columnPairTerms = new float[network.Layers.Length][];
     }
 
     /// <summary>Gets the vote that counts as <c>+1</c> in this pass.</summary>
@@ -68,7 +75,8 @@ internal sealed partial class HyperPass
     /// Equal rows have equal embeddings in every layer (a row's terms come from its own entries and the shared column
     /// and global terms), so a distinct row computed once and counted by its weight gives the sums of its copies.
     /// </remarks>
-    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, HyperEntries? entries, sbyte positiveVote, bool paired, CancellationToken cancellationToken)
+    /// <param name="twoRows">Whether the paired kernels' column passes compute two rows side by side (<c>HyperPass.TwoRows.cs</c>) or one at a time; the sums are the same.</param>
+    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, HyperEntries? entries, sbyte positiveVote, bool paired, CancellationToken cancellationToken, bool twoRows = true)
     {
         if (paired && !PairedSupported)
         {
@@ -76,7 +84,7 @@ internal sealed partial class HyperPass
         }
 
         int m = matrix.FunctionCount;
-        var pass = new HyperPass(network, positiveVote, m, paired);
+        var pass = new HyperPass(network, positiveVote, m, paired) { _twoRows = twoRows };
         var counts = new long[m];
         for (int l = 0; l < network.Layers.Length; l++)
         {
@@ -193,7 +201,15 @@ internal sealed partial class HyperPass
             Span<int> columns = MemoryMarshal.Cast<float, int>(scratch.AsSpan(0, c));
             Span<float> values = scratch.AsSpan(c, c);
             int end = Math.Min(matrix.ItemCount, (block + 1) * BlockRows);
-            for (int i = block * BlockRows; i < end; i++)
+            int first = block * BlockRows;
+            if (_paired && _twoRows && layer > 0)
+            {
+                // Two rows at a time (HyperPass.TwoRows.cs): the same sums, in the same order.
+                AddPairedRowsToColumns(matrix, entries, layer, first, end, blockSums, scratch, new float[scratch.Length]);
+                first = end;
+            }
+
+            for (int i = first; i < end; i++)
             {
                 int count = entries is null
                     ? Gather(matrix.GetRow(i), columns, values, out int valueSum)
@@ -481,6 +497,18 @@ internal sealed partial class HyperPass
         }
 
         ColumnTerms[layer] = columnTerms;
+        if (o == 8)
+        {
+            // Each 8-wide column term with every value twice, for the paired kernels (HyperPass.Paired.cs).
+            var pairTerms = new float[m * 16];
+            for (int x = 0; x < columnTerms.Length; x++)
+            {
+                pairTerms[2 * x] = columnTerms[x];
+                pairTerms[(2 * x) + 1] = columnTerms[x];
+            }
+
+            _columnPairTerms[layer] = pairTerms;
+        }
         GlobalTerms[layer] = globalTerms;
     }
 

@@ -62,7 +62,8 @@ internal sealed class HyperState
     /// pass their own buffers.
     /// </param>
     /// <param name="listEntries">Whether rows that are not grouped are read from their entries listed once (<see cref="HyperEntries"/>, by default) or from the matrix each time, as tests compare.</param>
-    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null, bool keepValues = false, bool? listEntries = null)
+    /// <param name="twoRows">Whether the paired kernels compute two rows side by side (<c>HyperPass.TwoRows.cs</c>, by default) or one at a time, as tests compare.</param>
+    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null, bool keepValues = false, bool? listEntries = null, bool twoRows = true)
     {
         bool usePaired = paired ?? HyperPass.PairedSupported;
         HyperNetwork network = HyperNetwork.Pretrained;
@@ -76,14 +77,14 @@ internal sealed class HyperState
         var passes = new HyperPass[k == 2 ? 1 : k];
         for (int c = 0; c < passes.Length; c++)
         {
-            passes[c] = HyperPass.Fit(network, matrix, rows, entries, (sbyte)(k == 2 ? 1 : c), usePaired, cancellationToken);
+            passes[c] = HyperPass.Fit(network, matrix, rows, entries, (sbyte)(k == 2 ? 1 : c), usePaired, cancellationToken, twoRows);
         }
 
         double high, low;
         double[]? rowValues = null;
         if (rows is null)
         {
-            (high, low) = new HyperState(passes, null, null, null).PredictRows(matrix.ItemCount, matrix.GetRow, entries, values, cancellationToken);
+            (high, low) = new HyperState(passes, null, null, null).PredictRows(matrix.ItemCount, matrix.GetRow, entries, values, cancellationToken, twoRows);
         }
         else
         {
@@ -151,7 +152,8 @@ internal sealed class HyperState
     /// <param name="entries">The rows' entries listed once, read instead of <paramref name="rowOf"/> when given.</param>
     /// <param name="values">Receives the probabilities, <c>K</c> per row.</param>
     /// <param name="cancellationToken">Cancels the prediction.</param>
-    private (double High, double Low) PredictRows(int count, Func<int, ReadOnlySpan<sbyte>> rowOf, HyperEntries? entries, double[] values, CancellationToken cancellationToken)
+    /// <param name="twoRows">Whether rows of listed entries are predicted two at a time.</param>
+    private (double High, double Low) PredictRows(int count, Func<int, ReadOnlySpan<sbyte>> rowOf, HyperEntries? entries, double[] values, CancellationToken cancellationToken, bool twoRows = true)
     {
         int k = Passes.Length == 1 ? 2 : Passes.Length;
         int blocks = (count + BlockRows - 1) / BlockRows;
@@ -168,22 +170,59 @@ internal sealed class HyperState
             double tie = 1.0 / k;
             int end = Math.Min(count, (block + 1) * BlockRows);
             float[] scratch = new float[HyperPass.ScratchLength(functionCount)];
-            for (int i = block * BlockRows; i < end; i++)
+            float[]? scratchB = entries is null || !twoRows ? null : new float[scratch.Length];
+            if (scratchB is not null)
             {
-                Span<double> row = values.AsSpan(i * k, k);
-                if (entries is null)
+                // Rows of listed entries two at a time (HyperPass.PredictTwo), one class pass after the other so that a
+                // pass's terms stay in the cache across the block; each row's values as one by one, combined after.
+                int start = block * BlockRows;
+                for (int c = 0; c < Passes.Length; c++)
                 {
-                    PredictUncalibratedRow(rowOf(i), row, scratch);
-                }
-                else
-                {
-                    PredictUncalibratedRow(entries, i, row, scratch);
+                    HyperPass pass = Passes[c];
+                    int i = start;
+                    for (; i + 1 < end; i += 2)
+                    {
+                        pass.PredictTwo(entries!, i, i + 1, scratch, scratchB, out float a, out float b);
+                        values[(i * k) + c] = a;
+                        values[((i + 1) * k) + c] = b;
+                    }
+
+                    if (i < end)
+                    {
+                        values[(i * k) + c] = pass.Predict(entries!, i, scratch);
+                    }
                 }
 
-                foreach (double p in row)
+                for (int i = start; i < end; i++)
                 {
-                    high = p > tie && !(p <= high) ? p : high;
-                    low = p < tie && !(p >= low) ? p : low;
+                    Span<double> row = values.AsSpan(i * k, k);
+                    CombinePasses(row);
+                    foreach (double p in row)
+                    {
+                        high = p > tie && !(p <= high) ? p : high;
+                        low = p < tie && !(p >= low) ? p : low;
+                    }
+                }
+            }
+            else
+            {
+                for (int i = block * BlockRows; i < end; i++)
+                {
+                    Span<double> row = values.AsSpan(i * k, k);
+                    if (entries is null)
+                    {
+                        PredictUncalibratedRow(rowOf(i), row, scratch);
+                    }
+                    else
+                    {
+                        PredictUncalibratedRow(entries, i, row, scratch);
+                    }
+
+                    foreach (double p in row)
+                    {
+                        high = p > tie && !(p <= high) ? p : high;
+                        low = p < tie && !(p >= low) ? p : low;
+                    }
                 }
             }
 
