@@ -22,17 +22,23 @@ public class AutoLabelModelTests
         Assert.Equal(majority.PredictProbabilities(matrix).AsSpan().ToArray(), auto.PredictProbabilities(matrix).AsSpan().ToArray());
     }
 
+    /// <summary>Choices of auto (its default candidate, never challenged) and class counts: row-by-row models, hyper, and their threshold variants.</summary>
+    public static TheoryData<string, int> Choices => new()
+    {
+        { "majority", 2 },
+        { "weighted-majority+threshold", 2 },
+        { "dawid-skene+threshold", 2 },
+        { "snorkel+threshold", 2 },
+        { "flyingsquid", 2 },
+        { "hyper+threshold", 2 },
+        { "weighted-majority+hyper+threshold", 2 },
+        { "weighted-majority", 3 },
+        { "dawid-skene+dev", 3 },
+        { "hyper", 3 },
+    };
+
     [Theory]
-    [InlineData("majority", 2)]
-    [InlineData("weighted-majority+threshold", 2)]
-    [InlineData("dawid-skene+threshold", 2)]
-    [InlineData("snorkel+threshold", 2)]
-    [InlineData("flyingsquid", 2)]
-    [InlineData("hyper+threshold", 2)]
-    [InlineData("weighted-majority+hyper+threshold", 2)]
-    [InlineData("weighted-majority", 3)]
-    [InlineData("dawid-skene+dev", 3)]
-    [InlineData("hyper", 3)]
+    [MemberData(nameof(Choices))]
     public void ItemDistributions_OfTheFittedMatrix_AreBitForBitItsPredictionPerDistinctRowWhenTheChosenModelAllows(string chosen, int classes)
     {
         // A streamed run holds the distributions once per distinct vote row (no per-item array) when the chosen model
@@ -55,16 +61,7 @@ public class AutoLabelModelTests
     }
 
     [Theory]
-    [InlineData("majority", 2)]
-    [InlineData("weighted-majority+threshold", 2)]
-    [InlineData("dawid-skene+threshold", 2)]
-    [InlineData("snorkel+threshold", 2)]
-    [InlineData("flyingsquid", 2)]
-    [InlineData("hyper+threshold", 2)]
-    [InlineData("weighted-majority+hyper+threshold", 2)]
-    [InlineData("weighted-majority", 3)]
-    [InlineData("dawid-skene+dev", 3)]
-    [InlineData("hyper", 3)]
+    [MemberData(nameof(Choices))]
     public void PredictProbabilities_FittedMatrix_IsBitForBitThePredictionOfAnyOtherCopyOfIt(string chosen, int classes)
     {
         // The fitted matrix is predicted once per distinct row when the chosen model predicts row by row; a copy of it
