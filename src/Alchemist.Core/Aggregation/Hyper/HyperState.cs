@@ -171,11 +171,11 @@ internal sealed class HyperState
             int end = Math.Min(count, (block + 1) * BlockRows);
             float[] scratch = new float[HyperPass.ScratchLength(functionCount)];
             float[]? scratchB = entries is null || !twoRows ? null : new float[scratch.Length];
+            int start = block * BlockRows;
             if (scratchB is not null)
             {
                 // Rows of listed entries two at a time (HyperPass.PredictTwo), one class pass after the other so that a
                 // pass's terms stay in the cache across the block; each row's values as one by one, combined after.
-                int start = block * BlockRows;
                 for (int c = 0; c < Passes.Length; c++)
                 {
                     HyperPass pass = Passes[c];
@@ -195,18 +195,12 @@ internal sealed class HyperState
 
                 for (int i = start; i < end; i++)
                 {
-                    Span<double> row = values.AsSpan(i * k, k);
-                    CombinePasses(row);
-                    foreach (double p in row)
-                    {
-                        high = p > tie && !(p <= high) ? p : high;
-                        low = p < tie && !(p >= low) ? p : low;
-                    }
+                    CombinePasses(values.AsSpan(i * k, k));
                 }
             }
             else
             {
-                for (int i = block * BlockRows; i < end; i++)
+                for (int i = start; i < end; i++)
                 {
                     Span<double> row = values.AsSpan(i * k, k);
                     if (entries is null)
@@ -217,13 +211,14 @@ internal sealed class HyperState
                     {
                         PredictUncalibratedRow(entries, i, row, scratch);
                     }
-
-                    foreach (double p in row)
-                    {
-                        high = p > tie && !(p <= high) ? p : high;
-                        low = p < tie && !(p >= low) ? p : low;
-                    }
                 }
+            }
+
+            // The block's range, over its rows' values in order, whichever way they were computed.
+            foreach (double p in values.AsSpan(start * k, (end - start) * k))
+            {
+                high = p > tie && !(p <= high) ? p : high;
+                low = p < tie && !(p >= low) ? p : low;
             }
 
             highs[block] = high;
