@@ -37,17 +37,23 @@ public class AutoLabelModelTests
         { "hyper", 3 },
     };
 
+    /// <summary>Fits auto on a 20,000-item synthetic matrix (5 functions) with <paramref name="chosen"/> as its default candidate, never challenged, and a 150-item dev split.</summary>
+    private static (AutoLabelModel Auto, LabelMatrix Matrix, LabelModelFitReport Report) FitChoice(string chosen, int classes)
+    {
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 21, items: 20_000, functions: 5, classes: classes).Matrix;
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 22, items: 150, functions: 5, classes: classes);
+        var auto = new AutoLabelModel { DefaultCandidate = chosen, ChallengeStandardErrors = 1e9 };
+        LabelModelFitReport report = auto.Fit(matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+        return (auto, matrix, report);
+    }
+
     [Theory]
     [MemberData(nameof(Choices))]
     public void ItemDistributions_OfTheFittedMatrix_AreBitForBitItsPredictionPerDistinctRowWhenTheChosenModelAllows(string chosen, int classes)
     {
         // A streamed run holds the distributions once per distinct vote row (no per-item array) when the chosen model
         // predicts row by row; a transductive choice (hyper) keeps them per item.
-        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 21, items: 20_000, functions: 5, classes: classes);
-        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 22, items: 150, functions: 5, classes: classes);
-        LabelMatrix matrix = synthetic.Matrix;
-        var auto = new AutoLabelModel { DefaultCandidate = chosen, ChallengeStandardErrors = 1e9 };
-        auto.Fit(matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+        (AutoLabelModel auto, LabelMatrix matrix, _) = FitChoice(chosen, classes);
 
         ItemDistributions distributions = ItemDistributions.Predict(auto, matrix);
         double[] predicted = auto.PredictProbabilities(matrix).AsSpan().ToArray();
@@ -66,13 +72,9 @@ public class AutoLabelModelTests
     {
         // The fitted matrix is predicted once per distinct row when the chosen model predicts row by row; a copy of it
         // (another instance) is predicted as a whole, and a row-by-row model's rows one at a time.
-        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 21, items: 20_000, functions: 5, classes: classes);
-        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 22, items: 150, functions: 5, classes: classes);
-        LabelMatrix matrix = synthetic.Matrix;
+        (AutoLabelModel auto, LabelMatrix matrix, LabelModelFitReport report) = FitChoice(chosen, classes);
         var copy = new LabelMatrix(matrix.ItemCount, matrix.FunctionCount, matrix.ClassCount, matrix.AsSpan(), matrix.FunctionNames);
-        var auto = new AutoLabelModel { DefaultCandidate = chosen, ChallengeStandardErrors = 1e9 };
 
-        LabelModelFitReport report = auto.Fit(matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
         double[] predicted = auto.PredictProbabilities(matrix).AsSpan().ToArray();
 
         Assert.Equal(chosen, report.Selected);

@@ -232,15 +232,7 @@ public class HyperLabelModelTests
             HyperState matrixState = HyperState.Fit(matrix, fromMatrix, CancellationToken.None, groupRows: false, paired: paired, listEntries: false);
             HyperState entriesState = HyperState.Fit(matrix, fromEntries, CancellationToken.None, groupRows: false, paired: paired);
 
-            Assert.Equal(fromMatrix, fromEntries);
-            Assert.Equal(matrixState.High, entriesState.High);
-            Assert.Equal(matrixState.Low, entriesState.Low);
-            Assert.Contains(fromEntries, p => Math.Abs(p - (1.0 / classes)) > 0.02);
-            for (int c = 0; c < matrixState.Passes.Length; c++)
-            {
-                Assert.Equal(matrixState.Passes[c].ColumnTerms.SelectMany(t => t), entriesState.Passes[c].ColumnTerms.SelectMany(t => t));
-                Assert.Equal(matrixState.Passes[c].GlobalTerms.SelectMany(t => t), entriesState.Passes[c].GlobalTerms.SelectMany(t => t));
-            }
+            AssertSameFitBitForBit(fromMatrix, matrixState, fromEntries, entriesState, classes);
         }
     }
 
@@ -279,15 +271,7 @@ public class HyperLabelModelTests
                 HyperState one = HyperState.Fit(matrix, oneByOne, CancellationToken.None, groupRows: false, paired: paired, listEntries: listEntries, twoRows: false);
                 HyperState two = HyperState.Fit(matrix, sideBySide, CancellationToken.None, groupRows: false, paired: paired, listEntries: listEntries);
 
-                Assert.Equal(oneByOne, sideBySide);
-                Assert.Equal(one.High, two.High);
-                Assert.Equal(one.Low, two.Low);
-                Assert.Contains(sideBySide, p => Math.Abs(p - (1.0 / classes)) > 0.02);
-                for (int c = 0; c < one.Passes.Length; c++)
-                {
-                    Assert.Equal(one.Passes[c].ColumnTerms.SelectMany(t => t), two.Passes[c].ColumnTerms.SelectMany(t => t));
-                    Assert.Equal(one.Passes[c].GlobalTerms.SelectMany(t => t), two.Passes[c].GlobalTerms.SelectMany(t => t));
-                }
+                AssertSameFitBitForBit(oneByOne, one, sideBySide, two, classes);
             }
         }
     }
@@ -500,5 +484,19 @@ public class HyperLabelModelTests
         public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
 
         public int GetHashCode(double obj) => 0;
+    }
+
+    /// <summary>Asserts that two fits of the same matrix gave the same probabilities, calibration range and every pass's terms, bit for bit, and that the probabilities are not all ties.</summary>
+    private static void AssertSameFitBitForBit(double[] expected, HyperState expectedState, double[] actual, HyperState actualState, int classes)
+    {
+        Assert.Equal(expected, actual);
+        Assert.Equal(expectedState.High, actualState.High);
+        Assert.Equal(expectedState.Low, actualState.Low);
+        Assert.Contains(actual, p => Math.Abs(p - (1.0 / classes)) > 0.02);
+        for (int c = 0; c < expectedState.Passes.Length; c++)
+        {
+            Assert.Equal(expectedState.Passes[c].ColumnTerms.SelectMany(t => t), actualState.Passes[c].ColumnTerms.SelectMany(t => t));
+            Assert.Equal(expectedState.Passes[c].GlobalTerms.SelectMany(t => t), actualState.Passes[c].GlobalTerms.SelectMany(t => t));
+        }
     }
 }
