@@ -39,11 +39,20 @@ public sealed class HyperLabelModel : LabelModel
     /// <summary>The name of this model in the catalog: <c>"hyper"</c>.</summary>
     public const string ModelName = "hyper";
 
+    /// <summary>The name of the semi-supervised variant (fine-tuned on the dev labels; see <see cref="FineTuning"/>).</summary>
+    internal const string SemiSupervisedName = "hyper-semi";
+
     private HyperState? _state;
     private WeakReference<LabelMatrix>? _fitted;
 
+    // The fine-tuned network of each class pass, or null for the pretrained one.
+    private HyperNetwork[]? _networks;
+
     /// <inheritdoc />
-    public override string Name => ModelName;
+    public override string Name => FineTuning is null ? ModelName : SemiSupervisedName;
+
+    /// <summary>Gets how the network is fine-tuned on the dev labels before the fit (the reference's semi-supervised mode), or <see langword="null"/> (the default) for the pretrained network alone.</summary>
+    internal HyperFineTuning? FineTuning { get; init; }
 
     /// <inheritdoc />
     /// <remarks>
@@ -56,10 +65,13 @@ public sealed class HyperLabelModel : LabelModel
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(options);
         int k = matrix.ClassCount;
+        _networks = FineTuning is { } tuning && options.DevMatrix is { ItemCount: > 0 } dev && options.DevLabels is { } labels
+            ? tuning.FineTune(dev, labels, cancellationToken)
+            : null;
         var values = new double[(long)matrix.ItemCount * k];
         // The state keeps the values when it read every row (it predicts the fitted matrix again by copying them), so
         // they are calibrated here in a copy, row by row.
-        _state = HyperState.Fit(matrix, values, cancellationToken, keepValues: true);
+        _state = HyperState.Fit(matrix, values, cancellationToken, keepValues: true, networks: _networks);
         _fitted = new WeakReference<LabelMatrix>(matrix);
 
         var balance = new double[k];
@@ -74,7 +86,7 @@ public sealed class HyperLabelModel : LabelModel
             }
         }
 
-        return new LabelModelFitReport { ModelName = ModelName, ClassBalance = ClassBalances.Resolve(options, k) ?? balance };
+        return new LabelModelFitReport { ModelName = Name, ClassBalance = ClassBalances.Resolve(options, k) ?? balance };
     }
 
     /// <inheritdoc />
@@ -94,7 +106,7 @@ public sealed class HyperLabelModel : LabelModel
         }
         else
         {
-            state = HyperState.Fit(matrix, destination, CancellationToken.None);
+            state = HyperState.Fit(matrix, destination, CancellationToken.None, networks: _networks);
         }
 
         int k = matrix.ClassCount;
@@ -122,7 +134,7 @@ public sealed class HyperLabelModel : LabelModel
         }
         else
         {
-            HyperState.Fit(matrix, values, CancellationToken.None);
+            HyperState.Fit(matrix, values, CancellationToken.None, networks: _networks);
         }
 
         return values;
