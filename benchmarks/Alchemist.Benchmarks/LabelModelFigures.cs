@@ -43,11 +43,17 @@ internal static class LabelModelFigures
 
         // "auto:best-score" is auto without a default candidate: whichever candidate scores best (the rule before 2026-11-26);
         // "auto:default=NAME" keeps NAME unless a challenger clearly beats it (docs/experiments/hyper-label-model.md);
-        // "auto:no-average" is auto without the weighted-majority+hyper candidate (the rule before 2026-12-03).
+        // "auto:no-average" is auto without the weighted-majority+hyper candidate (the rule before 2026-12-03);
+        // "hyper-semi[:lr=X]" is hyper fine-tuned on the dev labels (the reference's semi-supervised mode, learning rate 1e-4
+        // unless given), and "auto:hyper-semi[:lr=X]" auto with it as one more candidate (docs/experiments/hyper-label-model.md, 2026-12-04).
         Func<string, LabelModel> create = m => m switch
         {
             "auto:best-score" => new AutoLabelModel { DefaultCandidate = null },
             "auto:no-average" => new AutoLabelModel { IncludesAveragedCandidate = false },
+            "auto:hyper-semi" => new AutoLabelModel { SemiSupervisedHyper = new HyperFineTuning() },
+            "hyper-semi" => new HyperLabelModel { FineTuning = new HyperFineTuning() },
+            _ when m.StartsWith("hyper-semi:lr=", StringComparison.Ordinal) => new HyperLabelModel { FineTuning = new HyperFineTuning { LearningRate = double.Parse(m["hyper-semi:lr=".Length..], CultureInfo.InvariantCulture) } },
+            _ when m.StartsWith("auto:hyper-semi:lr=", StringComparison.Ordinal) => new AutoLabelModel { SemiSupervisedHyper = new HyperFineTuning { LearningRate = double.Parse(m["auto:hyper-semi:lr=".Length..], CultureInfo.InvariantCulture) } },
             _ when m.StartsWith("auto:default=", StringComparison.Ordinal) => new AutoLabelModel { DefaultCandidate = m["auto:default=".Length..] },
             _ => catalog.Create(m),
         };
