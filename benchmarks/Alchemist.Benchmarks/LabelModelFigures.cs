@@ -9,7 +9,7 @@ namespace Alchemist.Benchmarks;
 /// dev split, and scores it on the held-out fold. It never reads the test split, so design choices can be made on it.
 /// </summary>
 /// <remarks>
-/// Usage: <c>labelmodels nested|train|test|candidates [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average] [--folds 5] [--repeats 1]</c>.
+/// Usage: <c>labelmodels nested|train|test|candidates|semi-flips [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average] [--folds 5] [--repeats 1]</c>.
 /// <c>--repeats R</c> averages R partitions of the dev split (the first is the fixed one <c>auto</c> itself uses; the
 /// others shuffle each class), so a difference is less an accident of one partition. <c>train</c> fits each model on the
 /// train votes with the whole dev split and scores it against the train split's gold labels, which no model ever sees
@@ -22,12 +22,18 @@ internal static class LabelModelFigures
     public static void Run(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "nested";
-        if (mode is not "nested" and not "test" and not "train" and not "candidates")
+        if (mode is not "nested" and not "test" and not "train" and not "candidates" and not "semi-flips")
         {
-            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test' and 'candidates'.", nameof(args));
+            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test', 'candidates' and 'semi-flips'.", nameof(args));
         }
 
         List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec", "imdb");
+        if (mode == "semi-flips")
+        {
+            SemiFlips(datasets);
+            return;
+        }
+
         if (mode == "candidates")
         {
             Candidates(datasets);
@@ -162,6 +168,64 @@ internal static class LabelModelFigures
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {candidate,-32} {DevScoring.Score(p, labels, metric),8:0.0000} {LogLoss(p, labels),8:0.0000} {Brier(p, labels),8:0.0000}"));
             }
         }
+    }
+
+    /// <summary>
+    /// Train split only: where <c>hyper-semi</c> (fine-tuned on the whole dev split) and <c>hyper</c> disagree on the
+    /// train matrix: how many items change their most probable class (the first on ties), among items without votes and
+    /// with them, the net change in items right by the train gold labels, and the largest change of a probability.
+    /// </summary>
+    private static void SemiFlips(List<string> datasets)
+    {
+        foreach (string name in datasets)
+        {
+            WrenchDataset dataset = TestData.Load(name);
+            LabelMatrix train = dataset.Train.WeakLabels;
+            var options = new LabelModelFitOptions { DevMatrix = dataset.Valid!.WeakLabels, DevLabels = dataset.Valid.GoldLabels };
+            var hyper = new HyperLabelModel();
+            hyper.Fit(train, options);
+            var semi = new HyperLabelModel { FineTuning = new HyperFineTuning() };
+            semi.Fit(train, options);
+            ClassProbabilities a = hyper.PredictProbabilities(train), b = semi.PredictProbabilities(train);
+            double[] rawA = hyper.PredictUncalibrated(train), rawB = semi.PredictUncalibrated(train);
+            int k = train.ClassCount;
+            int flipsEmpty = 0, flipsVoted = 0, netEmpty = 0, netVoted = 0;
+            double largest = 0, largestRaw = 0;
+            for (int i = 0; i < train.ItemCount; i++)
+            {
+                bool empty = !train.GetRow(i).ToArray().Any(v => v >= 0);
+                int argA = ArgMax(a.GetRow(i)), argB = ArgMax(b.GetRow(i));
+                for (int c = 0; c < k; c++)
+                {
+                    largest = Math.Max(largest, Math.Abs(a.GetRow(i)[c] - b.GetRow(i)[c]));
+                    largestRaw = Math.Max(largestRaw, Math.Abs(rawA[(i * k) + c] - rawB[(i * k) + c]));
+                }
+
+                if (argA != argB)
+                {
+                    int net = (argB == dataset.Train.GoldLabels[i] ? 1 : 0) - (argA == dataset.Train.GoldLabels[i] ? 1 : 0);
+                    flipsEmpty += empty ? 1 : 0;
+                    netEmpty += empty ? net : 0;
+                    flipsVoted += empty ? 0 : 1;
+                    netVoted += empty ? 0 : net;
+                }
+            }
+
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name,-8} changed: {flipsEmpty} without votes (net {netEmpty:+0;-0;0} right), {flipsVoted} with votes (net {netVoted:+0;-0;0}); largest change {largest:0.0000} calibrated, {largestRaw:0.000000} uncalibrated"));
+        }
+    }
+
+    private static int ArgMax(ReadOnlySpan<double> row)
+    {
+        int best = 0;
+        for (int c = 1; c < row.Length; c++)
+        {
+            best = row[c] > row[best] ? c : best;
+        }
+
+        return best;
     }
 
     private static double LogLoss(ClassProbabilities p, IReadOnlyList<int> labels) =>
