@@ -57,7 +57,6 @@ internal static class LabelModelFigures
             "auto:best-score" => new AutoLabelModel { DefaultCandidate = null },
             "auto:no-average" => new AutoLabelModel { IncludesAveragedCandidate = false },
             "auto:hyper-semi" => new AutoLabelModel { SemiSupervisedHyper = new HyperFineTuning() },
-            "hyper-semi" => new HyperLabelModel { FineTuning = new HyperFineTuning() },
             _ when m.StartsWith("hyper-semi:lr=", StringComparison.Ordinal) => new HyperLabelModel { FineTuning = new HyperFineTuning { LearningRate = double.Parse(m["hyper-semi:lr=".Length..], CultureInfo.InvariantCulture) } },
             _ when m.StartsWith("auto:hyper-semi:lr=", StringComparison.Ordinal) => new AutoLabelModel { SemiSupervisedHyper = new HyperFineTuning { LearningRate = double.Parse(m["auto:hyper-semi:lr=".Length..], CultureInfo.InvariantCulture) } },
             _ when m.StartsWith("auto:default=", StringComparison.Ordinal) => new AutoLabelModel { DefaultCandidate = m["auto:default=".Length..] },
@@ -184,7 +183,7 @@ internal static class LabelModelFigures
             var options = new LabelModelFitOptions { DevMatrix = dataset.Valid!.WeakLabels, DevLabels = dataset.Valid.GoldLabels };
             var hyper = new HyperLabelModel();
             hyper.Fit(train, options);
-            var semi = new HyperLabelModel { FineTuning = new HyperFineTuning() };
+            var semi = new HyperLabelModel { FineTunesOnDevLabels = true };
             semi.Fit(train, options);
             ClassProbabilities a = hyper.PredictProbabilities(train), b = semi.PredictProbabilities(train);
             double[] rawA = hyper.PredictUncalibrated(train), rawB = semi.PredictUncalibrated(train);

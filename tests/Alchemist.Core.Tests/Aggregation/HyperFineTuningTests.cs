@@ -135,7 +135,7 @@ public class HyperFineTuningTests
         LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 4, items: 2_000, functions: 9, classes: 3).Matrix;
         var pretrained = new HyperLabelModel();
         pretrained.Fit(matrix);
-        var semi = new HyperLabelModel { FineTuning = new HyperFineTuning() };
+        var semi = new HyperLabelModel { FineTunesOnDevLabels = true };
         semi.Fit(matrix);
 
         Assert.Equal(pretrained.PredictProbabilities(matrix).AsSpan().ToArray(), semi.PredictProbabilities(matrix).AsSpan().ToArray());
