@@ -9,7 +9,7 @@ namespace Alchemist.Benchmarks;
 /// dev split, and scores it on the held-out fold. It never reads the test split, so design choices can be made on it.
 /// </summary>
 /// <remarks>
-/// Usage: <c>labelmodels nested|train|test|candidates [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average] [--folds 5] [--repeats 1]</c>.
+/// Usage: <c>labelmodels nested|train|test|candidates|semi-flips [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average] [--folds 5] [--repeats 1]</c>.
 /// <c>--repeats R</c> averages R partitions of the dev split (the first is the fixed one <c>auto</c> itself uses; the
 /// others shuffle each class), so a difference is less an accident of one partition. <c>train</c> fits each model on the
 /// train votes with the whole dev split and scores it against the train split's gold labels, which no model ever sees
@@ -22,12 +22,18 @@ internal static class LabelModelFigures
     public static void Run(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "nested";
-        if (mode is not "nested" and not "test" and not "train" and not "candidates")
+        if (mode is not "nested" and not "test" and not "train" and not "candidates" and not "semi-flips")
         {
-            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test' and 'candidates'.", nameof(args));
+            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test', 'candidates' and 'semi-flips'.", nameof(args));
         }
 
         List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec", "imdb");
+        if (mode == "semi-flips")
+        {
+            SemiFlips(datasets);
+            return;
+        }
+
         if (mode == "candidates")
         {
             Candidates(datasets);
@@ -43,11 +49,16 @@ internal static class LabelModelFigures
 
         // "auto:best-score" is auto without a default candidate: whichever candidate scores best (the rule before 2026-11-26);
         // "auto:default=NAME" keeps NAME unless a challenger clearly beats it (docs/experiments/hyper-label-model.md);
-        // "auto:no-average" is auto without the weighted-majority+hyper candidate (the rule before 2026-12-03).
+        // "auto:no-average" is auto without the weighted-majority+hyper candidate (the rule before 2026-12-03);
+        // "hyper-semi[:lr=X]" is hyper fine-tuned on the dev labels (the reference's semi-supervised mode, learning rate 1e-4
+        // unless given), and "auto:hyper-semi[:lr=X]" auto with it as one more candidate (docs/experiments/hyper-label-model.md, 2026-12-04).
         Func<string, LabelModel> create = m => m switch
         {
             "auto:best-score" => new AutoLabelModel { DefaultCandidate = null },
             "auto:no-average" => new AutoLabelModel { IncludesAveragedCandidate = false },
+            "auto:hyper-semi" => new AutoLabelModel { SemiSupervisedHyper = new HyperFineTuning() },
+            _ when m.StartsWith("hyper-semi:lr=", StringComparison.Ordinal) => new HyperLabelModel { FineTuning = new HyperFineTuning { LearningRate = double.Parse(m["hyper-semi:lr=".Length..], CultureInfo.InvariantCulture) } },
+            _ when m.StartsWith("auto:hyper-semi:lr=", StringComparison.Ordinal) => new AutoLabelModel { SemiSupervisedHyper = new HyperFineTuning { LearningRate = double.Parse(m["auto:hyper-semi:lr=".Length..], CultureInfo.InvariantCulture) } },
             _ when m.StartsWith("auto:default=", StringComparison.Ordinal) => new AutoLabelModel { DefaultCandidate = m["auto:default=".Length..] },
             _ => catalog.Create(m),
         };
@@ -156,6 +167,64 @@ internal static class LabelModelFigures
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {candidate,-32} {DevScoring.Score(p, labels, metric),8:0.0000} {LogLoss(p, labels),8:0.0000} {Brier(p, labels),8:0.0000}"));
             }
         }
+    }
+
+    /// <summary>
+    /// Train split only: where <c>hyper-semi</c> (fine-tuned on the whole dev split) and <c>hyper</c> disagree on the
+    /// train matrix: how many items change their most probable class (the first on ties), among items without votes and
+    /// with them, the net change in items right by the train gold labels, and the largest change of a probability.
+    /// </summary>
+    private static void SemiFlips(List<string> datasets)
+    {
+        foreach (string name in datasets)
+        {
+            WrenchDataset dataset = TestData.Load(name);
+            LabelMatrix train = dataset.Train.WeakLabels;
+            var options = new LabelModelFitOptions { DevMatrix = dataset.Valid!.WeakLabels, DevLabels = dataset.Valid.GoldLabels };
+            var hyper = new HyperLabelModel();
+            hyper.Fit(train, options);
+            var semi = new HyperLabelModel { FineTunesOnDevLabels = true };
+            semi.Fit(train, options);
+            ClassProbabilities a = hyper.PredictProbabilities(train), b = semi.PredictProbabilities(train);
+            double[] rawA = hyper.PredictUncalibrated(train), rawB = semi.PredictUncalibrated(train);
+            int k = train.ClassCount;
+            int flipsEmpty = 0, flipsVoted = 0, netEmpty = 0, netVoted = 0;
+            double largest = 0, largestRaw = 0;
+            for (int i = 0; i < train.ItemCount; i++)
+            {
+                bool empty = !train.GetRow(i).ToArray().Any(v => v >= 0);
+                int argA = ArgMax(a.GetRow(i)), argB = ArgMax(b.GetRow(i));
+                for (int c = 0; c < k; c++)
+                {
+                    largest = Math.Max(largest, Math.Abs(a.GetRow(i)[c] - b.GetRow(i)[c]));
+                    largestRaw = Math.Max(largestRaw, Math.Abs(rawA[(i * k) + c] - rawB[(i * k) + c]));
+                }
+
+                if (argA != argB)
+                {
+                    int net = (argB == dataset.Train.GoldLabels[i] ? 1 : 0) - (argA == dataset.Train.GoldLabels[i] ? 1 : 0);
+                    flipsEmpty += empty ? 1 : 0;
+                    netEmpty += empty ? net : 0;
+                    flipsVoted += empty ? 0 : 1;
+                    netVoted += empty ? 0 : net;
+                }
+            }
+
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name,-8} changed: {flipsEmpty} without votes (net {netEmpty:+0;-0;0} right), {flipsVoted} with votes (net {netVoted:+0;-0;0}); largest change {largest:0.0000} calibrated, {largestRaw:0.000000} uncalibrated"));
+        }
+    }
+
+    private static int ArgMax(ReadOnlySpan<double> row)
+    {
+        int best = 0;
+        for (int c = 1; c < row.Length; c++)
+        {
+            best = row[c] > row[best] ? c : best;
+        }
+
+        return best;
     }
 
     private static double LogLoss(ClassProbabilities p, IReadOnlyList<int> labels) =>

@@ -140,6 +140,7 @@ public class EvaluateCommandTests
     [InlineData("snorkel")]
     [InlineData("flyingsquid")]
     [InlineData("hyper")]
+    [InlineData("hyper-semi")]
     public void Evaluate_EveryModel_ScoresTheTestSplit(string model)
     {
         JsonElement json = CliRunner.RunJson("evaluate", "--label-model", model, "--json");

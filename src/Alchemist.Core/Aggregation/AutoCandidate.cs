@@ -42,7 +42,7 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
     ];
 
     /// <summary>Gets the candidates for a task, simplest first (ties go to the earlier one).</summary>
-    public static IReadOnlyList<AutoCandidate> Defaults(LabelStatistics statistics, LabelMatrix dev, IReadOnlyList<LabelModelCandidate> registered, bool averaged = true)
+    public static IReadOnlyList<AutoCandidate> Defaults(LabelStatistics statistics, LabelMatrix dev, IReadOnlyList<LabelModelCandidate> registered, bool averaged = true, HyperFineTuning? semiSupervisedHyper = null)
     {
         // Semi-supervised EM in which the dev items weigh as much, together, as the unlabeled items.
         double balanced = Math.Max(1, (double)statistics.ItemCount / Math.Max(1, dev.ItemCount));
@@ -58,6 +58,12 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
             // Pretrained: fitted on the matrix (its column means), never on the dev labels.
             new(HyperLabelModel.ModelName, static () => new HyperLabelModel()) { NeedsMatrix = true, IgnoresDevSplit = true, ScoresFromDevVotesAlone = true },
         ];
+
+        if (semiSupervisedHyper is not null)
+        {
+            // Fine-tuned on the dev labels (on each fold, the other folds'), then labels the dev split from its votes.
+            candidates.Add(new(HyperLabelModel.SemiSupervisedName, () => new HyperLabelModel { FineTuning = semiSupervisedHyper }) { NeedsMatrix = true, ScoresFromDevVotesAlone = true });
+        }
 
         if (averaged)
         {

@@ -118,6 +118,9 @@ public sealed class AutoLabelModel : LabelModel
     /// <summary>Gets a value indicating whether the candidate averaging weighted majority and hyper is considered (the rule before 2026-12-03 did not have it; for the figure harnesses).</summary>
     internal bool IncludesAveragedCandidate { get; init; } = true;
 
+    /// <summary>Gets how the semi-supervised hyper candidate (<c>hyper-semi</c>, fine-tuned on the fold's dev labels) is fine-tuned, or <see langword="null"/> (the default) to leave it out (for the figure harnesses).</summary>
+    internal HyperFineTuning? SemiSupervisedHyper { get; init; }
+
     /// <summary>Gets a callback given each candidate's name and out-of-fold dev probabilities after the cross-validation (for the figure harnesses).</summary>
     internal Action<string, ClassProbabilities>? OutOfFoldObserver { get; init; }
 
@@ -173,7 +176,7 @@ public sealed class AutoLabelModel : LabelModel
         int k = statistics.ClassCount;
         List<string> skipped = [];
         List<AutoCandidate> candidates = [];
-        IReadOnlyList<AutoCandidate> all = AutoCandidate.Defaults(statistics, dev, AdditionalCandidates, IncludesAveragedCandidate);
+        IReadOnlyList<AutoCandidate> all = AutoCandidate.Defaults(statistics, dev, AdditionalCandidates, IncludesAveragedCandidate, SemiSupervisedHyper);
         if (DefaultCandidate is { } name && !all.Any(c => c.Name == name))
         {
             throw new InvalidOperationException($"The default candidate '{name}' is not one of this task's candidates: {string.Join(", ", all.Select(c => c.Name))}.");
@@ -252,10 +255,18 @@ public sealed class AutoLabelModel : LabelModel
                         LabelModel fitted;
                         if (candidate.ScoresFromDevVotesAlone)
                         {
-                            // Its dev predictions would come from the dev votes whatever it was fitted on.
+                            // Its dev predictions would come from the dev votes whatever it was fitted on; one that
+                            // learns from dev labels learns from the other folds' only.
                             fitted = candidate.Create();
                             fitted.ScoresOnDevSplit = false;
-                            fitted.Fit(dev, cancellationToken: cancellationToken);
+                            if (candidate.IgnoresDevSplit)
+                            {
+                                fitted.Fit(dev, cancellationToken: cancellationToken);
+                            }
+                            else
+                            {
+                                fitted.Fit(dev, foldOptions, cancellationToken);
+                            }
                         }
                         else
                         {

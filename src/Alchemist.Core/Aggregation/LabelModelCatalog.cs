@@ -29,6 +29,7 @@ public sealed class LabelModelCatalog
         catalog.Register(SnorkelLabelModel.ModelName, static () => new SnorkelLabelModel());
         catalog.Register(FlyingSquidLabelModel.ModelName, static () => new FlyingSquidLabelModel());
         catalog.Register(HyperLabelModel.ModelName, static () => new HyperLabelModel());
+        catalog.Register(HyperLabelModel.SemiSupervisedName, static () => new HyperLabelModel { FineTunesOnDevLabels = true });
         catalog.Register(AutoLabelModel.ModelName, () => new AutoLabelModel { AdditionalCandidates = [.. catalog._autoCandidates] });
         return catalog;
     }

@@ -250,6 +250,41 @@ public class AutoLabelModelTests
     }
 
     [Fact]
+    public void Fit_SemiSupervisedHyperCandidate_FineTunesOnTheOtherFoldsOnlyAndLabelsTheDevSplitFromItsVotes()
+    {
+        // The internal hyper-semi candidate: each held-out fold is labeled by networks fine-tuned on the other folds'
+        // labels alone (never its own), the dev split labeled from its own votes as hyper's is.
+        SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 12, items: 2_000, functions: 6, classes: 3);
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 13, items: 150, functions: 6, classes: 3);
+        var options = new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels };
+        var outOfFold = new Dictionary<string, ClassProbabilities>();
+        var tuning = new HyperFineTuning { LearningRate = 1e-3 };
+        var auto = new AutoLabelModel { SemiSupervisedHyper = tuning, OutOfFoldObserver = (name, p) => outOfFold[name] = p };
+
+        LabelModelFitReport report = auto.Fit(synthetic.Matrix, options);
+
+        int k = dev.Matrix.ClassCount;
+        int[] fold = DevFolds.Assign(dev.TrueLabels, k, auto.FoldCount);
+        var expected = new double[dev.Matrix.ItemCount * k];
+        for (int f = 0; f < auto.FoldCount; f++)
+        {
+            (LabelModelFitOptions foldOptions, _, int[] held) = DevFolds.Split(options, fold, f);
+            var semi = new HyperLabelModel { FineTuning = tuning };
+            semi.Fit(dev.Matrix, foldOptions);
+            ClassProbabilities p = semi.PredictProbabilities(dev.Matrix);
+            foreach (int i in held)
+            {
+                p.GetRow(i).CopyTo(expected.AsSpan(i * k, k));
+            }
+        }
+
+        Assert.Equal(expected, outOfFold["hyper-semi"].AsSpan().ToArray());
+        Assert.NotEqual(outOfFold["hyper"].AsSpan().ToArray(), outOfFold["hyper-semi"].AsSpan().ToArray());
+        Assert.Equal(DevScoring.Score(outOfFold["hyper-semi"], dev.TrueLabels, LabelModelMetric.Accuracy), report.CandidateScores!["hyper-semi"]);
+        Assert.DoesNotContain("hyper-semi", new AutoLabelModel().Fit(synthetic.Matrix, options).CandidateScores!.Keys);
+    }
+
+    [Fact]
     public void Fit_AveragedCandidateChosen_PredictsTheMeanOfItsPartsFittedOnTheWholeMatrix()
     {
         SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 12, items: 3_000, functions: 6, classes: 3);

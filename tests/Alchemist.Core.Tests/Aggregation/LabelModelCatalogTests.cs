@@ -14,7 +14,7 @@ public class LabelModelCatalogTests
     public void CreateDefault_KnowsEveryBuiltInModel()
     {
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
-        Assert.Equal(["majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "hyper", "auto"], catalog.Names);
+        Assert.Equal(["majority", "weighted-majority", "dawid-skene", "snorkel", "flyingsquid", "hyper", "hyper-semi", "auto"], catalog.Names);
         Assert.All(catalog.Names, name => Assert.Equal(name, catalog.Create(name).Name));
     }
 

@@ -16,6 +16,7 @@ public class WrenchFiguresTests
     [InlineData("youtube", "snorkel", 0.840)]
     [InlineData("youtube", "flyingsquid", 0.776)]
     [InlineData("youtube", "hyper", 0.856)]
+    [InlineData("youtube", "hyper-semi", 0.856)]
     [InlineData("youtube", "auto", 0.876)]
     [InlineData("sms", "majority", 0.190)]
     [InlineData("sms", "weighted-majority", 0.028)]
@@ -23,6 +24,7 @@ public class WrenchFiguresTests
     [InlineData("sms", "snorkel", 0.071)]
     [InlineData("sms", "flyingsquid", 0.071)]
     [InlineData("sms", "hyper", 0.232)]
+    [InlineData("sms", "hyper-semi", 0.232)]
     [InlineData("sms", "auto", 0.230)]
     [InlineData("trec", "majority", 0.612)]
     [InlineData("trec", "weighted-majority", 0.636)]
@@ -30,6 +32,7 @@ public class WrenchFiguresTests
     [InlineData("trec", "snorkel", 0.600)]
     [InlineData("trec", "flyingsquid", 0.626)]
     [InlineData("trec", "hyper", 0.666)]
+    [InlineData("trec", "hyper-semi", 0.676)]
     [InlineData("trec", "auto", 0.642)]
     [InlineData("imdb", "majority", 0.708)]
     [InlineData("imdb", "weighted-majority", 0.706)]
@@ -37,6 +40,7 @@ public class WrenchFiguresTests
     [InlineData("imdb", "snorkel", 0.708)]
     [InlineData("imdb", "flyingsquid", 0.698)]
     [InlineData("imdb", "hyper", 0.718)]
+    [InlineData("imdb", "hyper-semi", 0.718)]
     [InlineData("imdb", "auto", 0.718)]
     public void Evaluate_WrenchProtocol_GivesTheReportedFigure(string dataset, string model, double expected) =>
         Assert.Equal(expected, TestScore(dataset, model), 3);
@@ -48,9 +52,10 @@ public class WrenchFiguresTests
     [InlineData("imdb")]
     public void Auto_AtLeastAsGoodAsEveryFixedModel(string dataset)
     {
-        // The fixed models fitted to the votes; the pretrained hyper model is held to issue 13's margin below.
+        // The fixed models fitted to the votes; the pretrained hyper model, and hyper fine-tuned on the dev labels, are
+        // held to issue 13's margin below.
         double auto = TestScore(dataset, AutoLabelModel.ModelName);
-        foreach (string fixedModel in LabelModelCatalog.CreateDefault().Names.Where(n => n is not AutoLabelModel.ModelName and not HyperLabelModel.ModelName))
+        foreach (string fixedModel in LabelModelCatalog.CreateDefault().Names.Where(n => n is not AutoLabelModel.ModelName and not HyperLabelModel.ModelName and not HyperLabelModel.SemiSupervisedName))
         {
             Assert.True(auto >= TestScore(dataset, fixedModel), $"{dataset}: auto {auto} < {fixedModel} {TestScore(dataset, fixedModel)}.");
         }
@@ -66,7 +71,10 @@ public class WrenchFiguresTests
         // weighted majority (5-fold CV 0.557 vs 0.576) and test has it 0.024 ahead of auto's choice, the average of
         // the two (0.666 vs 0.642): the test figures above pin that shortfall, and
         // docs/experiments/label-models-auto-rule.md records how the rule was chosen.
+        // hyper-semi (hyper fine-tuned on the dev labels) is held to the same margin; on TREC it scores 0.676, mostly by
+        // giving the 19 test items without votes one class instead of a tie (docs/experiments/hyper-label-model.md).
         Assert.True(TestScore(dataset, AutoLabelModel.ModelName) >= TestScore(dataset, HyperLabelModel.ModelName) - 0.005);
+        Assert.True(TestScore(dataset, AutoLabelModel.ModelName) >= TestScore(dataset, HyperLabelModel.SemiSupervisedName) - 0.005);
     }
 
     [Fact]
@@ -109,7 +117,7 @@ public class WrenchFiguresTests
         string[] datasets = ["youtube", "sms", "trec", "imdb"];
         double auto = datasets.Average(d => TestScore(d, AutoLabelModel.ModelName));
         double bestFixed = LabelModelCatalog.CreateDefault().Names
-            .Where(n => n is not AutoLabelModel.ModelName and not HyperLabelModel.ModelName)
+            .Where(n => n is not AutoLabelModel.ModelName and not HyperLabelModel.ModelName and not HyperLabelModel.SemiSupervisedName)
             .Max(n => datasets.Average(d => TestScore(d, n)));
         Assert.True(auto >= bestFixed + 0.02, $"auto's mean {auto:0.000} is not clearly above the best fixed model's {bestFixed:0.000}.");
     }

@@ -116,11 +116,15 @@ internal sealed class HyperNetwork
 
     /// <summary>Reads a network from the reference checkpoint's tensors in JSON (<c>{"tensors": {name: {"shape", "values"}}}</c>).</summary>
     /// <exception cref="InvalidDataException">A tensor is missing or has the wrong shape.</exception>
-    internal static HyperNetwork Read(Stream json)
+    internal static HyperNetwork Read(Stream json) => FromTensors(ReadTensors(json));
+
+    /// <summary>Reads the reference checkpoint's tensors from JSON, each checked against its shape in the reference architecture, in the order of <see cref="TensorShapes"/>.</summary>
+    /// <exception cref="InvalidDataException">A tensor is missing or has the wrong shape.</exception>
+    internal static float[][] ReadTensors(Stream json)
     {
         using JsonDocument document = JsonDocument.Parse(json);
         JsonElement tensors = document.RootElement.GetProperty("tensors");
-        float[] Tensor(string name, params int[] shape)
+        float[] Tensor(string name, int[] shape)
         {
             if (!tensors.TryGetProperty(name, out JsonElement tensor))
             {
@@ -139,37 +143,73 @@ internal sealed class HyperNetwork
                 : throw new InvalidDataException($"The tensor '{name}' holds {values.Length} values for its shape [{string.Join(", ", shape)}].");
         }
 
+        return [.. TensorShapes.Select(t => Tensor(t.Name, t.Shape))];
+    }
+
+    /// <summary>
+    /// Gets the reference architecture's 46 tensors (4,641 values) in a fixed order: for each graph layer <c>l</c>,
+    /// <c>matrix_net.l.linear</c> (weight, bias), then <c>linear_self</c>, <c>linear_row</c>, <c>linear_col</c> and
+    /// <c>linear_global</c> (weight, bias each); then the classifier's <c>classify.0</c>, <c>classify.2</c> and
+    /// <c>classify.4</c> (weight, bias each). Weights are out x in, row-major, as in PyTorch.
+    /// </summary>
+    internal static IReadOnlyList<(string Name, int[] Shape)> TensorShapes { get; } = BuildTensorShapes();
+
+    /// <summary>Folds the reference architecture's tensors (in the order of <see cref="TensorShapes"/>) into a network.</summary>
+    internal static HyperNetwork FromTensors(float[][] tensors)
+    {
         int[] widths = [1, 8, 8, 8, EmbeddingWidth];
         var layers = new HyperLayer[4];
         for (int l = 0; l < layers.Length; l++)
         {
             int d = widths[l], o = widths[l + 1];
-            string prefix = $"matrix_net.{l}.";
+            int t = l * 10;
             layers[l] = HyperLayer.Fold(
                 d,
                 o,
-                Tensor(prefix + "linear.weight", o, 4 * d),
-                Tensor(prefix + "linear.bias", o),
-                [Tensor(prefix + "linear_self.weight", d, d), Tensor(prefix + "linear_row.weight", d, d), Tensor(prefix + "linear_col.weight", d, d), Tensor(prefix + "linear_global.weight", d, d)],
-                [Tensor(prefix + "linear_self.bias", d), Tensor(prefix + "linear_row.bias", d), Tensor(prefix + "linear_col.bias", d), Tensor(prefix + "linear_global.bias", d)]);
+                tensors[t],
+                tensors[t + 1],
+                [tensors[t + 2], tensors[t + 4], tensors[t + 6], tensors[t + 8]],
+                [tensors[t + 3], tensors[t + 5], tensors[t + 7], tensors[t + 9]]);
         }
 
-        return new HyperNetwork(
-            layers,
-            Tensor("classify.0.weight", EmbeddingWidth, EmbeddingWidth),
-            Tensor("classify.0.bias", EmbeddingWidth),
-            Tensor("classify.2.weight", EmbeddingWidth, EmbeddingWidth),
-            Tensor("classify.2.bias", EmbeddingWidth),
-            Tensor("classify.4.weight", 1, EmbeddingWidth),
-            Tensor("classify.4.bias", 1)[0]);
+        return new HyperNetwork(layers, tensors[40], tensors[41], tensors[42], tensors[43], tensors[44], tensors[45][0]);
     }
 
-    private static HyperNetwork LoadPretrained()
+    private static List<(string Name, int[] Shape)> BuildTensorShapes()
+    {
+        int[] widths = [1, 8, 8, 8, EmbeddingWidth];
+        List<(string Name, int[] Shape)> shapes = [];
+        for (int l = 0; l < 4; l++)
+        {
+            int d = widths[l], o = widths[l + 1];
+            string prefix = $"matrix_net.{l}.";
+            shapes.Add((prefix + "linear.weight", [o, 4 * d]));
+            shapes.Add((prefix + "linear.bias", [o]));
+            foreach (string part in (string[])["self", "row", "col", "global"])
+            {
+                shapes.Add((prefix + "linear_" + part + ".weight", [d, d]));
+                shapes.Add((prefix + "linear_" + part + ".bias", [d]));
+            }
+        }
+
+        shapes.Add(("classify.0.weight", [EmbeddingWidth, EmbeddingWidth]));
+        shapes.Add(("classify.0.bias", [EmbeddingWidth]));
+        shapes.Add(("classify.2.weight", [EmbeddingWidth, EmbeddingWidth]));
+        shapes.Add(("classify.2.bias", [EmbeddingWidth]));
+        shapes.Add(("classify.4.weight", [1, EmbeddingWidth]));
+        shapes.Add(("classify.4.bias", [1]));
+        return shapes;
+    }
+
+    /// <summary>Reads the reference checkpoint's tensors from the embedded resource (in the order of <see cref="TensorShapes"/>), for fine-tuning; a fresh copy each call.</summary>
+    internal static float[][] ReadPretrainedTensors()
     {
         using Stream stream = typeof(HyperNetwork).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException($"The embedded resource '{ResourceName}' (the hyper label model's weights) is missing from {typeof(HyperNetwork).Assembly.GetName().Name}.");
-        return Read(stream);
+        return ReadTensors(stream);
     }
+
+    private static HyperNetwork LoadPretrained() => FromTensors(ReadPretrainedTensors());
 
     /// <summary>Transposes a 32 x 32 out x in matrix to input by input, for broadcast multiply-adds.</summary>
     private static float[] Transpose(float[] weights)

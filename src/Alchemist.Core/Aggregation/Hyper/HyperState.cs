@@ -63,10 +63,10 @@ internal sealed class HyperState
     /// </param>
     /// <param name="listEntries">Whether rows that are not grouped are read from their entries listed once (<see cref="HyperEntries"/>, by default) or from the matrix each time, as tests compare.</param>
     /// <param name="twoRows">Whether the paired kernels compute two rows side by side (<c>HyperPass.TwoRows.cs</c>, by default) or one at a time, as tests compare.</param>
-    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null, bool keepValues = false, bool? listEntries = null, bool twoRows = true)
+    /// <param name="networks">The network of each class pass (one for a binary task, <c>K</c> otherwise), such as networks fine-tuned on dev labels; by default the pretrained one for every pass.</param>
+    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null, bool keepValues = false, bool? listEntries = null, bool twoRows = true, HyperNetwork[]? networks = null)
     {
         bool usePaired = paired ?? HyperPass.PairedSupported;
-        HyperNetwork network = HyperNetwork.Pretrained;
         int k = matrix.ClassCount;
         int[]? rowOfItem = null;
         DistinctRowTable? rows = groupRows ? DistinctRowTable.BuildIfCompact(matrix, out rowOfItem) : null;
@@ -77,7 +77,7 @@ internal sealed class HyperState
         var passes = new HyperPass[k == 2 ? 1 : k];
         for (int c = 0; c < passes.Length; c++)
         {
-            passes[c] = HyperPass.Fit(network, matrix, rows, entries, (sbyte)(k == 2 ? 1 : c), usePaired, cancellationToken, twoRows);
+            passes[c] = HyperPass.Fit(networks?[c] ?? HyperNetwork.Pretrained, matrix, rows, entries, (sbyte)(k == 2 ? 1 : c), usePaired, cancellationToken, twoRows);
         }
 
         double high, low;
