@@ -54,6 +54,11 @@ internal static class RunCommand
             DefaultValueFactory = _ => new LabelingPipelineOptions().EndModelSampleSize?.ToString(CultureInfo.InvariantCulture) ?? "all",
             HelpName = "N|all",
         };
+        Option<string?> matrixBudget = new("--matrix-memory-budget")
+        {
+            Description = "The largest label matrix (items x (programs + 1) bytes) a streamed run (--data, --input) holds in memory; a larger one is spilled to a memory-mapped temporary file, same labels. Bytes, or a size such as 64MB or 1GiB (KB, MB, GB, TB: powers of 1000; KiB, MiB, GiB, TiB: of 1024); 0 always spills. Never spilled when left out.",
+            HelpName = "SIZE",
+        };
         Option<bool> json = CliOptions.Json();
         Option<string> embeddings = CliOptions.Embeddings();
         Option<string?> cluster = ClusterOption.Create();
@@ -66,7 +71,7 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, output, timeout, maxRetries, seed, inProcess, cluster, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, json]))
         {
             command.Options.Add(option);
         }
@@ -105,6 +110,7 @@ internal static class RunCommand
                 Stages = stages.Read(parsed),
                 Embeddings = parsed.GetValue(embeddings)!,
                 EndModelSample = parsed.GetValue(endModelSample)!,
+                MatrixBudget = parsed.GetValue(matrixBudget),
                 Cluster = parsed.GetValue(cluster),
                 EmbeddingCache = parsed.GetValue(embeddingCache),
             },
@@ -132,6 +138,7 @@ internal static class RunCommand
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
         LabelModelMetric metric = settings.Check(catalog);
         int? endModelSampleSize = settings.EndModelSampleSize();
+        long? matrixMemoryBudget = settings.MatrixMemoryBudget();
         Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
         EmbeddingGeneratorFactory.Check(settings.Embeddings);
@@ -197,6 +204,7 @@ internal static class RunCommand
                     Seed = settings.Seed,
                     Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
                     EndModelSampleSize = endModelSampleSize,
+                    MatrixMemoryBudget = matrixMemoryBudget,
                     EmbeddingGenerator = embeddings,
                     EmbeddingCacheFolder = settings.EmbeddingCache,
                 },
@@ -223,10 +231,10 @@ internal static class RunCommand
                 };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
-            LabelingRun<string> run;
+            LabelingRun<string> completed;
             try
             {
-                run = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
+                completed = await pipeline.RunAsync(job, progress, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException ex) when (seedSet.Length == 0)
             {
@@ -236,6 +244,8 @@ internal static class RunCommand
                 return NothingToLearnFrom(error, session, ledger, ex.Message.Split('\n').Skip(1));
             }
 
+            // The run owns its label matrix, a mapped temporary file when it was spilled (--matrix-memory-budget).
+            using LabelingRun<string> run = completed;
             progress.Complete();
             if (sink is not null)
             {
@@ -301,6 +311,13 @@ internal static class RunCommand
             ["endModelTest"] = Scores(run.Test?.EndModel),
             ["seedOnlyTest"] = Scores(run.Test?.SeedOnly),
             ["coverage"] = CliJson.Round(run.Analysis.Coverage),
+            ["matrix"] = new JsonObject
+            {
+                ["items"] = run.Matrix.ItemCount,
+                ["functions"] = run.Matrix.FunctionCount,
+                ["spilled"] = run.MatrixSpillBytes is not null,
+                ["spillFileBytes"] = run.MatrixSpillBytes,
+            },
             ["cost"] = new JsonObject
             {
                 ["llmCalls"] = run.SynthesisCost.Calls,
@@ -468,6 +485,39 @@ internal static class RunCommand
         }
     }
 
+    /// <summary>Reads a size in bytes: a whole number, or a number with a unit (B; KB, MB, GB, TB in powers of 1000; KiB, MiB, GiB, TiB in powers of 1024), case-insensitive; <see langword="null"/> when it is none of these, negative or too large.</summary>
+    internal static long? ParseSize(string text)
+    {
+        string value = text.Trim();
+        int unitAt = value.Length;
+        while (unitAt > 0 && char.IsAsciiLetter(value[unitAt - 1]))
+        {
+            unitAt--;
+        }
+
+        double scale = value[unitAt..].ToUpperInvariant() switch
+        {
+            "" or "B" => 1,
+            "KB" => 1e3,
+            "MB" => 1e6,
+            "GB" => 1e9,
+            "TB" => 1e12,
+            "KIB" => 1L << 10,
+            "MIB" => 1L << 20,
+            "GIB" => 1L << 30,
+            "TIB" => 1L << 40,
+            _ => double.NaN,
+        };
+        string number = value[..unitAt].TrimEnd();
+        if (double.IsNaN(scale) || number.Length == 0 ||
+            !decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount))
+        {
+            return null;
+        }
+
+        return amount <= long.MaxValue / (decimal)scale ? (long)Math.Floor(amount * (decimal)scale) : null;
+    }
+
     internal sealed record Settings(
         string? Data, string Llm, int Programs, int? SeedLabels, string LabelModel, string Metric, string? Library,
         string? PricesFile, string DirectModel, string Out, int Seed, bool Json, LlmSettings Calls)
@@ -495,6 +545,15 @@ internal static class RunCommand
             string.Equals(EndModelSample, "all", StringComparison.OrdinalIgnoreCase) ? null
             : int.TryParse(EndModelSample, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n
             : throw new UsageException($"--end-model-sample is '{EndModelSample}'; give a number of items (at least 1), or 'all' to train the end model on every covered item.");
+
+        /// <summary>Gets the <c>--matrix-memory-budget</c> value as given, or <see langword="null"/> when left out.</summary>
+        public string? MatrixBudget { get; init; }
+
+        /// <summary>Reads <see cref="MatrixBudget"/>: a number of bytes, or <see langword="null"/> never to spill the label matrix.</summary>
+        public long? MatrixMemoryBudget() =>
+            MatrixBudget is null ? null
+            : ParseSize(MatrixBudget) ?? throw new UsageException(
+                $"--matrix-memory-budget is '{MatrixBudget}'; give a number of bytes (0 or more) or a size such as 64MB or 1GiB (KB, MB, GB, TB: powers of 1000; KiB, MiB, GiB, TiB: powers of 1024).");
 
         /// <summary>Gets the folder of the concept scores' embedding cache (<c>--embedding-cache</c>), or <see langword="null"/>.</summary>
         public string? EmbeddingCache { get; init; }

@@ -11,10 +11,19 @@ namespace Alchemist;
 /// votes on item <c>i</c>; the whole matrix is <see cref="AsSpan"/>, so label models can vectorize over it.
 /// </para>
 /// <para>Instances are immutable and thread-safe.</para>
+/// <para>
+/// The matrix of a streamed <see cref="LabelingPipeline"/> run larger than
+/// <see cref="LabelingPipelineOptions.MatrixMemoryBudget"/> lives in a memory-mapped temporary file instead of an array
+/// (<see cref="LabelingRun.MatrixSpillBytes"/>), owned by the <see cref="LabelingRun"/> that returned it: after
+/// <see cref="LabelingRun.Dispose()"/> its members throw <see cref="ObjectDisposedException"/>, and a span it lent
+/// before must not be read. Until then it reads as any other matrix.
+/// </para>
 /// </remarks>
 public sealed class LabelMatrix
 {
-    private readonly sbyte[] _votes;
+    // Exactly one of the two holds the votes: an array, or a memory-mapped file (a spilled matrix).
+    private readonly sbyte[]? _array;
+    private readonly MappedVotes? _mapped;
 
     /// <summary>Initializes a new instance of the <see cref="LabelMatrix"/> class from a copy of row-major votes.</summary>
     /// <param name="itemCount">The number of items (rows), <c>n</c>.</param>
@@ -30,15 +39,21 @@ public sealed class LabelMatrix
     }
 
     private LabelMatrix(int itemCount, int functionCount, int classCount, sbyte[] votes, IReadOnlyList<string>? functionNames, bool validate)
+        : this(itemCount, functionCount, classCount, votes, mapped: null, functionNames, validate)
     {
+    }
+
+    private LabelMatrix(int itemCount, int functionCount, int classCount, sbyte[]? votes, MappedVotes? mapped, IReadOnlyList<string>? functionNames, bool validate)
+    {
+        ReadOnlySpan<sbyte> all = votes ?? mapped!.Span;
         ArgumentOutOfRangeException.ThrowIfNegative(itemCount);
         ArgumentOutOfRangeException.ThrowIfNegative(functionCount);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, Label.MaxClassCount);
         // Only an internal wrap may give a longer array (spare room for a column appended in place); the matrix is its first n * m votes.
-        if ((long)itemCount * functionCount != votes.Length && (validate || (long)itemCount * functionCount > votes.Length))
+        if ((long)itemCount * functionCount != all.Length && (validate || (long)itemCount * functionCount > all.Length))
         {
-            throw new ArgumentException($"A {itemCount} x {functionCount} label matrix needs {(long)itemCount * functionCount} votes; {votes.Length} were given.", nameof(votes));
+            throw new ArgumentException($"A {itemCount} x {functionCount} label matrix needs {(long)itemCount * functionCount} votes; {all.Length} were given.", nameof(votes));
         }
 
         if (functionNames is not null && functionNames.Count != functionCount)
@@ -50,10 +65,10 @@ public sealed class LabelMatrix
         {
             for (int i = 0; i < itemCount * functionCount; i++)
             {
-                if (votes[i] < Label.Abstain || votes[i] >= classCount)
+                if (all[i] < Label.Abstain || all[i] >= classCount)
                 {
                     throw new ArgumentException(
-                        $"The vote of function {i % Math.Max(functionCount, 1)} on item {i / Math.Max(functionCount, 1)} is {votes[i]}; votes must be -1 (abstain) or a class index in 0..{classCount - 1}.",
+                        $"The vote of function {i % Math.Max(functionCount, 1)} on item {i / Math.Max(functionCount, 1)} is {all[i]}; votes must be -1 (abstain) or a class index in 0..{classCount - 1}.",
                         nameof(votes));
                 }
             }
@@ -62,7 +77,8 @@ public sealed class LabelMatrix
         ItemCount = itemCount;
         FunctionCount = functionCount;
         ClassCount = classCount;
-        _votes = votes;
+        _array = votes;
+        _mapped = mapped;
         FunctionNames = functionNames is null ? DefaultNames(functionCount) : new ReadOnlyCollection<string>([.. functionNames]);
     }
 
@@ -78,6 +94,13 @@ public sealed class LabelMatrix
     /// <summary>Gets the names of the labeling functions, one per column.</summary>
     public IReadOnlyList<string> FunctionNames { get; }
 
+    /// <summary>Gets the memory-mapped file the votes live in, or <see langword="null"/> for a matrix held in an array.</summary>
+    internal MappedVotes? Mapped => _mapped;
+
+    /// <summary>Gets the storage of the votes (the first <c>n * m</c> are the matrix's; it may be longer).</summary>
+    /// <exception cref="ObjectDisposedException">The matrix was spilled and its run disposed.</exception>
+    private Span<sbyte> Votes => _array ?? _mapped!.Span;
+
     /// <summary>Gets the vote of one function on one item.</summary>
     /// <param name="item">The row.</param>
     /// <param name="function">The column.</param>
@@ -89,7 +112,7 @@ public sealed class LabelMatrix
         {
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)item, (uint)ItemCount, nameof(item));
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)function, (uint)FunctionCount, nameof(function));
-            return _votes[(long)item * FunctionCount + function];
+            return Votes[(item * FunctionCount) + function];
         }
     }
 
@@ -146,12 +169,12 @@ public sealed class LabelMatrix
     public ReadOnlySpan<sbyte> GetRow(int item)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)item, (uint)ItemCount, nameof(item));
-        return new ReadOnlySpan<sbyte>(_votes, item * FunctionCount, FunctionCount);
+        return Votes.Slice(item * FunctionCount, FunctionCount);
     }
 
     /// <summary>Gets every vote, row by row: <c>span[i * m + j]</c> is the vote of function <c>j</c> on item <c>i</c>.</summary>
     /// <returns>A read-only view of the whole matrix.</returns>
-    public ReadOnlySpan<sbyte> AsSpan() => _votes.AsSpan(0, ItemCount * FunctionCount);
+    public ReadOnlySpan<sbyte> AsSpan() => Votes[..(ItemCount * FunctionCount)];
 
     /// <summary>Copies the votes of one function into <paramref name="destination"/>.</summary>
     /// <param name="function">The column.</param>
@@ -167,9 +190,10 @@ public sealed class LabelMatrix
         }
 
         int m = FunctionCount;
+        ReadOnlySpan<sbyte> votes = Votes;
         for (int i = 0, at = function; i < ItemCount; i++, at += m)
         {
-            destination[i] = _votes[at];
+            destination[i] = votes[at];
         }
     }
 
@@ -222,7 +246,7 @@ public sealed class LabelMatrix
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(start + (long)count, ItemCount, nameof(count));
-        sbyte[] votes = _votes.AsSpan(start * FunctionCount, count * FunctionCount).ToArray();
+        sbyte[] votes = Votes.Slice(start * FunctionCount, count * FunctionCount).ToArray();
         return new LabelMatrix(count, FunctionCount, ClassCount, votes, FunctionNames, validate: false);
     }
 
@@ -261,7 +285,8 @@ public sealed class LabelMatrix
     {
         int n = ItemCount;
         int m = FunctionCount;
-        if (_votes.Length < (long)n * (m + 1))
+        Span<sbyte> all = Votes;
+        if (all.Length < (long)n * (m + 1))
         {
             sbyte[] abstain = new sbyte[n];
             abstain.AsSpan().Fill(Label.Abstain);
@@ -270,14 +295,13 @@ public sealed class LabelMatrix
 
         // Row i moves from i * m to i * (m + 1), never below where it was: from the last row back, no row is
         // overwritten before it moved (CopyTo copies overlapping spans as memmove does).
-        Span<sbyte> all = _votes;
         for (int i = n - 1; i >= 0; i--)
         {
             all.Slice(i * m, m).CopyTo(all.Slice(i * (m + 1), m));
             all[(i * (m + 1)) + m] = Label.Abstain;
         }
 
-        return new LabelMatrix(n, m + 1, ClassCount, _votes, [.. FunctionNames, name], validate: false);
+        return new LabelMatrix(n, m + 1, ClassCount, _array, _mapped, [.. FunctionNames, name], validate: false);
     }
 
     /// <summary>Writes the votes of one column on a range of items (for a column <see cref="AppendColumnInPlace"/> added), before the matrix is shared.</summary>
@@ -289,6 +313,7 @@ public sealed class LabelMatrix
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)function, (uint)FunctionCount, nameof(function));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(firstItem + (long)votes.Length, ItemCount, nameof(votes));
         int m = FunctionCount;
+        Span<sbyte> all = Votes;
         for (int i = 0; i < votes.Length; i++)
         {
             int vote = votes[i];
@@ -297,7 +322,7 @@ public sealed class LabelMatrix
                 throw new ArgumentException($"The vote on item {firstItem + i} is {vote}; votes must be -1 (abstain) or a class index in 0..{ClassCount - 1}.", nameof(votes));
             }
 
-            _votes[((firstItem + i) * m) + function] = (sbyte)vote;
+            all[((firstItem + i) * m) + function] = (sbyte)vote;
         }
     }
 
@@ -317,18 +342,22 @@ public sealed class LabelMatrix
 
         // Row i moves from i * m to i * (m - 1), never above where it was: from the first row on, no row is
         // overwritten before it moved.
-        Span<sbyte> all = _votes;
+        Span<sbyte> all = Votes;
         for (int i = 0; i < n; i++)
         {
             all.Slice(i * m, m - 1).CopyTo(all.Slice(i * (m - 1), m - 1));
         }
 
-        return new LabelMatrix(n, m - 1, ClassCount, _votes, [.. FunctionNames.Take(m - 1)], validate: false);
+        return new LabelMatrix(n, m - 1, ClassCount, _array, _mapped, [.. FunctionNames.Take(m - 1)], validate: false);
     }
 
     /// <summary>Wraps an array without copying or validating it; the caller guarantees every vote is valid and gives up the array, which may be longer than <c>n * m</c> (room for <see cref="AppendColumnInPlace"/>).</summary>
     internal static LabelMatrix Wrap(int itemCount, int functionCount, int classCount, sbyte[] votes, IReadOnlyList<string>? functionNames) =>
         new(itemCount, functionCount, classCount, votes, functionNames, validate: false);
+
+    /// <summary>Wraps a memory-mapped file of votes without copying or validating them, as the other <c>Wrap</c> wraps an array; the matrix does not own the file (<see cref="LabelingRun.Dispose()"/> disposes it).</summary>
+    internal static LabelMatrix Wrap(int itemCount, int functionCount, int classCount, MappedVotes votes, IReadOnlyList<string>? functionNames) =>
+        new(itemCount, functionCount, classCount, null, votes, functionNames, validate: false);
 
     /// <inheritdoc />
     public override string ToString() => $"LabelMatrix {ItemCount} items x {FunctionCount} functions, {ClassCount} classes";

@@ -55,9 +55,10 @@ public sealed partial class LabelingFunctionApplier
                 {
                     if (_quarantined[j])
                     {
+                        Span<sbyte> votes = Votes;
                         for (int i = 0; i < count; i++)
                         {
-                            _votes[offset + (i * m) + j] = Label.Abstain;
+                            votes[offset + (i * m) + j] = Label.Abstain;
                         }
                     }
                 }
@@ -94,6 +95,7 @@ public sealed partial class LabelingFunctionApplier
                         }
                     }
 
+                    Span<sbyte> votes = Votes;
                     for (int i = 0; i < count; i++)
                     {
                         int vote = result.Votes[i];
@@ -108,7 +110,7 @@ public sealed partial class LabelingFunctionApplier
                             vote = Label.Abstain;
                         }
 
-                        _votes[offset + (i * m) + j] = (sbyte)vote;
+                        votes[offset + (i * m) + j] = (sbyte)vote;
                     }
                 }
             }

@@ -110,7 +110,11 @@ public sealed partial class LabelingFunctionApplier
     /// <summary>
     /// Applies functions to items read as they come, as <see cref="ApplyAsync{TItem}(IAsyncEnumerable{TItem}, IReadOnlyList{ILabelingFunction{TItem}}, int, IProgress{LabelingProgress}?, CancellationToken)"/>
     /// does, into a matrix sized once for the count given (no growth, no final copy) with room for
-    /// <paramref name="spareColumns"/> more columns (<see cref="LabelMatrix.AppendColumnInPlace"/>).
+    /// <paramref name="spareColumns"/> more columns (<see cref="LabelMatrix.AppendColumnInPlace"/>). When the matrix
+    /// (<paramref name="totalItems"/> x (functions + <paramref name="spareColumns"/>) bytes) is larger than
+    /// <paramref name="memoryBudget"/>, it is a memory-mapped temporary file in <paramref name="spillDirectory"/>
+    /// (<see cref="MappedVotes"/>; <see cref="LabelMatrix.Mapped"/>), which the caller then owns and disposes; it is
+    /// disposed here if the application fails.
     /// </summary>
     internal Task<LabelingResult> ApplyAsync<TItem>(
         IAsyncEnumerable<TItem> items,
@@ -119,29 +123,39 @@ public sealed partial class LabelingFunctionApplier
         long totalItems,
         int spareColumns,
         IProgress<LabelingProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long? memoryBudget = null,
+        string? spillDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var run = new Run<TItem>(this, functions, classCount, totalItems, progress, cancellationToken, spareColumns);
+        var run = new Run<TItem>(this, functions, classCount, totalItems, progress, cancellationToken, spareColumns, memoryBudget, spillDirectory);
         return ApplyCoreAsync(items, run, cancellationToken);
     }
 
     private async Task<LabelingResult> ApplyCoreAsync<TItem>(IAsyncEnumerable<TItem> items, Run<TItem> run, CancellationToken cancellationToken)
     {
-        var chunk = new TItem[_options.ChunkSize];
-        int filled = 0;
-        await foreach (TItem item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            chunk[filled++] = item;
-            if (filled == chunk.Length)
+            var chunk = new TItem[_options.ChunkSize];
+            int filled = 0;
+            await foreach (TItem item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                run.LabelChunk(chunk, 0, filled);
-                filled = 0;
+                chunk[filled++] = item;
+                if (filled == chunk.Length)
+                {
+                    run.LabelChunk(chunk, 0, filled);
+                    filled = 0;
+                }
             }
-        }
 
-        run.LabelChunk(chunk, 0, filled);
-        return run.Complete();
+            run.LabelChunk(chunk, 0, filled);
+            return run.Complete();
+        }
+        catch
+        {
+            run.Abandon();
+            throw;
+        }
     }
 
     /// <summary>Keeps a fault message short: a hostile function can throw a message of any size, and the first one is kept for the whole run.</summary>
@@ -173,10 +187,20 @@ public sealed partial class LabelingFunctionApplier
         private readonly (long Item, string Message)?[] _firstErrors;
         private readonly Stopwatch _stopwatch = Stopwatch.StartNew();
         private readonly int _spareColumns;
+        private readonly MappedVotes? _mapped;
         private sbyte[] _votes;
         private long _itemCount;
 
-        public Run(LabelingFunctionApplier owner, IReadOnlyList<ILabelingFunction<TItem>> functions, int classCount, long? totalItems, IProgress<LabelingProgress>? progress, CancellationToken cancellationToken, int spareColumns = 0)
+        public Run(
+            LabelingFunctionApplier owner,
+            IReadOnlyList<ILabelingFunction<TItem>> functions,
+            int classCount,
+            long? totalItems,
+            IProgress<LabelingProgress>? progress,
+            CancellationToken cancellationToken,
+            int spareColumns = 0,
+            long? memoryBudget = null,
+            string? spillDirectory = null)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(spareColumns);
             ArgumentNullException.ThrowIfNull(functions);
@@ -212,10 +236,23 @@ public sealed partial class LabelingFunctionApplier
             _firstErrors = new (long, string)?[m];
             _spareColumns = spareColumns;
             long initial = totalItems is long n ? n * (m + spareColumns) : (long)Math.Min(_options.ChunkSize, 1 << 16) * m;
-            _votes = new sbyte[checked((int)initial)];
+            if (totalItems is not null && initial > memoryBudget && initial > 0)
+            {
+                // Larger than the budget: the one matrix of the run lives in a mapped file, sized once as the array would be.
+                _mapped = MappedVotes.Create(checked((int)initial), spillDirectory);
+                _votes = [];
+            }
+            else
+            {
+                _votes = new sbyte[checked((int)initial)];
+            }
+
             _batched = new bool[m];
             _batches = FindBatches(_functions, _batched);
         }
+
+        /// <summary>Gets the storage the votes are written to: the array, or the mapped file.</summary>
+        private Span<sbyte> Votes => _mapped is null ? _votes : _mapped.Span;
 
         public void LabelChunk(IReadOnlyList<TItem> items, int start, int count)
         {
@@ -283,7 +320,7 @@ public sealed partial class LabelingFunctionApplier
         {
             int m = _functions.Length;
             long length = _itemCount * (m + _spareColumns);
-            if (_votes.Length != length)
+            if (_mapped is null && _votes.Length != length)
             {
                 Array.Resize(ref _votes, checked((int)length));
             }
@@ -294,16 +331,23 @@ public sealed partial class LabelingFunctionApplier
                 faults[j] = new LabelingFunctionFaults(_names[j], _seen[j], _exceptions[j], _invalid[j], _quarantined[j], _firstErrors[j]?.Message);
             }
 
-            var matrix = LabelMatrix.Wrap(checked((int)_itemCount), m, _classCount, _votes, _names);
+            // A mapped file longer than the items that came (a source that gave fewer than it counted) keeps its length:
+            // the matrix is its first n * m votes, and the room after them is still there for the spare columns.
+            LabelMatrix matrix = _mapped is null
+                ? LabelMatrix.Wrap(checked((int)_itemCount), m, _classCount, _votes, _names)
+                : LabelMatrix.Wrap(checked((int)_itemCount), m, _classCount, _mapped, _names);
             return new LabelingResult(matrix, faults, _stopwatch.Elapsed);
         }
+
+        /// <summary>Releases the mapped file of an application that failed: no matrix was handed over.</summary>
+        public void Abandon() => _mapped?.Dispose();
 
         private void LabelRange(IReadOnlyList<TItem> items, int start, int from, int to, int offset, Counters counters)
         {
             ILabelingFunction<TItem>[] functions = _functions;
             bool[] quarantined = _quarantined;
             bool[] batched = _batched;
-            sbyte[] votes = _votes;
+            Span<sbyte> votes = Votes;
             int m = functions.Length;
             uint limit = (uint)_classCount + 1;
             for (int i = from; i < to; i++)
@@ -397,6 +441,16 @@ public sealed partial class LabelingFunctionApplier
         private void EnsureCapacity(long items)
         {
             long needed = items * _functions.Length;
+            if (_mapped is not null)
+            {
+                if (needed > _mapped.Length)
+                {
+                    throw new InvalidOperationException($"The source gave more than the {_totalItems} items it counted; the label matrix was sized for them.");
+                }
+
+                return;
+            }
+
             if (needed > _votes.Length)
             {
                 long grown = Math.Max(needed, Math.Min((long)_votes.Length * 2, Array.MaxLength));

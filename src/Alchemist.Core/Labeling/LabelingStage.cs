@@ -35,6 +35,8 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
     /// <param name="cancellationToken">Cancels the stage.</param>
     /// <param name="itemCount">The number of items the source gives.</param>
     /// <param name="spareColumns">The number of columns the matrix keeps room for (<see cref="LabelMatrix.AppendColumnInPlace"/>).</param>
+    /// <param name="memoryBudget">The largest matrix held in memory, in bytes; a larger one is spilled to a mapped file (<see cref="LabelingPipelineOptions.MatrixMemoryBudget"/>), which the caller owns (<see cref="LabelMatrix.Mapped"/>). <see langword="null"/> never spills.</param>
+    /// <param name="spillDirectory">The folder of the spill file; the system's temporary folder when <see langword="null"/>.</param>
     /// <returns>The votes and analyses, with each column's budget overruns on the items.</returns>
     public async Task<LabelingStageResult> RunAsync(
         IReadOnlyList<GateDecision<TItem>> kept,
@@ -44,13 +46,23 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         IReadOnlyList<LabeledExample<TItem>> seed,
         IReadOnlyList<LabeledExample<TItem>>? test,
         IProgress<LabelingProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long? memoryBudget = null,
+        string? spillDirectory = null)
     {
         ILabelingFunction<TItem>[] columns = Columns(kept);
         long[] overruns = [.. columns.Select(OverrunsSoFar)];
-        LabelingResult applied = await applier.ApplyAsync(items, columns, classCount, itemCount, spareColumns, progress, cancellationToken).ConfigureAwait(false);
-        LabelingStageResult result = Complete(applied, seed, test, [.. kept.Select(d => d.Function!)], cancellationToken);
-        return result with { Overruns = OverrunsSince(columns, overruns) };
+        LabelingResult applied = await applier.ApplyAsync(items, columns, classCount, itemCount, spareColumns, progress, cancellationToken, memoryBudget, spillDirectory).ConfigureAwait(false);
+        try
+        {
+            LabelingStageResult result = Complete(applied, seed, test, [.. kept.Select(d => d.Function!)], cancellationToken);
+            return result with { Overruns = OverrunsSince(columns, overruns) };
+        }
+        catch
+        {
+            applied.Matrix.Mapped?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -255,103 +255,116 @@ public sealed class LabelingPipeline
         LabelingStageResult labeled = job.LabelingBackend is { } backend
             ? await labeling.RunAsync(backend, kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken).ConfigureAwait(false)
             : streamed is not null
-            ? await labeling.RunAsync(kept, streamed.ItemsAsync(cancellationToken), streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken).ConfigureAwait(false)
+            ? await labeling.RunAsync(
+                kept, streamed.ItemsAsync(cancellationToken), streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory).ConfigureAwait(false)
             : labeling.Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
-        run.End(PipelineStage.Apply);
 
-        run.Begin(PipelineStage.Aggregate, "Fitting the label model");
-        (LabelMatrix votes, LabelMatrix? seedVotes, LabelMatrix? testVotes) = (labeled.Applied.Matrix, labeled.SeedMatrix, labeled.TestMatrix);
-        LabelMatrix? programVotes = labeled.Applied.Matrix;
-        if (seedModelVoted)
+        // A spilled matrix (a mapped file, MatrixMemoryBudget) belongs to the run returned, which disposes it; until then, to this method.
+        MappedVotes? spilled = labeled.Applied.Matrix.Mapped;
+        try
         {
-            // The end model trained on the seed labels votes beside the functions, as one more column. A streamed run
-            // writes it into the matrix's own array (the programs' matrix is given up, and taken back at the end).
-            programVotes = streamed is not null ? null : programVotes;
-            (votes, seedVotes, testVotes) = streamed is not null
-                ? await StreamedRun.AddSeedModelVoterAsync(
-                    distillation, SeedModelVoterName, votes, seedVotes!, testVotes, streamed, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false)
-                : await distillation.AddSeedModelVoterAsync(
-                    SeedModelVoterName, votes, seedVotes!, testVotes, job.Items, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false);
+            run.End(PipelineStage.Apply);
+
+            run.Begin(PipelineStage.Aggregate, "Fitting the label model");
+            (LabelMatrix votes, LabelMatrix? seedVotes, LabelMatrix? testVotes) = (labeled.Applied.Matrix, labeled.SeedMatrix, labeled.TestMatrix);
+            LabelMatrix? programVotes = labeled.Applied.Matrix;
+            if (seedModelVoted)
+            {
+                // The end model trained on the seed labels votes beside the functions, as one more column. A streamed run
+                // writes it into the matrix's own array (the programs' matrix is given up, and taken back at the end).
+                programVotes = streamed is not null ? null : programVotes;
+                (votes, seedVotes, testVotes) = streamed is not null
+                    ? await StreamedRun.AddSeedModelVoterAsync(
+                        distillation, SeedModelVoterName, votes, seedVotes!, testVotes, streamed, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false)
+                    : await distillation.AddSeedModelVoterAsync(
+                        SeedModelVoterName, votes, seedVotes!, testVotes, job.Items, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false);
+            }
+
+            // A streamed run holds the label model's distributions per distinct vote row when the model allows, not per item.
+            var aggregation = new AggregationStage(_catalog, options.LabelModel, options.SelectionMetric, options.Seed);
+            LabelModel? labelModel = aggregation.FitModel(votes, seedVotes, seedLabels, run.Warnings, cancellationToken);
+            ClassProbabilities? labelProbabilities = labelModel is null || streamed is not null ? null : labelModel.PredictProbabilities(votes);
+            ItemDistributions? itemDistributions = labelModel is null || streamed is null ? null : ItemDistributions.Predict(labelModel, votes);
+            run.End(PipelineStage.Aggregate);
+
+            run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
+            ITrainedEndModel<TItem> trained;
+            ClassProbabilities probabilities;
+            StreamedLabelSummary? streamedLabels = null;
+            if (streamed is not null)
+            {
+                // Only the sampled training items are gathered; the labels go to the sink as they are made.
+                EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, itemDistributions, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
+                itemDistributions = null;
+                trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
+                sample = null;
+                streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken).ConfigureAwait(false);
+                probabilities = new ClassProbabilities(0, job.Task.ClassCount, Array.Empty<double>());
+            }
+            else
+            {
+                trained = await distillation.TrainAsync(job.Items, votes, labelProbabilities, seed, cancellationToken).ConfigureAwait(false);
+                probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
+            }
+
+            RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
+            ITrainedEndModel<TItem>? seedOnlyModel = seed.Count > 0 && options.ScoreSeedOnlyBaseline
+                ? await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false)
+                : distillation.TrainedSeedOnlyModel;
+            run.End(PipelineStage.Distill);
+
+            if (run.Workers is not null)
+            {
+                run.Warnings.AddRange(run.Workers.Quarantined.Select(q => $"The program '{q.ProgramName}' was quarantined by its sandbox worker process: {q.Reason}"));
+            }
+
+            run.Begin(PipelineStage.Report, "Estimating costs");
+            DirectLabelingEstimate? direct = EstimateDirectLabeling(run);
+            run.End(PipelineStage.Report);
+
+            // The programs' votes without the seed model's column, moved back together in the same array (the matrix with
+            // the column is given up: nothing reads it after this).
+            programVotes ??= votes.RemoveLastColumnInPlace();
+
+            return new LabelingRun<TItem>
+            {
+                TrainedEndModel = trained,
+                SeedOnlyModel = seedOnlyModel,
+                Task = job.Task,
+                DatasetName = job.DatasetName ?? job.Task.Name,
+                ItemIds = streamed is not null ? [] : job.ItemIds ?? [.. Enumerable.Range(0, job.Items.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],
+                Probabilities = probabilities,
+                Labels = streamed is not null ? [] : probabilities.Predict(TieBreak.Random(options.Seed)),
+                StreamedLabels = streamedLabels,
+                LabelModelProbabilities = labelProbabilities,
+                Matrix = programVotes,
+                MatrixSpillBytes = spilled?.Length,
+                SeedModelVoted = seedModelVoted,
+                Programs = [.. RunOutcomes.Of(gated.Programs, kept, labeled, labelModel).Cast<ProgramOutcome>()],
+                Functions = [.. RunOutcomes.Of(gated.Functions, kept, labeled, labelModel).Cast<FunctionOutcome>()],
+                ProgramsCompiled = run.Programs.Compilations,
+                Analysis = labeled.Analysis,
+                LabelModel = labelModel?.FitReport,
+                EndModel = trained.TrainingReport,
+                EndModelName = endModel.Name,
+                Test = testScores,
+                SeedItems = seed.Count,
+                SynthesisCost = run.Ledger.GetSummary(),
+                DirectLabeling = direct,
+                SynthesisAttempts = run.Log.GetOrderedAttempts(),
+                Timings = run.Timings,
+                Elapsed = run.Elapsed,
+                StartedAt = run.StartedAt,
+                Warnings = run.Warnings,
+                Seed = options.Seed,
+                Concepts = ConceptStage.Summarize(run),
+            };
         }
-
-        // A streamed run holds the label model's distributions per distinct vote row when the model allows, not per item.
-        var aggregation = new AggregationStage(_catalog, options.LabelModel, options.SelectionMetric, options.Seed);
-        LabelModel? labelModel = aggregation.FitModel(votes, seedVotes, seedLabels, run.Warnings, cancellationToken);
-        ClassProbabilities? labelProbabilities = labelModel is null || streamed is not null ? null : labelModel.PredictProbabilities(votes);
-        ItemDistributions? itemDistributions = labelModel is null || streamed is null ? null : ItemDistributions.Predict(labelModel, votes);
-        run.End(PipelineStage.Aggregate);
-
-        run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
-        ITrainedEndModel<TItem> trained;
-        ClassProbabilities probabilities;
-        StreamedLabelSummary? streamedLabels = null;
-        if (streamed is not null)
+        catch
         {
-            // Only the sampled training items are gathered; the labels go to the sink as they are made.
-            EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, itemDistributions, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
-            itemDistributions = null;
-            trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
-            sample = null;
-            streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken).ConfigureAwait(false);
-            probabilities = new ClassProbabilities(0, job.Task.ClassCount, Array.Empty<double>());
+            spilled?.Dispose();
+            throw;
         }
-        else
-        {
-            trained = await distillation.TrainAsync(job.Items, votes, labelProbabilities, seed, cancellationToken).ConfigureAwait(false);
-            probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
-        }
-
-        RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
-        ITrainedEndModel<TItem>? seedOnlyModel = seed.Count > 0 && options.ScoreSeedOnlyBaseline
-            ? await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false)
-            : distillation.TrainedSeedOnlyModel;
-        run.End(PipelineStage.Distill);
-
-        if (run.Workers is not null)
-        {
-            run.Warnings.AddRange(run.Workers.Quarantined.Select(q => $"The program '{q.ProgramName}' was quarantined by its sandbox worker process: {q.Reason}"));
-        }
-
-        run.Begin(PipelineStage.Report, "Estimating costs");
-        DirectLabelingEstimate? direct = EstimateDirectLabeling(run);
-        run.End(PipelineStage.Report);
-
-        // The programs' votes without the seed model's column, moved back together in the same array (the matrix with
-        // the column is given up: nothing reads it after this).
-        programVotes ??= votes.RemoveLastColumnInPlace();
-
-        return new LabelingRun<TItem>
-        {
-            TrainedEndModel = trained,
-            SeedOnlyModel = seedOnlyModel,
-            Task = job.Task,
-            DatasetName = job.DatasetName ?? job.Task.Name,
-            ItemIds = streamed is not null ? [] : job.ItemIds ?? [.. Enumerable.Range(0, job.Items.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],
-            Probabilities = probabilities,
-            Labels = streamed is not null ? [] : probabilities.Predict(TieBreak.Random(options.Seed)),
-            StreamedLabels = streamedLabels,
-            LabelModelProbabilities = labelProbabilities,
-            Matrix = programVotes,
-            SeedModelVoted = seedModelVoted,
-            Programs = [.. RunOutcomes.Of(gated.Programs, kept, labeled, labelModel).Cast<ProgramOutcome>()],
-            Functions = [.. RunOutcomes.Of(gated.Functions, kept, labeled, labelModel).Cast<FunctionOutcome>()],
-            ProgramsCompiled = run.Programs.Compilations,
-            Analysis = labeled.Analysis,
-            LabelModel = labelModel?.FitReport,
-            EndModel = trained.TrainingReport,
-            EndModelName = endModel.Name,
-            Test = testScores,
-            SeedItems = seed.Count,
-            SynthesisCost = run.Ledger.GetSummary(),
-            DirectLabeling = direct,
-            SynthesisAttempts = run.Log.GetOrderedAttempts(),
-            Timings = run.Timings,
-            Elapsed = run.Elapsed,
-            StartedAt = run.StartedAt,
-            Warnings = run.Warnings,
-            Seed = options.Seed,
-            Concepts = ConceptStage.Summarize(run),
-        };
     }
 
     private static Func<LabelingPipelineOptions> Fixed(LabelingPipelineOptions? options)

@@ -77,6 +77,18 @@ public sealed class LabelingPipelineOptions : IValidatableObject
     [ValidateObjectMembers]
     public WorkerProcessOptions Workers { get; set; } = new();
 
+    /// <summary>Gets or sets the largest label matrix, in bytes, a streamed run (<see cref="LabelingJob{TItem}.Source"/>) holds in memory: a larger one is spilled to a memory-mapped temporary file, whose pages the operating system writes back and evicts under memory pressure instead of the process holding them; <see langword="null"/> never spills.</summary>
+    /// <value>
+    /// The default is <see langword="null"/>. Allowed: 0 (always spill) or more. The matrix of a streamed run takes
+    /// <c>n x (m + 1)</c> bytes for <c>n</c> items and <c>m</c> kept functions (a spare column for the seed-model voter).
+    /// A spilled matrix gives the same votes and labels; the run's <see cref="LabelingRun.Matrix"/> then reads the file
+    /// until the run is disposed (<see cref="LabelingRun.Dispose()"/>), and <see cref="LabelingRun.MatrixSpillBytes"/>
+    /// gives its size. The file is created in the system's temporary folder, for this process alone, and leaves no name
+    /// behind on Unix (deleted when closed on Windows). A run over a list of items (<see cref="LabelingJob{TItem}.Items"/>)
+    /// holds every item's results anyway and never spills (docs/scale.md).
+    /// </value>
+    public long? MatrixMemoryBudget { get; set; }
+
     /// <summary>Gets or sets the seed of every random choice: the gate sample, tie-breaks, the synthesizers' example subsets.</summary>
     /// <value>The default is 0.</value>
     public int Seed { get; set; }
@@ -103,6 +115,13 @@ public sealed class LabelingPipelineOptions : IValidatableObject
         if (DirectLabelingModel is not null && string.IsNullOrWhiteSpace(DirectLabelingModel))
         {
             yield return new ValidationResult("LabelingPipelineOptions.DirectLabelingModel is blank; name a model, or set null to skip the direct-labeling estimate.", [nameof(DirectLabelingModel)]);
+        }
+
+        if (MatrixMemoryBudget < 0)
+        {
+            yield return new ValidationResult(
+                $"LabelingPipelineOptions.MatrixMemoryBudget is {MatrixMemoryBudget}; give 0 or more bytes (0 always spills the label matrix to a temporary file), or null never to spill it.",
+                [nameof(MatrixMemoryBudget)]);
         }
     }
 }

@@ -3,10 +3,19 @@ namespace Alchemist;
 /// <summary>Represents the outcome of a <see cref="LabelingPipeline"/> run: labels with probabilities for every item, the programs kept and dropped, the figures, the cost and the timings.</summary>
 /// <remarks>
 /// Immutable once built. The reports (<see cref="RunReport"/>) and the command line's files are rendered from it.
+/// <para>
 /// <see cref="LabelingPipeline.RunAsync{TItem}"/> returns a <see cref="LabelingRun{TItem}"/>, which also holds the
 /// trained models.
+/// </para>
+/// <para>
+/// A run owns its <see cref="Matrix"/>: when a streamed run spilled it to a memory-mapped temporary file
+/// (<see cref="LabelingPipelineOptions.MatrixMemoryBudget"/>, <see cref="MatrixSpillBytes"/>), <see cref="Dispose()"/>
+/// unmaps and deletes the file, after which the matrix's members throw <see cref="ObjectDisposedException"/> and no
+/// span it lent before may be read. A run that is not disposed keeps the mapping until the process exits (never a read
+/// of unmapped memory). Disposing a run whose matrix is an array, as every other run's is, does nothing.
+/// </para>
 /// </remarks>
-public class LabelingRun
+public class LabelingRun : IDisposable
 {
     /// <summary>Gets the task.</summary>
     public required LabelingTask Task { get; init; }
@@ -43,6 +52,10 @@ public class LabelingRun
 
     /// <summary>Gets the votes of the kept hand-written functions and programs on every item, one column each in that order (zero columns when none was kept).</summary>
     public required LabelMatrix Matrix { get; init; }
+
+    /// <summary>Gets the size in bytes of the memory-mapped temporary file <see cref="Matrix"/> lives in, when the run spilled it (a streamed run whose matrix was larger than <see cref="LabelingPipelineOptions.MatrixMemoryBudget"/>); <see langword="null"/> when the matrix is held in memory.</summary>
+    /// <remarks>The file holds <c>n x (m + 1)</c> votes when the seed-model voter had its column, <c>n x m</c> otherwise; it is deleted by <see cref="Dispose()"/>.</remarks>
+    public long? MatrixSpillBytes { get; init; }
 
     /// <summary>Gets every candidate program, kept or dropped, in the gate's order.</summary>
     public required IReadOnlyList<ProgramOutcome> Programs { get; init; }
@@ -120,6 +133,24 @@ public class LabelingRun
         TimesCheaper is double times && DirectLabeling is { Items: > 0 } direct
             ? (long)Math.Ceiling(direct.Items / times)
             : null;
+
+    /// <summary>Releases the temporary file of a spilled <see cref="Matrix"/> (<see cref="MatrixSpillBytes"/>); nothing for a matrix held in memory. Safe to call more than once.</summary>
+    /// <remarks>Afterwards the matrix's members throw <see cref="ObjectDisposedException"/>; a span it lent before must not be read.</remarks>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the temporary file of a spilled <see cref="Matrix"/>, when <paramref name="disposing"/>.</summary>
+    /// <param name="disposing"><see langword="true"/> when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Matrix.Mapped?.Dispose();
+        }
+    }
 }
 
 /// <summary>Represents the outcome of a <see cref="LabelingPipeline"/> run over items of type <typeparamref name="TItem"/>, with the trained models to label new items.</summary>

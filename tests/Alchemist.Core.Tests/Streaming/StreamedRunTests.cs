@@ -7,18 +7,22 @@ namespace Alchemist.Tests.Streaming;
 /// <summary>A job read from an <see cref="IItemSource{TItem}"/> with its labels written to an <see cref="ILabelSink"/>: the same labels as the job over a list, the source read a known number of times, a changed source refused.</summary>
 public class StreamedRunTests
 {
-    [Fact]
-    public async Task RunAsync_StreamedYouTube_GivesTheListRunsLabelsAndProbabilitiesExactly()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0L)]
+    public async Task RunAsync_StreamedYouTube_GivesTheListRunsLabelsAndProbabilitiesExactly(long? matrixMemoryBudget)
     {
         // The offline synthesizer (which strides over the unlabeled items), the seed-model voter, the direct-labeling
-        // estimate and a sampled end-model training set: everything that reads every item.
-        var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 500 };
+        // estimate and a sampled end-model training set: everything that reads every item. A budget of 0 spills the
+        // streamed run's matrix to a mapped file.
+        var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 500, MatrixMemoryBudget = matrixMemoryBudget };
         LabelingJob<string> list = PipelineTestData.YouTubeJob();
         LabelingRun<string> listed = await new LabelingPipeline([new OfflineProgramSynthesizer()], options).RunAsync(list);
 
         var sink = new CollectingSink();
-        LabelingRun<string> streamed = await new LabelingPipeline([new OfflineProgramSynthesizer()], options).RunAsync(StreamedJob(list, ItemSource.FromList(list.Items, list.ItemIds), sink));
+        using LabelingRun<string> streamed = await new LabelingPipeline([new OfflineProgramSynthesizer()], options).RunAsync(StreamedJob(list, ItemSource.FromList(list.Items, list.ItemIds), sink));
 
+        Assert.Equal(matrixMemoryBudget is not null, streamed.MatrixSpillBytes is not null);
         Assert.True(streamed.LabelsStreamed);
         Assert.False(listed.LabelsStreamed);
         Assert.Empty(streamed.Labels);
@@ -36,20 +40,24 @@ public class StreamedRunTests
         Assert.Equal(WithoutTimings(RunReport.ToMarkdown(listed)), WithoutTimings(RunReport.ToMarkdown(streamed)));
     }
 
-    [Fact]
-    public async Task RunAsync_StreamedOverSeveralChunks_GivesTheListRunsLabelsAndCallsTheSinkInOrder()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(0L)]
+    public async Task RunAsync_StreamedOverSeveralChunks_GivesTheListRunsLabelsAndCallsTheSinkInOrder(long? matrixMemoryBudget)
     {
         // YouTube's train texts twelve times over: two chunks of 16,384 items, so the tie-break and the sample's gather cross a chunk.
         LabelingJob<string> youtube = PipelineTestData.YouTubeJob();
         string[] texts = [.. Enumerable.Repeat(youtube.Items, 12).SelectMany(t => t)];
         string[] ids = [.. texts.Select((_, i) => $"item-{i}")];
-        var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 2_000, DirectLabelingModel = null };
+        var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 2_000, DirectLabelingModel = null, MatrixMemoryBudget = matrixMemoryBudget };
         var list = new LabelingJob<string>(youtube.Task, texts) { ItemIds = ids, SeedSet = youtube.SeedSet, TestSet = youtube.TestSet, DatasetName = "youtube" };
         LabelingRun<string> listed = await new LabelingPipeline([new OfflineProgramSynthesizer()], options).RunAsync(list);
 
         var sink = new CollectingSink();
-        LabelingRun<string> streamed = await new LabelingPipeline([new OfflineProgramSynthesizer()], options).RunAsync(StreamedJob(list, ItemSource.FromList(texts, ids), sink));
+        using LabelingRun<string> streamed = await new LabelingPipeline([new OfflineProgramSynthesizer()], options).RunAsync(StreamedJob(list, ItemSource.FromList(texts, ids), sink));
 
+        Assert.Equal(matrixMemoryBudget is not null, streamed.MatrixSpillBytes is not null);
+        Assert.Equal(listed.Matrix.AsSpan().ToArray(), streamed.Matrix.AsSpan().ToArray());
         Assert.Equal([0L, 16_384L], sink.Starts);
         Assert.Equal(ids, sink.Ids);
         Assert.Equal(listed.Labels, sink.Labels);
