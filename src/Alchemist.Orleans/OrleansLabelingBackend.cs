@@ -130,7 +130,6 @@ public sealed partial class OrleansLabelingBackend : IStreamingLabelingBackend
     private async IAsyncEnumerable<LabeledShard> LabelShardsAsync(
         IReadOnlyList<LabelingProgram> programs, IAsyncEnumerable<string> items, int classCount, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        int m = programs.Count;
         string[] names = [.. programs.Select(p => p.Name)];
         ShardProgram[] shardPrograms = [.. programs.Select(p => new ShardProgram(p.Name, p.Source, p.ContentHash))];
         string run = Guid.NewGuid().ToString("N");

@@ -20,6 +20,7 @@ internal sealed class ShardGather
     private readonly (long FirstItem, string Message)?[] _firstErrors;
     private readonly List<(long First, int Count)> _ranges = [];
 
+    /// <summary>Initializes a new instance of the <see cref="ShardGather"/> class, allocating the matrix.</summary>
     /// <param name="itemCount">The number of items of the run, <c>n</c>.</param>
     /// <param name="names">The name of every column of the matrix, <c>m</c> of them.</param>
     /// <param name="columns">The matrix column of each program the backend labels with, in the order it was given them.</param>
