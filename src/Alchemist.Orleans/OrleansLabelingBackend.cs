@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans;
@@ -19,9 +20,14 @@ namespace Alchemist;
 /// <see cref="OrleansLabelingOptions.RetryDelay"/>, up to <see cref="OrleansLabelingOptions.MaxAttempts"/> times; its
 /// votes are the same wherever it runs. A shard the sandbox or the hash check refuses fails the run at once.
 /// </para>
+/// <para>
+/// A streamed job's items (<see cref="ApplyStreamingAsync"/>) are sharded as they are read, with at most
+/// <see cref="OrleansLabelingOptions.MaxShardsInFlight"/> shards out at once; what the coordinator holds for them is
+/// those shards' items and votes, not the job's items.
+/// </para>
 /// <para>Only <see cref="string"/> items are supported. The backend is thread-safe; several runs may share it.</para>
 /// </remarks>
-public sealed partial class OrleansLabelingBackend : ILabelingBackend
+public sealed partial class OrleansLabelingBackend : IStreamingLabelingBackend
 {
     private readonly IGrainFactory _grains;
     private readonly OrleansLabelingOptions _options;
@@ -77,42 +83,149 @@ public sealed partial class OrleansLabelingBackend : ILabelingBackend
         int m = programs.Count;
         string[] names = [.. programs.Select(p => p.Name)];
         var votes = new sbyte[(long)n * m];
-        int shardCount = m == 0 ? 0 : (n + _options.ShardSize - 1) / _options.ShardSize;
-        var faults = new ShardFaults[shardCount][];
-        ShardProgram[] shardPrograms = [.. programs.Select(p => new ShardProgram(p.Name, p.Source, p.ContentHash))];
-        string run = Guid.NewGuid().ToString("N");
+        var shardFaults = new List<(long FirstItem, IReadOnlyList<LabelingFunctionFaults> Faults)>();
         long labeled = 0;
-        using var inFlight = new SemaphoreSlim(_options.MaxShardsInFlight);
-
-        async Task LabelShardAsync(int shard)
+        if (m > 0)
         {
-            await inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            // The list is sharded as a stream is; the shards are gathered into a matrix of their own.
+            await foreach (LabeledShard shard in LabelShardsAsync(programs, texts.ToAsyncEnumerable(), classCount, cancellationToken).ConfigureAwait(false))
             {
-                int first = shard * _options.ShardSize;
-                int count = Math.Min(_options.ShardSize, n - first);
-                var work = new ShardWork(shardPrograms, Slice(texts, first, count), classCount, _options.QuarantineFaultRate, first);
-                ShardVotes result = await LabelWithRetriesAsync(run, shard, work, cancellationToken).ConfigureAwait(false);
-                if (result.Votes.Length != (long)count * m || result.Faults.Length != m)
-                {
-                    throw new InvalidOperationException($"Shard {shard} came back from {result.Silo} with {result.Votes.Length} votes and {result.Faults.Length} fault entries for {count} items x {m} programs.");
-                }
-
-                result.Votes.CopyTo(votes.AsSpan((int)((long)first * m)));
-                faults[shard] = result.Faults;
-                Interlocked.Increment(ref _shardsLabeled);
-                _shardsBySilo.AddOrUpdate(result.Silo, 1, (_, c) => c + 1);
-                progress?.Report(new LabelingProgress(Interlocked.Add(ref labeled, count), n));
-            }
-            finally
-            {
-                inFlight.Release();
+                shard.Votes.AsSpan().CopyTo(votes.AsSpan((int)(shard.FirstItem * m)));
+                shardFaults.Add((shard.FirstItem, shard.Faults));
+                labeled += shard.Votes.ItemCount;
+                progress?.Report(new LabelingProgress(labeled, n));
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, shardCount).Select(LabelShardAsync)).ConfigureAwait(false);
+        shardFaults.Sort((a, b) => a.FirstItem.CompareTo(b.FirstItem));
         var matrix = new LabelMatrix(n, m, classCount, votes, names);
-        return new LabelingResult(matrix, [.. Enumerable.Range(0, m).Select(j => MergeFaults(names[j], faults, j))], Stopwatch.GetElapsedTime(started));
+        return new LabelingResult(matrix, [.. Enumerable.Range(0, m).Select(j => MergeFaults(names[j], shardFaults, j))], Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Items are read into shards of <see cref="OrleansLabelingOptions.ShardSize"/>; each is issued as soon as it is full
+    /// (the last as the items end), with at most <see cref="OrleansLabelingOptions.MaxShardsInFlight"/> out at once:
+    /// reading waits for a shard to come back and be taken from the enumeration. A shard's items are held until its
+    /// votes are back, so a lost shard is issued again (<see cref="OrleansLabelingOptions.MaxAttempts"/>). Shards are
+    /// yielded as they complete, not in item order.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="programs"/> or <paramref name="items"/> is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException"><typeparamref name="TItem"/> is not <see cref="string"/>.</exception>
+    /// <exception cref="InvalidOperationException">A shard failed on every attempt, or a silo refused a program (thrown by the enumeration).</exception>
+    public IAsyncEnumerable<LabeledShard> ApplyStreamingAsync<TItem>(
+        IReadOnlyList<LabelingProgram> programs,
+        IAsyncEnumerable<TItem> items,
+        int classCount,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(programs);
+        ArgumentNullException.ThrowIfNull(items);
+        return items is IAsyncEnumerable<string> texts
+            ? LabelShardsAsync(programs, texts, classCount, cancellationToken)
+            : throw new NotSupportedException($"The Orleans backend labels string items; these are {typeof(TItem).Name}.");
+    }
+
+    /// <summary>Reads items into shards, issues each to a shard grain with a bounded number in flight, and yields their votes as they come back.</summary>
+    private async IAsyncEnumerable<LabeledShard> LabelShardsAsync(
+        IReadOnlyList<LabelingProgram> programs, IAsyncEnumerable<string> items, int classCount, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string[] names = [.. programs.Select(p => p.Name)];
+        ShardProgram[] shardPrograms = [.. programs.Select(p => new ShardProgram(p.Name, p.Source, p.ContentHash))];
+        string run = Guid.NewGuid().ToString("N");
+        int size = _options.ShardSize;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inFlight = new List<Task<LabeledShard>>(_options.MaxShardsInFlight);
+        try
+        {
+            var buffer = new string[size];
+            int filled = 0;
+            int shard = 0;
+            long first = 0;
+            await foreach (string item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                buffer[filled++] = item;
+                if (filled < size)
+                {
+                    continue;
+                }
+
+                while (inFlight.Count >= _options.MaxShardsInFlight)
+                {
+                    yield return await NextAsync(inFlight).ConfigureAwait(false);
+                }
+
+                inFlight.Add(LabelShardAsync(run, shard++, first, buffer, shardPrograms, names, classCount, stop.Token));
+                first += filled;
+                buffer = new string[size];
+                filled = 0;
+            }
+
+            if (filled > 0)
+            {
+                while (inFlight.Count >= _options.MaxShardsInFlight)
+                {
+                    yield return await NextAsync(inFlight).ConfigureAwait(false);
+                }
+
+                inFlight.Add(LabelShardAsync(run, shard, first, buffer[..filled], shardPrograms, names, classCount, stop.Token));
+            }
+
+            while (inFlight.Count > 0)
+            {
+                yield return await NextAsync(inFlight).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // A failed shard, a canceled run or an enumeration left early: stop the shards still out, and let none outlive it.
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (Task<LabeledShard> pending in inFlight)
+            {
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException || ex is InvalidOperationException || ex is OrleansException || ex is TimeoutException)
+                {
+                    // Its failure, if any, is not the run's: the enumeration already ended.
+                }
+            }
+        }
+
+        static async Task<LabeledShard> NextAsync(List<Task<LabeledShard>> inFlight)
+        {
+            Task<LabeledShard> done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+            inFlight.Remove(done);
+            return await done.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Labels one shard on a grain, with retries, and checks the votes' shape.</summary>
+    private async Task<LabeledShard> LabelShardAsync(
+        string run, int shard, long first, string[] items, ShardProgram[] programs, string[] names, int classCount, CancellationToken cancellationToken)
+    {
+        int m = programs.Length;
+        if (m == 0)
+        {
+            // No program: nothing to send; the shard's rows have no column.
+            return new LabeledShard(first, new LabelMatrix(items.Length, 0, classCount, []), []);
+        }
+
+        var work = new ShardWork(programs, items, classCount, _options.QuarantineFaultRate, first);
+        ShardVotes result = await LabelWithRetriesAsync(run, shard, work, cancellationToken).ConfigureAwait(false);
+        if (result.Votes.Length != (long)items.Length * m || result.Faults.Length != m)
+        {
+            throw new InvalidOperationException($"Shard {shard} came back from {result.Silo} with {result.Votes.Length} votes and {result.Faults.Length} fault entries for {items.Length} items x {m} programs.");
+        }
+
+        Interlocked.Increment(ref _shardsLabeled);
+        _shardsBySilo.AddOrUpdate(result.Silo, 1, (_, c) => c + 1);
+        ShardFaults[] f = result.Faults;
+        return new LabeledShard(
+            first,
+            new LabelMatrix(items.Length, m, classCount, result.Votes, names),
+            [.. Enumerable.Range(0, m).Select(j => new LabelingFunctionFaults(names[j], f[j].ItemsSeen, f[j].Exceptions, f[j].InvalidVotes, f[j].Quarantined, f[j].FirstError))]);
     }
 
     private async Task<ShardVotes> LabelWithRetriesAsync(string run, int shard, ShardWork work, CancellationToken cancellationToken)
@@ -138,26 +251,15 @@ public sealed partial class OrleansLabelingBackend : ILabelingBackend
         }
     }
 
-    private static string[] Slice(IReadOnlyList<string> items, int first, int count)
-    {
-        var slice = new string[count];
-        for (int i = 0; i < count; i++)
-        {
-            slice[i] = items[first + i];
-        }
-
-        return slice;
-    }
-
-    /// <summary>Sums a program's faults over the shards; the first error is the first shard's that has one, so that of the lowest item index, as in a single-process run.</summary>
-    private static LabelingFunctionFaults MergeFaults(string name, ShardFaults[][] shards, int program)
+    /// <summary>Sums a program's faults over the shards, in item order; the first error is the first shard's that has one, so that of the lowest item index, as in a single-process run.</summary>
+    private static LabelingFunctionFaults MergeFaults(string name, List<(long FirstItem, IReadOnlyList<LabelingFunctionFaults> Faults)> shards, int program)
     {
         long seen = 0, exceptions = 0, invalid = 0;
         bool quarantined = false;
         string? firstError = null;
-        foreach (ShardFaults[] shard in shards)
+        foreach ((_, IReadOnlyList<LabelingFunctionFaults> shard) in shards)
         {
-            ShardFaults f = shard[program];
+            LabelingFunctionFaults f = shard[program];
             seen += f.ItemsSeen;
             exceptions += f.Exceptions;
             invalid += f.InvalidVotes;

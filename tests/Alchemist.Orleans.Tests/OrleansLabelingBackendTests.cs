@@ -24,6 +24,57 @@ public sealed class OrleansLabelingBackendTests(ThreeSiloCluster silos) : IClass
     }
 
     [Fact]
+    public async Task RunAsync_StreamedJobOnThreeSilos_GivesTheLabelsOfTheListRun()
+    {
+        var backend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { ShardSize = 128, MaxShardsInFlight = 3 });
+
+        LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+        (LabelingRun<string> streamed, CollectingSink sink) = await YouTubeRuns.StreamedAsync(backend);
+
+        Assert.True(streamed.LabelsStreamed);
+        Assert.Equal(plain.Matrix.FunctionNames, streamed.Matrix.FunctionNames);
+        Assert.True(plain.Matrix.AsSpan().SequenceEqual(streamed.Matrix.AsSpan()));
+        Assert.Equal(plain.LabelModel?.Selected, streamed.LabelModel?.Selected);
+        Assert.Equal(plain.Labels, sink.Labels);
+        Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+        Assert.Equal(plain.Programs.Select(p => p.Faults), streamed.Programs.Select(p => p.Faults));
+        Assert.Equal(14, backend.ShardsLabeled);
+    }
+
+    [Fact]
+    public async Task ApplyStreamingAsync_ManyShards_ReadsNoFurtherThanTheShardsInFlightAhead()
+    {
+        LabelingProgram[] programs = await YouTubeRuns.KeptProgramsAsync();
+        string[] items = [.. TestData.Load("youtube").Train.Texts.Select(t => t!)];
+        var backend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { ShardSize = 40, MaxShardsInFlight = 2 });
+        var source = new ReadCounter(items);
+        var votes = new sbyte[items.Length * programs.Length];
+        var furthestAhead = 0L;
+        long gathered = 0;
+
+        await foreach (LabeledShard shard in backend.ApplyStreamingAsync(programs, source.ReadAsync(), 2))
+        {
+            // Reading stops while two shards are out and a third is full; each shard is held until it is taken from here.
+            furthestAhead = Math.Max(furthestAhead, source.Read - gathered);
+            shard.Votes.AsSpan().CopyTo(votes.AsSpan((int)shard.FirstItem * programs.Length));
+            gathered += shard.Votes.ItemCount;
+        }
+
+        LabelingResult listed = await backend.ApplyAsync(programs, items, 2, progress: null);
+        Assert.Equal(items.Length, gathered);
+        Assert.InRange(furthestAhead, 40, 3 * 40);
+        Assert.True(listed.Matrix.AsSpan().SequenceEqual(votes));
+    }
+
+    [Fact]
+    public void ApplyStreamingAsync_ItemsThatAreNotStrings_AreRefused()
+    {
+        var backend = new OrleansLabelingBackend(silos.Cluster.Client);
+
+        Assert.Throws<NotSupportedException>(() => backend.ApplyStreamingAsync<int>([], new[] { 1, 2 }.ToAsyncEnumerable(), 2));
+    }
+
+    [Fact]
     public async Task ApplyAsync_ProgramsThatFault_SumsFaultsAndKeepsTheFirstErrorOfTheRun()
     {
         var program = new LabelingProgram("late-fault", """
@@ -75,6 +126,24 @@ public sealed class OrleansLabelingBackendTests(ThreeSiloCluster silos) : IClass
     [Fact]
     public void Ctor_NullGrainFactory_Throws() =>
         Assert.Throws<ArgumentNullException>("grainFactory", () => new OrleansLabelingBackend(null!));
+
+    /// <summary>Gives items as an asynchronous stream, counting how many were read so far.</summary>
+    private sealed class ReadCounter(string[] items)
+    {
+        private long _read;
+
+        public long Read => Interlocked.Read(ref _read);
+
+        public async IAsyncEnumerable<string> ReadAsync()
+        {
+            foreach (string item in items)
+            {
+                await Task.Yield();
+                Interlocked.Increment(ref _read);
+                yield return item;
+            }
+        }
+    }
 
     /// <summary>Sends a program whose source was changed after its hash was taken, as a corrupted or forged message would.</summary>
     private sealed class TamperedBackend(global::Orleans.IGrainFactory grains)

@@ -42,6 +42,40 @@ public sealed class SiloLossTests
         }
     }
 
+    [Fact]
+    public async Task StreamedRun_SiloKilledWhileShardsRun_ReissuesItsShardsAndGivesTheSameLabels()
+    {
+        TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
+        try
+        {
+            SiloHandle victim = cluster.SecondarySilos[0];
+            ShardHold.Reset(victim.SiloAddress);
+            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200) });
+            LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+
+            // The whole streamed pipeline run: its items go to the silos as they are read, shards held in flight until
+            // their votes are back; one held on the victim is issued again after the silo is killed.
+            Task<(LabelingRun<string> Run, CollectingSink Sink)> run = YouTubeRuns.StreamedAsync(backend);
+            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await cluster.KillSiloAsync(victim);
+            ShardHold.ReleaseHeld();
+            (LabelingRun<string> streamed, CollectingSink sink) = await run.WaitAsync(TimeSpan.FromMinutes(3));
+
+            Assert.False(victim.IsActive);
+            Assert.True(backend.ShardsReissued > 0, "a shard placed on the killed silo should have been issued again");
+            Assert.Equal(53, backend.ShardsLabeled);
+            Assert.True(plain.Matrix.AsSpan().SequenceEqual(streamed.Matrix.AsSpan()));
+            Assert.Equal(plain.Labels, sink.Labels);
+            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+        }
+        finally
+        {
+            ShardHold.ReleaseHeld();
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
     /// <summary>Where the victim silo's shard calls wait: the test's one run at a time (static, as the silos' filters are built by their own containers).</summary>
     private static class ShardHold
     {

@@ -25,7 +25,40 @@ internal static class YouTubeRuns
         return pipeline.RunAsync(job);
     }
 
+    /// <summary>Runs the same job streamed (its items read from a source, its labels written to a sink), through a backend that streams.</summary>
+    public static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend)
+    {
+        WrenchDataset data = TestData.Load("youtube");
+        var pipeline = new LabelingPipeline(
+            [new OfflineProgramSynthesizer()],
+            new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null });
+        var sink = new CollectingSink();
+        var job = new LabelingJob<string>(data.Task, ItemSource.FromList<string>([.. data.Train.Texts.Select(t => t!)]), sink)
+        {
+            SeedSet = [.. data.Valid!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Valid.GoldLabels[i]))],
+            TestSet = [.. data.Test!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Test.GoldLabels[i]))],
+            LabelingBackend = backend,
+        };
+        return (await pipeline.RunAsync(job), sink);
+    }
+
     /// <summary>Gets the programs the single-process run kept, in column order.</summary>
     public static async Task<LabelingProgram[]> KeptProgramsAsync() =>
         [.. (await PlainAsync()).Programs.Where(p => p.Kept).Select(p => p.Program)];
+}
+
+/// <summary>Collects a streamed run's labels and distributions, checking they come in item order.</summary>
+internal sealed class CollectingSink : ILabelSink
+{
+    public List<int> Labels { get; } = [];
+
+    public List<double> Probabilities { get; } = [];
+
+    public ValueTask WriteAsync(LabeledChunk chunk, CancellationToken cancellationToken = default)
+    {
+        Assert.Equal(Labels.Count, chunk.Start);
+        Labels.AddRange(chunk.Labels.ToArray());
+        Probabilities.AddRange(chunk.Probabilities.AsSpan().ToArray());
+        return ValueTask.CompletedTask;
+    }
 }

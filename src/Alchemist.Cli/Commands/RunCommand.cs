@@ -143,11 +143,7 @@ internal static class RunCommand
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
         EmbeddingGeneratorFactory.Check(settings.Embeddings);
 
-        // A WRENCH folder's train split, or the rows to label of an --input file, is streamed: read chunk by chunk as the
-        // run goes, labels written as they are made (the same labels.jsonl as holding it). A cluster and concept scores
-        // need every item at once, so they hold it; so does the embedded dataset, which is small.
-        bool streamed = (settings.Input is not null || settings.Data is not null) && settings.Cluster is null &&
-            string.Equals(settings.Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase);
+        bool streamed = settings.StreamsItems;
         RunData data = settings.Input is { } input ? (streamed ? RunInput.LoadStreamed(input) : RunInput.Load(input))
             : streamed ? RunData.FromWrenchStreamed(settings.Data!)
             : RunData.FromWrench(CliDatasets.Load(settings.Data));
@@ -224,6 +220,7 @@ internal static class RunCommand
                 }
                 : new LabelingJob<string>(data.Task, data.Source!, sink)
                 {
+                    LabelingBackend = orleans is null ? null : new OrleansLabelingBackend(orleans.Client),
                     DatasetName = data.Name,
                     SeedSet = seedSet,
                     TestSet = data.Test,
@@ -536,6 +533,15 @@ internal static class RunCommand
 
         /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
         public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;
+
+        /// <summary>
+        /// Gets a value indicating whether the run streams its items: a WRENCH folder's train split, or the rows to label
+        /// of an <c>--input</c> file, read chunk by chunk as the run goes, labels written as they are made (the same
+        /// labels.jsonl as holding them); with <c>--cluster</c> the items go to the silos shard by shard as they are read.
+        /// Concept scores (<c>--embeddings</c>) need every item at once, so they hold them; so does the embedded dataset, which is small.
+        /// </summary>
+        public bool StreamsItems => (Input is not null || Data is not null) &&
+            string.Equals(Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase);
 
         /// <summary>Gets the <c>--end-model-sample</c> value: a number of items, or <c>all</c>.</summary>
         public string EndModelSample { get; init; } = "all";

@@ -14,6 +14,10 @@ namespace Alchemist;
 /// The run's labels depend only on the matrix a backend returns: one that returns the same votes as
 /// <see cref="LabelingFunctionApplier"/> gives the same labels as a run without it.
 /// </para>
+/// <para>
+/// This method takes every item at once. A backend that can also label a streamed job's items as they are read, without
+/// holding them, implements <see cref="IStreamingLabelingBackend"/>; a streamed job refuses any other backend.
+/// </para>
 /// </remarks>
 public interface ILabelingBackend
 {

@@ -144,6 +144,116 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         return Complete(applied, seed, test, [.. kept.Select(d => d.Function!)], cancellationToken);
     }
 
+    /// <summary>
+    /// Applies the functions the gate kept to items read as they come (a streamed run), the programs' votes coming from a
+    /// streaming backend shard by shard, written into one matrix sized once for <paramref name="itemCount"/> with room
+    /// for <paramref name="spareColumns"/> more columns, as the local streamed application does; hand-written functions
+    /// are applied here on a second read of the items.
+    /// </summary>
+    /// <param name="backend">Where the programs label the items.</param>
+    /// <param name="kept">The gate's kept decisions, one column each, in order.</param>
+    /// <param name="read">Reads the items, in order, each time it is called.</param>
+    /// <param name="itemCount">The number of items the source gives.</param>
+    /// <param name="spareColumns">The number of columns the matrix keeps room for (<see cref="LabelMatrix.AppendColumnInPlace"/>).</param>
+    /// <param name="seed">The labeled seed items.</param>
+    /// <param name="test">The test items, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives the progress over the items as shards come back, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the stage.</param>
+    /// <param name="memoryBudget">The largest matrix held in memory, in bytes; a larger one is spilled to a mapped file (<see cref="LabelingPipelineOptions.MatrixMemoryBudget"/>), which the caller owns (<see cref="LabelMatrix.Mapped"/>). <see langword="null"/> never spills.</param>
+    /// <param name="spillDirectory">The folder of the spill file; the system's temporary folder when <see langword="null"/>.</param>
+    /// <returns>The votes and analyses; no budget overruns are counted (the backend's programs run elsewhere).</returns>
+    /// <exception cref="InvalidOperationException">The backend returned shards of another shape, or not covering every item once.</exception>
+    public async Task<LabelingStageResult> RunAsync(
+        IStreamingLabelingBackend backend,
+        IReadOnlyList<GateDecision<TItem>> kept,
+        Func<CancellationToken, IAsyncEnumerable<TItem>> read,
+        int itemCount,
+        int spareColumns,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        IReadOnlyList<LabeledExample<TItem>>? test,
+        IProgress<LabelingProgress>? progress,
+        CancellationToken cancellationToken,
+        long? memoryBudget = null,
+        string? spillDirectory = null)
+    {
+        bool Remote(int j) => kept[j].Program is not null && ConceptGateCompiler.PhrasesOf(kept[j].Function) is null;
+        int[] remoteColumns = [.. Enumerable.Range(0, kept.Count).Where(Remote)];
+        int[] localColumns = [.. Enumerable.Range(0, kept.Count).Where(j => !Remote(j))];
+        string[] names = [.. kept.Select((d, j) => Remote(j) ? d.Program!.Name : d.Function!.Name)];
+        var gather = new ShardGather(itemCount, names, remoteColumns, spareColumns, classCount, memoryBudget, spillDirectory);
+        LabelingResult applied;
+        try
+        {
+            applied = await GatherAsync(backend, kept, read, itemCount, gather, remoteColumns, localColumns, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            gather.Abandon();
+            throw;
+        }
+
+        try
+        {
+            return Complete(applied, seed, test, [.. kept.Select(d => d.Function!)], cancellationToken);
+        }
+        catch
+        {
+            applied.Matrix.Mapped?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gathers the backend's shards and the local columns' votes into the matrix of <paramref name="gather"/>.</summary>
+    private async Task<LabelingResult> GatherAsync(
+        IStreamingLabelingBackend backend,
+        IReadOnlyList<GateDecision<TItem>> kept,
+        Func<CancellationToken, IAsyncEnumerable<TItem>> read,
+        int itemCount,
+        ShardGather gather,
+        int[] remoteColumns,
+        int[] localColumns,
+        IProgress<LabelingProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (remoteColumns.Length > 0)
+        {
+            await foreach (LabeledShard shard in backend.ApplyStreamingAsync([.. remoteColumns.Select(j => kept[j].Program!)], read(cancellationToken), classCount, cancellationToken)
+                .WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                gather.Add(shard);
+                progress?.Report(new LabelingProgress(gather.ItemsWritten, itemCount));
+            }
+        }
+        else
+        {
+            gather.Add(new LabeledShard(0, new LabelMatrix(itemCount, 0, classCount, []), []));
+        }
+
+        LabelingFunctionFaults[]? localFaults = null;
+        if (localColumns.Length > 0)
+        {
+            // Transient: the local columns' own n x l votes, copied into the matrix's columns.
+            LabelingResult local = await applier.ApplyAsync(read(cancellationToken), [.. localColumns.Select(j => kept[j].Function!)], classCount, itemCount, 0, null, cancellationToken).ConfigureAwait(false);
+            gather.AddColumns(local.Matrix, localColumns);
+            localFaults = [.. local.Faults];
+        }
+
+        (LabelMatrix matrix, LabelingFunctionFaults[] remoteFaults) = gather.Complete();
+        var faults = new LabelingFunctionFaults[kept.Count];
+        for (int c = 0; c < remoteColumns.Length; c++)
+        {
+            faults[remoteColumns[c]] = remoteFaults[c];
+        }
+
+        for (int c = 0; c < localColumns.Length; c++)
+        {
+            faults[localColumns[c]] = localFaults![c];
+        }
+
+        return new LabelingResult(matrix, faults, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
     /// <summary>Puts the columns of two applications over the same items back in the order of the kept decisions.</summary>
     private static LabelingResult Interleave(int width, int[] firstColumns, LabelingResult first, int[] secondColumns, LabelingResult second)
     {

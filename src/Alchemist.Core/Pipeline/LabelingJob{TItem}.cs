@@ -29,7 +29,8 @@ public sealed class LabelingJob<TItem>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <remarks>
     /// A streamed run gives exactly the labels and distributions of a run over the same items as a list. It refuses
-    /// what needs every item at once: concept scores (an embedding generator), a <see cref="LabelingBackend"/>, and
+    /// what needs every item at once: concept scores (an embedding generator), a <see cref="LabelingBackend"/> that does
+    /// not stream (one that is an <see cref="IStreamingLabelingBackend"/> is given the items as they are read), and
     /// <see cref="ItemIds"/> (the source gives the ids). An empty source is refused when the run reads it.
     /// </remarks>
     public LabelingJob(LabelingTask task, IItemSource<TItem> source, ILabelSink sink)
@@ -114,7 +115,9 @@ public sealed class LabelingJob<TItem>
     /// Synthesis, the gate, the hand-written functions, the seed and test items, the label model and the end model stay
     /// with the run; only the programs' votes on <see cref="Items"/> come from the backend, so a backend that returns
     /// the same votes gives the same labels. The run's figures on those votes (faults, analysis) are the backend's;
-    /// budget overruns are counted only by the run's own applier.
+    /// budget overruns are counted only by the run's own applier. A streamed job (<see cref="Source"/>) needs an
+    /// <see cref="IStreamingLabelingBackend"/>: the items go to it as they are read, and its shards' votes into the run's
+    /// one label matrix.
     /// </remarks>
     public ILabelingBackend? LabelingBackend { get; init; }
 

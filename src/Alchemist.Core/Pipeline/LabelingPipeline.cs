@@ -252,8 +252,12 @@ public sealed class LabelingPipeline
         var labeling = new LabelingStage<TItem>(_applier, job.Task.ClassCount);
 
         // A streamed run's matrix is sized once for the source's count, with room for the seed model's column.
+        // With a backend, the streamed run's items go to it as they are read and its shards' votes into that one matrix.
         LabelingStageResult labeled = job.LabelingBackend is { } backend
-            ? await labeling.RunAsync(backend, kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken).ConfigureAwait(false)
+            ? streamed is not null
+                ? await labeling.RunAsync(
+                    (IStreamingLabelingBackend)backend, kept, streamed.ItemsAsync, streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory).ConfigureAwait(false)
+                : await labeling.RunAsync(backend, kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken).ConfigureAwait(false)
             : streamed is not null
             ? await labeling.RunAsync(
                 kept, streamed.ItemsAsync(cancellationToken), streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory).ConfigureAwait(false)
@@ -484,9 +488,12 @@ public sealed class LabelingPipeline
             return;
         }
 
-        if (job.LabelingBackend is not null)
+        if (job.LabelingBackend is { } backend and not IStreamingLabelingBackend)
         {
-            throw new ArgumentException("A streamed job (LabelingJob.Source) cannot use a LabelingJob.LabelingBackend: a backend takes every item at once. Leave LabelingBackend unset, or give the items as a list.", nameof(job));
+            throw new ArgumentException(
+                $"A streamed job (LabelingJob.Source) can use a LabelingJob.LabelingBackend only if it streams (IStreamingLabelingBackend); {backend.GetType().Name} takes every item at once. " +
+                "Use a backend that streams, leave LabelingBackend unset, or give the items as a list.",
+                nameof(job));
         }
 
         if (job.ItemIds is not null)

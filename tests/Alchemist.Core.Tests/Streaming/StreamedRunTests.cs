@@ -105,14 +105,14 @@ public class StreamedRunTests
     }
 
     [Fact]
-    public async Task RunAsync_StreamedWithALabelingBackend_IsRefusedNamingIt()
+    public async Task RunAsync_StreamedWithALabelingBackendThatDoesNotStream_IsRefusedNamingIt()
     {
         LabelingJob<string> youtube = PipelineTestData.YouTubeJob();
         LabelingJob<string> job = new(youtube.Task, ItemSource.FromList(youtube.Items), new CollectingSink()) { LabelingBackend = new NoBackend(), SeedSet = youtube.SeedSet };
 
         ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(() => new LabelingPipeline([new OfflineProgramSynthesizer()], Options()).RunAsync(job));
 
-        Assert.Contains("LabelingBackend", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("A streamed job (LabelingJob.Source) can use a LabelingJob.LabelingBackend only if it streams (IStreamingLabelingBackend); NoBackend takes every item at once.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

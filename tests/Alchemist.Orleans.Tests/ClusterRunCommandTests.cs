@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Alchemist.Cli.Commands;
+using Alchemist.Cli.Llm;
+using Alchemist.Cli.Tests;
+
+namespace Alchemist.Orleans.Tests;
+
+/// <summary><c>alchemist run --data DIR --cluster local:N</c> streams the train split to the silos: the outputs of the plain streamed run.</summary>
+public sealed class ClusterRunCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("alchemist-cluster-run-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Run_DataFolderOnThreeLocalSilos_WritesTheLabelsAndScoresOfThePlainRun()
+    {
+        string data = Alchemist.Tests.Shared.TestData.DatasetPath("youtube");
+        string plain = Path.Combine(_root, "plain");
+        string cluster = Path.Combine(_root, "cluster");
+
+        (int plainCode, _, string plainError) = CliRunner.Run("run", "--data", data, "--in-process", "--out", plain);
+        (int clusterCode, _, string clusterError) = CliRunner.Run("run", "--data", data, "--in-process", "--cluster", "local:3", "--out", cluster);
+
+        Assert.True(plainCode == 0, plainError);
+        Assert.True(clusterCode == 0, clusterError);
+        Assert.Contains("Starting 3 Orleans silos on loopback", clusterError, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(plain, "labels.jsonl")), File.ReadAllBytes(Path.Combine(cluster, "labels.jsonl")));
+        Assert.False(File.Exists(Path.Combine(cluster, "labels.jsonl.partial")));
+        using JsonDocument plainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(plain, "run.json")));
+        using JsonDocument clusterJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster, "run.json")));
+        foreach (string key in new[] { "programs", "labelModel", "labelModelTest", "endModelTest", "coverage", "cost" })
+        {
+            Assert.Equal(plainJson.RootElement.GetProperty(key).GetRawText(), clusterJson.RootElement.GetProperty(key).GetRawText());
+        }
+    }
+
+    [Theory]
+    [InlineData(null, "none", true)]
+    [InlineData("local:3", "none", true)]
+    [InlineData("127.0.0.1:30000", "none", true)]
+    [InlineData("local:3", "minilm", false)]
+    public void StreamsItems_DataFolder_StreamsWithOrWithoutACluster_HoldsForConceptScores(string? cluster, string embeddings, bool streams)
+    {
+        var settings = new RunCommand.Settings("data", "none", 10, null, "auto", "accuracy", null, null, "none", "out", 0, false, new LlmSettings(0, 60))
+        {
+            Cluster = cluster,
+            Embeddings = embeddings,
+        };
+
+        Assert.Equal(streams, settings.StreamsItems);
+    }
+}
