@@ -10,7 +10,7 @@ namespace Alchemist;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The file is created as <see cref="ItemSpool"/> creates its own: opened for this process alone and, on Unix, unlinked
+/// The file is created by <see cref="PrivateTempFile"/>, as <see cref="ItemSpool"/>'s is: opened for this process alone and, on Unix, unlinked
 /// as soon as it is open, so nothing is left behind even if the process is killed; on Windows it is deleted when its
 /// last handle closes. Its length is fixed at creation and its bytes start at zero.
 /// </para>
@@ -70,23 +70,10 @@ internal sealed unsafe class MappedVotes : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, Array.MaxLength);
-        string path = Path.Combine(directory ?? Path.GetTempPath(), $"{FilePrefix}{Guid.NewGuid():N}.bin");
-        bool unix = !OperatingSystem.IsWindows();
-        SafeFileHandle handle = File.OpenHandle(
-            path,
-            FileMode.CreateNew,
-            FileAccess.ReadWrite,
-            unix ? FileShare.None : FileShare.Delete,
-            unix ? FileOptions.None : FileOptions.DeleteOnClose);
+        SafeFileHandle handle = PrivateTempFile.Create(FilePrefix, directory, out string path);
         MemoryMappedFile? file = null;
         try
         {
-            if (unix)
-            {
-                // The open handle (and then the mapping) keeps the data; no name is left for a killed process to leave behind.
-                File.Delete(path);
-            }
-
             // A sparse file: its blocks are allocated as the votes are written.
             RandomAccess.SetLength(handle, length);
             file = MemoryMappedFile.CreateFromFile(handle, mapName: null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
@@ -97,11 +84,6 @@ internal sealed unsafe class MappedVotes : IDisposable
         {
             file?.Dispose();
             handle.Dispose();
-            if (unix && File.Exists(path))
-            {
-                File.Delete(path);
-            }
-
             throw;
         }
     }

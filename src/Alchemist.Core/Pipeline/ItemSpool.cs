@@ -58,28 +58,7 @@ internal sealed class ItemSpool : IDisposable
     /// <exception cref="IOException">The file could not be created.</exception>
     public static ItemSpool Create(string? directory = null)
     {
-        string path = Path.Combine(directory ?? Path.GetTempPath(), $"{FilePrefix}{Guid.NewGuid():N}.bin");
-        bool unix = !OperatingSystem.IsWindows();
-        SafeFileHandle handle = File.OpenHandle(
-            path,
-            FileMode.CreateNew,
-            FileAccess.ReadWrite,
-            unix ? FileShare.None : FileShare.Delete,
-            unix ? FileOptions.None : FileOptions.DeleteOnClose);
-        if (unix)
-        {
-            try
-            {
-                // The open handle keeps the data; no name is left for a killed process to leave behind.
-                File.Delete(path);
-            }
-            catch
-            {
-                handle.Dispose();
-                throw;
-            }
-        }
-
+        SafeFileHandle handle = PrivateTempFile.Create(FilePrefix, directory, out string path);
         return new ItemSpool(handle, path);
     }
 
