@@ -386,6 +386,9 @@ public sealed class AutoLabelModel : LabelModel
     internal override bool PredictsRowByRow => _chosen?.PredictsRowByRow == true;
 
     /// <inheritdoc />
+    internal override bool PredictsRowByRowFor(LabelMatrix matrix) => _chosen?.PredictsRowByRowFor(matrix) == true;
+
+    /// <inheritdoc />
     /// <remarks>
     /// The chosen model predicts the matrix as a whole (which matters for a transductive model such as hyper), then the
     /// tuned shift, if any, moves each row. When the matrix is the one fitted, its rows repeated, and the chosen model
@@ -396,7 +399,7 @@ public sealed class AutoLabelModel : LabelModel
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(destination);
-        if (_grouped is { } grouped && ReferenceEquals(grouped.Matrix, matrix) && _chosen!.PredictsRowByRow)
+        if (_grouped is { } grouped && ReferenceEquals(grouped.Matrix, matrix) && _chosen!.PredictsRowByRowFor(matrix))
         {
             PredictGrouped(grouped, destination);
             return;

@@ -42,6 +42,10 @@ internal sealed class AveragedLabelModel(string name, LabelModel first, LabelMod
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>When both models predict the matrix row by row, so does the mean: each row's two distributions are averaged as <see cref="Mean"/> averages them.</remarks>
+    internal override bool PredictsRowByRowFor(LabelMatrix matrix) => first.PredictsRowByRowFor(matrix) && second.PredictsRowByRowFor(matrix);
+
     /// <summary>Averages two sets of distributions over the same items, row by row.</summary>
     internal static ClassProbabilities Mean(ClassProbabilities a, ClassProbabilities b)
     {

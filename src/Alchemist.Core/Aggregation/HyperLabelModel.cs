@@ -80,8 +80,10 @@ public sealed class HyperLabelModel : LabelModel
     /// <inheritdoc />
     /// <remarks>
     /// Reads the matrix once per graph layer and class pass, then predicts it once to set the calibration range. When
-    /// its rows do not repeat, the model keeps that prediction (<c>K</c> doubles per item) to predict the fitted matrix
-    /// again by a copy.
+    /// its rows repeat, both are done once per distinct row (weighted by its count) and the model keeps the distinct
+    /// rows' probabilities, nothing per item: the class balance is summed over the items in their order from their
+    /// rows' calibrated values, the same sums as over the items' own. When its rows do not repeat, the model keeps that
+    /// prediction (<c>K</c> doubles per item) to predict the fitted matrix again by a copy.
     /// </remarks>
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
     {
@@ -91,25 +93,12 @@ public sealed class HyperLabelModel : LabelModel
         _networks = FineTuning is { } tuning && options.DevMatrix is { ItemCount: > 0 } dev && options.DevLabels is { } labels
             ? tuning.FineTune(dev, labels, cancellationToken)
             : null;
-        var values = new double[(long)matrix.ItemCount * k];
-        // The state keeps the values when it read every row (it predicts the fitted matrix again by copying them), so
-        // they are calibrated here in a copy, row by row.
-        _state = HyperState.Fit(matrix, values, cancellationToken, keepValues: true, networks: _networks);
+        // No per-item values are asked for: grouped rows are predicted once each; rows that do not repeat are predicted
+        // into an array the state keeps (it predicts the fitted matrix again by copying them).
+        _state = HyperState.Fit(matrix, values: null, cancellationToken, keepValues: true, networks: _networks);
         _fitted = new WeakReference<LabelMatrix>(matrix);
-
-        var balance = new double[k];
-        Span<double> row = stackalloc double[k];
-        for (int i = 0; i < matrix.ItemCount; i++)
-        {
-            values.AsSpan(i * k, k).CopyTo(row);
-            _state.Calibrate(row);
-            for (int c = 0; c < k; c++)
-            {
-                balance[c] += row[c] / matrix.ItemCount;
-            }
-        }
-
-        return new LabelModelFitReport { ModelName = Name, ClassBalance = ClassBalances.Resolve(options, k) ?? balance };
+        double[] balance = ClassBalances.Resolve(options, k) ?? _state.ClassBalance(matrix, cancellationToken);
+        return new LabelModelFitReport { ModelName = Name, ClassBalance = balance };
     }
 
     /// <inheritdoc />
@@ -138,6 +127,9 @@ public sealed class HyperLabelModel : LabelModel
             state.Calibrate(destination.AsSpan(i * k, k));
         }
     }
+
+    /// <summary>Gets a value indicating whether the prediction of <paramref name="matrix"/> is its rows predicted one by one: on the fitted matrix when its rows were grouped (each item's distinct row predicted from the fitted means and range, as one row is), bit for bit.</summary>
+    internal override bool PredictsRowByRowFor(LabelMatrix matrix) => IsFittedMatrix(matrix) && _state!.GroupsRows;
 
     /// <inheritdoc />
     /// <remarks>One row is predicted from the fitted matrix's means and calibration range.</remarks>

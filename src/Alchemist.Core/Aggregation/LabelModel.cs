@@ -40,6 +40,10 @@ public abstract class LabelModel
     /// <summary>Gets a value indicating whether the model predicts a matrix one row at a time from that row's votes alone (<see cref="PredictRowCore"/>, no override of <see cref="PredictProbabilitiesCore"/>), so that identical rows get identical distributions and a matrix can be predicted once per distinct row; a transductive model (hyper) or a model of unknown kind says no.</summary>
     internal virtual bool PredictsRowByRow => false;
 
+    /// <summary>Determines whether the model's prediction of <paramref name="matrix"/> (<see cref="PredictProbabilities(LabelMatrix)"/>) is, bit for bit, each of its rows predicted alone (<see cref="PredictProbabilities(ReadOnlySpan{sbyte}, Span{double})"/>), so that it can be predicted once per distinct row: always for a model that predicts row by row, and for the hyper label model on the matrix it was fitted on when it grouped that matrix's rows.</summary>
+    /// <param name="matrix">The matrix to predict.</param>
+    internal virtual bool PredictsRowByRowFor(LabelMatrix matrix) => PredictsRowByRow;
+
     /// <summary>Gets or sets the rows a fit from statistics reads when the statistics hold no distinct rows (a matrix's own rows, when they barely repeat): Dawid-Skene's EM runs over them, the one-coin models estimate the class balance over them. Models that need no rows ignore it.</summary>
     internal IRowChunks? RowSource { get; set; }
 

@@ -2,8 +2,9 @@ namespace Alchemist;
 
 /// <summary>
 /// The label model's class distribution of every item of a matrix, for a streamed run's end-model sample: held once per
-/// distinct vote row and found by the item's votes when the model predicts each row from its votes alone (no per-item
-/// array beside the matrix), otherwise one per item (<see cref="LabelModel.PredictProbabilities(LabelMatrix)"/>).
+/// distinct vote row and found by the item's votes when the model predicts each row of this matrix from its votes alone
+/// (a model that predicts row by row, or the hyper label model on the matrix it grouped when fitted: no per-item array
+/// beside the matrix), otherwise one per item (<see cref="LabelModel.PredictProbabilities(LabelMatrix)"/>).
 /// </summary>
 /// <remarks>Either way, an item's distribution is the same, bit for bit, as the model's prediction of the whole matrix.</remarks>
 internal sealed class ItemDistributions
@@ -36,7 +37,7 @@ internal sealed class ItemDistributions
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(votes);
         int k = model.ClassCount;
-        if (model.PredictsRowByRow && DistinctRowTable.BuildIfCompact(votes) is { } rows)
+        if (model.PredictsRowByRowFor(votes) && DistinctRowTable.BuildIfCompact(votes) is { } rows)
         {
             var values = new double[(long)rows.Count * k];
             for (int r = 0; r < rows.Count; r++)

@@ -357,6 +357,82 @@ public class HyperLabelModelTests
         Assert.StartsWith("The state was fitted on 15000 items of 30 functions", other.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(2, true)]
+    [InlineData(3, true)]
+    public void Fit_RepeatedRows_HoldsNothingPerItemAndPredictsTheFittedMatrixRowByRowBitForBit(int classes, bool semi)
+    {
+        // 300 vote patterns repeated to 90,000 items: the fit keeps the distinct rows' values only. Its class balance
+        // (summed in item order from the rows' calibrated values) and its per-distinct-row distributions (a streamed
+        // run's ItemDistributions) equal, bit for bit, a copy of the matrix predicted as another matrix, which runs
+        // the transductive pass again and writes every item's values.
+        LabelMatrix patterns = LabelMatrixGenerator.Create(seed: 41, items: 300, functions: 12, classes: classes).Matrix;
+        var votes = new sbyte[90_000 * 12];
+        for (int i = 0; i < 90_000; i++)
+        {
+            patterns.GetRow((i * 7) % 300).CopyTo(votes.AsSpan(i * 12, 12));
+        }
+
+        var matrix = new LabelMatrix(90_000, 12, classes, votes);
+        var copy = new LabelMatrix(matrix.ItemCount, matrix.FunctionCount, classes, matrix.AsSpan());
+        SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 42, items: 200, functions: 12, classes: classes);
+        var model = new HyperLabelModel { FineTunesOnDevLabels = semi };
+
+        // The balance is estimated from the votes (with a dev split it would be the dev labels' by default).
+        LabelModelFitReport report = model.Fit(matrix, new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels, ClassBalanceEstimation = ClassBalanceEstimation.Votes });
+
+        double[] expected = model.PredictProbabilities(copy).AsSpan().ToArray();
+        var balance = new double[classes];
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            for (int c = 0; c < classes; c++)
+            {
+                balance[c] += expected[(i * classes) + c] / matrix.ItemCount;
+            }
+        }
+
+        Assert.Equal(balance, report.ClassBalance);
+        Assert.Equal(expected, model.PredictProbabilities(matrix).AsSpan().ToArray());
+        Assert.True(model.PredictsRowByRowFor(matrix));
+        Assert.False(model.PredictsRowByRowFor(copy));
+        ItemDistributions distributions = ItemDistributions.Predict(model, matrix);
+        Assert.Equal(DistinctRowTable.BuildIfCompact(patterns)!.Count, distributions.DistinctRows);
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            Assert.Equal(expected.AsSpan(i * classes, classes).ToArray(), distributions.GetRow(i).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Fit_RowsThatDoNotRepeat_KeepsEveryItemsValuesAndItsBalanceIsTheirMean(int classes)
+    {
+        // Rows that barely repeat are not grouped: the fit keeps every item's values, a streamed run holds the
+        // distributions per item, and the class balance is the mean of the fitted matrix's distributions in item order.
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 34, items: 70_000, functions: 40, classes: classes).Matrix;
+        var model = new HyperLabelModel();
+
+        LabelModelFitReport report = model.Fit(matrix);
+
+        double[] predicted = model.PredictProbabilities(matrix).AsSpan().ToArray();
+        var balance = new double[classes];
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            for (int c = 0; c < classes; c++)
+            {
+                balance[c] += predicted[(i * classes) + c] / matrix.ItemCount;
+            }
+        }
+
+        Assert.Null(DistinctRowTable.BuildIfCompact(matrix));
+        Assert.Equal(balance, report.ClassBalance);
+        Assert.False(model.PredictsRowByRowFor(matrix));
+        Assert.Null(ItemDistributions.Predict(model, matrix).DistinctRows);
+    }
+
     [Fact]
     public void PredictProbabilities_LargeWideMatrix_ParallelAndRentedBuffersMatchOneRow()
     {

@@ -18,26 +18,25 @@ internal sealed class HyperState
     /// <summary>The fitted matrix's distinct rows, when the fit grouped them.</summary>
     private readonly DistinctRowTable? _rows;
 
-    /// <summary>Each item's row in <see cref="_rows"/>, kept from the table's build so that no row is hashed twice.</summary>
-    private readonly int[]? _rowOfItem;
-
     /// <summary>The uncalibrated probabilities of the distinct rows, <c>K</c> per row.</summary>
     private readonly double[]? _rowValues;
 
     /// <summary>When the fit read every row and was asked to keep them, the fitted matrix's uncalibrated probabilities, <c>K</c> per item.</summary>
     private readonly double[]? _itemValues;
 
-    private HyperState(HyperPass[] passes, DistinctRowTable? rows, int[]? rowOfItem, double[]? rowValues, double[]? itemValues = null)
+    private HyperState(HyperPass[] passes, DistinctRowTable? rows, double[]? rowValues, double[]? itemValues = null)
     {
         Passes = passes;
         _rows = rows;
-        _rowOfItem = rowOfItem;
         _rowValues = rowValues;
         _itemValues = itemValues;
     }
 
     /// <summary>Gets the class passes.</summary>
     public HyperPass[] Passes { get; }
+
+    /// <summary>Gets a value indicating whether the fit grouped the matrix's repeated rows: then its prediction of the fitted matrix is each item's row predicted alone (<see cref="PredictUncalibratedRow(ReadOnlySpan{sbyte}, Span{double})"/>), bit for bit.</summary>
+    public bool GroupsRows => _rows is not null;
 
     /// <summary>Gets the largest uncalibrated probability above the tie <c>1/K</c> on the fitted matrix, or NaN when none is above.</summary>
     public double High { get; private init; } = double.NaN;
@@ -49,10 +48,14 @@ internal sealed class HyperState
     /// <remarks>
     /// When the matrix's rows repeat (real labeling functions give few distinct vote patterns), each distinct row is
     /// computed once, in the fit's column passes and in its prediction, and the state keeps the distinct rows'
-    /// probabilities to predict the fitted matrix again by lookup.
+    /// probabilities (no per-item array) to predict the fitted matrix again by looking each item's row up.
     /// </remarks>
     /// <param name="matrix">The matrix.</param>
-    /// <param name="values">Receives the uncalibrated probabilities, <c>K</c> per row.</param>
+    /// <param name="values">
+    /// Receives the uncalibrated probabilities, <c>K</c> per row; or <see langword="null"/> when the caller does not want
+    /// them: the grouped rows are then predicted alone, and only rows that do not repeat are predicted into a new array
+    /// (which <paramref name="keepValues"/> keeps).
+    /// </param>
     /// <param name="cancellationToken">Cancels the fit.</param>
     /// <param name="groupRows">Whether repeated rows are computed once (when they repeat enough); <see langword="false"/> reads every row, as tests compare.</param>
     /// <param name="paired">Whether to run the AVX-512 kernels; by default when the machine has them (<see cref="HyperPass.PairedSupported"/>). Tests compare both.</param>
@@ -64,12 +67,16 @@ internal sealed class HyperState
     /// <param name="listEntries">Whether rows that are not grouped are read from their entries listed once (<see cref="HyperEntries"/>, by default) or from the matrix each time, as tests compare.</param>
     /// <param name="twoRows">Whether the paired kernels compute two rows side by side (<c>HyperPass.TwoRows.cs</c>, by default) or one at a time, as tests compare.</param>
     /// <param name="networks">The network of each class pass (one for a binary task, <c>K</c> otherwise), such as networks fine-tuned on dev labels; by default the pretrained one for every pass.</param>
-    public static HyperState Fit(LabelMatrix matrix, double[] values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null, bool keepValues = false, bool? listEntries = null, bool twoRows = true, HyperNetwork[]? networks = null)
+    public static HyperState Fit(LabelMatrix matrix, double[]? values, CancellationToken cancellationToken, bool groupRows = true, bool? paired = null, bool keepValues = false, bool? listEntries = null, bool twoRows = true, HyperNetwork[]? networks = null)
     {
         bool usePaired = paired ?? HyperPass.PairedSupported;
         int k = matrix.ClassCount;
+        // Each item's distinct row is recorded only when the caller wants every item's values (4 bytes an item, dropped
+        // once they are written).
         int[]? rowOfItem = null;
-        DistinctRowTable? rows = groupRows ? DistinctRowTable.BuildIfCompact(matrix, out rowOfItem) : null;
+        DistinctRowTable? rows = !groupRows ? null
+            : values is null ? DistinctRowTable.BuildIfCompact(matrix)
+            : DistinctRowTable.BuildIfCompact(matrix, out rowOfItem);
 
         // Rows that do not repeat are read once per layer and class pass and once more to predict: their entries are
         // listed once, when asked (by default), and read from that list.
@@ -84,30 +91,35 @@ internal sealed class HyperState
         double[]? rowValues = null;
         if (rows is null)
         {
-            (high, low) = new HyperState(passes, null, null, null).PredictRows(matrix.ItemCount, matrix.GetRow, entries, values, cancellationToken, twoRows);
+            values ??= new double[(long)matrix.ItemCount * k];
+            (high, low) = new HyperState(passes, null, null).PredictRows(matrix.ItemCount, matrix.GetRow, entries, values, cancellationToken, twoRows);
         }
         else
         {
             rowValues = new double[(long)rows.Count * k];
-            (high, low) = new HyperState(passes, null, null, null).PredictRows(rows.Count, rows.GetRow, null, rowValues, cancellationToken);
+            (high, low) = new HyperState(passes, null, null).PredictRows(rows.Count, rows.GetRow, null, rowValues, cancellationToken);
         }
 
         // Without a single vote every row is the empty row's output, and the reference has no matrix to run on;
         // stretching that one value to 2/K would turn a shrug into certainty, so such a matrix stays uncalibrated.
         double[]? itemValues = rows is null && keepValues ? values : null;
         HyperState state = passes[0].EntryCount == 0
-            ? new HyperState(passes, rows, rowOfItem, rowValues, itemValues)
-            : new HyperState(passes, rows, rowOfItem, rowValues, itemValues) { High = high, Low = low };
-        if (rows is not null)
+            ? new HyperState(passes, rows, rowValues, itemValues)
+            : new HyperState(passes, rows, rowValues, itemValues) { High = high, Low = low };
+        if (rows is not null && values is not null)
         {
-            state.PredictUncalibrated(matrix, values, cancellationToken);
+            // A copy per item from its distinct row, which the table's build recorded: no row is read or hashed again.
+            for (int i = 0; i < rowOfItem!.Length; i++)
+            {
+                rowValues!.AsSpan(rowOfItem[i] * k, k).CopyTo(values.AsSpan(i * k, k));
+            }
         }
 
         return state;
     }
 
-    /// <summary>Writes the uncalibrated probabilities of every row of the fitted matrix (by its items' distinct rows when the fit kept them, as a copy of the fit's values when it kept those), and returns their range on either side of the tie (NaN for a side without values).</summary>
-    /// <param name="matrix">The fitted matrix (when the fit grouped its rows or kept its values, it must be that matrix: its items are mapped to their values by index).</param>
+    /// <summary>Writes the uncalibrated probabilities of every row of the fitted matrix (each item's distinct row found by its votes when the fit grouped them, as a copy of the fit's values when it kept those), and returns their range on either side of the tie (NaN for a side without values).</summary>
+    /// <param name="matrix">The fitted matrix (when the fit grouped its rows or kept its values, it must be that matrix: its items are mapped to their values by their votes or by index).</param>
     /// <param name="values">Receives the uncalibrated probabilities, <c>K</c> per row.</param>
     /// <param name="cancellationToken">Cancels the prediction.</param>
     public (double High, double Low) PredictUncalibrated(LabelMatrix matrix, double[] values, CancellationToken cancellationToken)
@@ -124,27 +136,113 @@ internal sealed class HyperState
             return (High, Low);
         }
 
-        if (_rows is null || _rowOfItem is null || _rowValues is null)
+        if (_rows is null || _rowValues is null)
         {
             return PredictRows(matrix.ItemCount, matrix.GetRow, null, values, cancellationToken);
         }
 
-        if (matrix.ItemCount != _rowOfItem.Length || matrix.FunctionCount != _rows.Width)
-        {
-            throw new InvalidOperationException($"The state was fitted on {_rowOfItem.Length} items of {_rows.Width} functions, not on this matrix of {matrix.ItemCount} x {matrix.FunctionCount}; predict it as another matrix.");
-        }
-
-        // A copy per item from its distinct row, which the table's build recorded: no row is read or hashed again.
         int k = matrix.ClassCount;
-        int[] rowOfItem = _rowOfItem;
         double[] rowValues = _rowValues;
-        for (int i = 0; i < rowOfItem.Length; i++)
+        ForEachItemRow(matrix, (first, rows) =>
         {
-            rowValues.AsSpan(rowOfItem[i] * k, k).CopyTo(values.AsSpan(i * k, k));
-        }
-
+            for (int t = 0; t < rows.Length; t++)
+            {
+                rowValues.AsSpan(rows[t] * k, k).CopyTo(values.AsSpan((first + t) * k, k));
+            }
+        }, cancellationToken);
         return (High, Low);
     }
+
+    /// <summary>
+    /// Computes the mean of the fitted matrix's calibrated probabilities (its class balance): each item's calibrated
+    /// values divided by the item count and added in item order, so the sums are the same, bit for bit, as over the
+    /// matrix's predicted probabilities; when the fit grouped the rows, each distinct row is calibrated once and each
+    /// item's row found by its votes, with no per-item array.
+    /// </summary>
+    /// <param name="matrix">The fitted matrix.</param>
+    /// <param name="cancellationToken">Cancels the computation.</param>
+    public double[] ClassBalance(LabelMatrix matrix, CancellationToken cancellationToken)
+    {
+        int k = matrix.ClassCount;
+        int n = matrix.ItemCount;
+        var balance = new double[k];
+        if (_rows is null || _rowValues is null)
+        {
+            double[] values = _itemValues ?? throw new InvalidOperationException("The state kept neither the fitted matrix's values nor its distinct rows.");
+            Span<double> row = stackalloc double[k];
+            for (int i = 0; i < n; i++)
+            {
+                values.AsSpan(i * k, k).CopyTo(row);
+                Calibrate(row);
+                for (int c = 0; c < k; c++)
+                {
+                    balance[c] += row[c] / n;
+                }
+            }
+
+            return balance;
+        }
+
+        var calibrated = (double[])_rowValues.Clone();
+        for (int r = 0; r < _rows.Count; r++)
+        {
+            Calibrate(calibrated.AsSpan(r * k, k));
+        }
+
+        ForEachItemRow(matrix, (_, rows) =>
+        {
+            foreach (int r in rows)
+            {
+                for (int c = 0; c < k; c++)
+                {
+                    balance[c] += calibrated[(r * k) + c] / n;
+                }
+            }
+        }, cancellationToken);
+        return balance;
+    }
+
+    /// <summary>
+    /// Finds each item's distinct row by its votes, a window of items at a time (the window's lookups in parallel), and
+    /// hands each window's first item and row indices to <paramref name="window"/>, one window after the other in item
+    /// order; the indices need 256 KB whatever the item count.
+    /// </summary>
+    private void ForEachItemRow(LabelMatrix matrix, ItemRowsAction window, CancellationToken cancellationToken)
+    {
+        DistinctRowTable rows = _rows!;
+        if (matrix.FunctionCount != rows.Width || matrix.ItemCount != rows.TotalWeight)
+        {
+            throw new InvalidOperationException($"The state was fitted on {rows.TotalWeight} items of {rows.Width} functions, not on this matrix of {matrix.ItemCount} x {matrix.FunctionCount}; predict it as another matrix.");
+        }
+
+        int n = matrix.ItemCount;
+        const int Window = 16 * BlockRows;
+        int[] indices = new int[Math.Min(n, Window)];
+        for (int start = 0; start < n; start += Window)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int length = Math.Min(Window, n - start);
+            int first = start;
+            Parallel.For(0, (length + BlockRows - 1) / BlockRows, new ParallelOptions { CancellationToken = cancellationToken }, block =>
+            {
+                int end = Math.Min(length, (block + 1) * BlockRows);
+                for (int t = block * BlockRows; t < end; t++)
+                {
+                    int r = rows.IndexOf(matrix.GetRow(first + t));
+                    if (r < 0)
+                    {
+                        throw new InvalidOperationException($"Item {first + t}'s votes are not a row of the fitted matrix; predict it as another matrix.");
+                    }
+
+                    indices[t] = r;
+                }
+            });
+            window(first, indices.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Receives a window of items' distinct rows: the first item and each item's row index.</summary>
+    private delegate void ItemRowsAction(int first, ReadOnlySpan<int> rows);
 
     /// <summary>Writes the uncalibrated probabilities of <paramref name="count"/> rows, and returns their range on either side of the tie (NaN for a side without values).</summary>
     /// <param name="count">The number of rows.</param>
