@@ -86,6 +86,15 @@ public sealed class OfflineSynthesizerOptions : IValidatableObject
     internal bool FewSeedHeldOutCheck { get; set; } = true;
 
     /// <summary>
+    /// Gets or sets whether the held-out check of <see cref="FewSeedHeldOutCheck"/> also compares the estimated programs
+    /// with a seed-only stand-in, the nearest class prototype (the class whose <c>concepts.Prototype(k)</c> is highest),
+    /// on the held-out seed items they vote on: the programs are kept only when they are right on at least as many of
+    /// those votes as the stand-in is. It has no effect without <see cref="FewSeedHeldOutCheck"/>.
+    /// </summary>
+    /// <value>The default is <see langword="false"/> (docs/experiments/label-budget-curve.md, ninth session).</value>
+    internal bool FewSeedPrototypeCheck { get; set; }
+
+    /// <summary>
     /// Gets or sets whether the rule of <see cref="EstimateFewSeedConcepts"/> is kept to small classes: those with too
     /// few seed items for a condition right on all of them to reach <see cref="MinimumPrecision"/> (fewer than 5 at the
     /// defaults), leaving out a large class that only misses its floor because its share lifts it (SMS's ham at 17 of 20
