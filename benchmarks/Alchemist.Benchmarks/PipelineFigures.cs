@@ -18,7 +18,7 @@ namespace Alchemist.Benchmarks;
 /// Usage: <c>pipeline test|cv [youtube sms trec] [--programs N] [--folds 5] [--repeats 1] [--voter true|false]
 /// [--balance true|false] [--seedweight W] [--withseed true|false] [--model auto] [--embeddings minilm] [--concepts true]</c>, and the
 /// offline synthesizer's and the end model's options (<c>--support --confidence --precision --lift --overlap
-/// --groupwords --conjunctions --ucoverage --fewseedconcepts false|true|seed|nearest[+small][+heldout]</c>; <c>--l2 --shift --start --tol --iterations --classweighting --chars
+/// --groupwords --conjunctions --ucoverage --fewseedconcepts false|true|seed|nearest[+small][+heldout][+proto]</c>; <c>--l2 --shift --start --tol --iterations --classweighting --chars
 /// --words --digits --idf</c>); options not given keep the library defaults. Every figure comes from
 /// <see cref="LabelingPipeline"/>, the product's own stages. <c>--repeats R</c> averages R partitions of the dev split (the first is the one earlier figures used), so
 /// a difference is less an accident of one partition. <c>--embeddings minilm</c> (the Alchemist.Embeddings.MiniLM package)
@@ -147,11 +147,13 @@ internal static class PipelineFigures
                 case "fewseedconcepts":
                     // true (or seed): the estimated-precision rule with the seed share; nearest: with the unlabeled
                     // items' nearest-prototype share; "+small" keeps it to small classes, "+heldout" adds the
-                    // held-out check on the seed items.
+                    // held-out check on the seed items, "+proto" makes that check also compare the programs with the
+                    // nearest class prototype on the held-out items.
                     string[] parts = value.Split('+');
                     synthesizer.EstimateFewSeedConcepts = parts[0] is "true" or "seed" or "nearest";
                     synthesizer.FewSeedShare = parts[0] == "nearest" ? FewSeedClassShare.NearestPrototype : FewSeedClassShare.SeedLabels;
                     synthesizer.FewSeedHeldOutCheck = parts.Contains("heldout");
+                    synthesizer.FewSeedPrototypeCheck = parts.Contains("proto");
                     synthesizer.FewSeedSmallClassesOnly = parts.Contains("small");
                     break;
                 case "l2": endModel.L2 = number; break;

@@ -43,6 +43,71 @@ public class FewSeedConceptRuleTests
     public void PassesHeldOutCheck_SmoothedPrecisionOfTheHeldOutVotesAgainstTheFloor(int votes, int correct, bool passes) =>
         Assert.Equal(passes, new HeuristicMiner(new OfflineSynthesizerOptions()).PassesHeldOutCheck((votes, correct)));
 
+    [Theory]
+    [InlineData(0, 0, 0, false, true)] // no held-out vote passes either way
+    [InlineData(0, 0, 0, true, true)]
+    [InlineData(3, 3, 3, true, true)] // as often right as the stand-in
+    [InlineData(3, 2, 3, false, true)] // 3/5 passes the floor; the stand-in is not consulted without the option
+    [InlineData(3, 2, 3, true, false)] // the stand-in is right once more
+    [InlineData(3, 3, 1, true, true)] // right more often than the stand-in
+    [InlineData(4, 2, 0, true, false)] // 3/6 fails the floor, however wrong the stand-in
+    public void PassesHeldOutCheck_WithThePrototypeCheck_ProgramsMustBeRightAsOftenAsTheNearestPrototype(int votes, int correct, int standIn, bool prototypeCheck, bool passes) =>
+        Assert.Equal(passes, new HeuristicMiner(new OfflineSynthesizerOptions { FewSeedPrototypeCheck = prototypeCheck }).PassesHeldOutCheck((votes, correct, standIn)));
+
+    [Fact]
+    public void NearestPrototype_HighestPlainPrototypeScore_OtherFeaturesIgnored_TiesToTheLowerClass()
+    {
+        ConceptFeature[] features =
+        [
+            new("concepts.Prototype(0)", "ham", 0, c => c.Prototype(0), IsPrototype: true),
+            new("concepts[\"spam\"]", "spam phrase", 1, c => c["spam"]),
+            new("concepts.Prototype(1)", "spam", 1, c => c.Prototype(1), IsPrototype: true),
+        ];
+        TextProfile profile = TextProfile.Create("some text");
+
+        Assert.Equal(-1, HeuristicMiner.NearestPrototype(profile, features)); // no concept values
+        profile.ConceptValues = [0.4, 0.9, 0.5];
+        Assert.Equal(1, HeuristicMiner.NearestPrototype(profile, features)); // the phrase's 0.9 is not a prototype
+        profile.ConceptValues = [0.5, 0.9, 0.5];
+        Assert.Equal(0, HeuristicMiner.NearestPrototype(profile, features));
+        Assert.Equal(-1, HeuristicMiner.NearestPrototype(profile, [features[1]])); // no prototype feature
+    }
+
+    [Fact]
+    public void HeldOutTally_CountsTheNearestPrototypeOnTheItemsTheEstimatedProgramsVoteOn()
+    {
+        // The spam-phrase task below, with a plain prototype feature per class: every seed item is nearest its own
+        // class's prototype (and the unlabeled items are at 0 on both, so no prototype program covers any of them).
+        // The spam program mined without the ham outlier (0.85 on the phrase) votes spam on it and is wrong; the
+        // nearest prototype says ham there and is right.
+        ConceptFeature[] features =
+        [
+            new("concepts[\"spam\"]", "the similarity to \"spam\"", 1, c => c["spam"]),
+            new("concepts.Prototype(0)", "the similarity to the ham seed examples", 0, c => c.Prototype(0), IsPrototype: true),
+            new("concepts.Prototype(1)", "the similarity to the spam seed examples", 1, c => c.Prototype(1), IsPrototype: true),
+        ];
+        (TextProfile[] seeds, int[] labels, TextProfile[] unlabeled, _) = Task(hamOutlier: 0.85);
+        for (int i = 0; i < seeds.Length; i++)
+        {
+            seeds[i].ConceptValues = [seeds[i].ConceptValues![0], labels[i] == 0 ? 0.5 : 0.2, labels[i] == 1 ? 0.5 : 0.2];
+        }
+
+        foreach (TextProfile item in unlabeled)
+        {
+            item.ConceptValues = [item.ConceptValues![0], 0.0, 0.0];
+        }
+
+        var options = new OfflineSynthesizerOptions { EstimateFewSeedConcepts = true, FewSeedHeldOutCheck = true, FewSeedSmallClassesOnly = false, FewSeedPrototypeCheck = true };
+        var miner = new HeuristicMiner(options);
+
+        (int votes, int correct, int standIn) = miner.HeldOutTally(seeds, labels, unlabeled, 2, 10, features, null, CancellationToken.None);
+
+        Assert.Equal((1, 0, 1), (votes, correct, standIn));
+        Assert.Equal((1, 0), miner.HeldOutVotes(seeds, labels, unlabeled, 2, 10, features, null, CancellationToken.None));
+        Assert.False(miner.PassesHeldOutCheck((votes, correct, standIn)));
+        Assert.Empty(miner.Mine(seeds, labels, unlabeled, 2, 10, CancellationToken.None, features));
+    }
+
     [Fact]
     public void HeldOutCheck_EstimatedProgramWrongOnAHeldOutSeedItem_IsNotKept()
     {
@@ -70,6 +135,7 @@ public class FewSeedConceptRuleTests
         Assert.True(options.EstimateFewSeedConcepts);
         Assert.True(options.FewSeedSmallClassesOnly);
         Assert.True(options.FewSeedHeldOutCheck);
+        Assert.False(options.FewSeedPrototypeCheck);
         Assert.Equal(FewSeedClassShare.SeedLabels, options.FewSeedShare);
 
         // With the defaults, the hostile task of the test above keeps no program, the clean one keeps its spam program.

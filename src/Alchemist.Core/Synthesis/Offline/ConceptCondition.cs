@@ -7,7 +7,8 @@ namespace Alchemist;
 /// <param name="Description">The score in words.</param>
 /// <param name="Label">The class it speaks for.</param>
 /// <param name="Read">Computes it in memory from an item's scores, with the same arithmetic as <paramref name="Expression"/>.</param>
-internal sealed record ConceptFeature(string Expression, string Description, int Label, Func<Concepts, double> Read);
+/// <param name="IsPrototype">Whether it is the plain prototype score of <paramref name="Label"/>, <c>concepts.Prototype(Label)</c> (the nearest-prototype stand-in of <see cref="OfflineSynthesizerOptions.FewSeedPrototypeCheck"/> reads these).</param>
+internal sealed record ConceptFeature(string Expression, string Description, int Label, Func<Concepts, double> Read, bool IsPrototype = false);
 
 /// <summary>A concept score of the item is at least a threshold chosen on the seed items.</summary>
 internal sealed class ConceptCondition(int index, ConceptFeature feature, double threshold) : Condition
@@ -61,7 +62,7 @@ internal static class ConceptFeatures
 
             int label = k;
             string name = task.ClassNames[k];
-            features.Add(new ConceptFeature($"concepts.Prototype({k})", $"the similarity to the {name} seed examples", k, c => c.Prototype(label)));
+            features.Add(new ConceptFeature($"concepts.Prototype({k})", $"the similarity to the {name} seed examples", k, c => c.Prototype(label), IsPrototype: true));
             int[] others = [.. Enumerable.Range(0, Math.Min(classes, prototypeCount)).Where(j => j != k && hasPrototype[j])];
             if (others.Length > 0)
             {

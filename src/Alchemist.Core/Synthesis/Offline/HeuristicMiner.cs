@@ -56,7 +56,7 @@ internal sealed class HeuristicMiner
         bool estimate = _options.EstimateFewSeedConcepts;
         IReadOnlyList<Heuristic> mined = MineCore(examples, labels, unlabeled, classCount, count, conceptFeatures, unlabeledShares, estimate, cancellationToken);
         if (estimate && _options.FewSeedHeldOutCheck && mined.Any(h => h.BoundByCoverage)
-            && !PassesHeldOutCheck(HeldOutVotes(examples, labels, unlabeled, classCount, count, conceptFeatures, unlabeledShares, cancellationToken)))
+            && !PassesHeldOutCheck(HeldOutTally(examples, labels, unlabeled, classCount, count, conceptFeatures, unlabeledShares, cancellationToken)))
         {
             // The estimated programs were wrong too often on seed items they were not mined from: mine without them.
             return MineCore(examples, labels, unlabeled, classCount, count, conceptFeatures, unlabeledShares, estimate: false, cancellationToken);
@@ -80,6 +80,17 @@ internal sealed class HeuristicMiner
         heldOut.Votes == 0 || (heldOut.Correct + 1.0) / (heldOut.Votes + 2.0) >= _options.MinimumPrecision;
 
     /// <summary>
+    /// Decides the held-out check with the seed-only stand-in (<see cref="OfflineSynthesizerOptions.FewSeedPrototypeCheck"/>
+    /// on): the estimated programs must pass the smoothed-precision test of the two-count overload and, on the
+    /// held-out votes they cast, be right at least as often as the nearest class prototype is on the same items (each
+    /// vote counted once, as the programs' are). Without that option only the first test applies.
+    /// </summary>
+    /// <param name="heldOut">The votes of <see cref="HeldOutTally"/>.</param>
+    internal bool PassesHeldOutCheck((int Votes, int Correct, int StandInCorrect) heldOut) =>
+        PassesHeldOutCheck((heldOut.Votes, heldOut.Correct))
+        && (!_options.FewSeedPrototypeCheck || heldOut.Correct >= heldOut.StandInCorrect);
+
+    /// <summary>
     /// Counts the votes of the estimated programs (<see cref="Heuristic.BoundByCoverage"/>) on seed items they were not
     /// mined from, and how many are right: seed item i is in fold i mod F (F = min(n, <see cref="HeldOutFolds"/>)), and
     /// each fold's items are voted on by the estimated programs mined from the other folds.
@@ -91,9 +102,27 @@ internal sealed class HeuristicMiner
     /// </remarks>
     internal (int Votes, int Correct) HeldOutVotes(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, IReadOnlyList<ConceptFeature>? conceptFeatures, IReadOnlyList<double>? unlabeledShares, CancellationToken cancellationToken)
     {
+        (int votes, int correct, _) = HeldOutTally(examples, labels, unlabeled, classCount, count, conceptFeatures, unlabeledShares, cancellationToken);
+        return (votes, correct);
+    }
+
+    /// <summary>
+    /// Counts what <see cref="HeldOutVotes"/> counts, and also how many of the same votes' items the seed-only stand-in
+    /// gets right: the nearest class prototype, the class whose plain prototype score (<see cref="ConceptFeature.IsPrototype"/>)
+    /// is highest on the item, ties to the lower class; an item without concept values, or a run without prototype
+    /// features, gives the stand-in no right answer.
+    /// </summary>
+    /// <remarks>
+    /// The stand-in reads the held-out item's own values, which the concept scores already compute without it: its own
+    /// class's prototype is the centroid of the other seed items of its class (0 when it is the class's only one), and
+    /// the other classes' centroids never held it. With more than <see cref="HeldOutFolds"/> seed items, its fold-mates
+    /// stay in the centroids, a small leak in the stand-in's favour, which makes the check stricter, not looser.
+    /// </remarks>
+    internal (int Votes, int Correct, int StandInCorrect) HeldOutTally(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, IReadOnlyList<ConceptFeature>? conceptFeatures, IReadOnlyList<double>? unlabeledShares, CancellationToken cancellationToken)
+    {
         int n = examples.Count;
         int folds = Math.Min(n, HeldOutFolds);
-        int votes = 0, correct = 0;
+        int votes = 0, correct = 0, standInCorrect = 0;
         for (int fold = 0; fold < folds && folds > 1; fold++)
         {
             int[] train = [.. Enumerable.Range(0, n).Where(i => i % folds != fold)];
@@ -106,12 +135,36 @@ internal sealed class HeuristicMiner
                     {
                         votes++;
                         correct += labels[i] == heuristic.Label ? 1 : 0;
+                        standInCorrect += NearestPrototype(examples[i], conceptFeatures) == labels[i] ? 1 : 0;
                     }
                 }
             }
         }
 
-        return (votes, correct);
+        return (votes, correct, standInCorrect);
+    }
+
+    /// <summary>The class of the highest plain prototype score on an item (ties to the lower class), or -1 when it has none.</summary>
+    internal static int NearestPrototype(TextProfile profile, IReadOnlyList<ConceptFeature>? conceptFeatures)
+    {
+        if (profile.ConceptValues is not { } values || conceptFeatures is null)
+        {
+            return -1;
+        }
+
+        int best = -1;
+        double bestValue = double.NegativeInfinity;
+        for (int f = 0; f < conceptFeatures.Count; f++)
+        {
+            ConceptFeature feature = conceptFeatures[f];
+            if (feature.IsPrototype && (values[f] > bestValue || (values[f] == bestValue && feature.Label < best)))
+            {
+                best = feature.Label;
+                bestValue = values[f];
+            }
+        }
+
+        return best;
     }
 
     private List<Heuristic> MineCore(IReadOnlyList<TextProfile> examples, IReadOnlyList<int> labels, IReadOnlyList<TextProfile> unlabeled, int classCount, int count, IReadOnlyList<ConceptFeature>? conceptFeatures, IReadOnlyList<double>? unlabeledShares, bool estimate, CancellationToken cancellationToken)
