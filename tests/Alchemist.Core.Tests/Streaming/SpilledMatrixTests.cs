@@ -19,9 +19,9 @@ public sealed class SpilledMatrixTests : IDisposable
     public async Task RunAsync_BudgetBelowTheMatrix_SpillsItGivingTheSameLabelsAndDeletesItOnDispose()
     {
         LabelingJob<string> youtube = PipelineTestData.YouTubeJob();
-        var held = new Sink();
+        var held = new CollectingSink();
         using LabelingRun<string> inMemory = await Pipeline(Options(budget: null)).RunAsync(StreamedJob(youtube, held));
-        var spilledSink = new Sink();
+        var spilledSink = new CollectingSink();
         LabelingRun<string> spilled = await Pipeline(Options(budget: 10_000)).RunAsync(StreamedJob(youtube, spilledSink));
         sbyte[] votes = spilled.Matrix.AsSpan().ToArray();
 
@@ -55,7 +55,7 @@ public sealed class SpilledMatrixTests : IDisposable
         LabelingJob<string> youtube = PipelineTestData.YouTubeJob();
         long matrixBytes = youtube.Items.Count * 64L;
 
-        using LabelingRun<string> run = await Pipeline(Options(budget: matrixBytes)).RunAsync(StreamedJob(youtube, new Sink()));
+        using LabelingRun<string> run = await Pipeline(Options(budget: matrixBytes)).RunAsync(StreamedJob(youtube, new CollectingSink()));
 
         Assert.True(run.Matrix.ItemCount * (run.Matrix.FunctionCount + 1L) <= matrixBytes);
         Assert.Null(run.MatrixSpillBytes);
@@ -85,7 +85,7 @@ public sealed class SpilledMatrixTests : IDisposable
         });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => Pipeline(Options(budget: 0)).RunAsync(StreamedJob(youtube, new Sink()), cancelAtDistill, cancel.Token));
+            () => Pipeline(Options(budget: 0)).RunAsync(StreamedJob(youtube, new CollectingSink()), cancelAtDistill, cancel.Token));
 
         Assert.True(spilledBeforeCancel);
         Assert.Empty(MatrixFilesInUse(_folder));
@@ -187,33 +187,4 @@ public sealed class SpilledMatrixTests : IDisposable
             SeedSet = like.SeedSet,
             TestSet = like.TestSet,
         };
-
-    /// <summary>Runs an action, on this thread, when a stage starts.</summary>
-    private sealed class OnStage(PipelineStage stage, Action action) : IProgress<PipelineProgress>
-    {
-        private bool _done;
-
-        public void Report(PipelineProgress value)
-        {
-            if (value.Stage == stage && !_done)
-            {
-                _done = true;
-                action();
-            }
-        }
-    }
-
-    private sealed class Sink : ILabelSink
-    {
-        public List<int> Labels { get; } = [];
-
-        public List<double> Probabilities { get; } = [];
-
-        public ValueTask WriteAsync(LabeledChunk chunk, CancellationToken cancellationToken = default)
-        {
-            Labels.AddRange(chunk.Labels.ToArray());
-            Probabilities.AddRange(chunk.Probabilities.AsSpan().ToArray());
-            return ValueTask.CompletedTask;
-        }
-    }
 }

@@ -134,21 +134,6 @@ public sealed class SpooledRunTests : IDisposable
             TestSet = like.TestSet,
         };
 
-    /// <summary>Runs an action, on this thread, when a stage starts.</summary>
-    private sealed class OnStage(PipelineStage stage, Action action) : IProgress<PipelineProgress>
-    {
-        private bool _done;
-
-        public void Report(PipelineProgress value)
-        {
-            if (value.Stage == stage && !_done)
-            {
-                _done = true;
-                action();
-            }
-        }
-    }
-
     private sealed class Sink : ILabelSink
     {
         public bool Fail { get; init; }

@@ -177,27 +177,6 @@ public class StreamedRunTests
         return items;
     }
 
-    private sealed class CollectingSink : ILabelSink
-    {
-        public List<long> Starts { get; } = [];
-
-        public List<string> Ids { get; } = [];
-
-        public List<int> Labels { get; } = [];
-
-        public List<double> Probabilities { get; } = [];
-
-        public ValueTask WriteAsync(LabeledChunk chunk, CancellationToken cancellationToken = default)
-        {
-            Assert.Equal(Ids.Count, chunk.Start);
-            Starts.Add(chunk.Start);
-            Ids.AddRange(chunk.Ids);
-            Labels.AddRange(chunk.Labels.ToArray());
-            Probabilities.AddRange(chunk.Probabilities.AsSpan().ToArray());
-            return ValueTask.CompletedTask;
-        }
-    }
-
     private sealed class CountingSource(IItemSource<string> inner) : IItemSource<string>
     {
         public int Reads { get; private set; }

@@ -198,18 +198,4 @@ public sealed class StreamingBackendTests : IDisposable
             }
         }
     }
-
-    private sealed class CollectingSink : ILabelSink
-    {
-        public List<int> Labels { get; } = [];
-
-        public List<double> Probabilities { get; } = [];
-
-        public ValueTask WriteAsync(LabeledChunk chunk, CancellationToken cancellationToken = default)
-        {
-            Labels.AddRange(chunk.Labels.ToArray());
-            Probabilities.AddRange(chunk.Probabilities.AsSpan().ToArray());
-            return ValueTask.CompletedTask;
-        }
-    }
 }
