@@ -88,6 +88,14 @@ internal sealed unsafe class MappedVotes : IDisposable
         }
     }
 
+    /// <summary>Maps a file for a matrix of <paramref name="length"/> votes when that is more than <paramref name="memoryBudget"/> bytes (<see cref="LabelingPipelineOptions.MatrixMemoryBudget"/>); <see langword="null"/> when it fits the budget, there is none, or there is nothing to hold.</summary>
+    /// <param name="length">The number of votes.</param>
+    /// <param name="memoryBudget">The largest matrix held in memory, in bytes, or <see langword="null"/> never to spill.</param>
+    /// <param name="directory">The folder of the file, or <see langword="null"/> for the system's temporary folder.</param>
+    /// <exception cref="IOException">The file could not be created, sized or mapped.</exception>
+    public static MappedVotes? CreateIfOverBudget(long length, long? memoryBudget, string? directory) =>
+        length > memoryBudget && length > 0 ? Create(length, directory) : null;
+
     /// <summary>Unmaps the view and closes the file, which deletes it; spans lent before must not be read after. Safe to call twice.</summary>
     public void Dispose()
     {

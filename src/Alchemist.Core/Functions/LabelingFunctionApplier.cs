@@ -236,16 +236,9 @@ public sealed partial class LabelingFunctionApplier
             _firstErrors = new (long, string)?[m];
             _spareColumns = spareColumns;
             long initial = totalItems is long n ? n * (m + spareColumns) : (long)Math.Min(_options.ChunkSize, 1 << 16) * m;
-            if (totalItems is not null && initial > memoryBudget && initial > 0)
-            {
-                // Larger than the budget: the one matrix of the run lives in a mapped file, sized once as the array would be.
-                _mapped = MappedVotes.Create(checked((int)initial), spillDirectory);
-                _votes = [];
-            }
-            else
-            {
-                _votes = new sbyte[checked((int)initial)];
-            }
+            // Larger than the budget: the one matrix of the run lives in a mapped file, sized once as the array would be.
+            _mapped = totalItems is null ? null : MappedVotes.CreateIfOverBudget(initial, memoryBudget, spillDirectory);
+            _votes = _mapped is null ? new sbyte[checked((int)initial)] : [];
 
             _batched = new bool[m];
             _batches = FindBatches(_functions, _batched);

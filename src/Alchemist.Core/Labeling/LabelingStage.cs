@@ -124,7 +124,7 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         CancellationToken cancellationToken)
     {
         // Concept programs stay with the run, which holds the concept scores they read; the other programs go to the backend.
-        bool Remote(int j) => kept[j].Program is not null && ConceptGateCompiler.PhrasesOf(kept[j].Function) is null;
+        bool Remote(int j) => IsRemote(kept[j]);
         int[] remoteColumns = [.. Enumerable.Range(0, kept.Count).Where(Remote)];
         int[] localColumns = [.. Enumerable.Range(0, kept.Count).Where(j => !Remote(j))];
         LabelingResult remote = await backend.ApplyAsync([.. remoteColumns.Select(j => kept[j].Program!)], items, classCount, progress, cancellationToken).ConfigureAwait(false);
@@ -176,7 +176,7 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         long? memoryBudget = null,
         string? spillDirectory = null)
     {
-        bool Remote(int j) => kept[j].Program is not null && ConceptGateCompiler.PhrasesOf(kept[j].Function) is null;
+        bool Remote(int j) => IsRemote(kept[j]);
         int[] remoteColumns = [.. Enumerable.Range(0, kept.Count).Where(Remote)];
         int[] localColumns = [.. Enumerable.Range(0, kept.Count).Where(j => !Remote(j))];
         string[] names = [.. kept.Select((d, j) => Remote(j) ? d.Program!.Name : d.Function!.Name)];
@@ -253,6 +253,10 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
 
         return new LabelingResult(matrix, faults, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
+
+    /// <summary>Whether a kept decision's votes come from the backend: every program but concept programs, which stay with the run that holds the concept scores they read.</summary>
+    private static bool IsRemote(GateDecision<TItem> decision) =>
+        decision.Program is not null && ConceptGateCompiler.PhrasesOf(decision.Function) is null;
 
     /// <summary>Puts the columns of two applications over the same items back in the order of the kept decisions.</summary>
     private static LabelingResult Interleave(int width, int[] firstColumns, LabelingResult first, int[] secondColumns, LabelingResult second)

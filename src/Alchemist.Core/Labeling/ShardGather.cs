@@ -41,14 +41,8 @@ internal sealed class ShardGather
         _columns = columns;
         _classCount = classCount;
         long length = checked((long)itemCount * (_width + spareColumns));
-        if (length > memoryBudget && length > 0)
-        {
-            _mapped = MappedVotes.Create(length, spillDirectory);
-        }
-        else
-        {
-            _array = new sbyte[length];
-        }
+        _mapped = MappedVotes.CreateIfOverBudget(length, memoryBudget, spillDirectory);
+        _array = _mapped is null ? new sbyte[length] : null;
 
         int r = columns.Length;
         _seen = new long[r];
