@@ -22,12 +22,17 @@ internal static class LabelModelFigures
     public static void Run(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "nested";
-        if (mode is not "nested" and not "test" and not "train" and not "candidates" and not "semi-flips")
+        if (mode is not "nested" and not "test" and not "train" and not "candidates" and not "semi-flips" and not "shift")
         {
-            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test', 'candidates' and 'semi-flips'.", nameof(args));
+            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test', 'candidates', 'semi-flips' and 'shift'.", nameof(args));
         }
 
         List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec", "imdb");
+        if (mode == "shift")
+        {
+            Shift(datasets);
+            return;
+        }
         if (mode == "semi-flips")
         {
             SemiFlips(datasets);
@@ -52,8 +57,12 @@ internal static class LabelModelFigures
         // "auto:no-average" is auto without the weighted-majority+hyper candidate (the rule before 2026-12-03);
         // "hyper-semi[:lr=X]" is hyper fine-tuned on the dev labels (the reference's semi-supervised mode, learning rate 1e-4
         // unless given), and "auto:hyper-semi[:lr=X]" auto with it as one more candidate (docs/experiments/hyper-label-model.md, 2026-12-04).
-        Func<string, LabelModel> create = m => m switch
+        // "auto:shift-hyper" and "auto:weighted" read the matrix being labeled (the target: the fitted train matrix in 'train',
+        // the test matrix in 'test', the dev matrix in 'nested'; docs/experiments/label-models-auto-rule.md, 2026-12-05).
+        Func<string, LabelMatrix?, LabelModel> create = (m, target) => m switch
         {
+            "auto:shift-hyper" => new AutoLabelModel { TargetRule = AutoTargetRule.HyperWhenShifted, Target = target },
+            "auto:weighted" => new AutoLabelModel { TargetRule = AutoTargetRule.ImportanceWeighted, Target = target },
             "auto:best-score" => new AutoLabelModel { DefaultCandidate = null },
             "auto:no-average" => new AutoLabelModel { IncludesAveragedCandidate = false },
             "auto:hyper-semi" => new AutoLabelModel { SemiSupervisedHyper = new HyperFineTuning() },
@@ -79,12 +88,12 @@ internal static class LabelModelFigures
                 WrenchSplit scored = mode == "test" ? dataset.Test! : dataset.Train;
                 foreach (string model in models)
                 {
-                    LabelModel fitted = create(model);
+                    LabelModel fitted = create(model, scored.WeakLabels);
                     LabelModelFitReport report = fitted.Fit(train, new LabelModelFitOptions { DevMatrix = dev, DevLabels = labels, Metric = metric });
                     scores.Add(DevScoring.Score(fitted.PredictProbabilities(scored.WeakLabels), scored.GoldLabels, metric));
                     if (report.Selected is { } selected)
                     {
-                        Console.WriteLine($"{name,-8} {model} selected {selected}");
+                        Console.WriteLine($"{name,-8} {model} selected {selected}: {report.SelectionReason}");
                     }
                 }
 
@@ -216,6 +225,29 @@ internal static class LabelModelFigures
         }
     }
 
+    /// <summary>
+    /// Votes only, no gold label: the firing-rate statistic of <c>auto:shift-hyper</c> (the sum of squared two-proportion
+    /// z statistics, dev split against each other split) beside its chi-square 0.999 quantile, and the spread of
+    /// <c>auto:weighted</c>'s importance weights of the dev items (their largest, and the effective sample size).
+    /// </summary>
+    private static void Shift(List<string> datasets)
+    {
+        foreach (string name in datasets)
+        {
+            WrenchDataset dataset = TestData.Load(name);
+            LabelMatrix dev = dataset.Valid!.WeakLabels;
+            foreach ((string split, LabelMatrix target) in new[] { ("train", dataset.Train.WeakLabels), ("test", dataset.Test!.WeakLabels) })
+            {
+                (double statistic, int functions) = TargetShift.FiringRateStatistic(dev, target);
+                double[] w = TargetShift.ImportanceWeights(dev, target);
+                double effective = w.Sum() * w.Sum() / w.Sum(x => x * x);
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name,-8} dev vs {split,-5} X = {statistic,9:0.0} over {functions,3} functions (0.999 quantile {MathNet.Numerics.Distributions.ChiSquared.InvCDF(functions, 0.999),6:0.0}): shifted {TargetShift.IsShifted(dev, target)}; weights: largest {w.Max(),6:0.00}, effective dev items {effective,7:0.0} of {dev.ItemCount}"));
+            }
+        }
+    }
+
     private static int ArgMax(ReadOnlySpan<double> row)
     {
         int best = 0;
@@ -245,7 +277,7 @@ internal static class LabelModelFigures
         });
 
     /// <summary>The out-of-fold dev score of a model fitted, fold by fold, with the other folds as its dev split; partition 0 is <c>auto</c>'s own, others shuffle each class.</summary>
-    private static double NestedScore(Func<string, LabelModel> create, string model, LabelMatrix train, LabelMatrix dev, IReadOnlyList<int> labels, LabelModelMetric metric, int folds, int partition)
+    private static double NestedScore(Func<string, LabelMatrix?, LabelModel> create, string model, LabelMatrix train, LabelMatrix dev, IReadOnlyList<int> labels, LabelModelMetric metric, int folds, int partition)
     {
         int k = dev.ClassCount;
         int[] fold = partition == 0 ? DevFolds.Assign(labels, k, folds) : DevFolds.Shuffled(labels, k, folds, seed: 1000 + partition, offsetByClass: true);
@@ -261,7 +293,7 @@ internal static class LabelModelFigures
 
             // The whole dev split is predicted and the held-out rows scored, as auto's own cross-validation does: the same
             // for row-wise models, and a transductive one (hyper) sees the dev split whole.
-            LabelModel fitted = create(model);
+            LabelModel fitted = create(model, dev);
             fitted.Fit(train, foldOptions);
             ClassProbabilities p = fitted.PredictProbabilities(dev);
             for (int h = 0; h < heldItems.Length; h++)
