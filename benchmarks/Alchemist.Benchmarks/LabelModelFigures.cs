@@ -22,9 +22,9 @@ internal static class LabelModelFigures
     public static void Run(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "nested";
-        if (mode is not "nested" and not "test" and not "train" and not "candidates" and not "semi-flips" and not "shift")
+        if (mode is not "nested" and not "test" and not "train" and not "candidates" and not "semi-flips" and not "shift" and not "swap")
         {
-            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test', 'candidates', 'semi-flips' and 'shift'.", nameof(args));
+            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test', 'swap', 'candidates', 'semi-flips' and 'shift'.", nameof(args));
         }
 
         List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec", "imdb");
@@ -73,6 +73,7 @@ internal static class LabelModelFigures
         };
         Console.WriteLine(mode is "test" or "train"
             ? $"fitted on train with the whole dev split, scored on the {mode} split's gold labels"
+            : mode == "swap" ? "fitted on train with a seeded random, valid-sized sample of train (its gold labels) as the dev split, scored on the valid split's gold labels"
             : $"nested {folds}-fold cross-validation on the dev split, {repeats} partition(s) averaged (test never read)");
         Console.WriteLine($"{"dataset",-8} {string.Join(' ', models.Select(m => $"{m,16}"))}");
         foreach (string name in datasets)
@@ -83,6 +84,30 @@ internal static class LabelModelFigures
             LabelMatrix dev = dataset.Valid!.WeakLabels;
             IReadOnlyList<int> labels = dataset.Valid.GoldLabels;
             var scores = new List<double>();
+            if (mode == "swap")
+            {
+                // Roles swapped (dev only and train gold, never test): a labeled sample of train is the dev split, valid the target.
+                // A seeded random sample: an evenly strided one takes only class 0 on IMDb, whose train file alternates the classes.
+                int[] order = [.. Enumerable.Range(0, train.ItemCount)];
+                new Random(0).Shuffle(order);
+                int[] sample = [.. order.Take(dev.ItemCount).Order()];
+                LabelMatrix sampleVotes = DevFolds.SelectItems(train, sample);
+                int[] sampleLabels = [.. sample.Select(i => dataset.Train.GoldLabels[i])];
+                foreach (string model in models)
+                {
+                    LabelModel fitted = create(model, dev);
+                    LabelModelFitReport report = fitted.Fit(train, new LabelModelFitOptions { DevMatrix = sampleVotes, DevLabels = sampleLabels, Metric = metric });
+                    scores.Add(DevScoring.Score(fitted.PredictProbabilities(dev), labels, metric));
+                    if (report.Selected is { } selected)
+                    {
+                        Console.WriteLine($"{name,-8} {model} selected {selected}: {report.SelectionReason}");
+                    }
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {mode} {string.Join(' ', scores.Select(s => $"{s,16:0.0000}"))}"));
+                continue;
+            }
+
             if (mode is "test" or "train")
             {
                 WrenchSplit scored = mode == "test" ? dataset.Test! : dataset.Train;
