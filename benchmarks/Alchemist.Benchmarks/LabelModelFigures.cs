@@ -9,13 +9,16 @@ namespace Alchemist.Benchmarks;
 /// dev split, and scores it on the held-out fold. It never reads the test split, so design choices can be made on it.
 /// </summary>
 /// <remarks>
-/// Usage: <c>labelmodels nested|train|test|candidates|semi-flips [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average] [--folds 5] [--repeats 1]</c>.
+/// Usage: <c>labelmodels nested|train|test|swap|candidates|semi-flips|shift [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average,auto:shift-hyper,auto:weighted] [--folds 5] [--repeats 1]</c>.
 /// <c>--repeats R</c> averages R partitions of the dev split (the first is the fixed one <c>auto</c> itself uses; the
 /// others shuffle each class), so a difference is less an accident of one partition. <c>train</c> fits each model on the
 /// train votes with the whole dev split and scores it against the train split's gold labels, which no model ever sees
 /// (WRENCH's "label model on train" setting): 13 to 170 times as many labels as the dev split, for choosing between
 /// procedures. <c>test</c> does the same on the test split: a report, never a way to choose. <c>candidates</c> (dev
-/// only) prints each of <c>auto</c>'s candidates with its out-of-fold dev score, log-loss and Brier score.
+/// only) prints each of <c>auto</c>'s candidates with its out-of-fold dev score, log-loss and Brier score. <c>swap</c> (no test data)
+/// fits on train with a seeded random sample of train's gold labels as the dev split and scores the valid split;
+/// <c>shift</c> (votes only) prints the firing-rate statistic and importance weights of the rules that read the matrix
+/// being labeled (docs/experiments/label-models-auto-rule.md, 2026-12-05).
 /// </remarks>
 internal static class LabelModelFigures
 {
