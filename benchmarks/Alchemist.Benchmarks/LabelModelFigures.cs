@@ -9,25 +9,33 @@ namespace Alchemist.Benchmarks;
 /// dev split, and scores it on the held-out fold. It never reads the test split, so design choices can be made on it.
 /// </summary>
 /// <remarks>
-/// Usage: <c>labelmodels nested|train|test|candidates|semi-flips [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average] [--folds 5] [--repeats 1]</c>.
+/// Usage: <c>labelmodels nested|train|test|swap|candidates|semi-flips|shift [youtube sms trec imdb] [--models majority,weighted-majority,...,auto,auto:best-score,auto:no-average,auto:shift-hyper,auto:weighted] [--folds 5] [--repeats 1]</c>.
 /// <c>--repeats R</c> averages R partitions of the dev split (the first is the fixed one <c>auto</c> itself uses; the
 /// others shuffle each class), so a difference is less an accident of one partition. <c>train</c> fits each model on the
 /// train votes with the whole dev split and scores it against the train split's gold labels, which no model ever sees
 /// (WRENCH's "label model on train" setting): 13 to 170 times as many labels as the dev split, for choosing between
 /// procedures. <c>test</c> does the same on the test split: a report, never a way to choose. <c>candidates</c> (dev
-/// only) prints each of <c>auto</c>'s candidates with its out-of-fold dev score, log-loss and Brier score.
+/// only) prints each of <c>auto</c>'s candidates with its out-of-fold dev score, log-loss and Brier score. <c>swap</c> (no test data)
+/// fits on train with a seeded random sample of train's gold labels as the dev split and scores the valid split;
+/// <c>shift</c> (votes only) prints the firing-rate statistic and importance weights of the rules that read the matrix
+/// being labeled (docs/experiments/label-models-auto-rule.md, 2026-12-05).
 /// </remarks>
 internal static class LabelModelFigures
 {
     public static void Run(string[] args)
     {
         string mode = args.Length > 0 ? args[0] : "nested";
-        if (mode is not "nested" and not "test" and not "train" and not "candidates" and not "semi-flips")
+        if (mode is not "nested" and not "test" and not "train" and not "candidates" and not "semi-flips" and not "shift" and not "swap")
         {
-            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test', 'candidates' and 'semi-flips'.", nameof(args));
+            throw new ArgumentException($"Unknown mode '{mode}'; the modes are 'nested', 'train', 'test', 'swap', 'candidates', 'semi-flips' and 'shift'.", nameof(args));
         }
 
         List<string> datasets = FigureArguments.Datasets(args, "youtube", "sms", "trec", "imdb");
+        if (mode == "shift")
+        {
+            Shift(datasets);
+            return;
+        }
         if (mode == "semi-flips")
         {
             SemiFlips(datasets);
@@ -52,8 +60,12 @@ internal static class LabelModelFigures
         // "auto:no-average" is auto without the weighted-majority+hyper candidate (the rule before 2026-12-03);
         // "hyper-semi[:lr=X]" is hyper fine-tuned on the dev labels (the reference's semi-supervised mode, learning rate 1e-4
         // unless given), and "auto:hyper-semi[:lr=X]" auto with it as one more candidate (docs/experiments/hyper-label-model.md, 2026-12-04).
-        Func<string, LabelModel> create = m => m switch
+        // "auto:shift-hyper" and "auto:weighted" read the matrix being labeled (the target: the fitted train matrix in 'train',
+        // the test matrix in 'test', the dev matrix in 'nested'; docs/experiments/label-models-auto-rule.md, 2026-12-05).
+        Func<string, LabelMatrix?, LabelModel> create = (m, target) => m switch
         {
+            "auto:shift-hyper" => new AutoLabelModel { TargetRule = AutoTargetRule.HyperWhenShifted, Target = target },
+            "auto:weighted" => new AutoLabelModel { TargetRule = AutoTargetRule.ImportanceWeighted, Target = target },
             "auto:best-score" => new AutoLabelModel { DefaultCandidate = null },
             "auto:no-average" => new AutoLabelModel { IncludesAveragedCandidate = false },
             "auto:hyper-semi" => new AutoLabelModel { SemiSupervisedHyper = new HyperFineTuning() },
@@ -64,6 +76,7 @@ internal static class LabelModelFigures
         };
         Console.WriteLine(mode is "test" or "train"
             ? $"fitted on train with the whole dev split, scored on the {mode} split's gold labels"
+            : mode == "swap" ? "fitted on train with a seeded random, valid-sized sample of train (its gold labels) as the dev split, scored on the valid split's gold labels"
             : $"nested {folds}-fold cross-validation on the dev split, {repeats} partition(s) averaged (test never read)");
         Console.WriteLine($"{"dataset",-8} {string.Join(' ', models.Select(m => $"{m,16}"))}");
         foreach (string name in datasets)
@@ -74,17 +87,41 @@ internal static class LabelModelFigures
             LabelMatrix dev = dataset.Valid!.WeakLabels;
             IReadOnlyList<int> labels = dataset.Valid.GoldLabels;
             var scores = new List<double>();
+            if (mode == "swap")
+            {
+                // Roles swapped (dev only and train gold, never test): a labeled sample of train is the dev split, valid the target.
+                // A seeded random sample: an evenly strided one takes only class 0 on IMDb, whose train file alternates the classes.
+                int[] order = [.. Enumerable.Range(0, train.ItemCount)];
+                new Random(0).Shuffle(order);
+                int[] sample = [.. order.Take(dev.ItemCount).Order()];
+                LabelMatrix sampleVotes = DevFolds.SelectItems(train, sample);
+                int[] sampleLabels = [.. sample.Select(i => dataset.Train.GoldLabels[i])];
+                foreach (string model in models)
+                {
+                    LabelModel fitted = create(model, dev);
+                    LabelModelFitReport report = fitted.Fit(train, new LabelModelFitOptions { DevMatrix = sampleVotes, DevLabels = sampleLabels, Metric = metric });
+                    scores.Add(DevScoring.Score(fitted.PredictProbabilities(dev), labels, metric));
+                    if (report.Selected is { } selected)
+                    {
+                        Console.WriteLine($"{name,-8} {model} selected {selected}: {report.SelectionReason}");
+                    }
+                }
+
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-8} {mode} {string.Join(' ', scores.Select(s => $"{s,16:0.0000}"))}"));
+                continue;
+            }
+
             if (mode is "test" or "train")
             {
                 WrenchSplit scored = mode == "test" ? dataset.Test! : dataset.Train;
                 foreach (string model in models)
                 {
-                    LabelModel fitted = create(model);
+                    LabelModel fitted = create(model, scored.WeakLabels);
                     LabelModelFitReport report = fitted.Fit(train, new LabelModelFitOptions { DevMatrix = dev, DevLabels = labels, Metric = metric });
                     scores.Add(DevScoring.Score(fitted.PredictProbabilities(scored.WeakLabels), scored.GoldLabels, metric));
                     if (report.Selected is { } selected)
                     {
-                        Console.WriteLine($"{name,-8} {model} selected {selected}");
+                        Console.WriteLine($"{name,-8} {model} selected {selected}: {report.SelectionReason}");
                     }
                 }
 
@@ -216,6 +253,29 @@ internal static class LabelModelFigures
         }
     }
 
+    /// <summary>
+    /// Votes only, no gold label: the firing-rate statistic of <c>auto:shift-hyper</c> (the sum of squared two-proportion
+    /// z statistics, dev split against each other split) beside its chi-square 0.999 quantile, and the spread of
+    /// <c>auto:weighted</c>'s importance weights of the dev items (their largest, and the effective sample size).
+    /// </summary>
+    private static void Shift(List<string> datasets)
+    {
+        foreach (string name in datasets)
+        {
+            WrenchDataset dataset = TestData.Load(name);
+            LabelMatrix dev = dataset.Valid!.WeakLabels;
+            foreach ((string split, LabelMatrix target) in new[] { ("train", dataset.Train.WeakLabels), ("test", dataset.Test!.WeakLabels) })
+            {
+                (double statistic, int functions) = TargetShift.FiringRateStatistic(dev, target);
+                double[] w = TargetShift.ImportanceWeights(dev, target);
+                double effective = w.Sum() * w.Sum() / w.Sum(x => x * x);
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{name,-8} dev vs {split,-5} X = {statistic,9:0.0} over {functions,3} functions (0.999 quantile {MathNet.Numerics.Distributions.ChiSquared.InvCDF(functions, 0.999),6:0.0}): shifted {TargetShift.IsShifted(dev, target)}; weights: largest {w.Max(),6:0.00}, effective dev items {effective,7:0.0} of {dev.ItemCount}"));
+            }
+        }
+    }
+
     private static int ArgMax(ReadOnlySpan<double> row)
     {
         int best = 0;
@@ -245,7 +305,7 @@ internal static class LabelModelFigures
         });
 
     /// <summary>The out-of-fold dev score of a model fitted, fold by fold, with the other folds as its dev split; partition 0 is <c>auto</c>'s own, others shuffle each class.</summary>
-    private static double NestedScore(Func<string, LabelModel> create, string model, LabelMatrix train, LabelMatrix dev, IReadOnlyList<int> labels, LabelModelMetric metric, int folds, int partition)
+    private static double NestedScore(Func<string, LabelMatrix?, LabelModel> create, string model, LabelMatrix train, LabelMatrix dev, IReadOnlyList<int> labels, LabelModelMetric metric, int folds, int partition)
     {
         int k = dev.ClassCount;
         int[] fold = partition == 0 ? DevFolds.Assign(labels, k, folds) : DevFolds.Shuffled(labels, k, folds, seed: 1000 + partition, offsetByClass: true);
@@ -261,7 +321,7 @@ internal static class LabelModelFigures
 
             // The whole dev split is predicted and the held-out rows scored, as auto's own cross-validation does: the same
             // for row-wise models, and a transductive one (hyper) sees the dev split whole.
-            LabelModel fitted = create(model);
+            LabelModel fitted = create(model, dev);
             fitted.Fit(train, foldOptions);
             ClassProbabilities p = fitted.PredictProbabilities(dev);
             for (int h = 0; h < heldItems.Length; h++)

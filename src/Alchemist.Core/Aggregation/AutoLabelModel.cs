@@ -121,6 +121,12 @@ public sealed class AutoLabelModel : LabelModel
     /// <summary>Gets how the semi-supervised hyper candidate (<c>hyper-semi</c>, fine-tuned on the fold's dev labels) is fine-tuned, or <see langword="null"/> (the default) to leave it out (for the figure harnesses).</summary>
     internal HyperFineTuning? SemiSupervisedHyper { get; init; }
 
+    /// <summary>Gets the experimental rule that reads the matrix being labeled (for the figure harnesses; docs/experiments/label-models-auto-rule.md, 2026-12-05).</summary>
+    internal AutoTargetRule TargetRule { get; init; }
+
+    /// <summary>Gets the matrix being labeled, for <see cref="TargetRule"/>; <see langword="null"/> for the fitted matrix.</summary>
+    internal LabelMatrix? Target { get; init; }
+
     /// <summary>Gets a callback given each candidate's name and out-of-fold dev probabilities after the cross-validation (for the figure harnesses).</summary>
     internal Action<string, ClassProbabilities>? OutOfFoldObserver { get; init; }
 
@@ -206,6 +212,8 @@ public sealed class AutoLabelModel : LabelModel
             }
         }
 
+        LabelMatrix? target = Target ?? matrix;
+        double[]? weights = TargetRule == AutoTargetRule.ImportanceWeighted && target is not null ? TargetShift.ImportanceWeights(dev, target) : null;
         int[] fold = DevFolds.Assign(labels, k, FoldCount);
         var outOfFold = new double[candidates.Count][];
         for (int c = 0; c < candidates.Count; c++)
@@ -297,7 +305,7 @@ public sealed class AutoLabelModel : LabelModel
                     row.CopyTo(outOfFold[c].AsSpan(held[h] * k, k));
                 }
 
-                scoresOnFold[c] = DevScoring.Score(new ClassProbabilities(held.Length, k, heldRows), heldLabels, options.Metric);
+                scoresOnFold[c] = DevScoring.Score(new ClassProbabilities(held.Length, k, heldRows), heldLabels, options.Metric, weights is null ? null : [.. held.Select(i => weights[i])]);
             }
         }
 
@@ -308,7 +316,7 @@ public sealed class AutoLabelModel : LabelModel
         {
             var candidateOutOfFold = new ClassProbabilities(dev.ItemCount, k, outOfFold[c]);
             OutOfFoldObserver?.Invoke(candidates[c].Name, candidateOutOfFold);
-            double score = DevScoring.Score(candidateOutOfFold, labels, options.Metric);
+            double score = DevScoring.Score(candidateOutOfFold, labels, options.Metric, weights);
             scores[candidates[c].Name] = score;
             if (score > bestScore + 1e-12)
             {
@@ -350,6 +358,14 @@ public sealed class AutoLabelModel : LabelModel
             {
                 reason = $"The default '{defaultName}' had the best cross-validated dev score.";
             }
+        }
+
+        if (TargetRule == AutoTargetRule.HyperWhenShifted && target is not null && candidates.FindIndex(c => c.Name == HyperLabelModel.ModelName) is >= 0 and int hyperIndex
+            && hyperIndex != best && TargetShift.IsShifted(dev, target))
+        {
+            reason = $"'{HyperLabelModel.ModelName}' labels the matrix: its firing rates differ from the dev split's (instead of '{candidates[best].Name}').";
+            best = hyperIndex;
+            bestScore = scores[HyperLabelModel.ModelName];
         }
 
         LabelModel chosen = !candidates[best].ScoresFromDevVotesAlone && fitsOnce.TryGetValue(candidates[best].SharesFitOf ?? candidates[best].Name, out (LabelModel Model, ClassProbabilities Dev) once)

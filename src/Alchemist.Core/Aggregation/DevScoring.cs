@@ -4,10 +4,13 @@ namespace Alchemist;
 internal static class DevScoring
 {
     /// <summary>Computes the expected accuracy, or the plug-in F1 of class 1 from the expected true and false positives.</summary>
-    public static double Score(ClassProbabilities probabilities, IReadOnlyList<int> gold, LabelModelMetric metric)
+    public static double Score(ClassProbabilities probabilities, IReadOnlyList<int> gold, LabelModelMetric metric) => Score(probabilities, gold, metric, weights: null);
+
+    /// <summary>Computes the score as <see cref="Score(ClassProbabilities, IReadOnlyList{int}, LabelModelMetric)"/> does, each item counting with its weight (all 1 when <paramref name="weights"/> is <see langword="null"/>).</summary>
+    public static double Score(ClassProbabilities probabilities, IReadOnlyList<int> gold, LabelModelMetric metric, IReadOnlyList<double>? weights)
     {
         int k = probabilities.ClassCount;
-        double correct = 0, truePositives = 0, falsePositives = 0, falseNegatives = 0;
+        double correct = 0, truePositives = 0, falsePositives = 0, falseNegatives = 0, total = 0;
         Span<bool> tied = stackalloc bool[k];
         for (int i = 0; i < probabilities.ItemCount; i++)
         {
@@ -25,14 +28,16 @@ internal static class DevScoring
                 count += tied[c] ? 1 : 0;
             }
 
-            double share = 1.0 / count;
+            double weight = weights?[i] ?? 1;
+            total += weight;
+            double share = weight / count;
             int y = gold[i];
             correct += tied[y] ? share : 0;
             double saidPositive = k > 1 && tied[1] ? share : 0;
             if (y == 1)
             {
                 truePositives += saidPositive;
-                falseNegatives += 1 - saidPositive;
+                falseNegatives += weight - saidPositive;
             }
             else
             {
@@ -45,7 +50,7 @@ internal static class DevScoring
             return truePositives <= 0 ? 0 : 2 * truePositives / ((2 * truePositives) + falsePositives + falseNegatives);
         }
 
-        return probabilities.ItemCount == 0 ? 0 : correct / probabilities.ItemCount;
+        return total <= 0 ? 0 : correct / total;
     }
 
     /// <summary>Computes majority vote's distributions of a matrix: the vote shares, uniform without votes.</summary>
