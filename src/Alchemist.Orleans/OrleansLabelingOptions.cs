@@ -27,8 +27,9 @@ public sealed class OrleansLabelingOptions
     /// <value>The default is <see langword="false"/>: the shards' votes are gathered into one matrix at the coordinator.</value>
     /// <remarks>
     /// The labels are those of the plain streamed run, byte for byte, when its label model fits from statistics to the
-    /// same model (every built-in one, and <c>auto</c>, when the vote rows repeat, as real programs' do; a run whose
-    /// rows barely repeat is refused after the first pass). Only for a streamed job (<see cref="LabelingJob{TItem}.Source"/>)
+    /// same model: <c>auto</c> (the default) and hyper do when the vote rows repeat, as real programs' do (a run whose
+    /// rows barely repeat is refused after the first pass); the other built-in models' fits from statistics are tested
+    /// equal to their matrix fits to 1e-12, not bit for bit. Only for a streamed job (<see cref="LabelingJob{TItem}.Source"/>)
     /// without hand-written functions; other jobs are refused before any work. <see cref="LabelingRun.Matrix"/> then has
     /// no items, and <see cref="LabelingRun.VoteStatistics"/> holds the votes' statistics. A shard whose grain is lost
     /// between the passes is labeled again from the source. See docs/orleans.md.
