@@ -23,6 +23,19 @@ public sealed class OrleansLabelingOptions
     /// <value>The default is 0.5, the pipeline's. A program is quarantined per shard, on the shard's own counts.</value>
     public double? QuarantineFaultRate { get; set; } = 0.5;
 
+    /// <summary>Gets or sets a value indicating whether a streamed run's votes stay on the silos that made them: each shard grain keeps its shard's votes and returns only their distinct rows with counts (the mergeable statistics the label model is fitted from), and a second call per shard finds the end model's training sample; the coordinator holds no per-item votes.</summary>
+    /// <value>The default is <see langword="false"/>: the shards' votes are gathered into one matrix at the coordinator.</value>
+    /// <remarks>
+    /// The labels are those of the plain streamed run, byte for byte, when its label model fits from statistics to the
+    /// same model: <c>auto</c> (the default) and hyper do when the vote rows repeat, as real programs' do (a run whose
+    /// rows barely repeat is refused after the first pass); the other built-in models' fits from statistics are tested
+    /// equal to their matrix fits to 1e-12, not bit for bit. Only for a streamed job (<see cref="LabelingJob{TItem}.Source"/>)
+    /// without hand-written functions; other jobs are refused before any work. <see cref="LabelingRun.Matrix"/> then has
+    /// no items, and <see cref="LabelingRun.VoteStatistics"/> holds the votes' statistics. A shard whose grain is lost
+    /// between the passes is labeled again from the source. See docs/orleans.md.
+    /// </remarks>
+    public bool KeepVotesOnSilos { get; set; }
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     internal void Validate()

@@ -28,7 +28,7 @@ internal sealed partial class ProgramShardGrain(ShardProgramCache programs, ILoc
     }
 
     /// <summary>Gives a fault message the run's item index instead of the shard's, as a single-process run words it.</summary>
-    private static string? RunItemIndex(string? message, long firstItem) =>
+    internal static string? RunItemIndex(string? message, long firstItem) =>
         message is null || firstItem == 0
             ? message
             : ItemIndex().Replace(message, m => "on item " + (long.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture) + firstItem).ToString(CultureInfo.InvariantCulture), 1);

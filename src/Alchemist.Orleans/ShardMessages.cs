@@ -31,3 +31,27 @@ internal sealed record ShardFaults(
 [GenerateSerializer]
 [Alias("alchemist.ShardVotes")]
 internal sealed record ShardVotes([property: Id(0)] sbyte[] Votes, [property: Id(1)] ShardFaults[] Faults, [property: Id(2)] string Silo);
+
+/// <summary>What a shard grain that keeps its votes is asked to do: label <see cref="Work"/>'s items, add <see cref="ExtraColumn"/> as one more column, keep the votes, and return the distinct rows.</summary>
+[GenerateSerializer]
+[Alias("alchemist.KeptShardWork")]
+internal sealed record KeptShardWork(
+    [property: Id(0)] ShardWork Work,
+    [property: Id(1)] sbyte[]? ExtraColumn,
+    [property: Id(2)] int PrefixItems);
+
+/// <summary>A shard's distinct vote rows (back to back, in order of first occurrence) with their counts, how many of them first occur among the run's first items, and each program's faults.</summary>
+[GenerateSerializer]
+[Alias("alchemist.ShardRows")]
+internal sealed record ShardRows(
+    [property: Id(0)] int Width,
+    [property: Id(1)] sbyte[] Rows,
+    [property: Id(2)] long[] Weights,
+    [property: Id(3)] int PrefixRows,
+    [property: Id(4)] ShardFaults[] Faults,
+    [property: Id(5)] string Silo);
+
+/// <summary>The items of a shard at the sampled ordinals: each one's offset in the shard and its distinct row's index in the shard's rows.</summary>
+[GenerateSerializer]
+[Alias("alchemist.ShardSample")]
+internal sealed record ShardSample([property: Id(0)] int[] Offsets, [property: Id(1)] int[] Rows);

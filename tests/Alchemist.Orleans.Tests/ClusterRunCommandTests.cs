@@ -35,6 +35,45 @@ public sealed class ClusterRunCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Run_KeepingVotesOnThreeLocalSilos_WritesTheLabelsAndScoresOfThePlainRun()
+    {
+        string data = Alchemist.Tests.Shared.TestData.DatasetPath("youtube");
+        string plain = Path.Combine(_root, "plain");
+        string kept = Path.Combine(_root, "kept");
+
+        (int plainCode, _, string plainError) = CliRunner.Run("run", "--data", data, "--in-process", "--out", plain);
+        (int keptCode, _, string keptError) = CliRunner.Run("run", "--data", data, "--in-process", "--cluster", "local:3", "--keep-votes-on-silos", "--out", kept);
+
+        Assert.True(plainCode == 0, plainError);
+        Assert.True(keptCode == 0, keptError);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(plain, "labels.jsonl")), File.ReadAllBytes(Path.Combine(kept, "labels.jsonl")));
+        using JsonDocument plainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(plain, "run.json")));
+        using JsonDocument keptJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(kept, "run.json")));
+        foreach (string key in new[] { "programs", "labelModel", "labelModelTest", "endModelTest", "coverage", "cost" })
+        {
+            Assert.Equal(plainJson.RootElement.GetProperty(key).GetRawText(), keptJson.RootElement.GetProperty(key).GetRawText());
+        }
+
+        JsonElement matrix = keptJson.RootElement.GetProperty("matrix");
+        Assert.Equal(plainJson.RootElement.GetProperty("matrix").GetProperty("items").GetInt32(), matrix.GetProperty("items").GetInt32());
+        Assert.True(matrix.GetProperty("votesOnSilos").GetProperty("distinctRows").GetInt32() > 0);
+    }
+
+    [Theory]
+    [InlineData("--keep-votes-on-silos keeps the votes on a cluster's silos; add --cluster local:N or --cluster HOST:PORT, or leave it out.")]
+    [InlineData("--keep-votes-on-silos needs the items streamed, and --embeddings holds every item (and its votes) in this process; leave out one of them.", "--cluster", "local:3", "--embeddings", "minilm")]
+    public void Run_KeepVotesOnSilosWithoutAStreamedClusterRun_IsRefusedBeforeAnyWork(string message, params string[] more)
+    {
+        string output = Path.Combine(_root, "refused");
+
+        (int code, _, string error) = CliRunner.Run(["run", "--data", Alchemist.Tests.Shared.TestData.DatasetPath("youtube"), "--keep-votes-on-silos", "--out", output, .. more]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Theory]
     [InlineData(null, "none", true)]
     [InlineData("local:3", "none", true)]

@@ -77,6 +77,39 @@ public sealed class SiloLossTests
     }
 
     /// <summary>Where the victim silo's shard calls wait: the test's one run at a time (static, as the silos' filters are built by their own containers).</summary>
+    [Fact]
+    public async Task StreamedRunKeepingVotes_SiloKilledWhileShardsRun_ReissuesItsShardsAndGivesTheSameLabels()
+    {
+        TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
+        try
+        {
+            SiloHandle victim = cluster.SecondarySilos[0];
+            ShardHold.Reset(victim.SiloAddress);
+            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200), KeepVotesOnSilos = true });
+            LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+
+            // Pass one of a run whose votes stay on the silos: every shard placed on the victim is held there until it is
+            // killed, then issued again elsewhere (the between-passes case is KeptVotesSiloLossTests').
+            Task<(LabelingRun<string> Run, CollectingSink Sink)> run = YouTubeRuns.StreamedAsync(backend);
+            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await cluster.KillSiloAsync(victim);
+            ShardHold.ReleaseHeld();
+            (LabelingRun<string> kept, CollectingSink sink) = await run.WaitAsync(TimeSpan.FromMinutes(4));
+
+            Assert.False(victim.IsActive);
+            Assert.True(backend.ShardsReissued > 0, "a shard placed on the killed silo should have been issued again");
+            Assert.Equal(0, kept.Matrix.ItemCount);
+            Assert.Equal(plain.Labels, sink.Labels);
+            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+        }
+        finally
+        {
+            ShardHold.ReleaseHeld();
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
     private static class ShardHold
     {
         private static SiloAddress? s_victim;
@@ -109,7 +142,8 @@ public sealed class SiloLossTests
     {
         public async Task Invoke(IIncomingGrainCallContext context)
         {
-            if (context.InterfaceMethod.DeclaringType == typeof(IProgramShardGrain))
+            if (context.InterfaceMethod.DeclaringType == typeof(IProgramShardGrain) ||
+                (context.InterfaceMethod.DeclaringType == typeof(IVoteShardGrain) && context.InterfaceMethod.Name == nameof(IVoteShardGrain.ApplyAsync)))
             {
                 await ShardHold.HoldIfVictimAsync(silo.SiloAddress);
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Alchemist.Cli.Llm;
 
 namespace Alchemist.Cli.Commands;
 
@@ -16,6 +17,30 @@ internal static class ClusterOption
 
     /// <summary>The most silos <c>local:N</c> starts.</summary>
     public const int MaxLocalSilos = 16;
+
+    /// <summary>Creates <c>--keep-votes-on-silos</c>: the votes stay on the silos, and only their statistics come back.</summary>
+    public static Option<bool> CreateKeepVotes() => new("--keep-votes-on-silos")
+    {
+        Description = "With --cluster: the votes stay on the silos that made them; each shard returns its distinct vote rows with counts, the label model is fitted from their merged statistics, and a second call per shard finds the end model's sample. The coordinator holds no per-item votes; same labels.",
+    };
+
+    /// <summary>Refuses <c>--keep-votes-on-silos</c> without <c>--cluster</c>, or with <c>--embeddings</c> (which holds the items, and their votes, here).</summary>
+    public static void ValidateKeepVotes(CommandResult result, Option<bool> keepVotes, Option<string?> cluster, Option<string> embeddings)
+    {
+        if (!result.GetValue(keepVotes))
+        {
+            return;
+        }
+
+        if (result.GetValue(cluster) is null)
+        {
+            result.AddError("--keep-votes-on-silos keeps the votes on a cluster's silos; add --cluster local:N or --cluster HOST:PORT, or leave it out.");
+        }
+        else if (!string.Equals((result.GetValue(embeddings) ?? EmbeddingGeneratorFactory.None).Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase))
+        {
+            result.AddError("--keep-votes-on-silos needs the items streamed, and --embeddings holds every item (and its votes) in this process; leave out one of them.");
+        }
+    }
 
     public static Option<string?> Create()
     {

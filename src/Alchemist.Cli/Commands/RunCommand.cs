@@ -62,6 +62,7 @@ internal static class RunCommand
         Option<bool> json = CliOptions.Json();
         Option<string> embeddings = CliOptions.Embeddings();
         Option<string?> cluster = ClusterOption.Create();
+        Option<bool> keepVotes = ClusterOption.CreateKeepVotes();
         Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings of concept scores (--embeddings) are cached between runs, by model and text hash; none when left out.", HelpName = "DIR" };
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds, concepts: true);
@@ -71,12 +72,13 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, keepVotes, json]))
         {
             command.Options.Add(option);
         }
 
         command.Validators.Add(result => input.Validate(result, data));
+        command.Validators.Add(result => ClusterOption.ValidateKeepVotes(result, keepVotes, cluster, embeddings));
         command.Validators.Add(result => stages.Validate(result, llm, library));
         command.Validators.Add(result =>
         {
@@ -112,6 +114,7 @@ internal static class RunCommand
                 EndModelSample = parsed.GetValue(endModelSample)!,
                 MatrixBudget = parsed.GetValue(matrixBudget),
                 Cluster = parsed.GetValue(cluster),
+                KeepVotesOnSilos = parsed.GetValue(keepVotes),
                 EmbeddingCache = parsed.GetValue(embeddingCache),
             },
             cancellationToken));
@@ -220,7 +223,7 @@ internal static class RunCommand
                 }
                 : new LabelingJob<string>(data.Task, data.Source!, sink)
                 {
-                    LabelingBackend = orleans is null ? null : new OrleansLabelingBackend(orleans.Client),
+                    LabelingBackend = orleans is null ? null : new OrleansLabelingBackend(orleans.Client, new OrleansLabelingOptions { KeepVotesOnSilos = settings.KeepVotesOnSilos }),
                     DatasetName = data.Name,
                     SeedSet = seedSet,
                     TestSet = data.Test,
@@ -310,7 +313,7 @@ internal static class RunCommand
             ["coverage"] = CliJson.Round(run.Analysis.Coverage),
             ["matrix"] = new JsonObject
             {
-                ["items"] = run.Matrix.ItemCount,
+                ["items"] = run.VoteStatistics?.ItemCount ?? run.Matrix.ItemCount,
                 ["functions"] = run.Matrix.FunctionCount,
                 ["spilled"] = run.MatrixSpillBytes is not null,
                 ["spillFileBytes"] = run.MatrixSpillBytes,
@@ -382,6 +385,12 @@ internal static class RunCommand
         JsonObject json = ToJson(run);
         json["synthesis"] = synthesis;
         json["embeddings"] = embeddings;
+        if (run.VoteStatistics is { } kept)
+        {
+            // --keep-votes-on-silos: the votes stayed on the silos; what came back is their distinct rows.
+            json["matrix"]!["votesOnSilos"] = new JsonObject { ["distinctRows"] = kept.DistinctRowCount };
+        }
+
         await File.WriteAllTextAsync(Path.Combine(folder, RunFileName), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
         return json;
     }
@@ -530,6 +539,9 @@ internal static class RunCommand
 
         /// <summary>Gets the <c>--cluster</c> spec (<c>local:N</c> or <c>HOST:PORT</c>), or <see langword="null"/> to label in this process.</summary>
         public string? Cluster { get; init; }
+
+        /// <summary>Gets a value indicating whether the votes stay on the cluster's silos (<c>--keep-votes-on-silos</c>, <see cref="OrleansLabelingOptions.KeepVotesOnSilos"/>).</summary>
+        public bool KeepVotesOnSilos { get; init; }
 
         /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
         public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;

@@ -19,6 +19,22 @@ internal sealed class AggregationStage(LabelModelCatalog catalog, string labelMo
             return null;
         }
 
+        return Fit((model, options) => model.Fit(votes, options, cancellationToken), seedVotes, seedLabels, warnings);
+    }
+
+    /// <summary>Fits the label model from the statistics of the votes (the merged statistics of shards whose votes stayed where they were made), as <see cref="FitModel(LabelMatrix, LabelMatrix?, IReadOnlyList{int}, ICollection{string}, CancellationToken)"/> fits it on the matrix they describe.</summary>
+    /// <param name="statistics">The statistics of the votes on every item, with their distinct rows.</param>
+    /// <param name="seedVotes">The same functions' votes on the seed items, or <see langword="null"/>.</param>
+    /// <param name="seedLabels">The seed items' labels, with <paramref name="seedVotes"/>.</param>
+    /// <param name="warnings">Receives the fit's warnings.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <returns>The fitted model.</returns>
+    public LabelModel FitModel(
+        LabelStatistics statistics, LabelMatrix? seedVotes, IReadOnlyList<int> seedLabels, ICollection<string> warnings, CancellationToken cancellationToken) =>
+        Fit((model, options) => model.Fit(statistics, options, cancellationToken), seedVotes, seedLabels, warnings);
+
+    private LabelModel Fit(Func<LabelModel, LabelModelFitOptions, LabelModelFitReport> fit, LabelMatrix? seedVotes, IReadOnlyList<int> seedLabels, ICollection<string> warnings)
+    {
         LabelModel model = catalog.Create(labelModel);
         var fitOptions = new LabelModelFitOptions { Seed = seed, Metric = metric };
         if (seedVotes is not null)
@@ -27,7 +43,7 @@ internal sealed class AggregationStage(LabelModelCatalog catalog, string labelMo
             fitOptions.DevLabels = seedLabels;
         }
 
-        LabelModelFitReport report = model.Fit(votes, fitOptions, cancellationToken);
+        LabelModelFitReport report = fit(model, fitOptions);
         foreach (string warning in report.Warnings)
         {
             warnings.Add(warning);

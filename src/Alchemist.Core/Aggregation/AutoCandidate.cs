@@ -21,6 +21,9 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
     /// <summary>Gets a value indicating whether the candidate is fitted on the label matrix (a registered candidate, or the hyper label model) rather than from statistics.</summary>
     public bool NeedsMatrix { get; init; }
 
+    /// <summary>Gets a value indicating whether a candidate that is fitted on the label matrix (<see cref="NeedsMatrix"/>) can be fitted from statistics that hold the distinct rows instead, to the same model when the matrix's rows repeat (hyper, and the average with it): how <c>auto</c> fitted from merged statistics keeps it.</summary>
+    public bool FitsFromDistinctRows { get; init; }
+
     /// <summary>Gets a value indicating whether the candidate's fit never reads the dev split, so that one fit serves every cross-validation fold and the final choice.</summary>
     public bool IgnoresDevSplit { get; init; }
 
@@ -56,7 +59,7 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
             new("dawid-skene+dev", () => new DawidSkeneLabelModel { DevLabelWeight = balanced }) { NeedsRows = true, CreateForScoring = () => new DawidSkeneLabelModel { DevLabelWeight = balanced, Tolerance = ScoringTolerance } },
 
             // Pretrained: fitted on the matrix (its column means), never on the dev labels.
-            new(HyperLabelModel.ModelName, static () => new HyperLabelModel()) { NeedsMatrix = true, IgnoresDevSplit = true, ScoresFromDevVotesAlone = true },
+            new(HyperLabelModel.ModelName, static () => new HyperLabelModel()) { NeedsMatrix = true, FitsFromDistinctRows = true, IgnoresDevSplit = true, ScoresFromDevVotesAlone = true },
         ];
 
         if (semiSupervisedHyper is not null)
@@ -71,6 +74,7 @@ internal sealed record AutoCandidate(string Name, Func<LabelModel> Create, bool 
             candidates.Add(new(WeightedMajorityAndHyper, static () => new AveragedLabelModel(WeightedMajorityAndHyper, new WeightedMajorityLabelModel(), new HyperLabelModel()))
             {
                 NeedsMatrix = true,
+                FitsFromDistinctRows = true,
                 Averages = (WeightedMajorityLabelModel.ModelName, HyperLabelModel.ModelName),
             });
         }

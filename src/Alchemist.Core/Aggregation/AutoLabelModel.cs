@@ -194,7 +194,7 @@ public sealed class AutoLabelModel : LabelModel
             {
                 skipped.Add($"The candidate '{candidate.Name}' was left out: the statistics hold no pair counts.");
             }
-            else if (candidate.NeedsMatrix && matrix is null)
+            else if (candidate.NeedsMatrix && matrix is null && !(candidate.FitsFromDistinctRows && statistics.HasDistinctRows))
             {
                 skipped.Add($"The candidate '{candidate.Name}' was left out: it is fitted on a label matrix, and auto was fitted from statistics.");
             }
@@ -481,9 +481,9 @@ public sealed class AutoLabelModel : LabelModel
     {
         LabelModel model = scoring && candidate.CreateForScoring is { } createForScoring ? createForScoring() : candidate.Create();
         model.ScoresOnDevSplit = false;
-        if (candidate.NeedsMatrix)
+        if (candidate.NeedsMatrix && matrix is not null)
         {
-            model.Fit(matrix!, options, cancellationToken);
+            model.Fit(matrix, options, cancellationToken);
             return model;
         }
 

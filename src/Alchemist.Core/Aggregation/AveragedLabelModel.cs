@@ -24,6 +24,18 @@ internal sealed class AveragedLabelModel(string name, LabelModel first, LabelMod
     }
 
     /// <inheritdoc />
+    protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        first.ScoresOnDevSplit = ScoresOnDevSplit;
+        second.ScoresOnDevSplit = ScoresOnDevSplit;
+        first.RowSource = RowSource;
+        second.RowSource = RowSource;
+        LabelModelFitReport a = first.Fit(statistics, options, cancellationToken);
+        LabelModelFitReport b = second.Fit(statistics, options, cancellationToken);
+        return a with { ModelName = name, DevScore = null, Warnings = [.. a.Warnings, .. b.Warnings] };
+    }
+
+    /// <inheritdoc />
     protected override void PredictProbabilitiesCore(LabelMatrix matrix, double[] destination)
     {
         ArgumentNullException.ThrowIfNull(destination);

@@ -28,7 +28,8 @@ namespace Alchemist;
 /// One row (<see cref="LabelModel.PredictProbabilities(ReadOnlySpan{sbyte}, Span{double})"/>) is predicted from its
 /// own votes and the fitted matrix's means and range. The model learns nothing from the dev labels or the class
 /// balance, so it needs no dev split, unless it is asked to fine-tune on them (<see cref="FineTunesOnDevLabels"/>,
-/// <c>hyper-semi</c>); it cannot be fitted from <see cref="LabelStatistics"/>.
+/// <c>hyper-semi</c>). It can be fitted from <see cref="LabelStatistics"/> that hold the distinct rows (the same model as
+/// on the matrix they describe when its rows repeat).
 /// </para>
 /// <para>
 /// The weights are the reference checkpoint (github.com/wurenzhi/hyper_label_model, MIT licence), embedded in this
@@ -81,8 +82,9 @@ public sealed class HyperLabelModel : LabelModel
     /// <remarks>
     /// Reads the matrix once per graph layer and class pass, then predicts it once to set the calibration range. When
     /// its rows repeat, both are done once per distinct row (weighted by its count) and the model keeps the distinct
-    /// rows' probabilities, nothing per item: the class balance is summed over the items in their order from their
-    /// rows' calibrated values, the same sums as over the items' own. When its rows do not repeat, the model keeps that
+    /// rows' probabilities, nothing per item: the class balance is each distinct row's calibrated values times its count,
+    /// summed in row order (first occurrence), so that a fit from the merged statistics of the matrix's partitions gives
+    /// the same sums (the item-order mean to rounding). When its rows do not repeat, the model keeps that
     /// prediction (<c>K</c> doubles per item) to predict the fitted matrix again by a copy.
     /// </remarks>
     protected override LabelModelFitReport FitCore(LabelMatrix matrix, LabelModelFitOptions options, CancellationToken cancellationToken)
@@ -98,6 +100,31 @@ public sealed class HyperLabelModel : LabelModel
         _state = HyperState.Fit(matrix, values: null, cancellationToken, keepValues: true, networks: _networks);
         _fitted = new WeakReference<LabelMatrix>(matrix);
         double[] balance = ClassBalances.Resolve(options, k) ?? _state.ClassBalance(matrix, cancellationToken);
+        return new LabelModelFitReport { ModelName = Name, ClassBalance = balance };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Needs the distinct rows (<see cref="LabelStatisticsOptions.IncludeDistinctRows"/>): the passes and the calibration
+    /// range are computed once per distinct row, weighted by its count, as a fit on a matrix whose rows repeat computes
+    /// them, so the model is the same, bit for bit, as one fitted on the matrix the statistics describe when that
+    /// matrix's rows were grouped (the merged statistics of its partitions keep its rows in order of first occurrence).
+    /// The fitted rows are predicted one by one (<see cref="LabelModel.PredictProbabilities(ReadOnlySpan{sbyte}, Span{double})"/>);
+    /// a matrix is predicted from its own means, as any matrix other than the fitted one is.
+    /// </remarks>
+    protected override LabelModelFitReport FitCore(LabelStatistics statistics, LabelModelFitOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(statistics);
+        ArgumentNullException.ThrowIfNull(options);
+        DistinctRowTable rows = statistics.Rows ?? throw new InvalidOperationException(
+            $"The label model '{Name}' is fitted from statistics only with their distinct rows; compute them with LabelStatisticsOptions.IncludeDistinctRows set to true.");
+        int k = statistics.ClassCount;
+        _networks = FineTuning is { } tuning && options.DevMatrix is { ItemCount: > 0 } dev && options.DevLabels is { } labels
+            ? tuning.FineTune(dev, labels, cancellationToken)
+            : null;
+        _state = HyperState.Fit(rows, k, cancellationToken, _networks);
+        _fitted = null;
+        double[] balance = ClassBalances.Resolve(options, k) ?? _state.GroupedClassBalance(k);
         return new LabelModelFitReport { ModelName = Name, ClassBalance = balance };
     }
 

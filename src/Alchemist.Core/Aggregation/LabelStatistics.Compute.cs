@@ -46,6 +46,17 @@ public sealed partial class LabelStatistics
         return Finish(m, k, matrix.FunctionNames, counts, rows);
     }
 
+    /// <summary>Computes the statistics of a matrix from its distinct rows alone (the merged rows of its partitions): the same statistics, count for count, as <see cref="Compute(LabelMatrix, bool, DistinctRowTable?)"/> with pair counts on the matrix whose grouped rows these are.</summary>
+    /// <param name="rows">The distinct rows with their counts, in order of first occurrence.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="functionNames">The name of each column.</param>
+    internal static LabelStatistics FromRows(DistinctRowTable rows, int classCount, IReadOnlyList<string> functionNames)
+    {
+        int m = rows.Width;
+        bool joint = m * classCount <= MaxJointDimension;
+        return Finish(m, classCount, functionNames, Accumulate(rows, classCount, pairs: true, joint), rows);
+    }
+
     /// <summary>Merges the statistics of partitions of one label matrix: same functions, same classes, disjoint items.</summary>
     /// <param name="parts">The statistics of each partition, in item order; at least one.</param>
     /// <returns>The statistics of the whole; identical to computing them on the concatenated partitions.</returns>

@@ -32,6 +32,81 @@ public sealed class LabelingFunctionAnalysis
     /// <summary>Gets the fraction of items whose votes name at least two different classes.</summary>
     public double Conflict { get; }
 
+    /// <summary>Analyzes the first <paramref name="columns"/> columns of distinct vote rows weighted by their counts: the same figures as <see cref="Analyze(LabelMatrix, IReadOnlyList{int}?)"/> without gold labels on the matrix of those columns (every figure is a count over items, divided by the item count at the end).</summary>
+    /// <param name="rows">The distinct rows with their counts.</param>
+    /// <param name="columns">The number of leading columns to analyze.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="names">The name of each analyzed column.</param>
+    internal static LabelingFunctionAnalysis Analyze(DistinctRowTable rows, int columns, int classCount, IReadOnlyList<string> names)
+    {
+        int m = columns;
+        int k = classCount;
+        long n = rows.TotalWeight;
+        var votes = new long[m];
+        var overlaps = new long[m];
+        var conflicts = new long[m];
+        var polarity = new bool[m * k];
+        long covered = 0, overlapped = 0, conflicted = 0;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            ReadOnlySpan<sbyte> row = rows.GetRow(r)[..m];
+            long weight = rows.GetWeight(r);
+            int voters = 0;
+            int first = Label.Abstain;
+            bool conflict = false;
+            foreach (sbyte v in row)
+            {
+                if (v < 0)
+                {
+                    continue;
+                }
+
+                voters++;
+                if (first < 0)
+                {
+                    first = v;
+                }
+                else if (v != first)
+                {
+                    conflict = true;
+                }
+            }
+
+            if (voters == 0)
+            {
+                continue;
+            }
+
+            covered += weight;
+            overlapped += voters > 1 ? weight : 0;
+            conflicted += conflict ? weight : 0;
+            for (int j = 0; j < m; j++)
+            {
+                int v = row[j];
+                if (v < 0)
+                {
+                    continue;
+                }
+
+                votes[j] += weight;
+                polarity[(j * k) + v] = true;
+                overlaps[j] += voters > 1 ? weight : 0;
+                conflicts[j] += conflict ? weight : 0;
+            }
+        }
+
+        double denominator = Math.Max(n, 1);
+        var summaries = new LabelingFunctionSummary[m];
+        for (int j = 0; j < m; j++)
+        {
+            int[] classes = [.. Enumerable.Range(0, k).Where(c => polarity[(j * k) + c])];
+            summaries[j] = new LabelingFunctionSummary(j, names[j], classes, votes[j], votes[j] / denominator, overlaps[j] / denominator, conflicts[j] / denominator, null, null, null);
+        }
+
+        return new LabelingFunctionAnalysis(checked((int)n), summaries, covered / denominator, overlapped / denominator, conflicted / denominator);
+    }
+
+
     /// <summary>Analyzes a label matrix.</summary>
     /// <param name="matrix">The votes.</param>
     /// <param name="goldLabels">The gold label of each item, for empirical accuracies; <see langword="null"/> when unknown. A gold label of -1 marks an item without gold, which is left out of the accuracies.</param>

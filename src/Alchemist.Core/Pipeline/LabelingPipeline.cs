@@ -25,7 +25,7 @@ namespace Alchemist;
 /// quarantined, and the run carries a warning that says what it did (see docs/sandbox.md).
 /// </para>
 /// </remarks>
-public sealed class LabelingPipeline
+public sealed partial class LabelingPipeline
 {
     private readonly IProgramSynthesizer[] _synthesizers;
     private readonly Func<LabelingPipelineOptions> _options;
@@ -250,6 +250,12 @@ public sealed class LabelingPipeline
         };
         bool seedModelVoted = options.SeedModelVoter && kept.Length > 0 && distillation.CanVote(seed.Count);
         var labeling = new LabelingStage<TItem>(_applier, job.Task.ClassCount);
+        if (streamed is not null && kept.Length > 0 && job.LabelingBackend is IVoteKeepingBackend { KeepsVotes: true } keeping)
+        {
+            // The votes stay on the backend's silos: a run of its own from here (LabelingPipeline.KeptVotes.cs).
+            return await RunKeepingVotesAsync(run, streamed, keeping, gated, kept, distillation, seedModelVoted, endModel).ConfigureAwait(false);
+        }
+
 
         // A streamed run's matrix is sized once for the source's count, with room for the seed model's column.
         // With a backend, the streamed run's items go to it as they are read and its shards' votes into that one matrix.
@@ -483,6 +489,7 @@ public sealed class LabelingPipeline
     /// <param name="options">The run's options, or <see langword="null"/> to check the job alone.</param>
     private void ThrowIfNotStreamable<TItem>(LabelingJob<TItem> job, LabelingPipelineOptions? options)
     {
+        ThrowIfVotesCannotStayOnBackend(job);
         if (job.Source is null)
         {
             return;

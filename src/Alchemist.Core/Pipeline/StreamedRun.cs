@@ -90,6 +90,13 @@ internal static class StreamedRun
             ordinal++;
         }
 
+        return new EndModelTrainingSet<TItem>(await GatherAsync(items, indices, cancellationToken).ConfigureAwait(false), k, targets, weights);
+    }
+
+    /// <summary>Gathers the items at the given indices (ascending) in one read of the source.</summary>
+    public static async Task<TItem[]> GatherAsync<TItem>(StreamedItems<TItem> items, int[] indices, CancellationToken cancellationToken)
+    {
+        int count = indices.Length;
         var chosen = new TItem[count];
         int taken = 0;
         await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(cancellationToken).ConfigureAwait(false))
@@ -102,7 +109,7 @@ internal static class StreamedRun
             }
         }
 
-        return new EndModelTrainingSet<TItem>(chosen, k, targets, weights);
+        return chosen;
     }
 
     /// <summary>Predicts every item chunk by chunk, breaks ties as <see cref="ClassProbabilities.Predict(TieBreak?, IReadOnlyList{double}?)"/> with <see cref="TieBreak.Random(int)"/> does over all items at once, writes each chunk to the sink, and counts what the reports need.</summary>

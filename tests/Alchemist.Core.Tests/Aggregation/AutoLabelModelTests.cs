@@ -307,12 +307,13 @@ public class AutoLabelModelTests
     }
 
     [Fact]
-    public void FitFromStatistics_AveragedCandidate_IsLeftOutWithHyper()
+    public void FitFromStatisticsWithoutDistinctRows_AveragedCandidate_IsLeftOutWithHyper()
     {
         SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 2_000, functions: 6, classes: 3);
         SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 100, functions: 6, classes: 3);
 
-        LabelModelFitReport report = new AutoLabelModel().Fit(LabelStatistics.Compute(synthetic.Matrix), new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+        LabelModelFitReport report = new AutoLabelModel().Fit(
+            LabelStatistics.Compute(synthetic.Matrix, new LabelStatisticsOptions { IncludeDistinctRows = false }), new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
 
         Assert.DoesNotContain("weighted-majority+hyper", report.CandidateScores!.Keys);
         Assert.Contains("The candidate 'weighted-majority+hyper' was left out: it is fitted on a label matrix, and auto was fitted from statistics.", report.Warnings);

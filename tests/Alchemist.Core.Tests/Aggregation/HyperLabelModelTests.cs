@@ -393,7 +393,21 @@ public class HyperLabelModelTests
             }
         }
 
-        Assert.Equal(balance, report.ClassBalance);
+        // The balance is summed per distinct row (its calibrated values times its count, in order of first occurrence),
+        // so that a fit from merged statistics gives the same sums: that, exactly, and the item-order mean to rounding.
+        DistinctRowTable rows = DistinctRowTable.BuildIfCompact(matrix)!;
+        var byRow = new double[classes];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            int item = FirstItemWith(matrix, rows.GetRow(r));
+            for (int c = 0; c < classes; c++)
+            {
+                byRow[c] += expected[(item * classes) + c] * rows.GetWeight(r) / (double)matrix.ItemCount;
+            }
+        }
+
+        Assert.Equal(byRow, report.ClassBalance);
+        Assert.Equal(balance, report.ClassBalance, new ToleranceComparer(1e-12));
         Assert.Equal(expected, model.PredictProbabilities(matrix).AsSpan().ToArray());
         Assert.True(model.PredictsRowByRowFor(matrix));
         Assert.False(model.PredictsRowByRowFor(copy));
@@ -454,13 +468,57 @@ public class HyperLabelModelTests
     }
 
     [Fact]
-    public void Fit_Statistics_ThrowsNotSupported()
+    public void Fit_StatisticsWithoutDistinctRows_SaysWhatItNeeds()
     {
-        LabelStatistics statistics = LabelStatistics.Compute(LabelMatrix.FromRows([[0, 1], [1, 1]], 2));
+        LabelStatistics statistics = LabelStatistics.Compute(LabelMatrix.FromRows([[0, 1], [1, 1]], 2), new LabelStatisticsOptions { IncludeDistinctRows = false });
 
-        NotSupportedException error = Assert.Throws<NotSupportedException>(() => new HyperLabelModel().Fit(statistics));
+        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => new HyperLabelModel().Fit(statistics));
 
-        Assert.Equal("The label model 'hyper' cannot be fitted from statistics; fit it on a label matrix.", error.Message);
+        Assert.Equal("The label model 'hyper' is fitted from statistics only with their distinct rows; compute them with LabelStatisticsOptions.IncludeDistinctRows set to true.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Fit_MergedPartitionStatistics_IsTheMatrixFitBitForBit(int classes)
+    {
+        // Rows that repeat: the matrix fit groups them, and so do the partitions' statistics, merged in item order.
+        LabelMatrix matrix = LabelMatrixGenerator.Create(seed: 5 + classes, items: 9_000, functions: 7, classes).Matrix;
+        var whole = new HyperLabelModel();
+        whole.Fit(matrix);
+        LabelStatistics merged = LabelStatistics.Merge([
+            LabelStatistics.Compute(matrix.SliceItems(0, 2_000)),
+            LabelStatistics.Compute(matrix.SliceItems(2_000, 4_000)),
+            LabelStatistics.Compute(matrix.SliceItems(6_000, 3_000)),
+        ]);
+        var fromStatistics = new HyperLabelModel();
+        fromStatistics.Fit(merged);
+
+        Assert.Equal(whole.FitReport.ClassBalance, fromStatistics.FitReport.ClassBalance);
+        double[] expected = whole.PredictProbabilities(matrix).AsSpan().ToArray();
+        var row = new double[classes];
+        for (int r = 0; r < merged.DistinctRowCount; r++)
+        {
+            fromStatistics.PredictProbabilities(merged.GetDistinctRow(r), row);
+            int item = FirstItemWith(matrix, merged.GetDistinctRow(r));
+            Assert.Equal(expected.AsSpan(item * classes, classes).ToArray(), row);
+        }
+
+        // Another matrix (the fitted one seen as any other) is predicted from its own means: the same values.
+        Assert.Equal(expected, fromStatistics.PredictProbabilities(matrix).AsSpan().ToArray());
+    }
+
+    private static int FirstItemWith(LabelMatrix matrix, ReadOnlySpan<sbyte> row)
+    {
+        for (int i = 0; i < matrix.ItemCount; i++)
+        {
+            if (matrix.GetRow(i).SequenceEqual(row))
+            {
+                return i;
+            }
+        }
+
+        throw new InvalidOperationException("No item has the row.");
     }
 
     [Fact]
@@ -533,15 +591,19 @@ public class HyperLabelModelTests
     }
 
     [Fact]
-    public void Auto_FittedFromStatistics_LeavesHyperOutWithAWarning()
+    public void Auto_FittedFromStatisticsWithoutDistinctRows_LeavesHyperOutWithAWarning()
     {
         SyntheticLabelMatrix synthetic = LabelMatrixGenerator.Create(seed: 2, items: 2_000, functions: 6, classes: 3);
         SyntheticLabelMatrix dev = LabelMatrixGenerator.Create(seed: 3, items: 100, functions: 6, classes: 3);
+        var options = new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels };
 
-        LabelModelFitReport report = new AutoLabelModel().Fit(LabelStatistics.Compute(synthetic.Matrix), new LabelModelFitOptions { DevMatrix = dev.Matrix, DevLabels = dev.TrueLabels });
+        LabelModelFitReport without = new AutoLabelModel().Fit(LabelStatistics.Compute(synthetic.Matrix, new LabelStatisticsOptions { IncludeDistinctRows = false }), options);
+        LabelModelFitReport with = new AutoLabelModel().Fit(LabelStatistics.Compute(synthetic.Matrix), options);
 
-        Assert.DoesNotContain("hyper", report.CandidateScores!.Keys);
-        Assert.Contains("The candidate 'hyper' was left out: it is fitted on a label matrix, and auto was fitted from statistics.", report.Warnings);
+        Assert.DoesNotContain("hyper", without.CandidateScores!.Keys);
+        Assert.Contains("The candidate 'hyper' was left out: it is fitted on a label matrix, and auto was fitted from statistics.", without.Warnings);
+        Assert.Contains("hyper", with.CandidateScores!.Keys);
+        Assert.DoesNotContain(with.Warnings, w => w.Contains("'hyper' was left out", StringComparison.Ordinal));
     }
 
     private static int ArgMax(ReadOnlySpan<double> row)

@@ -76,21 +76,27 @@ internal sealed partial class HyperPass
     /// and global terms), so a distinct row computed once and counted by its weight gives the sums of its copies.
     /// </remarks>
     /// <param name="twoRows">Whether the paired kernels' column passes compute two rows side by side (<c>HyperPass.TwoRows.cs</c>) or one at a time; the sums are the same.</param>
-    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, HyperEntries? entries, sbyte positiveVote, bool paired, CancellationToken cancellationToken, bool twoRows = true)
+    public static HyperPass Fit(HyperNetwork network, LabelMatrix matrix, DistinctRowTable? distinct, HyperEntries? entries, sbyte positiveVote, bool paired, CancellationToken cancellationToken, bool twoRows = true) =>
+        FitCore(network, matrix, matrix.FunctionCount, distinct, entries, positiveVote, paired, twoRows, cancellationToken);
+
+    /// <summary>Fits one class pass on a matrix's distinct rows alone, weighted by their counts: the same pass, bit for bit, as <see cref="Fit(HyperNetwork, LabelMatrix, DistinctRowTable?, HyperEntries?, sbyte, bool, CancellationToken, bool)"/> on a matrix whose grouped rows these are.</summary>
+    public static HyperPass Fit(HyperNetwork network, DistinctRowTable distinct, sbyte positiveVote, bool paired, CancellationToken cancellationToken) =>
+        FitCore(network, null, distinct.Width, distinct, null, positiveVote, paired, twoRows: true, cancellationToken);
+
+    private static HyperPass FitCore(HyperNetwork network, LabelMatrix? matrix, int m, DistinctRowTable? distinct, HyperEntries? entries, sbyte positiveVote, bool paired, bool twoRows, CancellationToken cancellationToken)
     {
         if (paired && !PairedSupported)
         {
             throw new PlatformNotSupportedException("The paired kernels of the hyper label model need AVX-512.");
         }
 
-        int m = matrix.FunctionCount;
         var pass = new HyperPass(network, positiveVote, m, paired) { _twoRows = twoRows };
         var counts = new long[m];
         for (int l = 0; l < network.Layers.Length; l++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             double[] sums = distinct is null
-                ? pass.ColumnSums(matrix, entries, l, l == 0 ? counts : null, cancellationToken)
+                ? pass.ColumnSums(matrix!, entries, l, l == 0 ? counts : null, cancellationToken)
                 : pass.ColumnSums(distinct, l, l == 0 ? counts : null, cancellationToken);
             if (l == 0)
             {

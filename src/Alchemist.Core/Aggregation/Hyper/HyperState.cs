@@ -118,6 +118,27 @@ internal sealed class HyperState
         return state;
     }
 
+    /// <summary>Fits the passes on a matrix's distinct rows alone, weighted by their counts (merged statistics of partitions): the same state, bit for bit, as <see cref="Fit(LabelMatrix, double[], CancellationToken, bool, bool?, bool, bool?, bool, HyperNetwork[])"/> on a matrix whose grouped rows, in order, these are.</summary>
+    /// <param name="rows">The distinct rows, in order of first occurrence, with their counts.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="cancellationToken">Cancels the fit.</param>
+    /// <param name="networks">The network of each class pass, or <see langword="null"/> for the pretrained one.</param>
+    public static HyperState Fit(DistinctRowTable rows, int classCount, CancellationToken cancellationToken, HyperNetwork[]? networks = null)
+    {
+        int k = classCount;
+        var passes = new HyperPass[k == 2 ? 1 : k];
+        for (int c = 0; c < passes.Length; c++)
+        {
+            passes[c] = HyperPass.Fit(networks?[c] ?? HyperNetwork.Pretrained, rows, (sbyte)(k == 2 ? 1 : c), HyperPass.PairedSupported, cancellationToken);
+        }
+
+        var rowValues = new double[(long)rows.Count * k];
+        (double high, double low) = new HyperState(passes, null, null).PredictRows(rows.Count, rows.GetRow, null, rowValues, cancellationToken);
+        return passes[0].EntryCount == 0
+            ? new HyperState(passes, rows, rowValues)
+            : new HyperState(passes, rows, rowValues) { High = high, Low = low };
+    }
+
     /// <summary>Writes the uncalibrated probabilities of every row of the fitted matrix (each item's distinct row found by its votes when the fit grouped them, as a copy of the fit's values when it kept those), and returns their range on either side of the tie (NaN for a side without values).</summary>
     /// <param name="matrix">The fitted matrix (when the fit grouped its rows or kept its values, it must be that matrix: its items are mapped to their values by their votes or by index).</param>
     /// <param name="values">Receives the uncalibrated probabilities, <c>K</c> per row.</param>
@@ -154,10 +175,10 @@ internal sealed class HyperState
     }
 
     /// <summary>
-    /// Computes the mean of the fitted matrix's calibrated probabilities (its class balance): each item's calibrated
-    /// values divided by the item count and added in item order, so the sums are the same, bit for bit, as over the
-    /// matrix's predicted probabilities; when the fit grouped the rows, each distinct row is calibrated once and each
-    /// item's row found by its votes, with no per-item array.
+    /// Computes the mean of the fitted matrix's calibrated probabilities (its class balance): when the fit kept every
+    /// item's values, each item's calibrated values divided by the item count and added in item order; when it grouped
+    /// the rows, as <see cref="GroupedClassBalance"/> (each distinct row once, times its count, in row order), with no
+    /// per-item array.
     /// </summary>
     /// <param name="matrix">The fitted matrix.</param>
     /// <param name="cancellationToken">Cancels the computation.</param>
@@ -183,22 +204,38 @@ internal sealed class HyperState
             return balance;
         }
 
-        var calibrated = (double[])_rowValues.Clone();
-        for (int r = 0; r < _rows.Count; r++)
+        if (matrix.FunctionCount != _rows.Width || matrix.ItemCount != _rows.TotalWeight)
         {
-            Calibrate(calibrated.AsSpan(r * k, k));
+            throw new InvalidOperationException($"The state was fitted on {_rows.TotalWeight} items of {_rows.Width} functions, not on this matrix of {matrix.ItemCount} x {matrix.FunctionCount}.");
         }
 
-        ForEachItemRow(matrix, (_, rows) =>
+        return GroupedClassBalance(k);
+    }
+
+    /// <summary>
+    /// Computes the mean of the fitted rows' calibrated probabilities (the class balance) when the fit grouped the rows:
+    /// each distinct row calibrated once, times its count, divided by the item count and added in row order (order of
+    /// first occurrence), so that a fit on a matrix and a fit on its merged partitions' rows
+    /// (<see cref="Fit(DistinctRowTable, int, CancellationToken, HyperNetwork[])"/>) give the same sums, bit for bit.
+    /// </summary>
+    public double[] GroupedClassBalance(int classCount)
+    {
+        DistinctRowTable rows = _rows ?? throw new InvalidOperationException("The fit did not group the rows.");
+        int k = classCount;
+        double n = rows.TotalWeight;
+        var balance = new double[k];
+        Span<double> row = stackalloc double[k];
+        for (int r = 0; r < rows.Count; r++)
         {
-            foreach (int r in rows)
+            _rowValues.AsSpan(r * k, k).CopyTo(row);
+            Calibrate(row);
+            long weight = rows.GetWeight(r);
+            for (int c = 0; c < k; c++)
             {
-                for (int c = 0; c < k; c++)
-                {
-                    balance[c] += calibrated[(r * k) + c] / n;
-                }
+                balance[c] += row[c] * weight / n;
             }
-        }, cancellationToken);
+        }
+
         return balance;
     }
 

@@ -1,0 +1,121 @@
+using Alchemist.Tests.Shared;
+using Orleans.TestingHost;
+
+namespace Alchemist.Orleans.Tests;
+
+/// <summary>Runs whose votes stay on the silos (<see cref="OrleansLabelingOptions.KeepVotesOnSilos"/>): the labels of the plain run, from the shards' statistics.</summary>
+public sealed class KeptVotesTests(ThreeSiloCluster silos) : IClassFixture<ThreeSiloCluster>
+{
+    [Fact]
+    public async Task RunAsync_StreamedJobKeepingVotesOnThreeSilos_GivesTheLabelsOfThePlainRun()
+    {
+        var backend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { ShardSize = 128, MaxShardsInFlight = 3, KeepVotesOnSilos = true });
+
+        LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+        (LabelingRun<string> kept, CollectingSink sink) = await StreamedAsync(backend);
+
+        // The coordinator held no matrix: the run's matrix has the programs' columns and no items, and its statistics
+        // are those of the plain run's matrix (distinct rows in the same order, same counts).
+        Assert.Equal(0, kept.Matrix.ItemCount);
+        Assert.Equal(plain.Matrix.FunctionNames, kept.Matrix.FunctionNames);
+        Assert.Null(kept.MatrixSpillBytes);
+        LabelStatistics expected = LabelStatistics.Compute(plain.Matrix);
+        LabelStatistics actual = Assert.IsType<LabelStatistics>(kept.VoteStatistics);
+        Assert.Equal(expected.ItemCount, actual.ItemCount);
+        Assert.Equal(expected.DistinctRowCount, actual.DistinctRowCount);
+        for (int r = 0; r < expected.DistinctRowCount; r++)
+        {
+            Assert.Equal(expected.GetDistinctRow(r).ToArray(), actual.GetDistinctRow(r).ToArray());
+            Assert.Equal(expected.GetDistinctRowCount(r), actual.GetDistinctRowCount(r));
+        }
+
+        Assert.Equal(plain.LabelModel!.Selected, kept.LabelModel!.Selected);
+        Assert.Equal(plain.LabelModel.ClassBalance, kept.LabelModel.ClassBalance);
+        Assert.Equal(plain.LabelModel.CandidateScores, kept.LabelModel.CandidateScores);
+        Assert.Equal(plain.Labels, sink.Labels);
+        Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+        Assert.Equal(plain.Programs.Select(p => p.Faults), kept.Programs.Select(p => p.Faults));
+        Assert.Equal(plain.Analysis.Coverage, kept.Analysis.Coverage);
+        Assert.Equal(plain.Analysis.Functions.Select(f => (f.Coverage, f.Overlaps, f.Conflicts, f.Votes)), kept.Analysis.Functions.Select(f => (f.Coverage, f.Overlaps, f.Conflicts, f.Votes)));
+        Assert.Equal((plain.Test!.EndModel.Accuracy, plain.Test.EndModel.F1), (kept.Test!.EndModel.Accuracy, kept.Test.EndModel.F1));
+        Assert.Equal((plain.Test.LabelModel!.Accuracy, plain.Test.LabelModel.F1), (kept.Test.LabelModel!.Accuracy, kept.Test.LabelModel.F1));
+        Assert.Equal(14, backend.ShardsLabeled);
+    }
+
+    [Fact]
+    public async Task RunAsync_KeepingVotesForAListJob_IsRefusedBeforeAnyWork()
+    {
+        var backend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { KeepVotesOnSilos = true });
+        var job = new LabelingJob<string>(new LabelingTask("t", "Is it b?", ["a", "b"]), ["x", "y"]) { LabelingBackend = backend };
+
+        ArgumentException error = await Assert.ThrowsAsync<ArgumentException>("job", () => new LabelingPipeline([new OfflineProgramSynthesizer()]).RunAsync(job));
+
+        Assert.StartsWith("Keeping the votes on the cluster (KeepVotesOnSilos) needs a streamed job (LabelingJob.Source)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, backend.ShardsLabeled);
+    }
+
+    /// <summary>The YouTube job streamed, as <see cref="YouTubeRuns.StreamedAsync"/>, with a progress that is told each stage.</summary>
+    internal static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend, IProgress<PipelineProgress>? progress = null)
+    {
+        WrenchDataset data = TestData.Load("youtube");
+        var pipeline = new LabelingPipeline(
+            [new OfflineProgramSynthesizer()],
+            new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null });
+        var sink = new CollectingSink();
+        var job = new LabelingJob<string>(data.Task, ItemSource.FromList<string>([.. data.Train.Texts.Select(t => t!)]), sink)
+        {
+            SeedSet = [.. data.Valid!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Valid.GoldLabels[i]))],
+            TestSet = [.. data.Test!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Test.GoldLabels[i]))],
+            LabelingBackend = backend,
+        };
+        return (await pipeline.RunAsync(job, progress), sink);
+    }
+}
+
+/// <summary>A silo lost between the passes of a run whose votes stay on the silos.</summary>
+public sealed class KeptVotesSiloLossTests
+{
+    [Fact]
+    public async Task RunAsync_SiloKilledBetweenThePasses_LabelsItsShardsAgainAndGivesTheSameLabels()
+    {
+        TestCluster cluster = await ThreeSiloCluster.StartAsync();
+        try
+        {
+            SiloHandle victim = cluster.SecondarySilos[0];
+            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 64, MaxShardsInFlight = 4, RetryDelay = TimeSpan.FromMilliseconds(200), KeepVotesOnSilos = true });
+            LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+
+            // When the label model's stage begins, every shard's votes are on the silos: a third of the 27 shards (random
+            // placement) are on the victim, and must be labeled again from the source when the sample is drawn.
+            var killer = new KillOnStage(PipelineStage.Aggregate, () => cluster.KillSiloAsync(victim));
+            (LabelingRun<string> kept, CollectingSink sink) = await KeptVotesTests.StreamedAsync(backend, killer).WaitAsync(TimeSpan.FromMinutes(4));
+
+            Assert.True(killer.Killed);
+            Assert.False(victim.IsActive);
+            Assert.True(backend.ShardsReissued > 0, "a shard whose votes were on the killed silo should have been labeled again");
+            Assert.Equal(plain.Labels, sink.Labels);
+            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+            Assert.Equal(plain.LabelModel!.Selected, kept.LabelModel!.Selected);
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Kills a silo, on the pipeline's thread, the first time a stage is reported.</summary>
+    private sealed class KillOnStage(PipelineStage stage, Func<Task> kill) : IProgress<PipelineProgress>
+    {
+        public bool Killed { get; private set; }
+
+        public void Report(PipelineProgress value)
+        {
+            if (value.Stage == stage && !Killed)
+            {
+                Killed = true;
+                kill().GetAwaiter().GetResult();
+            }
+        }
+    }
+}
