@@ -17,11 +17,20 @@ namespace Alchemist.Benchmarks;
 /// <see cref="LabelingPipeline"/> run with the library defaults. <c>--fewseedconcepts</c> may list several rules
 /// separated by commas (<c>false,seed,nearest+heldout</c>): each draw is then run once per rule, in one process that
 /// embeds each text once, and the rule is shown after the features (<c>minilm+concepts/nearest</c>).
+/// <c>--endchoice true</c> makes each run cross-validate the final choice between the pipeline's end model and the
+/// seed-only model over the seed items (<see cref="EndModelChoiceRule"/>); every run then gives three arms (the
+/// pipeline's model, <c>/HigherScore</c>, <c>/SignTest</c>), scored on the split <c>--score train|test</c> names (train:
+/// the gold labels of the run's unlabeled items, never seen by the run); the other split's table goes to
+/// <c>--other-table FILE</c> only. <c>--nested true</c> adds a fourth arm, <c>/Nested</c>: the same choice from a
+/// cross-validation that re-runs the whole pipeline per fold (no leak of the held-out seed items into the programs).
 /// </remarks>
 internal static class BudgetCurve
 {
     /// <summary>One run of the curve.</summary>
     private sealed record Point(string Dataset, string Features, string Budget, int Draw, int SeedCount, double SeedOnly, double Pipeline, int Kept);
+
+    /// <summary>The arms of the final end-model choice (<c>--endchoice true</c>): the pipeline's model, or the seed-only model where the rule chose it.</summary>
+    private static readonly EndModelChoiceRule[] ChoiceRules = [EndModelChoiceRule.HigherScore, EndModelChoiceRule.SignTest];
 
     public static async Task RunAsync(string[] args)
     {
@@ -46,7 +55,17 @@ internal static class BudgetCurve
             }
         }
 
+        // "--endchoice true": each run also cross-validates the final end-model choice; "--score train" scores every
+        // arm on the train split's gold (the decision's split), and the test split's table goes to --other-table only.
+        bool endChoice = options.GetValueOrDefault("endchoice") == "true";
+        string score = options.GetValueOrDefault("score", "test");
+        if (score is not ("train" or "test") || (score == "train" && !endChoice))
+        {
+            throw new ArgumentException("--score: 'train' or 'test'; 'train' needs --endchoice true.");
+        }
+
         var points = new List<Point>();
+        var otherPoints = new List<Point>();
         foreach (string name in datasets)
         {
             WrenchDataset dataset = TestData.Load(name);
@@ -87,6 +106,58 @@ internal static class BudgetCurve
 
                             var stopwatch = Stopwatch.StartNew();
                             LabelingRun run = await PipelineFigures.RunPipelineAsync(dataset, seed, test, f1, runOptions);
+                            if (endChoice)
+                            {
+                                // The same run, three arms: the pipeline's model, and each rule's choice; scored on the
+                                // split asked for (train: the run's unlabeled items' gold, never seen by the run), the
+                                // other split's points kept apart and written only to --other-table.
+                                var typed = (LabelingRun<string>)run;
+                                LabeledExample<string>[] train = PipelineFigures.Examples(dataset.Train);
+
+                                // "--nested true": the same choice from a cross-validation without the leak, the whole
+                                // pipeline re-run per fold on the other folds' seed items (5 more runs per point).
+                                EndModelChoice? nested = options.GetValueOrDefault("nested") == "true" && typed.EndModelChoice is not null
+                                    ? await NestedChoiceAsync(dataset, seed, test, f1, runOptions)
+                                    : null;
+                                int before = points.Count;
+                                foreach ((LabeledExample<string>[] split, List<Point> into) in new[] { (score == "train" ? train : test, points), (score == "train" ? test : train, otherPoints) })
+                                {
+                                    double seedOnly = await ScoreAsync(typed.SeedOnlyModel!, split, dataset.Task.ClassCount, f1);
+                                    double pipeline = await ScoreAsync(typed.DistilledEndModel!, split, dataset.Task.ClassCount, f1);
+                                    if (ReferenceEquals(split, test) && Math.Abs(pipeline - PipelineFigures.Score(typed.Test!.EndModel, f1)) > 1e-12 && typed.EndModelChoice is not { SeedOnlyShipped: true })
+                                    {
+                                        throw new InvalidOperationException("The benchmark's test score of the pipeline's model differs from the run's own.");
+                                    }
+
+                                    into.Add(new Point(name, label, budget, draw, seed.Length, seedOnly, pipeline, run.KeptCount));
+                                    foreach (EndModelChoiceRule choiceRule in ChoiceRules)
+                                    {
+                                        bool switched = typed.EndModelChoice?.ChoosesSeedOnly(choiceRule) == true;
+                                        into.Add(new Point(name, $"{label}/{choiceRule}", budget, draw, seed.Length, seedOnly, switched ? seedOnly : pipeline, run.KeptCount));
+                                    }
+
+                                    if (options.GetValueOrDefault("nested") == "true")
+                                    {
+                                        into.Add(new Point(name, $"{label}/Nested", budget, draw, seed.Length, seedOnly, nested?.ChoosesSeedOnly(EndModelChoiceRule.HigherScore) == true ? seedOnly : pipeline, run.KeptCount));
+                                    }
+                                }
+
+                                Point mine = points[before];
+                                if (nested is not null)
+                                {
+                                    Console.WriteLine(string.Create(
+                                        CultureInfo.InvariantCulture,
+                                        $"         nested cv: pipeline {nested.PipelineScore:0.000} seed-only {nested.SeedOnlyScore:0.000} alone {nested.SeedOnlyRightAlone}-{nested.PipelineRightAlone} p {nested.SignTestPValue:0.000} -> {(nested.ChoosesSeedOnly(EndModelChoiceRule.HigherScore) ? "S" : "P")}/{(nested.ChoosesSeedOnly(EndModelChoiceRule.SignTest) ? "S" : "P")}"));
+                                }
+
+                                EndModelChoice? c = typed.EndModelChoice;
+                                Console.WriteLine(string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"{name,-8} {label,-6} budget {budget,-4} draw {draw}: {score} seed-only {mine.SeedOnly:0.0000}  pipeline {mine.Pipeline:0.0000}  ({mine.Pipeline - mine.SeedOnly:+0.0000;-0.0000})  programs kept {mine.Kept}  " +
+                                    $"cv {(c is null ? "none" : $"pipeline {c.PipelineScore:0.000} seed-only {c.SeedOnlyScore:0.000} alone {c.SeedOnlyRightAlone}-{c.PipelineRightAlone} p {c.SignTestPValue:0.000} -> {(c.ChoosesSeedOnly(EndModelChoiceRule.HigherScore) ? "S" : "P")}/{(c.ChoosesSeedOnly(EndModelChoiceRule.SignTest) ? "S" : "P")}")}  [{stopwatch.Elapsed.TotalSeconds:0.0}s]"));
+                                continue;
+                            }
+
                             var point = new Point(
                                 name, label, budget, draw, seed.Length, PipelineFigures.Score(run.Test!.SeedOnly, f1), PipelineFigures.Score(run.Test.EndModel, f1), run.KeptCount);
                             points.Add(point);
@@ -107,10 +178,66 @@ internal static class BudgetCurve
             File.WriteAllText(tablePath, table);
         }
 
+        if (options.TryGetValue("other-table", out string? otherPath) && otherPoints.Count > 0)
+        {
+            File.WriteAllText(otherPath, Table(otherPoints, budgets));
+        }
+
         if (options.TryGetValue("svg", out string? svgPath))
         {
             File.WriteAllText(svgPath, Svg(points, datasets, [.. points.Select(p => p.Features).Distinct()], budgets));
         }
+    }
+
+    /// <summary>
+    /// The end-model choice's cross-validation without its leak: for each of 5 folds of the seed items (as the library's
+    /// folds), the whole pipeline (synthesis, gate, label model, end model) runs on the other folds' seed items, and its
+    /// end model and seed-only model predict the fold; the out-of-fold predictions are scored once, pooled.
+    /// </summary>
+    private static async Task<EndModelChoice> NestedChoiceAsync(WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] test, bool f1, Dictionary<string, string> runOptions)
+    {
+        Dictionary<string, string> foldOptions = new(runOptions, StringComparer.OrdinalIgnoreCase) { ["endchoice"] = "false" };
+        int classCount = dataset.Task.ClassCount;
+        int[] gold = [.. seed.Select(e => e.Label)];
+        int folds = Math.Min(EndModelCrossValidation.FoldCount, seed.Length);
+        int[] fold = DevFolds.Shuffled(gold, classCount, folds, new LabelingPipelineOptions().Seed, offsetByClass: true);
+        var pipeline = new int[seed.Length];
+        var seedOnly = new int[seed.Length];
+        int used = 0;
+        for (int f = 0; f < folds; f++)
+        {
+            int current = f;
+            int[] held = [.. Enumerable.Range(0, seed.Length).Where(i => fold[i] == current)];
+            if (held.Length == 0)
+            {
+                continue;
+            }
+
+            used++;
+            var run = (LabelingRun<string>)await PipelineFigures.RunPipelineAsync(dataset, [.. seed.Where((_, i) => fold[i] != current)], test, f1, foldOptions);
+            string[] heldItems = [.. held.Select(i => seed[i].Item)];
+            TieBreak tieBreak = TieBreak.Random(new LabelingPipelineOptions().Seed);
+            int[] byPipeline = (await run.DistilledEndModel!.PredictProbabilitiesAsync(heldItems)).Predict(tieBreak);
+            int[] bySeedOnly = (await run.SeedOnlyModel!.PredictProbabilitiesAsync(heldItems)).Predict(tieBreak);
+            for (int h = 0; h < held.Length; h++)
+            {
+                pipeline[held[h]] = byPipeline[h];
+                seedOnly[held[h]] = bySeedOnly[h];
+            }
+        }
+
+        double Score(int[] predicted) => PipelineFigures.Score(ClassificationMetrics.Score(gold, predicted, classCount), f1);
+        int seedOnlyAlone = Enumerable.Range(0, seed.Length).Count(i => seedOnly[i] == gold[i] && pipeline[i] != gold[i]);
+        int pipelineAlone = Enumerable.Range(0, seed.Length).Count(i => pipeline[i] == gold[i] && seedOnly[i] != gold[i]);
+        return new EndModelChoice(used, seed.Length, f1 ? "F1 of class 1" : "accuracy", Score(pipeline), Score(seedOnly), seedOnlyAlone, pipelineAlone);
+    }
+
+    /// <summary>A trained model's score on labeled items (F1 of class 1, or accuracy), ties broken as the run breaks them.</summary>
+    private static async Task<double> ScoreAsync(ITrainedEndModel<string> model, LabeledExample<string>[] labeled, int classCount, bool f1)
+    {
+        ClassProbabilities p = await model.PredictProbabilitiesAsync([.. labeled.Select(e => e.Item)]);
+        ClassificationScores scores = ClassificationMetrics.Score([.. labeled.Select(e => e.Label)], p.Predict(TieBreak.Random(new LabelingPipelineOptions().Seed)), classCount);
+        return PipelineFigures.Score(scores, f1);
     }
 
     /// <summary>A gain with its sign, rounded to three decimals first: a gain that rounds to zero prints as +0.000, not -+0.000.</summary>

@@ -107,6 +107,10 @@ internal static class PipelineFigures
                 TrainEndModelOnSeedSet = options.TryGetValue("withseed", out string? withSeed) ? withSeed == "true" : defaults.TrainEndModelOnSeedSet,
                 DirectLabelingModel = null,
 
+                // "--endchoice true": the run cross-validates its end model against the seed-only model over the seed
+                // items (both rules' choices follow from the same figures); the pipeline's own model is unchanged.
+                EndModelChoice = options.GetValueOrDefault("endchoice") == "true" ? EndModelChoiceRule.HigherScore : EndModelChoiceRule.Off,
+
                 // Concept programs (docs/concept-programs.md): the offline synthesizer mines them over MiniLM's scores.
                 EmbeddingGenerator = options.GetValueOrDefault("concepts") == "true" ? MiniLm.Value : null,
             });

@@ -105,7 +105,11 @@ internal sealed class DistillationStage<TItem>
     /// <summary>Trains the end model on the label model's distributions over the covered items, plus the seed labels.</summary>
     /// <exception cref="InvalidOperationException">There is nothing to learn from: no weak labels and no seed labels.</exception>
     public async Task<ITrainedEndModel<TItem>> TrainAsync(
-        IReadOnlyList<TItem> items, LabelMatrix votes, ClassProbabilities? labelProbabilities, IReadOnlyList<LabeledExample<TItem>> seed, CancellationToken cancellationToken)
+        IReadOnlyList<TItem> items, LabelMatrix votes, ClassProbabilities? labelProbabilities, IReadOnlyList<LabeledExample<TItem>> seed, CancellationToken cancellationToken) =>
+        await TrainOnAsync(WeakTrainingSet(items, votes, labelProbabilities), seed, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The weakly labeled items the end model is trained on: the label model's distributions over the covered items, sampled when <see cref="SampleSize"/> is set; <see langword="null"/> without a label model.</summary>
+    public EndModelTrainingSet<TItem>? WeakTrainingSet(IReadOnlyList<TItem> items, LabelMatrix votes, ClassProbabilities? labelProbabilities)
     {
         EndModelTrainingSet<TItem>? set = labelProbabilities is null ? null : EndModelTrainingSet.FromLabelModel(items, votes, labelProbabilities);
         if (set is not null && SampleSize is int sampleSize)
@@ -114,7 +118,28 @@ internal sealed class DistillationStage<TItem>
             set = set.Sample(sampleSize, _seed);
         }
 
-        return await TrainOnAsync(set, seed, cancellationToken).ConfigureAwait(false);
+        return set;
+    }
+
+    /// <summary>Trains a fresh end model on some seed labels alone (not the cached <see cref="TrainedSeedOnlyModel"/>), as a cross-validation fold needs.</summary>
+    public async Task<ITrainedEndModel<TItem>> TrainSeedOnlyAsync(IReadOnlyList<LabeledExample<TItem>> seed, CancellationToken cancellationToken) =>
+        await _endModel.TrainAsync(SeedTrainingSet(seed), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// The final choice between the pipeline's end model and the seed-only model (<see cref="EndModelChoiceRule"/>): the
+    /// model to ship and the cross-validation behind it, or the pipeline's model and <see langword="null"/> when the rule
+    /// is off or there is nothing to choose between.
+    /// </summary>
+    public async Task<(ITrainedEndModel<TItem> Shipped, EndModelChoice? Choice)> ChooseAsync(
+        ITrainedEndModel<TItem> trained, EndModelTrainingSet<TItem>? weak, IReadOnlyList<LabeledExample<TItem>> seed, LabelModelMetric metric, EndModelChoiceRule rule, CancellationToken cancellationToken)
+    {
+        if (rule == EndModelChoiceRule.Off)
+        {
+            return (trained, null);
+        }
+
+        EndModelChoice? choice = await EndModelCrossValidation.RunAsync(this, weak, seed, _classCount, metric, rule, _seed, cancellationToken).ConfigureAwait(false);
+        return choice is { SeedOnlyShipped: true } ? (await SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false), choice) : (trained, choice);
     }
 
     /// <summary>Trains the end model on weakly labeled items already chosen (and sampled), plus the seed labels, as <see cref="TrainAsync"/> does after its choice.</summary>

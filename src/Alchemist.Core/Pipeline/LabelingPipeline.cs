@@ -298,7 +298,8 @@ public sealed partial class LabelingPipeline
             run.End(PipelineStage.Aggregate);
 
             run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
-            ITrainedEndModel<TItem> trained;
+            ITrainedEndModel<TItem> trained, distilled;
+            EndModelChoice? choice;
             ClassProbabilities probabilities;
             StreamedLabelSummary? streamedLabels = null;
             if (streamed is not null)
@@ -306,14 +307,17 @@ public sealed partial class LabelingPipeline
                 // Only the sampled training items are gathered; the labels go to the sink as they are made.
                 EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, itemDistributions, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
                 itemDistributions = null;
-                trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
+                distilled = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
+                (trained, choice) = await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, options.EndModelChoice, cancellationToken).ConfigureAwait(false);
                 sample = null;
                 streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken).ConfigureAwait(false);
                 probabilities = new ClassProbabilities(0, job.Task.ClassCount, Array.Empty<double>());
             }
             else
             {
-                trained = await distillation.TrainAsync(job.Items, votes, labelProbabilities, seed, cancellationToken).ConfigureAwait(false);
+                EndModelTrainingSet<TItem>? weak = distillation.WeakTrainingSet(job.Items, votes, labelProbabilities);
+                distilled = await distillation.TrainOnAsync(weak, seed, cancellationToken).ConfigureAwait(false);
+                (trained, choice) = await distillation.ChooseAsync(distilled, weak, seed, options.SelectionMetric, options.EndModelChoice, cancellationToken).ConfigureAwait(false);
                 probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
             }
 
@@ -340,6 +344,8 @@ public sealed partial class LabelingPipeline
             {
                 TrainedEndModel = trained,
                 SeedOnlyModel = seedOnlyModel,
+                DistilledEndModel = distilled,
+                EndModelChoice = choice,
                 Task = job.Task,
                 DatasetName = job.DatasetName ?? job.Task.Name,
                 ItemIds = streamed is not null ? [] : job.ItemIds ?? [.. Enumerable.Range(0, job.Items.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],

@@ -54,6 +54,10 @@ public sealed class LabelingPipelineOptions : IValidatableObject
     /// <value>The default is <see langword="true"/>. Its votes on the seed items come from 5-fold models that did not see them, so the label model weighs it by an honest dev accuracy. It needs at least five seed items per class and at least one kept program; otherwise it is skipped.</value>
     public bool SeedModelVoter { get; set; } = true;
 
+    /// <summary>Gets or sets how the run chooses, at its end, between the pipeline's end model and the seed-only model by cross-validation over the seed items (an experiment, issue #14).</summary>
+    /// <value>The default is <see cref="EndModelChoiceRule.Off"/>: the pipeline's end model ships (docs/experiments/label-budget-curve.md).</value>
+    internal EndModelChoiceRule EndModelChoice { get; set; } = EndModelChoiceRule.Off;
+
     /// <summary>Gets or sets a value indicating whether the seed-only baseline (the same end model trained on the seed labels alone) is trained, returned as <see cref="LabelingRun{TItem}.SeedOnlyModel"/>, and scored on the test split when there is one.</summary>
     /// <value>The default is <see langword="true"/>.</value>
     public bool ScoreSeedOnlyBaseline { get; set; } = true;

@@ -47,6 +47,9 @@ public class LabelingRun : IDisposable
     /// <summary>Gets the number of items labeled: <see cref="ItemIds"/>' count, or the number written to the sink when <see cref="LabelsStreamed"/>.</summary>
     public int ItemCount => StreamedLabels?.ItemCount ?? ItemIds.Count;
 
+    /// <summary>Gets the cross-validation behind the final choice between the pipeline's end model and the seed-only model, or <see langword="null"/> when none was made (<see cref="LabelingPipelineOptions.EndModelChoice"/>).</summary>
+    internal EndModelChoice? EndModelChoice { get; init; }
+
     /// <summary>Gets what a streamed run counted while writing its labels, or <see langword="null"/> for a run that holds them.</summary>
     internal StreamedLabelSummary? StreamedLabels { get; init; }
 
@@ -176,4 +179,7 @@ public sealed class LabelingRun<TItem> : LabelingRun
     /// <see cref="TrainedEndModel"/>.
     /// </summary>
     public ITrainedEndModel<TItem>? SeedOnlyModel { get; init; }
+
+    /// <summary>Gets the pipeline's own end model (weak labels and seed labels), whichever model shipped as <see cref="TrainedEndModel"/> (<see cref="LabelingRun.EndModelChoice"/>).</summary>
+    internal ITrainedEndModel<TItem>? DistilledEndModel { get; init; }
 }

@@ -242,6 +242,11 @@ public static partial class RunReport
         }
 
         yield return ("End model", string.Create(Invariant, $"{run.EndModelName}, {run.EndModel.ItemCount:N0} training items, {run.EndModel.FeatureCount:N0} features"));
+        if (run.EndModelChoice is { } choice)
+        {
+            yield return ("Model shipped", choice.Sentence());
+        }
+
         yield return ("Cost", CostSentence(run));
         yield return ("Wall time", string.Create(Invariant, $"{run.Elapsed.TotalSeconds:0.0} s"));
         yield return ("Made by", string.Create(Invariant, $"Alchemist.Core {ToolVersion}{(run.StartedAt is { } started ? $", run started {started.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC" : string.Empty)}"));

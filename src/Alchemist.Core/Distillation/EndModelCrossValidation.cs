@@ -1,0 +1,81 @@
+namespace Alchemist;
+
+/// <summary>
+/// Cross-validates the pipeline's end model against the seed-only model over the seed items (an experiment, issue #14):
+/// for each fold, both end models are trained without the fold's seed items (the weakly labeled items stay) and predict
+/// the fold; the out-of-fold predictions of all seed items are scored once, pooled, under the task's metric.
+/// </summary>
+/// <remarks>
+/// The weak labels were made by programs mined, and a label model fitted, on every seed item, held-out folds included,
+/// so the pipeline's out-of-fold score is optimistic: the check errs towards shipping the pipeline's model.
+/// </remarks>
+internal static class EndModelCrossValidation
+{
+    /// <summary>The number of folds (fewer when there are fewer seed items).</summary>
+    public const int FoldCount = 5;
+
+    /// <summary>Cross-validates both models; <see langword="null"/> when there is nothing to choose between (no weak labels) or fewer than two seed items.</summary>
+    /// <param name="distillation">The run's distillation stage, which trains both models as the run does.</param>
+    /// <param name="weak">The weakly labeled items the pipeline's end model was trained on (sampled as it was), or <see langword="null"/>.</param>
+    /// <param name="seed">The seed items.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="metric">The task's metric; F1 (of class 1) applies to binary tasks only, accuracy otherwise.</param>
+    /// <param name="rule">The rule the run applies to the figures.</param>
+    /// <param name="seedValue">The run's seed: folds and tie-breaks.</param>
+    /// <param name="cancellationToken">Cancels the trainings.</param>
+    public static async Task<EndModelChoice?> RunAsync<TItem>(
+        DistillationStage<TItem> distillation,
+        EndModelTrainingSet<TItem>? weak,
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        int classCount,
+        LabelModelMetric metric,
+        EndModelChoiceRule rule,
+        int seedValue,
+        CancellationToken cancellationToken)
+    {
+        if (weak is null || weak.TotalWeight <= 0 || seed.Count < 2)
+        {
+            return null;
+        }
+
+        int[] gold = [.. seed.Select(e => e.Label)];
+        int folds = Math.Min(FoldCount, seed.Count);
+        int[] fold = DevFolds.Shuffled(gold, classCount, folds, seedValue, offsetByClass: true);
+        var pipeline = new int[seed.Count];
+        var seedOnly = new int[seed.Count];
+        int used = 0;
+        for (int f = 0; f < folds; f++)
+        {
+            int current = f;
+            int[] held = [.. Enumerable.Range(0, seed.Count).Where(i => fold[i] == current)];
+            if (held.Length == 0)
+            {
+                continue;
+            }
+
+            used++;
+            LabeledExample<TItem>[] rest = [.. seed.Where((_, i) => fold[i] != current)];
+            TItem[] heldItems = [.. held.Select(i => seed[i].Item)];
+            ITrainedEndModel<TItem> withWeak = await distillation.TrainOnAsync(weak, rest, cancellationToken).ConfigureAwait(false);
+            ITrainedEndModel<TItem> alone = await distillation.TrainSeedOnlyAsync(rest, cancellationToken).ConfigureAwait(false);
+            int[] byPipeline = (await withWeak.PredictProbabilitiesAsync(heldItems, cancellationToken).ConfigureAwait(false)).Predict(TieBreak.Random(seedValue));
+            int[] bySeedOnly = (await alone.PredictProbabilitiesAsync(heldItems, cancellationToken).ConfigureAwait(false)).Predict(TieBreak.Random(seedValue));
+            for (int h = 0; h < held.Length; h++)
+            {
+                pipeline[held[h]] = byPipeline[h];
+                seedOnly[held[h]] = bySeedOnly[h];
+            }
+        }
+
+        bool f1 = metric == LabelModelMetric.F1 && classCount == 2;
+        double Score(int[] predicted)
+        {
+            ClassificationScores scores = ClassificationMetrics.Score(gold, predicted, classCount);
+            return f1 ? scores.F1 ?? 0 : scores.Accuracy;
+        }
+
+        int seedOnlyAlone = Enumerable.Range(0, seed.Count).Count(i => seedOnly[i] == gold[i] && pipeline[i] != gold[i]);
+        int pipelineAlone = Enumerable.Range(0, seed.Count).Count(i => pipeline[i] == gold[i] && seedOnly[i] != gold[i]);
+        return new EndModelChoice(used, seed.Count, f1 ? "F1 of class 1" : "accuracy", Score(pipeline), Score(seedOnly), seedOnlyAlone, pipelineAlone) { Rule = rule };
+    }
+}
