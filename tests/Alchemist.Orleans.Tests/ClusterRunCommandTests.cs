@@ -39,8 +39,9 @@ public sealed class ClusterRunCommandTests : IDisposable
     [InlineData(null, "none", true)]
     [InlineData("local:3", "none", true)]
     [InlineData("127.0.0.1:30000", "none", true)]
-    [InlineData("local:3", "minilm", false)]
-    public void StreamsItems_DataFolder_StreamsWithOrWithoutACluster_HoldsForConceptScores(string? cluster, string embeddings, bool streams)
+    [InlineData(null, "minilm", true)]
+    [InlineData("local:3", "minilm", true)]
+    public void StreamsItems_DataFolder_StreamsWithOrWithoutAClusterAndWithOrWithoutEmbeddings(string? cluster, string embeddings, bool streams)
     {
         var settings = new RunCommand.Settings("data", "none", 10, null, "auto", "accuracy", null, null, "none", "out", 0, false, new LlmSettings(0, 60))
         {

@@ -175,7 +175,11 @@ internal static class RunCommand
         string? modelId = null;
         StreamWriter? transcript = null;
         LlmSession? session = null;
-        IEmbeddingGenerator<string, Embedding<float>>? embeddings = EmbeddingGeneratorFactory.Create(settings.Embeddings, context.Environment);
+        // Concept scores and the end model embed through one cache: each distinct text once per run (and, with
+        // --embedding-cache, once across runs), so a streamed run embeds each chunk as it reads it.
+        CachedEmbeddingGenerator? embeddings = EmbeddingGeneratorFactory.Create(settings.Embeddings, context.Environment) is { } generator
+            ? new CachedEmbeddingGenerator(generator, settings.EmbeddingCache)
+            : null;
         try
         {
             if (llmGiven)
@@ -225,6 +229,7 @@ internal static class RunCommand
                     SeedSet = seedSet,
                     TestSet = data.Test,
                     Programs = reused,
+                    EndModel = embeddings is null ? null : LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings),
                 };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
@@ -538,10 +543,10 @@ internal static class RunCommand
         /// Gets a value indicating whether the run streams its items: a WRENCH folder's train split, or the rows to label
         /// of an <c>--input</c> file, read chunk by chunk as the run goes, labels written as they are made (the same
         /// labels.jsonl as holding them); with <c>--cluster</c> the items go to the silos shard by shard as they are read.
-        /// Concept scores (<c>--embeddings</c>) need every item at once, so they hold them; so does the embedded dataset, which is small.
+        /// With <c>--embeddings</c>, the concept scores and the end model's embeddings are computed block by block as
+        /// the items are read. The embedded dataset, which is small, is held.
         /// </summary>
-        public bool StreamsItems => (Input is not null || Data is not null) &&
-            string.Equals(Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase);
+        public bool StreamsItems => Input is not null || Data is not null;
 
         /// <summary>Gets the <c>--end-model-sample</c> value: a number of items, or <c>all</c>.</summary>
         public string EndModelSample { get; init; } = "all";
