@@ -62,7 +62,7 @@ internal static class RunCommand
         Option<bool> json = CliOptions.Json();
         Option<string> embeddings = CliOptions.Embeddings();
         Option<string?> cluster = ClusterOption.Create();
-        Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings of concept scores (--embeddings) are cached between runs, by model and text hash; none when left out.", HelpName = "DIR" };
+        Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings (--embeddings) of concept scores and of the end model's features are cached between runs, by model and text hash; none when left out. Needs --embeddings.", HelpName = "DIR" };
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds, concepts: true);
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
@@ -177,9 +177,7 @@ internal static class RunCommand
         LlmSession? session = null;
         // Concept scores and the end model embed through one cache: each distinct text once per run (and, with
         // --embedding-cache, once across runs), so a streamed run embeds each chunk as it reads it.
-        CachedEmbeddingGenerator? embeddings = EmbeddingGeneratorFactory.Create(settings.Embeddings, context.Environment) is { } generator
-            ? new CachedEmbeddingGenerator(generator, settings.EmbeddingCache)
-            : null;
+        CachedEmbeddingGenerator? embeddings = EmbeddingGeneratorFactory.Create(settings.Embeddings, context.Environment, settings.EmbeddingCache);
         try
         {
             if (llmGiven)
@@ -607,6 +605,11 @@ internal static class RunCommand
             if (Library is not null && !string.Equals(Llm, "none", StringComparison.OrdinalIgnoreCase))
             {
                 throw new UsageException("--library re-runs stored programs with no synthesizer call; leave out --llm with it.");
+            }
+
+            if (EmbeddingCache is not null && string.Equals(Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException("--embedding-cache caches the embeddings of --embeddings, and the run has none; add --embeddings minilm (or another model), or leave out --embedding-cache.");
             }
 
             return Metric.ToLowerInvariant() switch
