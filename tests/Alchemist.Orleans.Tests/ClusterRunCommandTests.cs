@@ -35,6 +35,33 @@ public sealed class ClusterRunCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Run_DataFolderWithMiniLmOnThreeLocalSilos_KeepsConceptProgramsHereAndWritesThePlainRunsLabels()
+    {
+        // The silos get the plain programs; the offline synthesizer's concept programs read the coordinator's scores,
+        // computed as it reads the items. The two runs share an embedding cache, so MiniLM runs once.
+        string data = Alchemist.Tests.Shared.TestData.DatasetPath("youtube");
+        string cache = Path.Combine(_root, "cache");
+        string plain = Path.Combine(_root, "plain-minilm");
+        string cluster = Path.Combine(_root, "cluster-minilm");
+
+        (int plainCode, _, string plainError) = CliRunner.Run("run", "--data", data, "--in-process", "--embeddings", "minilm", "--embedding-cache", cache, "--out", plain);
+        (int clusterCode, _, string clusterError) = CliRunner.Run(
+            "run", "--data", data, "--in-process", "--embeddings", "minilm", "--embedding-cache", cache, "--cluster", "local:3", "--out", cluster);
+
+        Assert.True(plainCode == 0, plainError);
+        Assert.True(clusterCode == 0, clusterError);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(plain, "labels.jsonl")), File.ReadAllBytes(Path.Combine(cluster, "labels.jsonl")));
+        using JsonDocument plainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(plain, "run.json")));
+        using JsonDocument clusterJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster, "run.json")));
+        foreach (string key in new[] { "programs", "labelModel", "labelModelTest", "endModelTest", "coverage" })
+        {
+            Assert.Equal(plainJson.RootElement.GetProperty(key).GetRawText(), clusterJson.RootElement.GetProperty(key).GetRawText());
+        }
+
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(cluster, "programs"), "*.cs"), f => File.ReadAllText(f).Contains("Concepts concepts", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(null, "none", true)]
     [InlineData("local:3", "none", true)]
