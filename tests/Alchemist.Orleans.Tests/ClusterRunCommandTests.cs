@@ -62,7 +62,7 @@ public sealed class ClusterRunCommandTests : IDisposable
 
     [Theory]
     [InlineData("--keep-votes-on-silos keeps the votes on a cluster's silos; add --cluster local:N or --cluster HOST:PORT, or leave it out.")]
-    [InlineData("--keep-votes-on-silos needs the items streamed, and --embeddings holds every item (and its votes) in this process; leave out one of them.", "--cluster", "local:3", "--embeddings", "minilm")]
+    [InlineData("--keep-votes-on-silos cannot keep the votes of concept programs: with --embeddings they read the concept scores this process computes, so their votes are made here; leave out one of them.", "--cluster", "local:3", "--embeddings", "minilm")]
     public void Run_KeepVotesOnSilosWithoutAStreamedClusterRun_IsRefusedBeforeAnyWork(string message, params string[] more)
     {
         string output = Path.Combine(_root, "refused");
@@ -74,12 +74,40 @@ public sealed class ClusterRunCommandTests : IDisposable
         Assert.False(Directory.Exists(output));
     }
 
+    [Fact]
+    public void Run_DataFolderWithMiniLmOnThreeLocalSilos_KeepsConceptProgramsHereAndWritesThePlainRunsLabels()
+    {
+        // The silos get the plain programs; the offline synthesizer's concept programs read the coordinator's scores,
+        // computed as it reads the items. The two runs share an embedding cache, so MiniLM runs once.
+        string data = Alchemist.Tests.Shared.TestData.DatasetPath("youtube");
+        string cache = Path.Combine(_root, "cache");
+        string plain = Path.Combine(_root, "plain-minilm");
+        string cluster = Path.Combine(_root, "cluster-minilm");
+
+        (int plainCode, _, string plainError) = CliRunner.Run("run", "--data", data, "--in-process", "--embeddings", "minilm", "--embedding-cache", cache, "--out", plain);
+        (int clusterCode, _, string clusterError) = CliRunner.Run(
+            "run", "--data", data, "--in-process", "--embeddings", "minilm", "--embedding-cache", cache, "--cluster", "local:3", "--out", cluster);
+
+        Assert.True(plainCode == 0, plainError);
+        Assert.True(clusterCode == 0, clusterError);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(plain, "labels.jsonl")), File.ReadAllBytes(Path.Combine(cluster, "labels.jsonl")));
+        using JsonDocument plainJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(plain, "run.json")));
+        using JsonDocument clusterJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(cluster, "run.json")));
+        foreach (string key in new[] { "programs", "labelModel", "labelModelTest", "endModelTest", "coverage" })
+        {
+            Assert.Equal(plainJson.RootElement.GetProperty(key).GetRawText(), clusterJson.RootElement.GetProperty(key).GetRawText());
+        }
+
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(cluster, "programs"), "*.cs"), f => File.ReadAllText(f).Contains("Concepts concepts", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(null, "none", true)]
     [InlineData("local:3", "none", true)]
     [InlineData("127.0.0.1:30000", "none", true)]
-    [InlineData("local:3", "minilm", false)]
-    public void StreamsItems_DataFolder_StreamsWithOrWithoutACluster_HoldsForConceptScores(string? cluster, string embeddings, bool streams)
+    [InlineData(null, "minilm", true)]
+    [InlineData("local:3", "minilm", true)]
+    public void StreamsItems_DataFolder_StreamsWithOrWithoutAClusterAndWithOrWithoutEmbeddings(string? cluster, string embeddings, bool streams)
     {
         var settings = new RunCommand.Settings("data", "none", 10, null, "auto", "accuracy", null, null, "none", "out", 0, false, new LlmSettings(0, 60))
         {

@@ -54,6 +54,34 @@ public sealed class KeptVotesTests(ThreeSiloCluster silos) : IClassFixture<Three
         Assert.Equal(0, backend.ShardsLabeled);
     }
 
+    [Fact]
+    public async Task RunAsync_KeepingVotesWithAnEmbeddingGenerator_IsRefusedBeforeAnyWork()
+    {
+        // Concept programs read the concept scores the coordinator computes, so their votes could not stay on the silos.
+        var backend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { KeepVotesOnSilos = true });
+        var job = new LabelingJob<string>(new LabelingTask("t", "Is it b?", ["a", "b"]), ItemSource.FromList<string>(["x", "y"]), new CollectingSink()) { LabelingBackend = backend };
+        var pipeline = new LabelingPipeline([new OfflineProgramSynthesizer()], new LabelingPipelineOptions { EmbeddingGenerator = new UncalledEmbeddingGenerator() });
+
+        ArgumentException error = await Assert.ThrowsAsync<ArgumentException>("job", () => pipeline.RunAsync(job));
+
+        Assert.StartsWith("Keeping the votes on the cluster (KeepVotesOnSilos) cannot keep the votes of concept programs", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, backend.ShardsLabeled);
+    }
+
+    /// <summary>An embedding generator that fails the test if the run ever asks it for a vector.</summary>
+    private sealed class UncalledEmbeddingGenerator : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
+    {
+        public Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(
+            IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("The run embedded text before refusing the job.");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
     /// <summary>The YouTube job streamed, as <see cref="YouTubeRuns.StreamedAsync"/>, with a progress that is told each stage.</summary>
     internal static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend, IProgress<PipelineProgress>? progress = null)
     {

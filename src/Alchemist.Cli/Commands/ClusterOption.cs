@@ -38,7 +38,7 @@ internal static class ClusterOption
         }
         else if (!string.Equals((result.GetValue(embeddings) ?? EmbeddingGeneratorFactory.None).Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase))
         {
-            result.AddError("--keep-votes-on-silos needs the items streamed, and --embeddings holds every item (and its votes) in this process; leave out one of them.");
+            result.AddError("--keep-votes-on-silos cannot keep the votes of concept programs: with --embeddings they read the concept scores this process computes, so their votes are made here; leave out one of them.");
         }
     }
 

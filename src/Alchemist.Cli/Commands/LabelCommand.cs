@@ -45,7 +45,7 @@ internal static class LabelCommand
     private static async Task<int> ExecuteAsync(TextWriter output, string modelPath, string inputPath, string textField, string idField, bool idFieldGiven, string? outPath, string embeddingsSpec, CliContext context, CancellationToken cancellationToken)
     {
         EmbeddingGeneratorFactory.Check(embeddingsSpec);
-        using IEmbeddingGenerator<string, Embedding<float>>? embeddings = EmbeddingGeneratorFactory.Create(embeddingsSpec, context.Environment);
+        using CachedEmbeddingGenerator? embeddings = EmbeddingGeneratorFactory.Create(embeddingsSpec, context.Environment);
         if (!File.Exists(modelPath))
         {
             throw new UsageException($"The model file '{modelPath}' does not exist; 'alchemist run' writes one as {RunCommand.EndModelFileName} in its --out folder.");

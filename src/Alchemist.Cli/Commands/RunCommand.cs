@@ -63,7 +63,7 @@ internal static class RunCommand
         Option<string> embeddings = CliOptions.Embeddings();
         Option<string?> cluster = ClusterOption.Create();
         Option<bool> keepVotes = ClusterOption.CreateKeepVotes();
-        Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings of concept scores (--embeddings) are cached between runs, by model and text hash; none when left out.", HelpName = "DIR" };
+        Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings (--embeddings) of concept scores and of the end model's features are cached between runs, by model and text hash; none when left out. Needs --embeddings.", HelpName = "DIR" };
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds, concepts: true);
         var command = new Command("run", "Run the whole pipeline: synthesize programs, gate them in the sandbox, label every item, aggregate, distill, and write labels and reports.")
@@ -178,7 +178,9 @@ internal static class RunCommand
         string? modelId = null;
         StreamWriter? transcript = null;
         LlmSession? session = null;
-        IEmbeddingGenerator<string, Embedding<float>>? embeddings = EmbeddingGeneratorFactory.Create(settings.Embeddings, context.Environment);
+        // Concept scores and the end model embed through one cache: each distinct text once per run (and, with
+        // --embedding-cache, once across runs), so a streamed run embeds each chunk as it reads it.
+        CachedEmbeddingGenerator? embeddings = EmbeddingGeneratorFactory.Create(settings.Embeddings, context.Environment, settings.EmbeddingCache);
         try
         {
             if (llmGiven)
@@ -228,6 +230,7 @@ internal static class RunCommand
                     SeedSet = seedSet,
                     TestSet = data.Test,
                     Programs = reused,
+                    EndModel = embeddings is null ? null : LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings),
                 };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
@@ -550,10 +553,10 @@ internal static class RunCommand
         /// Gets a value indicating whether the run streams its items: a WRENCH folder's train split, or the rows to label
         /// of an <c>--input</c> file, read chunk by chunk as the run goes, labels written as they are made (the same
         /// labels.jsonl as holding them); with <c>--cluster</c> the items go to the silos shard by shard as they are read.
-        /// Concept scores (<c>--embeddings</c>) need every item at once, so they hold them; so does the embedded dataset, which is small.
+        /// With <c>--embeddings</c>, the concept scores and the end model's embeddings are computed block by block as
+        /// the items are read. The embedded dataset, which is small, is held.
         /// </summary>
-        public bool StreamsItems => (Input is not null || Data is not null) &&
-            string.Equals(Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase);
+        public bool StreamsItems => Input is not null || Data is not null;
 
         /// <summary>Gets the <c>--end-model-sample</c> value: a number of items, or <c>all</c>.</summary>
         public string EndModelSample { get; init; } = "all";
@@ -614,6 +617,11 @@ internal static class RunCommand
             if (Library is not null && !string.Equals(Llm, "none", StringComparison.OrdinalIgnoreCase))
             {
                 throw new UsageException("--library re-runs stored programs with no synthesizer call; leave out --llm with it.");
+            }
+
+            if (EmbeddingCache is not null && string.Equals(Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException("--embedding-cache caches the embeddings of --embeddings, and the run has none; add --embeddings minilm (or another model), or leave out --embedding-cache.");
             }
 
             return Metric.ToLowerInvariant() switch

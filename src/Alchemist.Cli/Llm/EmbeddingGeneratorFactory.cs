@@ -1,8 +1,5 @@
 using System.ClientModel;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 using OllamaSharp;
 using OpenAI;
 
@@ -14,9 +11,11 @@ namespace Alchemist.Cli.Llm;
 /// <c>OPENAI_BASE_URL</c>) or <c>ollama:MODEL</c> (<c>OLLAMA_HOST</c>), the same variables as <c>--llm</c>.
 /// </summary>
 /// <remarks>
-/// The generator is wrapped in Microsoft.Extensions.AI's cache over an in-memory store for the life of the command: a run
-/// trains several end models on overlapping texts (the seed-only model, the seed model's folds, the final model), and each
-/// text is embedded once. Creating a generator does not contact the provider; <c>minilm</c> loads its model on first use.
+/// The generator is wrapped in a <see cref="CachedEmbeddingGenerator"/> for the life of the command: a run trains several
+/// end models on overlapping texts (the seed-only model, the seed model's folds, the final model) and a streamed run
+/// predicts chunk by chunk, and each distinct text is embedded once (up to the cache's bounded memory; with
+/// <c>--embedding-cache</c>, once across runs). Creating a generator does not contact the provider; <c>minilm</c> loads
+/// its model on first use.
 /// </remarks>
 internal static class EmbeddingGeneratorFactory
 {
@@ -38,8 +37,9 @@ internal static class EmbeddingGeneratorFactory
     /// <summary>Creates the generator of a spec, or <see langword="null"/> for <c>none</c>.</summary>
     /// <param name="spec">The <c>--embeddings</c> value.</param>
     /// <param name="environment">Reads an environment variable.</param>
+    /// <param name="cacheFolder">The <c>--embedding-cache</c> folder, or <see langword="null"/> to cache in memory only.</param>
     /// <exception cref="UsageException">The spec or the environment it needs is wrong.</exception>
-    public static IEmbeddingGenerator<string, Embedding<float>>? Create(string spec, Func<string, string?> environment)
+    public static CachedEmbeddingGenerator? Create(string spec, Func<string, string?> environment, string? cacheFolder = null)
     {
         (string provider, string model) = Parse(spec);
         IEmbeddingGenerator<string, Embedding<float>>? generator = provider switch
@@ -56,8 +56,7 @@ internal static class EmbeddingGeneratorFactory
             return null;
         }
 
-        var cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions()));
-        return new EmbeddingGeneratorBuilder<string, Embedding<float>>(generator).UseDistributedCache(cache).Build();
+        return new CachedEmbeddingGenerator(generator, cacheFolder);
     }
 
     /// <summary>Splits a spec into its provider and model; <c>none</c> and <c>minilm</c> take no model.</summary>

@@ -29,15 +29,31 @@ internal sealed class ConceptScores<TItem>
     private readonly IEmbeddingGenerator<string, Embedding<float>> _phraseGenerator;
     private readonly string? _cacheFolder;
     private readonly SemaphoreSlim _addLock = new(1, 1);
+    private readonly IEmbeddingGenerator<TItem, Embedding<float>> _itemGenerator;
+    private readonly float[]?[] _centroids;
+    private readonly Dictionary<string, float[]> _phraseUnits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EmbeddingDiskCache> _caches = new(StringComparer.Ordinal);
     private ConceptTable _table;
+    private ConceptWindow[] _windows = [];
     private long _embeddingTicks;
+    private int _windowItems;
 
-    private ConceptScores(Dictionary<ItemKey, int> rows, float[] vectors, int dimension, ConceptTable table, IEmbeddingGenerator<string, Embedding<float>> phraseGenerator, string? cacheFolder)
+    private ConceptScores(
+        Dictionary<ItemKey, int> rows,
+        float[] vectors,
+        int dimension,
+        ConceptTable table,
+        float[]?[] centroids,
+        IEmbeddingGenerator<TItem, Embedding<float>> itemGenerator,
+        IEmbeddingGenerator<string, Embedding<float>> phraseGenerator,
+        string? cacheFolder)
     {
         _rows = rows;
         _vectors = vectors;
         _dimension = dimension;
         _table = table;
+        _centroids = centroids;
+        _itemGenerator = itemGenerator;
         _phraseGenerator = phraseGenerator;
         _cacheFolder = cacheFolder;
     }
@@ -45,8 +61,8 @@ internal sealed class ConceptScores<TItem>
     /// <summary>Gets the current table: every phrase embedded so far.</summary>
     public ConceptTable Table => Volatile.Read(ref _table);
 
-    /// <summary>Gets the number of distinct items scored.</summary>
-    public int ItemCount => _rows.Count;
+    /// <summary>Gets the number of distinct items scored before the items were labeled, plus, in a streamed run, the distinct items of each block scored as it was read (<see cref="StreamAsync"/>).</summary>
+    public int ItemCount => _rows.Count + Volatile.Read(ref _windowItems);
 
     /// <summary>Gets the model id of the generator that embedded the items.</summary>
     public string ModelId { get; private init; } = "";
@@ -95,20 +111,53 @@ internal sealed class ConceptScores<TItem>
         }
 
         var counts = new Counts();
-        (float[] vectors, int dimension) = await EmbedAsync(itemGenerator, distinct, KeyText, cacheFolder, counts, cancellationToken).ConfigureAwait(false);
-        float[]?[] prototypes = Prototypes(rows, vectors, dimension, seed, classCount);
-        var scores = new ConceptScores<TItem>(rows, vectors, dimension, ConceptTable.Create(distinct.Count, [], [], prototypes), phraseGenerator, cacheFolder)
+        var caches = new Dictionary<string, EmbeddingDiskCache>(StringComparer.Ordinal);
+        (float[] vectors, int dimension) = await EmbedAsync(itemGenerator, distinct, KeyText, Cache(caches, cacheFolder, itemGenerator), counts, cancellationToken).ConfigureAwait(false);
+        (float[]?[] prototypes, float[]?[] centroids) = Prototypes(rows, vectors, dimension, seed, classCount);
+        var scores = new ConceptScores<TItem>(rows, vectors, dimension, ConceptTable.Create(distinct.Count, [], [], prototypes), centroids, itemGenerator, phraseGenerator, cacheFolder)
         {
             Generated = counts.Generated,
             FromCache = counts.FromCache,
             ModelId = ModelIdOf(itemGenerator),
         };
+        foreach (KeyValuePair<string, EmbeddingDiskCache> cache in caches)
+        {
+            scores._caches.Add(cache.Key, cache.Value);
+        }
+
         scores._embeddingTicks = Stopwatch.GetElapsedTime(started).Ticks;
         return scores;
     }
 
     /// <summary>Gets an item's concept scores; for an item the run did not embed, scores that fault on every lookup.</summary>
-    public Concepts For(TItem item) => TryGetRow(item, out int row) ? new Concepts(Table, row) : default;
+    public Concepts For(TItem item) => TryGetScores(item, out ConceptTable? table, out int row) ? new Concepts(table, row) : default;
+
+    /// <summary>Finds an item's table and row: its row of <see cref="Table"/> when it was scored before the items were labeled, else its row in the table of the block being read (<see cref="StreamAsync"/>).</summary>
+    public bool TryGetScores(TItem item, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ConceptTable? table, out int row)
+    {
+        if (TryGetRow(item, out row))
+        {
+            table = Table;
+            return true;
+        }
+
+        if (item is not null)
+        {
+            var key = new ItemKey(item);
+            foreach (ConceptWindow window in Volatile.Read(ref _windows))
+            {
+                if (window.Rows.TryGetValue(key, out row))
+                {
+                    table = window.Table;
+                    return true;
+                }
+            }
+        }
+
+        table = null;
+        row = -1;
+        return false;
+    }
 
     /// <summary>Finds an item's row in the table.</summary>
     public bool TryGetRow(TItem item, out int row)
@@ -135,7 +184,7 @@ internal sealed class ConceptScores<TItem>
 
             long started = Stopwatch.GetTimestamp();
             var counts = new Counts();
-            (float[] embedded, int dimension) = await EmbedAsync(_phraseGenerator, missing, static p => p, _cacheFolder, counts, cancellationToken).ConfigureAwait(false);
+            (float[] embedded, int dimension) = await EmbedAsync(_phraseGenerator, missing, static p => p, Cache(_caches, _cacheFolder, _phraseGenerator), counts, cancellationToken).ConfigureAwait(false);
             if (dimension != _dimension && _rows.Count > 0)
             {
                 throw new InvalidOperationException($"The phrase embeddings have {dimension} values and the item embeddings {_dimension}: phrases and items must be embedded by generators of the same space.");
@@ -145,6 +194,7 @@ internal sealed class ConceptScores<TItem>
             for (int p = 0; p < missing.Count; p++)
             {
                 columns[p] = Similarities(embedded.AsSpan(p * dimension, dimension));
+                _phraseUnits[missing[p]] = embedded.AsSpan(p * dimension, dimension).ToArray();
             }
 
             Volatile.Write(ref _table, table.With(missing, columns));
@@ -156,6 +206,109 @@ internal sealed class ConceptScores<TItem>
         {
             _addLock.Release();
         }
+    }
+
+    /// <summary>
+    /// Scores the items of a streamed run as they are read, block by block, for the programs that label them: before a
+    /// block is given out, its distinct items that were not scored before (<see cref="Table"/>) are embedded (through
+    /// the disk cache) and given a table of their own, with a column per phrase embedded so far and per class prototype,
+    /// the values the whole-run table would hold. The last two blocks' tables are kept, so an applier that labels chunks
+    /// of at most <paramref name="blockSize"/> items before it reads on always finds the items it holds.
+    /// </summary>
+    /// <param name="items">The items, read once.</param>
+    /// <param name="blockSize">The number of items scored at a time; at least the applier's chunk size.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public async IAsyncEnumerable<TItem> StreamAsync(IAsyncEnumerable<TItem> items, int blockSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
+        Volatile.Write(ref _windows, []);
+        var block = new List<TItem>(blockSize);
+        await foreach (TItem item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            block.Add(item);
+            if (block.Count == blockSize)
+            {
+                await AddWindowAsync(block, cancellationToken).ConfigureAwait(false);
+                foreach (TItem scored in block)
+                {
+                    yield return scored;
+                }
+
+                block.Clear();
+            }
+        }
+
+        if (block.Count > 0)
+        {
+            await AddWindowAsync(block, cancellationToken).ConfigureAwait(false);
+            foreach (TItem scored in block)
+            {
+                yield return scored;
+            }
+        }
+    }
+
+    /// <summary>Scores one block of a streamed run and keeps its table beside the previous block's.</summary>
+    private async Task AddWindowAsync(List<TItem> block, CancellationToken cancellationToken)
+    {
+        await _addLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            long started = Stopwatch.GetTimestamp();
+            var rows = new Dictionary<ItemKey, int>();
+            var distinct = new List<TItem>();
+            foreach (TItem item in block)
+            {
+                if (item is not null && !_rows.ContainsKey(new ItemKey(item)) && rows.TryAdd(new ItemKey(item), distinct.Count))
+                {
+                    distinct.Add(item);
+                }
+            }
+
+            var counts = new Counts();
+            (float[] vectors, int dimension) = await EmbedAsync(_itemGenerator, distinct, KeyText, Cache(_caches, _cacheFolder, _itemGenerator), counts, cancellationToken).ConfigureAwait(false);
+            if (distinct.Count > 0 && dimension != _dimension)
+            {
+                throw new InvalidOperationException($"The item embeddings have {dimension} values where the run's earlier ones had {_dimension}: every embedding must have the same dimension.");
+            }
+
+            ConceptTable table = Table;
+            var columns = new float[table.Phrases.Count][];
+            for (int p = 0; p < columns.Length; p++)
+            {
+                columns[p] = Dots(vectors, distinct.Count, _phraseUnits[table.Phrases[p]]);
+            }
+
+            var prototypes = new float[]?[table.PrototypeColumns.Count];
+            for (int k = 0; k < prototypes.Length; k++)
+            {
+                prototypes[k] = _centroids[k] is { } centroid ? Dots(vectors, distinct.Count, centroid) : null;
+            }
+
+            var window = new ConceptWindow(rows, ConceptTable.Create(distinct.Count, table.Phrases, columns, prototypes));
+            ConceptWindow[] previous = Volatile.Read(ref _windows);
+            Volatile.Write(ref _windows, previous.Length == 0 ? [window] : [previous[^1], window]);
+            Generated += counts.Generated;
+            FromCache += counts.FromCache;
+            Interlocked.Add(ref _windowItems, distinct.Count);
+            Interlocked.Add(ref _embeddingTicks, Stopwatch.GetElapsedTime(started).Ticks);
+        }
+        finally
+        {
+            _addLock.Release();
+        }
+    }
+
+    /// <summary>The dot product of each of <paramref name="count"/> row-major vectors with a normalized vector.</summary>
+    private float[] Dots(float[] vectors, int count, float[] unit)
+    {
+        var column = new float[count];
+        for (int row = 0; row < count; row++)
+        {
+            column[row] = TensorPrimitives.Dot(vectors.AsSpan(row * _dimension, _dimension), unit);
+        }
+
+        return column;
     }
 
     /// <summary>The cosine similarity of every item to a normalized vector.</summary>
@@ -171,11 +324,11 @@ internal sealed class ConceptScores<TItem>
     }
 
     /// <summary>The class centroids of the seed items; a seed item is compared with the centroid of the other seed items of its class, so that it does not vote for itself.</summary>
-    private static float[]?[] Prototypes(Dictionary<ItemKey, int> rows, float[] vectors, int dimension, IReadOnlyList<LabeledExample<TItem>> seed, int classCount)
+    private static (float[]?[] Columns, float[]?[] Centroids) Prototypes(Dictionary<ItemKey, int> rows, float[] vectors, int dimension, IReadOnlyList<LabeledExample<TItem>> seed, int classCount)
     {
         if (seed.Count == 0)
         {
-            return [];
+            return ([], []);
         }
 
         var sums = new float[classCount][];
@@ -194,7 +347,7 @@ internal sealed class ConceptScores<TItem>
 
         int n = rows.Count;
         var columns = new float[]?[classCount];
-        var centroid = new float[dimension];
+        var centroids = new float[]?[classCount];
         for (int k = 0; k < classCount; k++)
         {
             if (sums[k] is not { } sum)
@@ -203,6 +356,7 @@ internal sealed class ConceptScores<TItem>
             }
 
             float[] column = columns[k] = new float[n];
+            float[] centroid = centroids[k] = new float[dimension];
             Normalize(sum, centroid);
             for (int row = 0; row < n; row++)
             {
@@ -226,7 +380,7 @@ internal sealed class ConceptScores<TItem>
             }
         }
 
-        return columns;
+        return (columns, centroids);
     }
 
     private static void Normalize(ReadOnlySpan<float> source, Span<float> target)
@@ -247,9 +401,8 @@ internal sealed class ConceptScores<TItem>
 
     /// <summary>Embeds values in batches through the disk cache; returns the normalized vectors, row-major.</summary>
     private static async Task<(float[] Vectors, int Dimension)> EmbedAsync<T>(
-        IEmbeddingGenerator<T, Embedding<float>> generator, IReadOnlyList<T> values, Func<T, string> keyText, string? cacheFolder, Counts counts, CancellationToken cancellationToken)
+        IEmbeddingGenerator<T, Embedding<float>> generator, IReadOnlyList<T> values, Func<T, string> keyText, EmbeddingDiskCache? cache, Counts counts, CancellationToken cancellationToken)
     {
-        EmbeddingDiskCache? cache = cacheFolder is null ? null : EmbeddingDiskCache.Open(cacheFolder, ModelIdOf(generator));
         var vectors = new float[values.Count][];
         var keys = new string[values.Count];
         var missing = new List<int>();
@@ -304,9 +457,33 @@ internal sealed class ConceptScores<TItem>
         return (flat, dimension);
     }
 
+    /// <summary>The disk cache of a generator's model under the cache folder, opened (read) once per run; <see langword="null"/> without a folder.</summary>
+    private static EmbeddingDiskCache? Cache<T>(Dictionary<string, EmbeddingDiskCache> caches, string? cacheFolder, IEmbeddingGenerator<T, Embedding<float>> generator)
+    {
+        if (cacheFolder is null)
+        {
+            return null;
+        }
+
+        string modelId = ModelIdOf(generator);
+        lock (caches)
+        {
+            if (!caches.TryGetValue(modelId, out EmbeddingDiskCache? cache))
+            {
+                cache = EmbeddingDiskCache.Open(cacheFolder, modelId);
+                caches.Add(modelId, cache);
+            }
+
+            return cache;
+        }
+    }
+
     /// <summary>Gets the model id that keys a generator's disk cache: its metadata's default model id, or its type name.</summary>
     internal static string ModelIdOf<T>(IEmbeddingGenerator<T, Embedding<float>> generator) =>
         generator.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId ?? generator.GetType().FullName ?? "embeddings";
+
+    /// <summary>The scores of one block of a streamed run: its items' rows and their table.</summary>
+    private sealed record ConceptWindow(Dictionary<ItemKey, int> Rows, ConceptTable Table);
 
     /// <summary>An item as a dictionary key, compared by <see cref="EqualityComparer{T}.Default"/>.</summary>
     private readonly record struct ItemKey(TItem Item);

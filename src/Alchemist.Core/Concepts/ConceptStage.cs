@@ -10,7 +10,10 @@ namespace Alchemist;
 internal static class ConceptStage
 {
     /// <summary>Computes the run's concept scores when an embedding generator is configured or registered.</summary>
-    public static async Task PrepareAsync<TItem>(LabelingRunContext<TItem> run, IServiceProvider? services)
+    /// <param name="run">The run.</param>
+    /// <param name="services">Where the generators may be registered, or <see langword="null"/>.</param>
+    /// <param name="synthesizers">The run's synthesizers: in a streamed run, the items they read the scores of are scored here with the gate sample, the seed and the test items; every other item is scored as the applier reads it (<see cref="ConceptScores{TItem}.StreamAsync"/>).</param>
+    public static async Task PrepareAsync<TItem>(LabelingRunContext<TItem> run, IServiceProvider? services, IReadOnlyList<IProgramSynthesizer> synthesizers)
     {
         IEmbeddingGenerator<string, Embedding<float>>? text = run.Options.EmbeddingGenerator ??
             services?.GetService(typeof(IEmbeddingGenerator<string, Embedding<float>>)) as IEmbeddingGenerator<string, Embedding<float>>;
@@ -28,11 +31,20 @@ internal static class ConceptStage
             return;
         }
 
-        int count = job.Items.Count + job.SeedSet.Count + (job.TestSet?.Count ?? 0);
+        // A streamed run scores here only the items read before labeling: the gate sample and the synthesizers' sample.
+        IReadOnlyList<TItem> before = job.Source is null ? job.Items : StreamedBeforeLabeling(run, synthesizers);
+        int count = before.Count + job.SeedSet.Count + (job.TestSet?.Count ?? 0);
         run.Begin(PipelineStage.Embed, $"Embedding {count:N0} items for concept scores");
-        IEnumerable<TItem> all = job.Items.Concat(job.SeedSet.Select(e => e.Item)).Concat(job.TestSet?.Select(e => e.Item) ?? []);
+        IEnumerable<TItem> all = before.Concat(job.SeedSet.Select(e => e.Item)).Concat(job.TestSet?.Select(e => e.Item) ?? []);
         run.Concepts = await ConceptScores<TItem>.CreateAsync(all, job.SeedSet, job.Task.ClassCount, items, text, run.Options.EmbeddingCacheFolder, run.CancellationToken).ConfigureAwait(false);
         run.End(PipelineStage.Embed);
+    }
+
+    /// <summary>The items of a streamed run whose concept scores are read before it labels its items: the gate sample and the offline synthesizers' unlabeled sample (read by index, in ascending order).</summary>
+    private static TItem[] StreamedBeforeLabeling<TItem>(LabelingRunContext<TItem> run, IReadOnlyList<IProgramSynthesizer> synthesizers)
+    {
+        int[] indices = [.. synthesizers.OfType<OfflineProgramSynthesizer>().SelectMany(s => s.UnlabeledSampleIndices(run.Items.Count)).Distinct().Order()];
+        return [.. run.Sample, .. indices.Select(i => run.Items[i])];
     }
 
     /// <summary>Describes what the run embedded, or <see langword="null"/> when it had no concept scores.</summary>

@@ -55,7 +55,7 @@ internal static class WorkerConcepts
         }
 
         ConceptTable table = scores.Table;
-        float[][] columns = [.. table.Phrases.Select(p => table.Column(p)!)];
+        float[]?[] columns = [.. table.Phrases.Select(p => table.Column(p))];
         IReadOnlyList<float[]?> prototypes = table.PrototypeColumns;
         int present = prototypes.Count(p => p is not null);
         var writer = new PayloadWriter(64 + (count * (1 + (4 * (columns.Length + present)))) + table.Phrases.Sum(p => 4 + (2 * p.Length)));
@@ -71,9 +71,29 @@ internal static class WorkerConcepts
             writer.WriteBool(prototype is not null);
         }
 
+        // An item's row is in the run's table, or (a streamed run) in the table of the block being read, whose
+        // columns are the same phrases and prototypes; each table's columns are looked up once per request.
+        ConceptTable? last = null;
+        float[]?[] lastColumns = columns;
+        IReadOnlyList<float[]?> lastPrototypes = prototypes;
         for (int i = 0; i < count; i++)
         {
-            bool found = scores.TryGetRow(items[start + i], out int row);
+            bool found = scores.TryGetScores(items[start + i], out ConceptTable? rowTable, out int row);
+            float[]?[] rowColumns = columns;
+            IReadOnlyList<float[]?> rowPrototypes = prototypes;
+            if (found && !ReferenceEquals(rowTable, table))
+            {
+                if (!ReferenceEquals(rowTable, last))
+                {
+                    last = rowTable;
+                    lastColumns = [.. table.Phrases.Select(p => rowTable!.Column(p))];
+                    lastPrototypes = rowTable!.PrototypeColumns;
+                }
+
+                (rowColumns, rowPrototypes) = (lastColumns, lastPrototypes);
+            }
+
+            found &= Array.TrueForAll(rowColumns, c => c is not null) && rowPrototypes.Count == prototypes.Count;
             writer.WriteBool(found);
             if (!found)
             {
@@ -82,13 +102,13 @@ internal static class WorkerConcepts
 
             Span<byte> values = writer.Take(4 * (columns.Length + present));
             int at = 0;
-            foreach (float[] column in columns)
+            foreach (float[]? column in rowColumns)
             {
-                BinaryPrimitives.WriteSingleLittleEndian(values[at..], column[row]);
+                BinaryPrimitives.WriteSingleLittleEndian(values[at..], column![row]);
                 at += 4;
             }
 
-            foreach (float[]? prototype in prototypes)
+            foreach (float[]? prototype in rowPrototypes)
             {
                 if (prototype is not null)
                 {

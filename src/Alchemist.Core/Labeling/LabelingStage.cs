@@ -161,6 +161,7 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
     /// <param name="cancellationToken">Cancels the stage.</param>
     /// <param name="memoryBudget">The largest matrix held in memory, in bytes; a larger one is spilled to a mapped file (<see cref="LabelingPipelineOptions.MatrixMemoryBudget"/>), which the caller owns (<see cref="LabelMatrix.Mapped"/>). <see langword="null"/> never spills.</param>
     /// <param name="spillDirectory">The folder of the spill file; the system's temporary folder when <see langword="null"/>.</param>
+    /// <param name="readLocal">Reads the items for the columns applied here (concept programs read them through the run's concept scores); <paramref name="read"/> when <see langword="null"/>.</param>
     /// <returns>The votes and analyses; no budget overruns are counted (the backend's programs run elsewhere).</returns>
     /// <exception cref="InvalidOperationException">The backend returned shards of another shape, or not covering every item once.</exception>
     public async Task<LabelingStageResult> RunAsync(
@@ -174,7 +175,8 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         IProgress<LabelingProgress>? progress,
         CancellationToken cancellationToken,
         long? memoryBudget = null,
-        string? spillDirectory = null)
+        string? spillDirectory = null,
+        Func<CancellationToken, IAsyncEnumerable<TItem>>? readLocal = null)
     {
         bool Remote(int j) => IsRemote(kept[j]);
         int[] remoteColumns = [.. Enumerable.Range(0, kept.Count).Where(Remote)];
@@ -184,7 +186,7 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         LabelingResult applied;
         try
         {
-            applied = await GatherAsync(backend, kept, read, itemCount, gather, remoteColumns, localColumns, progress, cancellationToken).ConfigureAwait(false);
+            applied = await GatherAsync(backend, kept, read, readLocal ?? read, itemCount, gather, remoteColumns, localColumns, progress, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -208,6 +210,7 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         IStreamingLabelingBackend backend,
         IReadOnlyList<GateDecision<TItem>> kept,
         Func<CancellationToken, IAsyncEnumerable<TItem>> read,
+        Func<CancellationToken, IAsyncEnumerable<TItem>> readLocal,
         int itemCount,
         ShardGather gather,
         int[] remoteColumns,
@@ -234,7 +237,7 @@ internal sealed class LabelingStage<TItem>(LabelingFunctionApplier applier, int 
         if (localColumns.Length > 0)
         {
             // Transient: the local columns' own n x l votes, copied into the matrix's columns.
-            LabelingResult local = await applier.ApplyAsync(read(cancellationToken), [.. localColumns.Select(j => kept[j].Function!)], classCount, itemCount, 0, null, cancellationToken).ConfigureAwait(false);
+            LabelingResult local = await applier.ApplyAsync(readLocal(cancellationToken), [.. localColumns.Select(j => kept[j].Function!)], classCount, itemCount, 0, null, cancellationToken).ConfigureAwait(false);
             gather.AddColumns(local.Matrix, localColumns);
             localFaults = [.. local.Faults];
         }

@@ -28,10 +28,12 @@ public sealed class LabelingJob<TItem>
     /// <param name="sink">Where the final labels go, in item order; the run itself holds none (<see cref="LabelingRun.LabelsStreamed"/>).</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <remarks>
-    /// A streamed run gives exactly the labels and distributions of a run over the same items as a list. It refuses
-    /// what needs every item at once: concept scores (an embedding generator), a <see cref="LabelingBackend"/> that does
-    /// not stream (one that is an <see cref="IStreamingLabelingBackend"/> is given the items as they are read), and
-    /// <see cref="ItemIds"/> (the source gives the ids). An empty source is refused when the run reads it.
+    /// A streamed run gives exactly the labels and distributions of a run over the same items as a list. With an
+    /// embedding generator, concept scores are computed block by block as the items are read, and an end model with
+    /// embedding features embeds its sample and each chunk it predicts (give it a <see cref="CachedEmbeddingGenerator"/>
+    /// so that repeated texts are embedded once). It refuses what needs every item at once: a <see cref="LabelingBackend"/>
+    /// that does not stream (one that is an <see cref="IStreamingLabelingBackend"/> is given the items as they are read),
+    /// and <see cref="ItemIds"/> (the source gives the ids). An empty source is refused when the run reads it.
     /// </remarks>
     public LabelingJob(LabelingTask task, IItemSource<TItem> source, ILabelSink sink)
     {

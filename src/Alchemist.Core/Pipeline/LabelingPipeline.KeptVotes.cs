@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+
 namespace Alchemist;
 
 /// <content>
@@ -13,7 +15,7 @@ public sealed partial class LabelingPipeline
     private const int CompactSample = 1 << 16;
 
     /// <summary>Refuses, before any work, a job whose votes are to stay on its backend but cannot.</summary>
-    private static void ThrowIfVotesCannotStayOnBackend<TItem>(LabelingJob<TItem> job)
+    private void ThrowIfVotesCannotStayOnBackend<TItem>(LabelingJob<TItem> job)
     {
         if (job.LabelingBackend is not IVoteKeepingBackend { KeepsVotes: true })
         {
@@ -31,6 +33,13 @@ public sealed partial class LabelingPipeline
         {
             throw new ArgumentException(
                 "Keeping the votes on the cluster (KeepVotesOnSilos) needs every kept function to be a program the silos compile; hand-written functions (LabelingJob.Functions) run in this process and would need every item's votes here. Leave KeepVotesOnSilos off to gather the votes instead.",
+                nameof(job));
+        }
+
+        if (_options().EmbeddingGenerator is not null || _services?.GetService(typeof(IEmbeddingGenerator<string, Embedding<float>>)) is not null)
+        {
+            throw new ArgumentException(
+                "Keeping the votes on the cluster (KeepVotesOnSilos) cannot keep the votes of concept programs: with an embedding generator (LabelingPipelineOptions.EmbeddingGenerator, or one registered) the run computes concept scores here, so their programs' votes are made here too. Leave the embedding generator out, or KeepVotesOnSilos off to gather the votes instead.",
                 nameof(job));
         }
     }

@@ -137,7 +137,7 @@ public sealed partial class LabelingPipeline
     public Task<LabelingRun<TItem>> RunAsync<TItem>(LabelingJob<TItem> job, IProgress<PipelineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(job);
-        ThrowIfNotStreamable(job, options: null);
+        ThrowIfNotStreamable(job);
         IEndModel<TItem> endModel = job.EndModel ?? _services?.GetService(typeof(IEndModel<TItem>)) as IEndModel<TItem> ?? DefaultEndModel<TItem>();
         return RunCoreAsync(job, endModel, progress, cancellationToken);
     }
@@ -154,12 +154,12 @@ public sealed partial class LabelingPipeline
     {
         ArgumentNullException.ThrowIfNull(job);
         LabelingPipelineOptions snapshot = Snapshot();
-        ThrowIfNotStreamable(job, snapshot);
+        ThrowIfNotStreamable(job);
         (StreamedItems<TItem>? opened, LabelingRunContext<TItem> context) = await OpenRunAsync(job, snapshot, progress, cancellationToken).ConfigureAwait(false);
         using StreamedItems<TItem>? streamed = opened;
         using LabelingRunContext<TItem> run = context;
 
-        await ConceptStage.PrepareAsync(run, _services).ConfigureAwait(false);
+        await ConceptStage.PrepareAsync(run, _services, _synthesizers).ConfigureAwait(false);
         GatingStage<TItem> gating = Gating(run);
         IReadOnlyList<LabelingProgram> candidates = await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
         GateDecisions<TItem> gated = Gate(run, gating, candidates);
@@ -208,7 +208,7 @@ public sealed partial class LabelingPipeline
     private async Task<LabelingRun<TItem>> RunCoreAsync<TItem>(LabelingJob<TItem> job, IEndModel<TItem> endModel, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
         LabelingPipelineOptions snapshot = Snapshot();
-        ThrowIfNotStreamable(job, snapshot);
+        ThrowIfNotStreamable(job);
 
         // A streamed job's items are read from its source, chunk by chunk, each time a stage needs all of them.
         (StreamedItems<TItem>? opened, LabelingRunContext<TItem> context) = await OpenRunAsync(job, snapshot, progress, cancellationToken).ConfigureAwait(false);
@@ -223,7 +223,7 @@ public sealed partial class LabelingPipeline
             run.Warnings.Add(NoSeedLabelsWarning);
         }
 
-        await ConceptStage.PrepareAsync(run, _services).ConfigureAwait(false);
+        await ConceptStage.PrepareAsync(run, _services, _synthesizers).ConfigureAwait(false);
         GatingStage<TItem> gating = Gating(run);
 
         IReadOnlyList<LabelingProgram> candidates = job.Programs ?? await SynthesizeProgramsAsync(run, gating).ConfigureAwait(false);
@@ -259,14 +259,16 @@ public sealed partial class LabelingPipeline
 
         // A streamed run's matrix is sized once for the source's count, with room for the seed model's column.
         // With a backend, the streamed run's items go to it as they are read and its shards' votes into that one matrix.
+        // Concept programs run in this process on items read through the run's concept scores (StreamedConcepts).
+        Func<CancellationToken, IAsyncEnumerable<TItem>>? applierRead = streamed is null ? null : StreamedConcepts.ApplierRead(streamed, run.Concepts, kept, _applier);
         LabelingStageResult labeled = job.LabelingBackend is { } backend
             ? streamed is not null
                 ? await labeling.RunAsync(
-                    (IStreamingLabelingBackend)backend, kept, streamed.ItemsAsync, streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory).ConfigureAwait(false)
+                    (IStreamingLabelingBackend)backend, kept, streamed.ItemsAsync, streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory, applierRead).ConfigureAwait(false)
                 : await labeling.RunAsync(backend, kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken).ConfigureAwait(false)
             : streamed is not null
             ? await labeling.RunAsync(
-                kept, streamed.ItemsAsync(cancellationToken), streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory).ConfigureAwait(false)
+                kept, applierRead!(cancellationToken), streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory).ConfigureAwait(false)
             : labeling.Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
 
         // A spilled matrix (a mapped file, MatrixMemoryBudget) belongs to the run returned, which disposes it; until then, to this method.
@@ -492,8 +494,7 @@ public sealed partial class LabelingPipeline
 
     /// <summary>Refuses, before any work, what a streamed job (<see cref="LabelingJob{TItem}.Source"/>) cannot do because it needs every item at once; nothing for a job with items.</summary>
     /// <param name="job">The job.</param>
-    /// <param name="options">The run's options, or <see langword="null"/> to check the job alone.</param>
-    private void ThrowIfNotStreamable<TItem>(LabelingJob<TItem> job, LabelingPipelineOptions? options)
+    private void ThrowIfNotStreamable<TItem>(LabelingJob<TItem> job)
     {
         ThrowIfVotesCannotStayOnBackend(job);
         if (job.Source is null)
@@ -512,14 +513,6 @@ public sealed partial class LabelingPipeline
         if (job.ItemIds is not null)
         {
             throw new ArgumentException("A streamed job (LabelingJob.Source) takes its ids from the source; leave LabelingJob.ItemIds unset.", nameof(job));
-        }
-
-        if (options is not null &&
-            (options.EmbeddingGenerator is not null || _services?.GetService(typeof(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>)) is not null))
-        {
-            throw new InvalidOperationException(
-                "A streamed job (LabelingJob.Source) cannot have concept scores: they embed every item and hold the embeddings for the whole run. " +
-                "Leave LabelingPipelineOptions.EmbeddingGenerator unset (and register no IEmbeddingGenerator<string, Embedding<float>>), or give the items as a list.");
         }
     }
 

@@ -101,7 +101,7 @@ public sealed class LabelingPipelineOptions : IValidatableObject
     /// <value>The default is <see langword="null"/>: the pipeline's service provider's <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> of strings, when it has one; otherwise the run has no concept scores, the offline synthesizer mines no concept program, and a concept program is dropped with a message saying what to configure.</value>
     public IEmbeddingGenerator<string, Embedding<float>>? EmbeddingGenerator { get; set; }
 
-    /// <summary>Gets or sets the folder where concept-score embeddings are cached between runs, keyed by the generator's model id and each text's SHA-256.</summary>
+    /// <summary>Gets or sets the folder where concept-score embeddings are cached between runs, keyed by the generator's model id and each text's SHA-256 (a <see cref="CachedEmbeddingGenerator"/> over the same folder shares it).</summary>
     /// <value>The default is <see langword="null"/>: no disk cache. Safe when several runs share the folder at once, and when a file in it is damaged (its records are embedded again).</value>
     public string? EmbeddingCacheFolder { get; set; }
 

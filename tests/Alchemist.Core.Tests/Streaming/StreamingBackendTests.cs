@@ -102,7 +102,7 @@ public sealed class StreamingBackendTests : IDisposable
         };
 
     /// <summary>Compiles the programs here and labels the items shard by shard, yielding each pair of shards in reverse order.</summary>
-    private sealed class ShuffledShardsBackend(int shardSize) : IStreamingLabelingBackend
+    internal sealed class ShuffledShardsBackend(int shardSize) : IStreamingLabelingBackend
     {
         public List<string> Received { get; } = [];
 

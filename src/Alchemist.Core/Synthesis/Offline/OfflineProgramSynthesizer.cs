@@ -80,6 +80,16 @@ public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
         return SynthesizeCoreAsync(request, textOf, cancellationToken);
     }
 
+    /// <summary>Gets the indices of the unlabeled items <see cref="Mine"/> reads (the items whose concept scores it reads) among <paramref name="count"/> items: every item up to <see cref="OfflineSynthesizerOptions.MaximumUnlabeledSample"/>, else an even stride.</summary>
+    internal IEnumerable<int> UnlabeledSampleIndices(int count)
+    {
+        int step = Math.Max(1, (count + _options.MaximumUnlabeledSample - 1) / _options.MaximumUnlabeledSample);
+        for (int i = 0; i < count; i += step)
+        {
+            yield return i;
+        }
+    }
+
     /// <summary>Mines the heuristics of a request, in memory, without emitting them.</summary>
     internal IReadOnlyList<Heuristic> Mine<TItem>(SynthesisRequest<TItem> request, Func<TItem, string?> textOf, CancellationToken cancellationToken)
     {
