@@ -116,19 +116,7 @@ public sealed partial class LabelingPipeline
             ITrainedEndModel<TItem> trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
             StreamedLabelSummary streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, k, options.Seed, cancellationToken).ConfigureAwait(false);
             RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
-            ITrainedEndModel<TItem>? seedOnlyModel = seed.Count > 0 && options.ScoreSeedOnlyBaseline
-                ? await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false)
-                : distillation.TrainedSeedOnlyModel;
-            run.End(PipelineStage.Distill);
-
-            if (run.Workers is not null)
-            {
-                run.Warnings.AddRange(run.Workers.Quarantined.Select(q => $"The program '{q.ProgramName}' was quarantined by its sandbox worker process: {q.Reason}"));
-            }
-
-            run.Begin(PipelineStage.Report, "Estimating costs");
-            DirectLabelingEstimate? direct = EstimateDirectLabeling(run);
-            run.End(PipelineStage.Report);
+            (ITrainedEndModel<TItem>? seedOnlyModel, DirectLabelingEstimate? direct) = await FinishAsync(run, distillation).ConfigureAwait(false);
 
             return new LabelingRun<TItem>
             {

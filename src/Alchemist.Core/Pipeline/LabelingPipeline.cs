@@ -324,19 +324,7 @@ public sealed partial class LabelingPipeline
             }
 
             RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
-            ITrainedEndModel<TItem>? seedOnlyModel = seed.Count > 0 && options.ScoreSeedOnlyBaseline
-                ? await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false)
-                : distillation.TrainedSeedOnlyModel;
-            run.End(PipelineStage.Distill);
-
-            if (run.Workers is not null)
-            {
-                run.Warnings.AddRange(run.Workers.Quarantined.Select(q => $"The program '{q.ProgramName}' was quarantined by its sandbox worker process: {q.Reason}"));
-            }
-
-            run.Begin(PipelineStage.Report, "Estimating costs");
-            DirectLabelingEstimate? direct = EstimateDirectLabeling(run);
-            run.End(PipelineStage.Report);
+            (ITrainedEndModel<TItem>? seedOnlyModel, DirectLabelingEstimate? direct) = await FinishAsync(run, distillation).ConfigureAwait(false);
 
             // The programs' votes without the seed model's column, moved back together in the same array (the matrix with
             // the column is given up: nothing reads it after this).
@@ -392,6 +380,26 @@ public sealed partial class LabelingPipeline
     }
 
     /// <summary>Takes the run's snapshot of the options and checks it, so a run never starts with options that became invalid.</summary>
+    /// <summary>Ends the distill stage (the seed-only baseline, the quarantine warnings) and runs the report stage's cost estimate: the last steps every run takes.</summary>
+    private async Task<(ITrainedEndModel<TItem>? SeedOnlyModel, DirectLabelingEstimate? Direct)> FinishAsync<TItem>(LabelingRunContext<TItem> run, DistillationStage<TItem> distillation)
+    {
+        IReadOnlyList<LabeledExample<TItem>> seed = run.Job.SeedSet;
+        ITrainedEndModel<TItem>? seedOnlyModel = seed.Count > 0 && run.Options.ScoreSeedOnlyBaseline
+            ? await distillation.SeedOnlyModelAsync(seed, run.CancellationToken).ConfigureAwait(false)
+            : distillation.TrainedSeedOnlyModel;
+        run.End(PipelineStage.Distill);
+
+        if (run.Workers is not null)
+        {
+            run.Warnings.AddRange(run.Workers.Quarantined.Select(q => $"The program '{q.ProgramName}' was quarantined by its sandbox worker process: {q.Reason}"));
+        }
+
+        run.Begin(PipelineStage.Report, "Estimating costs");
+        DirectLabelingEstimate? direct = EstimateDirectLabeling(run);
+        run.End(PipelineStage.Report);
+        return (seedOnlyModel, direct);
+    }
+
     private LabelingPipelineOptions Snapshot()
     {
         LabelingPipelineOptions snapshot = _options().Snapshot();
