@@ -51,27 +51,7 @@ public sealed class LabelingFunctionAnalysis
         {
             ReadOnlySpan<sbyte> row = rows.GetRow(r)[..m];
             long weight = rows.GetWeight(r);
-            int voters = 0;
-            int first = Label.Abstain;
-            bool conflict = false;
-            foreach (sbyte v in row)
-            {
-                if (v < 0)
-                {
-                    continue;
-                }
-
-                voters++;
-                if (first < 0)
-                {
-                    first = v;
-                }
-                else if (v != first)
-                {
-                    conflict = true;
-                }
-            }
-
+            (int voters, bool conflict) = Voters(row);
             if (voters == 0)
             {
                 continue;
@@ -146,28 +126,7 @@ public sealed class LabelingFunctionAnalysis
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<sbyte> row = matrix.GetRow(i);
-            int voters = 0;
-            int first = Label.Abstain;
-            bool conflict = false;
-            for (int j = 0; j < row.Length; j++)
-            {
-                int v = row[j];
-                if (v < 0)
-                {
-                    continue;
-                }
-
-                voters++;
-                if (first < 0)
-                {
-                    first = v;
-                }
-                else if (v != first)
-                {
-                    conflict = true;
-                }
-            }
-
+            (int voters, bool conflict) = Voters(row);
             if (voters == 0)
             {
                 continue;
@@ -231,5 +190,32 @@ public sealed class LabelingFunctionAnalysis
         }
 
         return new LabelingFunctionAnalysis(n, summaries, covered / denominator, overlapped / denominator, conflicted / denominator);
+    }
+
+    /// <summary>Counts a row's votes and says whether two of them name different classes.</summary>
+    private static (int Voters, bool Conflict) Voters(ReadOnlySpan<sbyte> row)
+    {
+        int voters = 0;
+        int first = Label.Abstain;
+        bool conflict = false;
+        foreach (sbyte v in row)
+        {
+            if (v < 0)
+            {
+                continue;
+            }
+
+            voters++;
+            if (first < 0)
+            {
+                first = v;
+            }
+            else if (v != first)
+            {
+                conflict = true;
+            }
+        }
+
+        return (voters, conflict);
     }
 }
