@@ -1,3 +1,5 @@
+using Orleans.TestingHost;
+
 namespace Alchemist.Orleans.Tests;
 
 /// <summary>A run keeping its votes on the silos whose votes barely repeat: it gathers them after pass one and goes on as the gathered run (issue #15).</summary>
@@ -8,10 +10,12 @@ public sealed class KeptVotesFallbackTests(ThreeSiloCluster silos) : IClassFixtu
 
     private const int Classes = 4;
 
+    private static readonly Lazy<Task<(LabelingRun<string> Run, CollectingSink Sink)>> Plain = new(() => RunAsync(backend: null));
+
     [Fact]
     public async Task RunAsync_KeepingVotesThatBarelyRepeat_GathersThemAndGivesTheLabelsOfThePlainAndGatheredRuns()
     {
-        (LabelingRun<string> plain, CollectingSink plainSink) = await RunAsync(backend: null);
+        (LabelingRun<string> plain, CollectingSink plainSink) = await Plain.Value;
         var gatheredBackend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { ShardSize = 4096, MaxShardsInFlight = 3 });
         (LabelingRun<string> gathered, CollectingSink gatheredSink) = await RunAsync(gatheredBackend);
         var keptBackend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { ShardSize = 4096, MaxShardsInFlight = 3, KeepVotesOnSilos = true });
@@ -41,8 +45,38 @@ public sealed class KeptVotesFallbackTests(ThreeSiloCluster silos) : IClassFixtu
         Assert.Equal(0, keptBackend.ShardsReissued);
     }
 
+    [Fact]
+    public async Task RunAsync_SiloKilledBeforeTheVotesAreGathered_LabelsItsShardsAgainAndGivesTheSameLabels()
+    {
+        TestCluster cluster = await ThreeSiloCluster.StartAsync();
+        try
+        {
+            SiloHandle victim = cluster.SecondarySilos[0];
+            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 4096, MaxShardsInFlight = 3, RetryDelay = TimeSpan.FromMilliseconds(200), KeepVotesOnSilos = true });
+            (_, CollectingSink plainSink) = await Plain.Value;
+
+            // Killed when pass one has every item's votes on the silos, before they are gathered: a third of the 18
+            // shards (random placement) are on the victim, and are labeled again from the source when asked for.
+            var killer = new KillWhenApplied(ItemCount, () => cluster.KillSiloAsync(victim));
+            (LabelingRun<string> kept, CollectingSink sink) = await RunAsync(backend, killer).WaitAsync(TimeSpan.FromMinutes(4));
+
+            Assert.True(killer.Killed);
+            Assert.False(victim.IsActive);
+            Assert.True(backend.ShardsReissued > 0, "a shard whose votes were on the killed silo should have been labeled again");
+            Assert.Contains(kept.Warnings, w => w.StartsWith("The votes barely repeat (", StringComparison.Ordinal));
+            Assert.Null(kept.VoteStatistics);
+            Assert.Equal(plainSink.Labels, sink.Labels);
+            Assert.Equal(plainSink.Probabilities, sink.Probabilities);
+        }
+        finally
+        {
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
     /// <summary>The hashed job streamed, with no backend (the plain run) or through one.</summary>
-    private static async Task<(LabelingRun<string> Run, CollectingSink Sink)> RunAsync(IStreamingLabelingBackend? backend)
+    private static async Task<(LabelingRun<string> Run, CollectingSink Sink)> RunAsync(IStreamingLabelingBackend? backend, IProgress<PipelineProgress>? progress = null)
     {
         var pipeline = new LabelingPipeline([], new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null, EndModelSampleSize = 5_000 });
         var sink = new CollectingSink();
@@ -55,7 +89,7 @@ public sealed class KeptVotesFallbackTests(ThreeSiloCluster silos) : IClassFixtu
             SeedSet = [.. Enumerable.Range(1_000_000, 400).Select(i => new LabeledExample<string>(Item(i), i % Classes))],
             LabelingBackend = backend,
         };
-        return (await pipeline.RunAsync(job), sink);
+        return (await pipeline.RunAsync(job, progress), sink);
     }
 
     private static string Item(int i) => $"c{i % Classes} n{i}";
@@ -83,4 +117,19 @@ public sealed class KeptVotesFallbackTests(ThreeSiloCluster silos) : IClassFixtu
             }
         }
         """;
+
+    /// <summary>Kills a silo, on the pipeline's thread, when the apply stage reports every item labeled (pass one done).</summary>
+    private sealed class KillWhenApplied(long items, Func<Task> kill) : IProgress<PipelineProgress>
+    {
+        public bool Killed { get; private set; }
+
+        public void Report(PipelineProgress value)
+        {
+            if (value.Stage == PipelineStage.Apply && value.Completed == items && !Killed)
+            {
+                Killed = true;
+                kill().GetAwaiter().GetResult();
+            }
+        }
+    }
 }
