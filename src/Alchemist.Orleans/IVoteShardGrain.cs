@@ -18,6 +18,11 @@ internal interface IVoteShardGrain : IGrainWithStringKey
     [Alias("SampleAsync")]
     Task<ShardSample?> SampleAsync(bool[] keptRows, int[] ordinals);
 
+    /// <summary>Gets the shard's votes, row by row (the programs' columns and the extra column, if any), for a run that gathers them after all (they barely repeat).</summary>
+    /// <returns>The votes, or <see langword="null"/> when this activation holds none.</returns>
+    [Alias("VotesAsync")]
+    Task<sbyte[]?> VotesAsync();
+
     /// <summary>Drops the votes and lets the activation go.</summary>
     [Alias("ReleaseAsync")]
     Task ReleaseAsync();

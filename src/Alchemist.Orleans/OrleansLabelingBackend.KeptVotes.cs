@@ -2,7 +2,7 @@ using Orleans;
 
 namespace Alchemist;
 
-/// <content>The mode in which the votes stay on the silos (<see cref="OrleansLabelingOptions.KeepVotesOnSilos"/>): shard grains keep their votes and return their distinct rows; a second call finds the end model's sample.</content>
+/// <content>The mode in which the votes stay on the silos (<see cref="OrleansLabelingOptions.KeepVotesOnSilos"/>): shard grains keep their votes and return their distinct rows; a second call finds the end model's sample, or, when the votes barely repeat, returns the shard's votes for the run to gather.</content>
 public sealed partial class OrleansLabelingBackend : IVoteKeepingBackend
 {
     /// <inheritdoc />
@@ -136,23 +136,41 @@ public sealed partial class OrleansLabelingBackend : IVoteKeepingBackend
         /// <inheritdoc />
         public async Task<(int[] Offsets, int[] Rows)> SampleAsync(int shard, bool[] keptRows, int[] ordinals, CancellationToken cancellationToken)
         {
+            ShardSample sample = await AskAsync(shard, grain => grain.SampleAsync(keptRows, ordinals), cancellationToken).ConfigureAwait(false);
+            return (sample.Offsets, sample.Rows);
+        }
+
+        /// <inheritdoc />
+        public async Task<sbyte[]> VotesAsync(int shard, CancellationToken cancellationToken)
+        {
+            sbyte[] votes = await AskAsync(shard, grain => grain.VotesAsync(), cancellationToken).ConfigureAwait(false);
+            KeptShard kept = _shards[shard];
+            return votes.Length == (long)kept.ItemCount * kept.Width
+                ? votes
+                : throw new InvalidOperationException($"Shard {shard} returned {votes.Length} votes for {kept.ItemCount} items x {kept.Width} columns.");
+        }
+
+        /// <summary>Asks the grain holding a shard's votes; when it holds none (its silo was lost, or it was collected) or cannot be reached, labels the shard again from the source and asks the new one.</summary>
+        private async Task<T> AskAsync<T>(int shard, Func<IVoteShardGrain, Task<T?>> ask, CancellationToken cancellationToken)
+            where T : class
+        {
             for (int lost = 0; ; lost++)
             {
                 IVoteShardGrain grain = backend._grains.GetGrain<IVoteShardGrain>(_holders[shard]);
-                ShardSample? sample = null;
+                T? answer = null;
                 Exception? failure = null;
                 try
                 {
-                    sample = await grain.SampleAsync(keptRows, ordinals).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    answer = await ask(grain).WaitAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException && ex is not InvalidOperationException)
                 {
                     failure = ex;
                 }
 
-                if (sample is not null)
+                if (answer is not null)
                 {
-                    return (sample.Offsets, sample.Rows);
+                    return answer;
                 }
 
                 if (lost + 1 >= backend._options.MaxAttempts)

@@ -27,12 +27,13 @@ public sealed class OrleansLabelingOptions
     /// <value>The default is <see langword="false"/>: the shards' votes are gathered into one matrix at the coordinator.</value>
     /// <remarks>
     /// The labels are those of the plain streamed run, byte for byte, when its label model fits from statistics to the
-    /// same model: <c>auto</c> (the default) and hyper do when the vote rows repeat, as real programs' do (a run whose
-    /// rows barely repeat is refused after the first pass); the other built-in models' fits from statistics are tested
-    /// equal to their matrix fits to 1e-12, not bit for bit. Only for a streamed job (<see cref="LabelingJob{TItem}.Source"/>)
+    /// same model: <c>auto</c> (the default) and hyper do when the vote rows repeat, as real programs' do; the other
+    /// built-in models' fits from statistics are tested equal to their matrix fits to 1e-12, not bit for bit. A run whose
+    /// rows barely repeat (more than half of the first 65,536 distinct) gathers the shards' votes from the silos after the
+    /// first pass and goes on as the gathered run, with a warning. Only for a streamed job (<see cref="LabelingJob{TItem}.Source"/>)
     /// without hand-written functions; other jobs are refused before any work. <see cref="LabelingRun.Matrix"/> then has
-    /// no items, and <see cref="LabelingRun.VoteStatistics"/> holds the votes' statistics. A shard whose grain is lost
-    /// between the passes is labeled again from the source. See docs/orleans.md.
+    /// no items, and <see cref="LabelingRun.VoteStatistics"/> holds the votes' statistics (unless the votes were
+    /// gathered). A shard whose grain is lost between the passes is labeled again from the source. See docs/orleans.md.
     /// </remarks>
     public bool KeepVotesOnSilos { get; set; }
 

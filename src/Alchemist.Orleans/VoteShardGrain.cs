@@ -115,6 +115,9 @@ internal sealed class VoteShardGrain(ShardProgramCache programs, ILocalSiloDetai
     }
 
     /// <inheritdoc />
+    public Task<sbyte[]?> VotesAsync() => Task.FromResult(_votes);
+
+    /// <inheritdoc />
     public Task ReleaseAsync()
     {
         _votes = null;

@@ -21,7 +21,7 @@ internal static class ClusterOption
     /// <summary>Creates <c>--keep-votes-on-silos</c>: the votes stay on the silos, and only their statistics come back.</summary>
     public static Option<bool> CreateKeepVotes() => new("--keep-votes-on-silos")
     {
-        Description = "With --cluster: the votes stay on the silos that made them; each shard returns its distinct vote rows with counts, the label model is fitted from their merged statistics, and a second call per shard finds the end model's sample. The coordinator holds no per-item votes; same labels.",
+        Description = "With --cluster: the votes stay on the silos that made them; each shard returns its distinct vote rows with counts, the label model is fitted from their merged statistics, and a second call per shard finds the end model's sample. The coordinator holds no per-item votes; same labels. Votes that barely repeat are gathered after the first pass instead, with a warning.",
     };
 
     /// <summary>Refuses <c>--keep-votes-on-silos</c> without <c>--cluster</c>, or with <c>--embeddings</c> (which holds the items, and their votes, here).</summary>

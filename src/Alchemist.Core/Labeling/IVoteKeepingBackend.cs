@@ -44,6 +44,12 @@ internal interface IKeptVotes : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Each ordinal's item (its offset in the shard) and distinct row (its index in the shard's rows).</returns>
     Task<(int[] Offsets, int[] Rows)> SampleAsync(int shard, bool[] keptRows, int[] ordinals, CancellationToken cancellationToken);
+
+    /// <summary>Gets a shard's votes, for a run that gathers them after all (they barely repeat): a lost shard is labeled again from the source first.</summary>
+    /// <param name="shard">The shard's index in <see cref="Shards"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The shard's votes row by row, <see cref="KeptShard.Width"/> per item: the programs' columns, then the extra column, if any.</returns>
+    Task<sbyte[]> VotesAsync(int shard, CancellationToken cancellationToken);
 }
 
 /// <summary>What one shard returns from pass one: its distinct vote rows with their counts, in order of first occurrence, and the programs' faults.</summary>

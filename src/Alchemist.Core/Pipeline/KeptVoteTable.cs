@@ -18,6 +18,9 @@ internal sealed class KeptVoteTable
         _programs = programs;
     }
 
+    /// <summary>The number of first items whose distinct rows decide whether a matrix's rows are grouped, as in <see cref="DistinctRowTable.BuildIfCompact(LabelMatrix)"/>.</summary>
+    public const int CompactSample = 1 << 16;
+
     /// <summary>Gets the merged distinct rows, programs' columns and then the extra column, if any.</summary>
     public DistinctRowTable Rows { get; }
 
@@ -25,12 +28,12 @@ internal sealed class KeptVoteTable
     /// <param name="shards">The shards, in item order.</param>
     /// <param name="itemCount">The run's number of items.</param>
     /// <param name="programs">The number of programs' columns (the rows may have one more).</param>
-    /// <exception cref="InvalidOperationException">The shards do not cover the items once, in order; or the rows barely repeat, so that a run with the matrix would not group them and its fits would differ.</exception>
+    /// <exception cref="InvalidOperationException">The shards do not cover the items once, in order.</exception>
+    /// <remarks>Call <see cref="CountIfBarelyRepeating"/> first: rows that barely repeat are gathered into a matrix instead.</remarks>
     public static KeptVoteTable Merge(IReadOnlyList<KeptShard> shards, int itemCount, int programs)
     {
         int width = shards.Count > 0 ? shards[0].Width : programs;
         var rows = new DistinctRowTable(width);
-        var prefix = new DistinctRowTable(width);
         var shardRows = new int[shards.Count][];
         long next = 0;
         for (int s = 0; s < shards.Count; s++)
@@ -46,10 +49,6 @@ internal sealed class KeptVoteTable
             {
                 ReadOnlySpan<sbyte> row = shard.Rows.AsSpan(r * width, width);
                 map[r] = rows.AddAt(row, shard.Weights[r]);
-                if (r < shard.PrefixRows)
-                {
-                    prefix.Add(row, 1);
-                }
             }
 
             shardRows[s] = map;
@@ -61,15 +60,42 @@ internal sealed class KeptVoteTable
             throw new InvalidOperationException($"The backend returned shards for {next} items; the run has {itemCount}.");
         }
 
-        // The test of DistinctRowTable.BuildIfCompact, on the same first items.
-        const int Sample = 1 << 16;
-        if (itemCount > Sample && prefix.Count > Sample / 2)
+        return new KeptVoteTable(rows, shardRows, programs);
+    }
+
+    /// <summary>
+    /// Counts the distinct rows among the run's first <see cref="CompactSample"/> items (each shard's
+    /// <see cref="KeptShard.PrefixRows"/>, merged), the test of <see cref="DistinctRowTable.BuildIfCompact(LabelMatrix)"/>
+    /// on the same items: when the run has more items and more than half of these rows are distinct, a run with the
+    /// matrix fits its label model on the rows themselves, not on distinct rows, so the fits from the merged rows could
+    /// differ.
+    /// </summary>
+    /// <param name="shards">The shards, in item order.</param>
+    /// <param name="itemCount">The run's number of items.</param>
+    /// <returns>The number of distinct rows among the first items when the votes barely repeat; otherwise <see langword="null"/>.</returns>
+    public static int? CountIfBarelyRepeating(IReadOnlyList<KeptShard> shards, int itemCount)
+    {
+        if (itemCount <= CompactSample || shards.Count == 0)
         {
-            throw new InvalidOperationException(
-                $"The votes barely repeat ({prefix.Count} distinct rows in the first {Sample} items): a run with the matrix fits its label model on the rows themselves, not on distinct rows, so the votes cannot stay on the cluster with the same labels. Turn KeepVotesOnSilos off to gather them.");
+            return null;
         }
 
-        return new KeptVoteTable(rows, shardRows, programs);
+        int width = shards[0].Width;
+        var prefix = new DistinctRowTable(width);
+        foreach (KeptShard shard in shards)
+        {
+            if (shard.PrefixRows == 0)
+            {
+                break;
+            }
+
+            for (int r = 0; r < shard.PrefixRows; r++)
+            {
+                prefix.Add(shard.Rows.AsSpan(r * width, width), 1);
+            }
+        }
+
+        return prefix.Count > CompactSample / 2 ? prefix.Count : null;
     }
 
     /// <summary>Sums each program's faults over the shards; the first error is the lowest shard's that has one, as in a single-process run.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.AI;
 
 namespace Alchemist;
@@ -11,9 +12,6 @@ namespace Alchemist;
 /// </content>
 public sealed partial class LabelingPipeline
 {
-    /// <summary>The number of first items whose distinct rows decide whether a matrix's rows are grouped (<see cref="DistinctRowTable.BuildIfCompact(LabelMatrix)"/>).</summary>
-    private const int CompactSample = 1 << 16;
-
     /// <summary>Refuses, before any work, a job whose votes are to stay on its backend but cannot.</summary>
     private void ThrowIfVotesCannotStayOnBackend<TItem>(LabelingJob<TItem> job)
     {
@@ -44,7 +42,13 @@ public sealed partial class LabelingPipeline
         }
     }
 
-    private async Task<LabelingRun<TItem>> RunKeepingVotesAsync<TItem>(
+    /// <summary>
+    /// Runs a streamed job whose votes stay on the backend from the labeling stage on. When the votes barely repeat
+    /// (<see cref="KeptVoteTable.CountIfBarelyRepeating"/>), the shards' votes are gathered into one matrix instead, as
+    /// the gathered mode writes them (the seed model's column kept apart), for the caller to go on as the gathered run does.
+    /// </summary>
+    /// <returns>The finished run; or, for votes that barely repeat, the gathered votes (the labeling stage's result as the gathered mode makes it, and the seed model's votes), the run's apply stage still open.</returns>
+    private async Task<(LabelingRun<TItem>? Run, GatheredKeptVotes? Gathered)> RunKeepingVotesAsync<TItem>(
         LabelingRunContext<TItem> run,
         StreamedItems<TItem> streamed,
         IVoteKeepingBackend backend,
@@ -71,6 +75,7 @@ public sealed partial class LabelingPipeline
         LabelMatrix? seedVotes = seed.Count > 0 ? _applier.Apply(seed.Select(e => e.Item), functions, k, cancellationToken: cancellationToken).Matrix : null;
         LabelMatrix? testVotes = job.TestSet is { Count: > 0 } test ? _applier.Apply(test.Select(e => e.Item), functions, k, cancellationToken: cancellationToken).Matrix : null;
         LabelingFunctionAnalysis? seedAnalysis = seedVotes is null ? null : LabelingFunctionAnalysis.Analyze(seedVotes, [.. seed.Select(e => e.Label)]);
+        (LabelMatrix? programSeedVotes, LabelMatrix? programTestVotes) = (seedVotes, testVotes);
 
         // The seed model's column is predicted where the items are read, shard by shard, and travels with them.
         Func<string[], CancellationToken, Task<int[]>>? seedColumn = null;
@@ -89,11 +94,22 @@ public sealed partial class LabelingPipeline
             token => (IAsyncEnumerable<string>)(object)streamed.ItemsAsync(token),
             k,
             seedColumn,
-            CompactSample,
+            KeptVoteTable.CompactSample,
             ApplyProgress(run.Progress, streamed.Count),
             cancellationToken).ConfigureAwait(false);
         await using (shards.ConfigureAwait(false))
         {
+            if (KeptVoteTable.CountIfBarelyRepeating(shards.Shards, streamed.Count) is int distinct)
+            {
+                // Finished work is not thrown away: the votes are still on the silos, and come here to go on as the gathered run.
+                run.Warnings.Add(string.Create(CultureInfo.InvariantCulture, $"The votes barely repeat ({distinct} distinct rows in the first {KeptVoteTable.CompactSample} items), so they were gathered from the cluster into one matrix here, as without KeepVotesOnSilos: the label model is fitted on the rows themselves, as the run with the matrix fits them, and the run holds every item's votes (LabelingRun.Matrix; no VoteStatistics)."));
+                (LabelMatrix matrix, LabelingFunctionFaults[] faults, sbyte[]? column) = await GatheredKeptVotes.GatherAsync(
+                    shards, streamed.Count, names, k, options.MatrixMemoryBudget, SpoolDirectory, cancellationToken).ConfigureAwait(false);
+                var gathered = new LabelingStageResult(
+                    new LabelingResult(matrix, faults, System.Diagnostics.Stopwatch.GetElapsedTime(started)), programSeedVotes, programTestVotes, LabelingFunctionAnalysis.Analyze(matrix), seedAnalysis);
+                return (null, new GatheredKeptVotes(gathered, column, seedModelVoted ? seedVotes : null, seedModelVoted ? testVotes : null));
+            }
+
             KeptVoteTable votes = KeptVoteTable.Merge(shards.Shards, streamed.Count, names.Length);
             var labeled = new LabelingStageResult(
                 new LabelingResult(new LabelMatrix(0, names.Length, k, ReadOnlySpan<sbyte>.Empty, names), KeptVoteTable.MergeFaults(shards.Shards, names), System.Diagnostics.Stopwatch.GetElapsedTime(started)),
@@ -118,7 +134,7 @@ public sealed partial class LabelingPipeline
             RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
             (ITrainedEndModel<TItem>? seedOnlyModel, DirectLabelingEstimate? direct) = await FinishAsync(run, distillation).ConfigureAwait(false);
 
-            return new LabelingRun<TItem>
+            return (new LabelingRun<TItem>
             {
                 TrainedEndModel = trained,
                 SeedOnlyModel = seedOnlyModel,
@@ -151,7 +167,7 @@ public sealed partial class LabelingPipeline
                 Warnings = run.Warnings,
                 Seed = options.Seed,
                 Concepts = ConceptStage.Summarize(run),
-            };
+            }, null);
         }
     }
 }

@@ -250,18 +250,23 @@ public sealed partial class LabelingPipeline
         };
         bool seedModelVoted = options.SeedModelVoter && kept.Length > 0 && distillation.CanVote(seed.Count);
         var labeling = new LabelingStage<TItem>(_applier, job.Task.ClassCount);
+        GatheredKeptVotes? gathered = null;
         if (streamed is not null && kept.Length > 0 && job.LabelingBackend is IVoteKeepingBackend { KeepsVotes: true } keeping)
         {
-            // The votes stay on the backend's silos: a run of its own from here (LabelingPipeline.KeptVotes.cs).
-            return await RunKeepingVotesAsync(run, streamed, keeping, gated, kept, distillation, seedModelVoted, endModel).ConfigureAwait(false);
+            // The votes stay on the backend's silos: a run of its own from here (LabelingPipeline.KeptVotes.cs), unless
+            // they barely repeat: then they are gathered, and the run goes on as the gathered streamed run.
+            (LabelingRun<TItem>? keptRun, gathered) = await RunKeepingVotesAsync(run, streamed, keeping, gated, kept, distillation, seedModelVoted, endModel).ConfigureAwait(false);
+            if (keptRun is not null)
+            {
+                return keptRun;
+            }
         }
-
 
         // A streamed run's matrix is sized once for the source's count, with room for the seed model's column.
         // With a backend, the streamed run's items go to it as they are read and its shards' votes into that one matrix.
         // Concept programs run in this process on items read through the run's concept scores (StreamedConcepts).
         Func<CancellationToken, IAsyncEnumerable<TItem>>? applierRead = streamed is null ? null : StreamedConcepts.ApplierRead(streamed, run.Concepts, kept, _applier);
-        LabelingStageResult labeled = job.LabelingBackend is { } backend
+        LabelingStageResult labeled = gathered?.Labeled ?? (job.LabelingBackend is { } backend
             ? streamed is not null
                 ? await labeling.RunAsync(
                     (IStreamingLabelingBackend)backend, kept, streamed.ItemsAsync, streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory, applierRead).ConfigureAwait(false)
@@ -269,7 +274,7 @@ public sealed partial class LabelingPipeline
             : streamed is not null
             ? await labeling.RunAsync(
                 kept, applierRead!(cancellationToken), streamed.Count, seedModelVoted ? 1 : 0, seed, job.TestSet, ApplyProgress(progress, streamed.Count), cancellationToken, options.MatrixMemoryBudget, SpoolDirectory).ConfigureAwait(false)
-            : labeling.Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken);
+            : labeling.Run(kept, job.Items, seed, job.TestSet, ApplyProgress(progress, job.Items.Count), cancellationToken));
 
         // A spilled matrix (a mapped file, MatrixMemoryBudget) belongs to the run returned, which disposes it; until then, to this method.
         MappedVotes? spilled = labeled.Applied.Matrix.Mapped;
@@ -285,7 +290,9 @@ public sealed partial class LabelingPipeline
                 // The end model trained on the seed labels votes beside the functions, as one more column. A streamed run
                 // writes it into the matrix's own array (the programs' matrix is given up, and taken back at the end).
                 programVotes = streamed is not null ? null : programVotes;
-                (votes, seedVotes, testVotes) = streamed is not null
+                (votes, seedVotes, testVotes) = gathered is not null
+                    ? gathered.WithSeedModelColumn(votes, SeedModelVoterName) // the kept votes brought the seed model's column
+                    : streamed is not null
                     ? await StreamedRun.AddSeedModelVoterAsync(
                         distillation, SeedModelVoterName, votes, seedVotes!, testVotes, streamed, seed, job.TestSet?.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false)
                     : await distillation.AddSeedModelVoterAsync(

@@ -53,10 +53,10 @@ public class LabelingRun : IDisposable
     /// <summary>Gets what a streamed run counted while writing its labels, or <see langword="null"/> for a run that holds them.</summary>
     internal StreamedLabelSummary? StreamedLabels { get; init; }
 
-    /// <summary>Gets the votes of the kept hand-written functions and programs on every item, one column each in that order (zero columns when none was kept); <b>no items when <see cref="VoteStatistics"/> is set</b> (the votes stayed on the cluster that made them).</summary>
+    /// <summary>Gets the votes of the kept hand-written functions and programs on every item, one column each in that order (zero columns when none was kept); <b>no items when <see cref="VoteStatistics"/> is set</b> (the votes stayed on the cluster that made them). A run that was to keep its votes on the cluster but gathered them because they barely repeat holds every item's votes here, as a gathered run does (its <see cref="Warnings"/> say so).</summary>
     public required LabelMatrix Matrix { get; init; }
 
-    /// <summary>Gets the statistics of the kept programs' votes (their distinct rows with counts, vote and pair counts) when the votes stayed where they were made, on the silos of a cluster (<c>OrleansLabelingOptions.KeepVotesOnSilos</c> in Alchemist.Orleans); then <see cref="Matrix"/> has the programs' columns and no items. <see langword="null"/> for every other run, whose <see cref="Matrix"/> holds every item's votes.</summary>
+    /// <summary>Gets the statistics of the kept programs' votes (their distinct rows with counts, vote and pair counts) when the votes stayed where they were made, on the silos of a cluster (<c>OrleansLabelingOptions.KeepVotesOnSilos</c> in Alchemist.Orleans); then <see cref="Matrix"/> has the programs' columns and no items. <see langword="null"/> for every other run, whose <see cref="Matrix"/> holds every item's votes, including a run that was to keep them on the cluster but gathered them after the first pass because they barely repeat (more than half of the first 65,536 rows distinct; a warning says so).</summary>
     public LabelStatistics? VoteStatistics { get; init; }
 
     /// <summary>Gets the size in bytes of the memory-mapped temporary file <see cref="Matrix"/> lives in, when the run spilled it (a streamed run whose matrix was larger than <see cref="LabelingPipelineOptions.MatrixMemoryBudget"/>); <see langword="null"/> when the matrix is held in memory.</summary>

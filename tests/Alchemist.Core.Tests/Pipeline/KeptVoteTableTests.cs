@@ -29,7 +29,7 @@ public class KeptVoteTableTests
     }
 
     [Fact]
-    public void Merge_RowsThatBarelyRepeatInTheFirstItems_AreRefused()
+    public void CountIfBarelyRepeating_RowsThatBarelyRepeatInTheFirstItems_CountsThem()
     {
         // 70,000 items whose first 65,536 rows are 40,000 distinct: a run with the matrix would not group them.
         const int Width = 3;
@@ -43,9 +43,26 @@ public class KeptVoteTableTests
 
         var shard = new KeptShard(0, 70_000, Width, [.. rows], [.. weights], PrefixRows: 40_000, [new LabelingFunctionFaults("a", 0, 0, 0, false, null)]);
 
-        InvalidOperationException error = Assert.Throws<InvalidOperationException>(() => KeptVoteTable.Merge([shard], itemCount: 70_000, programs: Width));
+        Assert.Equal(40_000, KeptVoteTable.CountIfBarelyRepeating([shard], itemCount: 70_000));
+    }
 
-        Assert.StartsWith("The votes barely repeat (40000 distinct rows in the first 65536 items)", error.Message, StringComparison.Ordinal);
+    [Fact]
+    public void CountIfBarelyRepeating_RowsThatRepeat_IsNull()
+    {
+        // 70,000 items whose first 65,536 rows are 32,768 distinct, half: a run with the matrix groups them.
+        const int Width = 2;
+        var rows = new List<sbyte>();
+        var weights = new List<long>();
+        for (int r = 0; r < 32_768; r++)
+        {
+            rows.AddRange([(sbyte)(r % 128), (sbyte)(r / 128 % 128)]);
+            weights.Add(r == 0 ? 37_233 : 1);
+        }
+
+        var shard = new KeptShard(0, 70_000, Width, [.. rows], [.. weights], PrefixRows: 32_768, [new LabelingFunctionFaults("a", 0, 0, 0, false, null)]);
+
+        Assert.Null(KeptVoteTable.CountIfBarelyRepeating([shard], itemCount: 70_000));
+        Assert.Null(KeptVoteTable.CountIfBarelyRepeating([Shard(0, [1, 0, 1], prefixRows: 2), Shard(3, [-1, 0, 0], prefixRows: 2)], itemCount: 6));
     }
 
     private static KeptShard Shard(long first, sbyte[] votes, int prefixRows)
