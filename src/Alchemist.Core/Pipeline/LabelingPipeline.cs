@@ -19,11 +19,6 @@ namespace Alchemist;
 /// quarantined, and the run carries a warning that says what it did (see docs/sandbox.md). The job's hand-written
 /// functions run in this process.
 /// </para>
-/// <para>
-/// By default (<see cref="LabelingPipelineOptions.Isolation"/>) each run compiles and runs its programs in sandbox
-/// worker processes of its own, stopped when it ends; a program that crashes, exhausts or hangs its worker is
-/// quarantined, and the run carries a warning that says what it did (see docs/sandbox.md).
-/// </para>
 /// </remarks>
 public sealed partial class LabelingPipeline
 {
@@ -386,7 +381,6 @@ public sealed partial class LabelingPipeline
         return () => value;
     }
 
-    /// <summary>Takes the run's snapshot of the options and checks it, so a run never starts with options that became invalid.</summary>
     /// <summary>Ends the distill stage (the seed-only baseline, the quarantine warnings) and runs the report stage's cost estimate: the last steps every run takes.</summary>
     private async Task<(ITrainedEndModel<TItem>? SeedOnlyModel, DirectLabelingEstimate? Direct)> FinishAsync<TItem>(LabelingRunContext<TItem> run, DistillationStage<TItem> distillation)
     {
@@ -407,6 +401,7 @@ public sealed partial class LabelingPipeline
         return (seedOnlyModel, direct);
     }
 
+    /// <summary>Takes the run's snapshot of the options and checks it, so a run never starts with options that became invalid.</summary>
     private LabelingPipelineOptions Snapshot()
     {
         LabelingPipelineOptions snapshot = _options().Snapshot();
