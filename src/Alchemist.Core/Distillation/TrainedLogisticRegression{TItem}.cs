@@ -54,11 +54,12 @@ internal sealed class TrainedLogisticRegression<TItem> : ITrainedEndModel<TItem>
     public async ValueTask<ClassProbabilities> PredictProbabilitiesAsync(IReadOnlyList<TItem> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        float[]? embeddings = null;
+        // The generator's vectors are kept as they come (a reference each), and each is normalized into a per-thread buffer as its row is scored.
+        ReadOnlyMemory<float>[]? embeddings = null;
         if (_embeddingGenerator is not null && _space.EmbeddingDimension > 0)
         {
             string[] texts = [.. items.Select(item => _textSelector(item) ?? string.Empty)];
-            (embeddings, _) = await EmbeddingFeatures.GenerateAsync(_embeddingGenerator, texts, _options.EmbeddingBatchSize, _space.EmbeddingDimension, cancellationToken).ConfigureAwait(false);
+            embeddings = await EmbeddingFeatures.GenerateVectorsAsync(_embeddingGenerator, texts, _options.EmbeddingBatchSize, _space.EmbeddingDimension, cancellationToken).ConfigureAwait(false);
         }
 
         // Each row is featurized, transformed and scored on the spot with per-thread buffers: no feature matrix is built.
@@ -83,7 +84,7 @@ internal sealed class TrainedLogisticRegression<TItem> : ITrainedEndModel<TItem>
 
                 if (dimension > 0)
                 {
-                    _space.NormalizeEmbedding(embeddings.AsSpan(i * dimension, dimension), dense);
+                    _space.NormalizeEmbedding(embeddings![i].Span, dense);
                 }
 
                 Span<double> row = probabilities.AsSpan(i * k, k);

@@ -57,4 +57,37 @@ public sealed class LengthOrderTests
             Assert.Equal(HashedWordsEmbeddingGenerator.Embed(Items[i]), values.AsSpan(i * dimension, dimension).ToArray());
         }
     }
+
+    [Fact]
+    public async Task EndModelVectors_AskLikeTheFlatArray_AndKeepTheCachedVectorsWithoutCopying()
+    {
+        var asked = new HashedWordsEmbeddingGenerator();
+        using var cached = new CachedEmbeddingGenerator(asked);
+        (float[] values, int dimension) = await EmbeddingFeatures.GenerateAsync(cached, Items, batchSize: 16, expectedDimension: null, CancellationToken.None);
+        var flatOrder = new HashedWordsEmbeddingGenerator();
+        _ = await EmbeddingFeatures.GenerateAsync(flatOrder, Items, batchSize: 16, expectedDimension: null, CancellationToken.None);
+        var vectorOrder = new HashedWordsEmbeddingGenerator();
+
+        ReadOnlyMemory<float>[] vectors = await EmbeddingFeatures.GenerateVectorsAsync(vectorOrder, Items, batchSize: 16, dimension, CancellationToken.None);
+        ReadOnlyMemory<float>[] fromCache = await EmbeddingFeatures.GenerateVectorsAsync(cached, Items, batchSize: 16, dimension, CancellationToken.None);
+
+        // The same texts asked in the same order (so the same batches), and every vector on its own item.
+        Assert.Equal(flatOrder.Asked, vectorOrder.Asked);
+        Assert.Equal(Items.Length, vectors.Length);
+        for (int i = 0; i < Items.Length; i++)
+        {
+            Assert.Equal(values.AsSpan(i * dimension, dimension).ToArray(), vectors[i].ToArray());
+            Assert.Equal(values.AsSpan(i * dimension, dimension).ToArray(), fromCache[i].ToArray());
+        }
+
+        // A repeated text is one remembered vector, referenced by each of its items rather than copied for each.
+        ReadOnlyMemory<float>[] twice = await EmbeddingFeatures.GenerateVectorsAsync(cached, [.. Items, .. Items], batchSize: 16, dimension, CancellationToken.None);
+        for (int i = 0; i < Items.Length; i++)
+        {
+            Assert.True(twice[i].Span == twice[Items.Length + i].Span, "a repeated text's vector was copied");
+            Assert.True(twice[i].Span == fromCache[i].Span, "a remembered vector was copied");
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await EmbeddingFeatures.GenerateVectorsAsync(cached, Items, batchSize: 16, dimension + 1, CancellationToken.None));
+    }
 }
