@@ -12,7 +12,7 @@ public sealed class KeptVotesTests(ThreeSiloCluster silos) : IClassFixture<Three
         var backend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { ShardSize = 128, MaxShardsInFlight = 3, KeepVotesOnSilos = true });
 
         LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
-        (LabelingRun<string> kept, CollectingSink sink) = await StreamedAsync(backend);
+        (LabelingRun<string> kept, CollectingSink sink) = await YouTubeRuns.StreamedAsync(backend);
 
         // The coordinator held no matrix: the run's matrix has the programs' columns and no items, and its statistics
         // are those of the plain run's matrix (distinct rows in the same order, same counts).
@@ -81,23 +81,6 @@ public sealed class KeptVotesTests(ThreeSiloCluster silos) : IClassFixture<Three
         {
         }
     }
-
-    /// <summary>The YouTube job streamed, as <see cref="YouTubeRuns.StreamedAsync"/>, with a progress that is told each stage.</summary>
-    internal static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend, IProgress<PipelineProgress>? progress = null)
-    {
-        WrenchDataset data = TestData.Load("youtube");
-        var pipeline = new LabelingPipeline(
-            [new OfflineProgramSynthesizer()],
-            new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null });
-        var sink = new CollectingSink();
-        var job = new LabelingJob<string>(data.Task, ItemSource.FromList<string>([.. data.Train.Texts.Select(t => t!)]), sink)
-        {
-            SeedSet = [.. data.Valid!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Valid.GoldLabels[i]))],
-            TestSet = [.. data.Test!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Test.GoldLabels[i]))],
-            LabelingBackend = backend,
-        };
-        return (await pipeline.RunAsync(job, progress), sink);
-    }
 }
 
 /// <summary>A silo lost between the passes of a run whose votes stay on the silos.</summary>
@@ -116,7 +99,7 @@ public sealed class KeptVotesSiloLossTests
             // When the label model's stage begins, every shard's votes are on the silos: a third of the 27 shards (random
             // placement) are on the victim, and must be labeled again from the source when the sample is drawn.
             var killer = new KillOnStage(PipelineStage.Aggregate, () => cluster.KillSiloAsync(victim));
-            (LabelingRun<string> kept, CollectingSink sink) = await KeptVotesTests.StreamedAsync(backend, killer).WaitAsync(TimeSpan.FromMinutes(4));
+            (LabelingRun<string> kept, CollectingSink sink) = await YouTubeRuns.StreamedAsync(backend, killer).WaitAsync(TimeSpan.FromMinutes(4));
 
             Assert.True(killer.Killed);
             Assert.False(victim.IsActive);

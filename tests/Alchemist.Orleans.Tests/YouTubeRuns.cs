@@ -25,8 +25,8 @@ internal static class YouTubeRuns
         return pipeline.RunAsync(job);
     }
 
-    /// <summary>Runs the same job streamed (its items read from a source, its labels written to a sink), through a backend that streams.</summary>
-    public static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend)
+    /// <summary>Runs the same job streamed (its items read from a source, its labels written to a sink), through a backend that streams, telling <paramref name="progress"/> each stage when given.</summary>
+    public static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend, IProgress<PipelineProgress>? progress = null)
     {
         WrenchDataset data = TestData.Load("youtube");
         var pipeline = new LabelingPipeline(
@@ -39,7 +39,7 @@ internal static class YouTubeRuns
             TestSet = [.. data.Test!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Test.GoldLabels[i]))],
             LabelingBackend = backend,
         };
-        return (await pipeline.RunAsync(job), sink);
+        return (await pipeline.RunAsync(job, progress), sink);
     }
 
     /// <summary>Gets the programs the single-process run kept, in column order.</summary>
