@@ -21,8 +21,8 @@ namespace Alchemist.Benchmarks;
 /// seed-only model over the seed items (<see cref="EndModelChoiceRule"/>); every run then gives three arms (the
 /// pipeline's model, <c>/HigherScore</c>, <c>/SignTest</c>), scored on the split <c>--score train|test</c> names (train:
 /// the gold labels of the run's unlabeled items, never seen by the run); the other split's table goes to
-/// <c>--other-table FILE</c> only. <c>--nested true</c> adds a fourth arm, <c>/Nested</c>: the same choice from a
-/// cross-validation that re-runs the whole pipeline per fold (no leak of the held-out seed items into the programs).
+/// <c>--other-table FILE</c> only. <c>--nested true</c> adds two more arms, <c>/NestedHigherScore</c> and <c>/NestedSignTest</c>: the same rules
+/// applied to a cross-validation that re-runs the whole pipeline per fold (no leak of the held-out seed items into the programs).
 /// </remarks>
 internal static class BudgetCurve
 {
@@ -138,7 +138,11 @@ internal static class BudgetCurve
 
                                     if (options.GetValueOrDefault("nested") == "true")
                                     {
-                                        into.Add(new Point(name, $"{label}/Nested", budget, draw, seed.Length, seedOnly, nested?.ChoosesSeedOnly(EndModelChoiceRule.HigherScore) == true ? seedOnly : pipeline, run.KeptCount));
+                                        foreach (EndModelChoiceRule choiceRule in ChoiceRules)
+                                        {
+                                            bool switched = nested?.ChoosesSeedOnly(choiceRule) == true;
+                                            into.Add(new Point(name, $"{label}/Nested{choiceRule}", budget, draw, seed.Length, seedOnly, switched ? seedOnly : pipeline, run.KeptCount));
+                                        }
                                     }
                                 }
 
