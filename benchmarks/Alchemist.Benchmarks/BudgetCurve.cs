@@ -22,7 +22,9 @@ namespace Alchemist.Benchmarks;
 /// pipeline's model, <c>/HigherScore</c>, <c>/SignTest</c>), scored on the split <c>--score train|test</c> names (train:
 /// the gold labels of the run's unlabeled items, never seen by the run); the other split's table goes to
 /// <c>--other-table FILE</c> only. <c>--nested true</c> adds two more arms, <c>/NestedHigherScore</c> and <c>/NestedSignTest</c>: the same rules
-/// applied to a cross-validation that re-runs the whole pipeline per fold (no leak of the held-out seed items into the programs).
+/// applied to a cross-validation that re-runs the whole pipeline per fold (no leak of the held-out seed items into the programs),
+/// the library's own (<see cref="EndModelChoiceRule.NestedSignTest"/>, one more run of the point with that option).
+/// <c>--nested check</c> does the same and also the benchmark's own fold loop, and stops when their figures differ.
 /// </remarks>
 internal static class BudgetCurve
 {
@@ -116,8 +118,9 @@ internal static class BudgetCurve
 
                                 // "--nested true": the same choice from a cross-validation without the leak, the whole
                                 // pipeline re-run per fold on the other folds' seed items (5 more runs per point).
-                                EndModelChoice? nested = options.GetValueOrDefault("nested") == "true" && typed.EndModelChoice is not null
-                                    ? await NestedChoiceAsync(dataset, seed, test, f1, runOptions)
+                                bool nestedOn = options.GetValueOrDefault("nested") is "true" or "check";
+                                EndModelChoice? nested = nestedOn && typed.EndModelChoice is not null
+                                    ? await NestedChoiceAsync(dataset, seed, test, f1, runOptions, check: options.GetValueOrDefault("nested") == "check")
                                     : null;
                                 int before = points.Count;
                                 foreach ((LabeledExample<string>[] split, List<Point> into) in new[] { (score == "train" ? train : test, points), (score == "train" ? test : train, otherPoints) })
@@ -136,7 +139,7 @@ internal static class BudgetCurve
                                         into.Add(new Point(name, $"{label}/{choiceRule}", budget, draw, seed.Length, seedOnly, switched ? seedOnly : pipeline, run.KeptCount));
                                     }
 
-                                    if (options.GetValueOrDefault("nested") == "true")
+                                    if (nestedOn)
                                     {
                                         foreach (EndModelChoiceRule choiceRule in ChoiceRules)
                                         {
@@ -194,11 +197,36 @@ internal static class BudgetCurve
     }
 
     /// <summary>
-    /// The end-model choice's cross-validation without its leak: for each of 5 folds of the seed items (as the library's
+    /// The end-model choice's cross-validation without its leak, the library's (<see cref="EndModelChoiceRule.NestedSignTest"/>):
+    /// the same point run again with that option, whose run re-runs the whole pipeline per fold of the seed items; with
+    /// <paramref name="check"/>, the benchmark's own fold loop (<see cref="NestedChoiceByHandAsync"/>) too, which must give the same figures.
+    /// </summary>
+    private static async Task<EndModelChoice> NestedChoiceAsync(WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] test, bool f1, Dictionary<string, string> runOptions, bool check)
+    {
+        Dictionary<string, string> nestedOptions = new(runOptions, StringComparer.OrdinalIgnoreCase) { ["endchoice"] = "nested" };
+        var run = (LabelingRun<string>)await PipelineFigures.RunPipelineAsync(dataset, seed, test, f1, nestedOptions);
+        EndModelChoice library = run.EndModelChoice ?? throw new InvalidOperationException("The library's nested run made no choice although the run had weak labels.");
+        if (check)
+        {
+            EndModelChoice byHand = await NestedChoiceByHandAsync(dataset, seed, test, f1, runOptions);
+            if ((library.Folds, library.SeedItems, library.PipelineScore, library.SeedOnlyScore, library.SeedOnlyRightAlone, library.PipelineRightAlone) !=
+                (byHand.Folds, byHand.SeedItems, byHand.PipelineScore, byHand.SeedOnlyScore, byHand.SeedOnlyRightAlone, byHand.PipelineRightAlone))
+            {
+                throw new InvalidOperationException($"The library's nested choice ({library}) differs from the benchmark's fold loop ({byHand}).");
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"         nested check: the library's figures equal the benchmark's fold loop's ({byHand.PipelineScore:0.000} / {byHand.SeedOnlyScore:0.000}, {byHand.SeedOnlyRightAlone}-{byHand.PipelineRightAlone})"));
+        }
+
+        return library;
+    }
+
+    /// <summary>
+    /// The benchmark's own fold loop, kept as a check of the library's (<c>--nested check</c>): for each of 5 folds of the seed items (as the library's
     /// folds), the whole pipeline (synthesis, gate, label model, end model) runs on the other folds' seed items, and its
     /// end model and seed-only model predict the fold; the out-of-fold predictions are scored once, pooled.
     /// </summary>
-    private static async Task<EndModelChoice> NestedChoiceAsync(WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] test, bool f1, Dictionary<string, string> runOptions)
+    private static async Task<EndModelChoice> NestedChoiceByHandAsync(WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] test, bool f1, Dictionary<string, string> runOptions)
     {
         Dictionary<string, string> foldOptions = new(runOptions, StringComparer.OrdinalIgnoreCase) { ["endchoice"] = "false" };
         int classCount = dataset.Task.ClassCount;

@@ -109,7 +109,13 @@ internal static class PipelineFigures
 
                 // "--endchoice true": the run cross-validates its end model against the seed-only model over the seed
                 // items (both rules' choices follow from the same figures); the pipeline's own model is unchanged.
-                EndModelChoice = options.GetValueOrDefault("endchoice") == "true" ? EndModelChoiceRule.HigherScore : EndModelChoiceRule.Off,
+                // "nested": the library's nested choice (the whole pipeline re-run per fold of the seed items).
+                EndModelChoice = options.GetValueOrDefault("endchoice") switch
+                {
+                    "true" => EndModelChoiceRule.HigherScore,
+                    "nested" => EndModelChoiceRule.NestedSignTest,
+                    _ => EndModelChoiceRule.Off,
+                },
 
                 // Concept programs (docs/concept-programs.md): the offline synthesizer mines them over MiniLM's scores.
                 EmbeddingGenerator = options.GetValueOrDefault("concepts") == "true" ? MiniLm.Value : null,

@@ -47,14 +47,14 @@ internal sealed record EndModelChoice(
     public bool ChoosesSeedOnly(EndModelChoiceRule rule) => rule switch
     {
         EndModelChoiceRule.HigherScore => SeedOnlyScore > PipelineScore,
-        EndModelChoiceRule.SignTest => SeedOnlyScore > PipelineScore && SignTestPValue <= SignTestLevel,
+        EndModelChoiceRule.SignTest or EndModelChoiceRule.NestedSignTest => SeedOnlyScore > PipelineScore && SignTestPValue <= SignTestLevel,
         _ => false,
     };
 
     /// <summary>Gets one sentence for the report: which model shipped and why.</summary>
     public string Sentence() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(SeedOnlyShipped ? "the seed-only model shipped" : "the pipeline's end model shipped")}: {Folds}-fold cross-validation over the {SeedItems} seed items gave {MetricName} {PipelineScore:0.000} (pipeline) against {SeedOnlyScore:0.000} (seed-only); " +
+        $"{(SeedOnlyShipped ? "the seed-only model shipped" : "the pipeline's end model shipped")}: {Folds}-fold cross-validation over the {SeedItems} seed items{(Rule == EndModelChoiceRule.NestedSignTest ? " (the whole pipeline re-run per fold without the fold's seed items)" : string.Empty)} gave {MetricName} {PipelineScore:0.000} (pipeline) against {SeedOnlyScore:0.000} (seed-only); " +
         $"{SeedOnlyRightAlone} items right by the seed-only model alone, {PipelineRightAlone} by the pipeline's alone (sign test p = {SignTestPValue:0.000}); rule {Rule}");
 
     private static double LogChoose(int n, int k)

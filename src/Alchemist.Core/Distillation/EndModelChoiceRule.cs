@@ -2,8 +2,9 @@ namespace Alchemist;
 
 /// <summary>How a run chooses, at its end, between the pipeline's end model and the seed-only model (an experiment, issue #14).</summary>
 /// <remarks>
-/// Both rules read the cross-validation of <see cref="EndModelCrossValidation"/> over the seed items only; a tie always
-/// ships the pipeline's end model. The figures and the decision: docs/experiments/label-budget-curve.md.
+/// <see cref="HigherScore"/> and <see cref="SignTest"/> read the cross-validation of <see cref="EndModelCrossValidation"/>
+/// over the seed items only, whose weak labels saw every seed item (a leak); <see cref="NestedSignTest"/> re-runs the
+/// whole pipeline per fold without the fold's seed items. A tie always ships the pipeline's end model. The figures and the decision: docs/experiments/label-budget-curve.md.
 /// </remarks>
 internal enum EndModelChoiceRule
 {
@@ -18,4 +19,11 @@ internal enum EndModelChoiceRule
     /// right one often enough for a one-sided exact sign test at 5% (for example 5 to 0, 6 to 1, 8 to 2).
     /// </summary>
     SignTest,
+
+    /// <summary>
+    /// The rule of <see cref="SignTest"/> applied to a cross-validation without the leak: per fold, the whole pipeline
+    /// (synthesis, gate, label model, end model) re-runs on the other folds' seed items and the same unlabeled items, and
+    /// its end model and its seed-only model predict the fold (<see cref="LabelingPipeline"/>, one more run per fold).
+    /// </summary>
+    NestedSignTest,
 }

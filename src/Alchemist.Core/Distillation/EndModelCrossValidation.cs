@@ -38,6 +38,40 @@ internal static class EndModelCrossValidation
             return null;
         }
 
+        return await PoolAsync(
+            seed,
+            classCount,
+            metric,
+            rule,
+            seedValue,
+            async (rest, ct) => (
+                await distillation.TrainOnAsync(weak, rest, ct).ConfigureAwait(false),
+                await distillation.TrainSeedOnlyAsync(rest, ct).ConfigureAwait(false)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs the folds (stratified by <see cref="DevFolds.Shuffled"/> with <paramref name="seedValue"/>, at most
+    /// <see cref="FoldCount"/>): for each fold, <paramref name="foldModels"/> trains the pipeline's and the seed-only
+    /// model on the other folds' seed items, both predict the fold (ties broken by <paramref name="seedValue"/>), and the
+    /// out-of-fold predictions of all seed items are scored once, pooled.
+    /// </summary>
+    /// <param name="seed">The seed items; at least two.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <param name="metric">The task's metric; F1 (of class 1) applies to binary tasks only, accuracy otherwise.</param>
+    /// <param name="rule">The rule the run applies to the figures.</param>
+    /// <param name="seedValue">The run's seed: folds and tie-breaks.</param>
+    /// <param name="foldModels">Trains both models on the seed items it is given (the other folds' items).</param>
+    /// <param name="cancellationToken">Cancels the trainings.</param>
+    public static async Task<EndModelChoice> PoolAsync<TItem>(
+        IReadOnlyList<LabeledExample<TItem>> seed,
+        int classCount,
+        LabelModelMetric metric,
+        EndModelChoiceRule rule,
+        int seedValue,
+        Func<LabeledExample<TItem>[], CancellationToken, Task<(ITrainedEndModel<TItem> Pipeline, ITrainedEndModel<TItem> SeedOnly)>> foldModels,
+        CancellationToken cancellationToken)
+    {
         int[] gold = [.. seed.Select(e => e.Label)];
         int folds = Math.Min(FoldCount, seed.Count);
         int[] fold = DevFolds.Shuffled(gold, classCount, folds, seedValue, offsetByClass: true);
@@ -56,8 +90,7 @@ internal static class EndModelCrossValidation
             used++;
             LabeledExample<TItem>[] rest = [.. seed.Where((_, i) => fold[i] != current)];
             TItem[] heldItems = [.. held.Select(i => seed[i].Item)];
-            ITrainedEndModel<TItem> withWeak = await distillation.TrainOnAsync(weak, rest, cancellationToken).ConfigureAwait(false);
-            ITrainedEndModel<TItem> alone = await distillation.TrainSeedOnlyAsync(rest, cancellationToken).ConfigureAwait(false);
+            (ITrainedEndModel<TItem> withWeak, ITrainedEndModel<TItem> alone) = await foldModels(rest, cancellationToken).ConfigureAwait(false);
             int[] byPipeline = (await withWeak.PredictProbabilitiesAsync(heldItems, cancellationToken).ConfigureAwait(false)).Predict(TieBreak.Random(seedValue));
             int[] bySeedOnly = (await alone.PredictProbabilitiesAsync(heldItems, cancellationToken).ConfigureAwait(false)).Predict(TieBreak.Random(seedValue));
             for (int h = 0; h < held.Length; h++)

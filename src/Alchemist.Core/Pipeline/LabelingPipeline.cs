@@ -173,7 +173,7 @@ public sealed partial class LabelingPipeline
 
     /// <summary>Opens a job's run: its streamed items when it has a source (read once here to count them, and copied to a spool when they come from a file), and the run's context over them or over the job's list, warning of a spool that could not be written.</summary>
     private async Task<(StreamedItems<TItem>? Streamed, LabelingRunContext<TItem> Run)> OpenRunAsync<TItem>(
-        LabelingJob<TItem> job, LabelingPipelineOptions snapshot, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+        LabelingJob<TItem> job, LabelingPipelineOptions snapshot, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken, CostLedger? ledger = null)
     {
         // The workers start while the items are read: their start-up and the read each keep one processor busy. So
         // does the loading of the tokenizer the report's cost estimate counts with.
@@ -184,7 +184,7 @@ public sealed partial class LabelingPipeline
         try
         {
             streamed = job.Source is null ? null : await StreamedItems<TItem>.OpenAsync(job.Source, cancellationToken, SpoolDirectory).ConfigureAwait(false);
-            var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, Ledger, _compiler, workers, progress, cancellationToken);
+            var run = new LabelingRunContext<TItem>(job, (IReadOnlyList<TItem>?)streamed ?? job.Items, snapshot, ledger ?? Ledger, _compiler, workers, progress, cancellationToken);
             if (streamed?.SpoolError is { } spoolError)
             {
                 run.Warnings.Add(spoolError);
@@ -200,13 +200,21 @@ public sealed partial class LabelingPipeline
         }
     }
 
-    private async Task<LabelingRun<TItem>> RunCoreAsync<TItem>(LabelingJob<TItem> job, IEndModel<TItem> endModel, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Runs a job; a fold run of <see cref="EndModelChoiceRule.NestedSignTest"/> passes its own options (<paramref name="foldOptions"/>) and records its calls in the outer run's ledger (<paramref name="ledger"/>).</summary>
+    private async Task<LabelingRun<TItem>> RunCoreAsync<TItem>(
+        LabelingJob<TItem> job, IEndModel<TItem> endModel, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken, LabelingPipelineOptions? foldOptions = null, CostLedger? ledger = null)
     {
-        LabelingPipelineOptions snapshot = Snapshot();
+        LabelingPipelineOptions snapshot = foldOptions ?? Snapshot();
         ThrowIfNotStreamable(job);
+        if (job.Source is not null && snapshot.EndModelChoice == EndModelChoiceRule.NestedSignTest)
+        {
+            throw new ArgumentException(
+                "A streamed job (LabelingJob.Source) cannot use the end-model choice NestedSignTest, which re-runs the whole pipeline per fold of the seed items; give the items as a list, or choose another rule.",
+                nameof(job));
+        }
 
         // A streamed job's items are read from its source, chunk by chunk, each time a stage needs all of them.
-        (StreamedItems<TItem>? opened, LabelingRunContext<TItem> context) = await OpenRunAsync(job, snapshot, progress, cancellationToken).ConfigureAwait(false);
+        (StreamedItems<TItem>? opened, LabelingRunContext<TItem> context) = await OpenRunAsync(job, snapshot, progress, cancellationToken, ledger).ConfigureAwait(false);
         using StreamedItems<TItem>? streamed = opened;
         using LabelingRunContext<TItem> run = context;
 
@@ -321,7 +329,9 @@ public sealed partial class LabelingPipeline
             {
                 EndModelTrainingSet<TItem>? weak = distillation.WeakTrainingSet(job.Items, votes, labelProbabilities);
                 distilled = await distillation.TrainOnAsync(weak, seed, cancellationToken).ConfigureAwait(false);
-                (trained, choice) = await distillation.ChooseAsync(distilled, weak, seed, options.SelectionMetric, options.EndModelChoice, cancellationToken).ConfigureAwait(false);
+                (trained, choice) = options.EndModelChoice == EndModelChoiceRule.NestedSignTest
+                    ? await ChooseNestedAsync(run, endModel, distillation, distilled, weak).ConfigureAwait(false)
+                    : await distillation.ChooseAsync(distilled, weak, seed, options.SelectionMetric, options.EndModelChoice, cancellationToken).ConfigureAwait(false);
                 probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
             }
 

@@ -56,6 +56,13 @@ public sealed class LabelingPipelineOptions : IValidatableObject
 
     /// <summary>Gets or sets how the run chooses, at its end, between the pipeline's end model and the seed-only model by cross-validation over the seed items (an experiment, issue #14).</summary>
     /// <value>The default is <see cref="EndModelChoiceRule.Off"/>: the pipeline's end model ships (docs/experiments/label-budget-curve.md).</value>
+    /// <remarks>
+    /// <see cref="EndModelChoiceRule.NestedSignTest"/> runs the whole pipeline once more per fold (up to five more runs):
+    /// each fold run calls the synthesizers again (a chat synthesizer's calls are paid again), and those calls are
+    /// recorded in the run's own ledger, so <see cref="LabelingRun.SynthesisCost"/> includes them. A job that brings its
+    /// programs (<see cref="LabelingJob{TItem}.Programs"/>) re-runs them without a synthesizer call. A streamed job
+    /// (<see cref="LabelingJob{TItem}.Source"/>) is refused with an <see cref="ArgumentException"/> before any work.
+    /// </remarks>
     internal EndModelChoiceRule EndModelChoice { get; set; } = EndModelChoiceRule.Off;
 
     /// <summary>Gets or sets a value indicating whether the seed-only baseline (the same end model trained on the seed labels alone) is trained, returned as <see cref="LabelingRun{TItem}.SeedOnlyModel"/>, and scored on the test split when there is one.</summary>

@@ -4,7 +4,7 @@ namespace Alchemist.Tests.Distillation;
 /// The final choice between the pipeline's end model and the seed-only model by cross-validation over the seed items
 /// (<see cref="LabelingPipelineOptions.EndModelChoice"/>), on constructed jobs where one model is plainly the better.
 /// </summary>
-public class EndModelCrossValidationTests
+public partial class EndModelCrossValidationTests
 {
     // Each item names one thing of its class; each seed item a thing of its own, so a model trained on some seed items
     // knows nothing of a held-out one's thing, while a rule over the things knows every one.
