@@ -55,3 +55,17 @@ internal sealed record ShardRows(
 [GenerateSerializer]
 [Alias("alchemist.ShardSample")]
 internal sealed record ShardSample([property: Id(0)] int[] Offsets, [property: Id(1)] int[] Rows);
+
+/// <summary>What a prediction shard grain is asked to do: predict <see cref="Items"/> with the end model named by <see cref="ModelHash"/>, whose bytes come along (<see cref="Model"/>) only when the silo asked for them.</summary>
+[GenerateSerializer]
+[Alias("alchemist.ShardPrediction")]
+internal sealed record ShardPrediction(
+    [property: Id(0)] string ModelHash,
+    [property: Id(1)] byte[]? Model,
+    [property: Id(2)] string[] Items,
+    [property: Id(3)] int ClassCount);
+
+/// <summary>A shard's class probabilities (<c>items x classes</c>, row-major), or <see langword="null"/> when the silo does not have the model and it was not sent; with the silo that answered.</summary>
+[GenerateSerializer]
+[Alias("alchemist.ShardProbabilities")]
+internal sealed record ShardProbabilities([property: Id(0)] double[]? Values, [property: Id(1)] string Silo);

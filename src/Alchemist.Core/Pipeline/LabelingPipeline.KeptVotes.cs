@@ -130,7 +130,7 @@ public sealed partial class LabelingPipeline
             run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
             EndModelTrainingSet<TItem> sample = await votes.TrainingSampleAsync(shards, streamed, distributions, k, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
             ITrainedEndModel<TItem> trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
-            StreamedLabelSummary streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, k, options.Seed, cancellationToken).ConfigureAwait(false);
+            StreamedLabelSummary streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, k, options.Seed, cancellationToken, job.LabelingBackend).ConfigureAwait(false);
             RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
             (ITrainedEndModel<TItem>? seedOnlyModel, DirectLabelingEstimate? direct) = await FinishAsync(run, distillation).ConfigureAwait(false);
 
