@@ -36,7 +36,7 @@ public class ShippedEndModelTests
     {
         public int ClassCount => 2;
 
-        public EndModelTrainingReport TrainingReport { get; } = new() { ModelName = "constant" };
+        public EndModelTrainingReport TrainingReport { get; } = new() { ModelName = "constant", ItemCount = 0, FeatureCount = 0 };
 
         public ValueTask<ClassProbabilities> PredictProbabilitiesAsync(IReadOnlyList<string> items, CancellationToken cancellationToken = default) =>
             ValueTask.FromResult(new ClassProbabilities(items.Count, 2, [.. items.SelectMany(_ => new[] { 0.5, 0.5 })]));
