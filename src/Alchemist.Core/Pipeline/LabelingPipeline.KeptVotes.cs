@@ -79,12 +79,15 @@ public sealed partial class LabelingPipeline
 
         // The seed model's column is predicted where the items are read, shard by shard, and travels with them.
         Func<string[], CancellationToken, Task<int[]>>? seedColumn = null;
+        ShippedEndModel? seedColumnModel = null;
         if (seedModelVoted)
         {
             (_, sbyte[] onSeed, sbyte[]? onTest) = await distillation.SeedModelVotesAsync([], seed, testVotes is null ? null : job.TestSet!.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false);
             ITrainedEndModel<TItem> seedModel = await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false);
             seedVotes = seedVotes!.AppendColumn(SeedModelVoterName, onSeed);
             testVotes = onTest is null ? null : testVotes!.AppendColumn(SeedModelVoterName, onTest);
+            // Shipped, the silos predict the column where the shards run; otherwise it is predicted here, shard by shard.
+            seedColumnModel = ShippedEndModel.TryShip(seedModel);
             seedColumn = async (items, token) =>
                 (await seedModel.PredictProbabilitiesAsync((IReadOnlyList<TItem>)(object)items, token).ConfigureAwait(false)).Predict(TieBreak.ClassPrior);
         }
@@ -94,6 +97,7 @@ public sealed partial class LabelingPipeline
             token => (IAsyncEnumerable<string>)(object)streamed.ItemsAsync(token),
             k,
             seedColumn,
+            seedColumnModel,
             KeptVoteTable.CompactSample,
             ApplyProgress(run.Progress, streamed.Count),
             cancellationToken).ConfigureAwait(false);
