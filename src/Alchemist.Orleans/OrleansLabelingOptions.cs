@@ -43,8 +43,10 @@ public sealed class OrleansLabelingOptions
     /// The labels are those of a prediction at the coordinator, byte for byte. Only a model another process can rebuild
     /// is shipped: the built-in logistic regression over plain text (<see cref="LogisticRegressionEndModel.ForText"/>,
     /// the default end model) without embedding features. Any other model (a host's own <see cref="IEndModel{TItem}"/>,
-    /// another text selector, an embedding generator) is predicted at the coordinator, as with this option off. A shard
-    /// whose call is lost is predicted again as a new grain, as in the labeling pass. See docs/orleans.md.
+    /// another text selector, an embedding generator) is predicted at the coordinator, as with this option off. With
+    /// <see cref="KeepVotesOnSilos"/>, the seed-model voter's column is predicted on the silos too, from the shipped
+    /// seed-only model. A shard whose call is lost is predicted again as a new grain, as in the labeling pass. On a
+    /// cluster of one machine the pass only adds its messages. See docs/orleans.md.
     /// </remarks>
     public bool PredictOnSilos { get; set; } = true;
 
