@@ -6,7 +6,7 @@ namespace Orleans.Hosting;
 /// <summary>Extension methods that make a silo able to label shards of Alchemist runs.</summary>
 public static class AlchemistSiloBuilderExtensions
 {
-    /// <summary>Adds what the shard grains of <see cref="OrleansLabelingBackend"/> need on this silo: a sandbox compiler and the silo's cache of compiled programs, so that each distinct program is compiled once per silo.</summary>
+    /// <summary>Adds what the shard grains of <see cref="OrleansLabelingBackend"/> need on this silo: a sandbox compiler and the silo's cache of compiled programs, so that each distinct program is compiled once per silo, and the silo's cache of trained end models, so that a run's model is loaded once per silo to predict its shards.</summary>
     /// <param name="builder">The silo builder.</param>
     /// <returns>The same builder, for chaining.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
@@ -15,6 +15,7 @@ public static class AlchemistSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(_ => new ShardProgramCache(new ProgramCompiler()));
+        builder.Services.AddSingleton(_ => new ShardModelCache());
         return builder;
     }
 }

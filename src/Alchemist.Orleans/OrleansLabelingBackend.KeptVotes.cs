@@ -14,13 +14,16 @@ public sealed partial class OrleansLabelingBackend : IVoteKeepingBackend
         Func<CancellationToken, IAsyncEnumerable<string>> read,
         int classCount,
         Func<string[], CancellationToken, Task<int[]>>? extraColumn,
+        ShippedEndModel? extraColumnModel,
         int prefixItems,
         IProgress<LabelingProgress>? progress,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(programs);
         ArgumentNullException.ThrowIfNull(read);
-        var run = new KeptRun(this, [.. programs.Select(p => new ShardProgram(p.Name, p.Source, p.ContentHash))], [.. programs.Select(p => p.Name)], read, classCount, extraColumn, prefixItems);
+        // With PredictOnSilos, a shipped model's column is predicted on the silos, each shard's beside its votes.
+        ShippedEndModel? onSilos = _options.PredictOnSilos ? extraColumnModel : null;
+        var run = new KeptRun(this, [.. programs.Select(p => new ShardProgram(p.Name, p.Source, p.ContentHash))], [.. programs.Select(p => p.Name)], read, classCount, extraColumn, onSilos, prefixItems);
         try
         {
             await run.ApplyAsync(progress, cancellationToken).ConfigureAwait(false);
@@ -41,6 +44,7 @@ public sealed partial class OrleansLabelingBackend : IVoteKeepingBackend
         Func<CancellationToken, IAsyncEnumerable<string>> read,
         int classCount,
         Func<string[], CancellationToken, Task<int[]>>? extraColumn,
+        ShippedEndModel? extraColumnModel,
         int prefixItems) : IKeptVotes
     {
         private readonly string _run = Guid.NewGuid().ToString("N");
@@ -237,7 +241,7 @@ public sealed partial class OrleansLabelingBackend : IVoteKeepingBackend
         private async Task<(int Shard, KeptShard Rows, string Holder, int Attempt)> IssueAsync(int shard, long first, string[] items, int firstAttempt, CancellationToken cancellationToken)
         {
             sbyte[]? column = null;
-            if (extraColumn is not null)
+            if (extraColumn is not null && extraColumnModel is null)
             {
                 int[] votes = await extraColumn(items, cancellationToken).ConfigureAwait(false);
                 column = new sbyte[votes.Length];
@@ -250,13 +254,28 @@ public sealed partial class OrleansLabelingBackend : IVoteKeepingBackend
                 }
             }
 
-            var work = new KeptShardWork(new ShardWork(programs, items, classCount, backend._options.QuarantineFaultRate, first), column, prefixItems);
+            var work = new KeptShardWork(new ShardWork(programs, items, classCount, backend._options.QuarantineFaultRate, first), column, prefixItems)
+            {
+                ExtraColumnModelHash = extraColumnModel?.Hash,
+            };
             for (int attempt = firstAttempt; ; attempt++)
             {
                 string key = $"{_run}/{shard}/{attempt}";
                 try
                 {
-                    ShardRows rows = await backend._grains.GetGrain<IVoteShardGrain>(key).ApplyAsync(work).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    IVoteShardGrain grain = backend._grains.GetGrain<IVoteShardGrain>(key);
+                    ShardRows rows = await grain.ApplyAsync(work).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    if (rows.NeedsExtraColumnModel)
+                    {
+                        // The silo does not have the column's model yet: the same grain (still on that silo) gets the bytes once.
+                        Interlocked.Increment(ref backend._modelSends);
+                        rows = await grain.ApplyAsync(work with { ExtraColumnModel = extraColumnModel!.Bytes }).WaitAsync(cancellationToken).ConfigureAwait(false);
+                        if (rows.NeedsExtraColumnModel)
+                        {
+                            throw new InvalidOperationException($"Shard {shard} was not labeled on {rows.Silo}, though the extra column's model was sent.");
+                        }
+                    }
+
                     if (rows.Faults.Length != programs.Length || rows.Weights.Sum() != items.Length)
                     {
                         throw new InvalidOperationException($"Shard {shard} came back from {rows.Silo} with {rows.Weights.Sum()} items and {rows.Faults.Length} fault entries for {items.Length} items x {programs.Length} programs.");

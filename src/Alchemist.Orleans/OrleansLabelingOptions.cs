@@ -37,6 +37,19 @@ public sealed class OrleansLabelingOptions
     /// </remarks>
     public bool KeepVotesOnSilos { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether a streamed run's items are predicted on the silos: the trained end model is shipped to each silo once (its saved bytes, checked by their SHA-256) and the items go shard by shard to be predicted there; the coordinator breaks ties and writes the labels in item order.</summary>
+    /// <value>The default is <see langword="true"/>: the end model's prediction, a large part of a big run, then scales with the silos.</value>
+    /// <remarks>
+    /// The labels are those of a prediction at the coordinator, byte for byte. Only a model another process can rebuild
+    /// is shipped: the built-in logistic regression over plain text (<see cref="LogisticRegressionEndModel.ForText"/>,
+    /// the default end model) without embedding features. Any other model (a host's own <see cref="IEndModel{TItem}"/>,
+    /// another text selector, an embedding generator) is predicted at the coordinator, as with this option off. With
+    /// <see cref="KeepVotesOnSilos"/>, the seed-model voter's column is predicted on the silos too, from the shipped
+    /// seed-only model. A shard whose call is lost is predicted again as a new grain, as in the labeling pass. On a
+    /// cluster of one machine the pass only adds its messages. See docs/orleans.md.
+    /// </remarks>
+    public bool PredictOnSilos { get; set; } = true;
+
     /// <summary>Checks the options.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     internal void Validate()

@@ -6,31 +6,51 @@ namespace Alchemist;
 
 /// <summary>Labels one shard of a run's items with the run's kept programs (compiled once per silo by the <see cref="ShardProgramCache"/>) and keeps the votes in the activation until the run releases it.</summary>
 /// <remarks>
-/// The votes are a deterministic function of the shard's items and programs (and of the extra column the coordinator
-/// computed from the items), so a shard labeled again anywhere has the same rows. The activation is kept through idle
+/// The votes are a deterministic function of the shard's items and programs (and of the extra column: computed by the
+/// coordinator from the items, or predicted here from the shipped model it names), so a shard labeled again anywhere has the same rows. The activation is kept through idle
 /// periods of up to two hours (the run's label-model fit and end-model training happen between its two calls); one
 /// collected sooner, or lost with its silo, holds no votes, and the coordinator labels the shard again.
 /// </remarks>
 [RandomPlacement]
 [CollectionAgeLimit(Hours = 2)]
-internal sealed class VoteShardGrain(ShardProgramCache programs, ILocalSiloDetails silo) : Grain, IVoteShardGrain
+internal sealed class VoteShardGrain(ShardProgramCache programs, ShardModelCache models, ILocalSiloDetails silo) : Grain, IVoteShardGrain
 {
     private sbyte[]? _votes;
     private DistinctRowTable? _rows;
 
     /// <inheritdoc />
-    public Task<ShardRows> ApplyAsync(KeptShardWork work)
+    public async Task<ShardRows> ApplyAsync(KeptShardWork work)
     {
         ArgumentNullException.ThrowIfNull(work);
         ShardWork shard = work.Work;
+        sbyte[]? extraColumn = work.ExtraColumn;
+        if (work.ExtraColumnModelHash is { } hash)
+        {
+            // The extra column is the shipped model's votes, predicted here as the coordinator would (ties to the lowest class).
+            if (await models.GetAsync(hash, work.ExtraColumnModel).ConfigureAwait(true) is not { } model)
+            {
+                return new ShardRows(0, [], [], 0, [], silo.SiloAddress.ToString()) { NeedsExtraColumnModel = true };
+            }
+
+            ClassProbabilities p = await model.PredictProbabilitiesAsync(shard.Items).ConfigureAwait(true);
+            int[] predicted = p.Predict(TieBreak.ClassPrior);
+            extraColumn = new sbyte[predicted.Length];
+            for (int i = 0; i < predicted.Length; i++)
+            {
+                extraColumn[i] = predicted[i] >= Label.Abstain && predicted[i] < shard.ClassCount
+                    ? (sbyte)predicted[i]
+                    : throw new InvalidOperationException($"The extra column's model voted {predicted[i]}; votes must be -1 (abstain) or a class index in 0..{shard.ClassCount - 1}.");
+            }
+        }
+
         ILabelingFunction<string>[] functions = [.. shard.Programs.Select(programs.Get)];
         var applier = new LabelingFunctionApplier(new LabelingApplierOptions { QuarantineFaultRate = shard.QuarantineFaultRate });
         LabelingResult result = applier.Apply(shard.Items, functions, shard.ClassCount);
         int n = shard.Items.Length;
         int m = functions.Length;
-        int width = m + (work.ExtraColumn is null ? 0 : 1);
+        int width = m + (extraColumn is null ? 0 : 1);
         sbyte[] votes;
-        if (work.ExtraColumn is not { } extra)
+        if (extraColumn is not { } extra)
         {
             votes = result.Matrix.AsSpan().ToArray();
         }
@@ -67,7 +87,7 @@ internal sealed class VoteShardGrain(ShardProgramCache programs, ILocalSiloDetai
         }
 
         ShardFaults[] faults = [.. result.Faults.Select(f => new ShardFaults(f.ItemsSeen, f.Exceptions, f.InvalidVotes, f.Quarantined, ProgramShardGrain.RunItemIndex(f.FirstError, shard.FirstItem)))];
-        return Task.FromResult(new ShardRows(width, distinct, weights, prefixRows, faults, silo.SiloAddress.ToString()));
+        return new ShardRows(width, distinct, weights, prefixRows, faults, silo.SiloAddress.ToString());
     }
 
     /// <inheritdoc />

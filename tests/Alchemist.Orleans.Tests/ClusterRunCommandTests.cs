@@ -75,6 +75,33 @@ public sealed class ClusterRunCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_PredictingOnTheCoordinatorOnThreeLocalSilos_WritesTheLabelsOfThePlainRun()
+    {
+        string data = Alchemist.Tests.Shared.TestData.DatasetPath("youtube");
+        string plain = Path.Combine(_root, "plain");
+        string here = Path.Combine(_root, "here");
+
+        (int plainCode, _, string plainError) = CliRunner.Run("run", "--data", data, "--in-process", "--out", plain);
+        (int hereCode, _, string hereError) = CliRunner.Run("run", "--data", data, "--in-process", "--cluster", "local:3", "--predict-on-coordinator", "--out", here);
+
+        Assert.True(plainCode == 0, plainError);
+        Assert.True(hereCode == 0, hereError);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(plain, "labels.jsonl")), File.ReadAllBytes(Path.Combine(here, "labels.jsonl")));
+    }
+
+    [Fact]
+    public void Run_PredictOnCoordinatorWithoutACluster_IsRefusedBeforeAnyWork()
+    {
+        string output = Path.Combine(_root, "refused");
+
+        (int code, _, string error) = CliRunner.Run("run", "--data", Alchemist.Tests.Shared.TestData.DatasetPath("youtube"), "--predict-on-coordinator", "--out", output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--predict-on-coordinator keeps a cluster run's predictions in this process; add --cluster local:N or --cluster HOST:PORT, or leave it out.", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Run_DataFolderWithMiniLmOnThreeLocalSilos_KeepsConceptProgramsHereAndWritesThePlainRunsLabels()
     {
         // The silos get the plain programs; the offline synthesizer's concept programs read the coordinator's scores,

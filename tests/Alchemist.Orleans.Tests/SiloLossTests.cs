@@ -110,15 +110,103 @@ public sealed class SiloLossTests
         }
     }
 
+    [Fact]
+    public async Task StreamedRun_SiloKilledWhileShardsArePredicted_PredictsThemAgainAndGivesTheSameLabels()
+    {
+        TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
+        try
+        {
+            SiloHandle victim = cluster.SecondarySilos[0];
+            ShardHold.Reset(victim.SiloAddress, HeldCalls.Prediction);
+            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200) });
+            LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+
+            // The labeling pass runs freely; in the prediction pass (53 shards at random over three silos), a shard on the
+            // victim is held there until it is killed, then predicted again elsewhere as a new grain.
+            Task<(LabelingRun<string> Run, CollectingSink Sink)> run = YouTubeRuns.StreamedAsync(backend);
+            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            long reissuedBeforeKill = backend.ShardsReissued;
+            await cluster.KillSiloAsync(victim);
+            ShardHold.ReleaseHeld();
+            (_, CollectingSink sink) = await run.WaitAsync(TimeSpan.FromMinutes(3));
+
+            Assert.False(victim.IsActive);
+            Assert.Equal(0, reissuedBeforeKill);
+            Assert.True(backend.ShardsReissued > 0, "a shard predicted on the killed silo should have been issued again");
+            Assert.Equal(53, backend.ShardsPredicted);
+            Assert.Equal(plain.Labels, sink.Labels);
+            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+        }
+        finally
+        {
+            ShardHold.ReleaseHeld();
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task StreamedRunKeepingVotes_SiloKilledWhileTheSampleIsFound_LabelsItsShardsAgainAndGivesTheSameLabels()
+    {
+        TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
+        try
+        {
+            SiloHandle victim = cluster.SecondarySilos[0];
+            ShardHold.Reset(victim.SiloAddress, HeldCalls.Sample);
+            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200), KeepVotesOnSilos = true });
+            LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+
+            // Pass one keeps the votes on the silos; in pass two, the end model's sample is asked of every shard at once, and
+            // a call that reaches the victim is held there until it is killed: its shards are labeled again from the source.
+            Task<(LabelingRun<string> Run, CollectingSink Sink)> run = YouTubeRuns.StreamedAsync(backend);
+            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            long reissuedBeforeKill = backend.ShardsReissued;
+            await cluster.KillSiloAsync(victim);
+            ShardHold.ReleaseHeld();
+            (LabelingRun<string> kept, CollectingSink sink) = await run.WaitAsync(TimeSpan.FromMinutes(4));
+
+            Assert.False(victim.IsActive);
+            Assert.Equal(0, reissuedBeforeKill);
+            Assert.True(backend.ShardsReissued > 0, "a shard whose votes were on the killed silo should have been labeled again");
+            Assert.Equal(0, kept.Matrix.ItemCount);
+            Assert.Equal(plain.LabelModel!.Selected, kept.LabelModel!.Selected);
+            Assert.Equal(plain.Labels, sink.Labels);
+            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+        }
+        finally
+        {
+            ShardHold.ReleaseHeld();
+            await cluster.StopAllSilosAsync();
+            await cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>Which of the victim's calls are held.</summary>
+    private enum HeldCalls
+    {
+        /// <summary>The labeling pass's: a program shard, or a vote shard's first call.</summary>
+        Labeling,
+
+        /// <summary>The prediction pass's.</summary>
+        Prediction,
+
+        /// <summary>A vote shard's call for the end model's sample.</summary>
+        Sample,
+    }
+
     private static class ShardHold
     {
         private static SiloAddress? s_victim;
+        private static volatile HeldCalls s_held;
         private static TaskCompletionSource s_released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public static TaskCompletionSource ArrivedOnVictim { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public static void Reset(SiloAddress victim)
+        public static HeldCalls Held => s_held;
+
+        public static void Reset(SiloAddress victim, HeldCalls held = HeldCalls.Labeling)
         {
+            s_held = held;
             ArrivedOnVictim = new(TaskCreationOptions.RunContinuationsAsynchronously);
             s_released = new(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref s_victim, victim);
@@ -142,8 +230,15 @@ public sealed class SiloLossTests
     {
         public async Task Invoke(IIncomingGrainCallContext context)
         {
-            if (context.InterfaceMethod.DeclaringType == typeof(IProgramShardGrain) ||
-                (context.InterfaceMethod.DeclaringType == typeof(IVoteShardGrain) && context.InterfaceMethod.Name == nameof(IVoteShardGrain.ApplyAsync)))
+            Type grain = context.InterfaceMethod.DeclaringType!;
+            string method = context.InterfaceMethod.Name;
+            bool held = ShardHold.Held switch
+            {
+                HeldCalls.Prediction => grain == typeof(IPredictionShardGrain),
+                HeldCalls.Sample => grain == typeof(IVoteShardGrain) && method == nameof(IVoteShardGrain.SampleAsync),
+                _ => grain == typeof(IProgramShardGrain) || (grain == typeof(IVoteShardGrain) && method == nameof(IVoteShardGrain.ApplyAsync)),
+            };
+            if (held)
             {
                 await ShardHold.HoldIfVictimAsync(silo.SiloAddress);
             }

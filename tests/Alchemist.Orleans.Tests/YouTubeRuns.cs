@@ -25,8 +25,8 @@ internal static class YouTubeRuns
         return pipeline.RunAsync(job);
     }
 
-    /// <summary>Runs the same job streamed (its items read from a source, its labels written to a sink), through a backend that streams, telling <paramref name="progress"/> each stage when given.</summary>
-    public static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend, IProgress<PipelineProgress>? progress = null)
+    /// <summary>Runs the same job streamed (its items read from a source, its labels written to a sink), through a backend that streams, telling <paramref name="progress"/> each stage when given, with <paramref name="endModel"/> when given (the default end model otherwise).</summary>
+    public static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend, IProgress<PipelineProgress>? progress = null, IEndModel<string>? endModel = null)
     {
         WrenchDataset data = TestData.Load("youtube");
         var pipeline = new LabelingPipeline(
@@ -38,6 +38,7 @@ internal static class YouTubeRuns
             SeedSet = [.. data.Valid!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Valid.GoldLabels[i]))],
             TestSet = [.. data.Test!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Test.GoldLabels[i]))],
             LabelingBackend = backend,
+            EndModel = endModel,
         };
         return (await pipeline.RunAsync(job, progress), sink);
     }

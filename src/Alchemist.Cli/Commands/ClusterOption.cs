@@ -42,6 +42,21 @@ internal static class ClusterOption
         }
     }
 
+    /// <summary>Creates <c>--predict-on-coordinator</c>: the end model predicts the items in this process, not on the silos (<see cref="OrleansLabelingOptions.PredictOnSilos"/> off).</summary>
+    public static Option<bool> CreatePredictOnCoordinator() => new("--predict-on-coordinator")
+    {
+        Description = "With --cluster: the end model predicts every item in this process instead of on the silos (by default it is shipped to them, when it is the default end model without embeddings); same labels. For a cluster of one machine, where the silos add only messages.",
+    };
+
+    /// <summary>Refuses <c>--predict-on-coordinator</c> without <c>--cluster</c>.</summary>
+    public static void ValidatePredictOnCoordinator(CommandResult result, Option<bool> predictOnCoordinator, Option<string?> cluster)
+    {
+        if (result.GetValue(predictOnCoordinator) && result.GetValue(cluster) is null)
+        {
+            result.AddError("--predict-on-coordinator keeps a cluster run's predictions in this process; add --cluster local:N or --cluster HOST:PORT, or leave it out.");
+        }
+    }
+
     public static Option<string?> Create()
     {
         var option = new Option<string?>("--cluster")

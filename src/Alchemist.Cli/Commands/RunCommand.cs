@@ -63,6 +63,7 @@ internal static class RunCommand
         Option<string> embeddings = CliOptions.Embeddings();
         Option<string?> cluster = ClusterOption.Create();
         Option<bool> keepVotes = ClusterOption.CreateKeepVotes();
+        Option<bool> predictOnCoordinator = ClusterOption.CreatePredictOnCoordinator();
         Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings (--embeddings) of concept scores and of the end model's features are cached between runs, by model and text hash; none when left out. Needs --embeddings.", HelpName = "DIR" };
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds, concepts: true);
@@ -72,13 +73,14 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, keepVotes, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, keepVotes, predictOnCoordinator, json]))
         {
             command.Options.Add(option);
         }
 
         command.Validators.Add(result => input.Validate(result, data));
         command.Validators.Add(result => ClusterOption.ValidateKeepVotes(result, keepVotes, cluster, embeddings));
+        command.Validators.Add(result => ClusterOption.ValidatePredictOnCoordinator(result, predictOnCoordinator, cluster));
         command.Validators.Add(result => stages.Validate(result, llm, library));
         command.Validators.Add(result =>
         {
@@ -115,6 +117,7 @@ internal static class RunCommand
                 MatrixBudget = parsed.GetValue(matrixBudget),
                 Cluster = parsed.GetValue(cluster),
                 KeepVotesOnSilos = parsed.GetValue(keepVotes),
+                PredictOnSilos = !parsed.GetValue(predictOnCoordinator),
                 EmbeddingCache = parsed.GetValue(embeddingCache),
             },
             cancellationToken));
@@ -225,7 +228,7 @@ internal static class RunCommand
                 }
                 : new LabelingJob<string>(data.Task, data.Source!, sink)
                 {
-                    LabelingBackend = orleans is null ? null : new OrleansLabelingBackend(orleans.Client, new OrleansLabelingOptions { KeepVotesOnSilos = settings.KeepVotesOnSilos }),
+                    LabelingBackend = orleans is null ? null : new OrleansLabelingBackend(orleans.Client, new OrleansLabelingOptions { KeepVotesOnSilos = settings.KeepVotesOnSilos, PredictOnSilos = settings.PredictOnSilos }),
                     DatasetName = data.Name,
                     SeedSet = seedSet,
                     TestSet = data.Test,
@@ -545,6 +548,9 @@ internal static class RunCommand
 
         /// <summary>Gets a value indicating whether the votes stay on the cluster's silos (<c>--keep-votes-on-silos</c>, <see cref="OrleansLabelingOptions.KeepVotesOnSilos"/>).</summary>
         public bool KeepVotesOnSilos { get; init; }
+
+        /// <summary>Gets a value indicating whether a cluster run's end model predicts on the silos (not <c>--predict-on-coordinator</c>, <see cref="OrleansLabelingOptions.PredictOnSilos"/>).</summary>
+        public bool PredictOnSilos { get; init; } = true;
 
         /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
         public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;

@@ -11,5 +11,8 @@ public static class LogisticRegressionEndModel
     /// <returns>An end model over strings.</returns>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public static LogisticRegressionEndModel<string> ForText(LogisticRegressionEndModelOptions? options = null, IEmbeddingGenerator<string, Embedding<float>>? embeddingGenerator = null) =>
-        new(static text => text, options, embeddingGenerator);
+        new(PlainText, options, embeddingGenerator);
+
+    /// <summary>The text selector of <see cref="ForText"/>: the item is its text. A model trained with it can be rebuilt in another process (<see cref="ShippedEndModel"/>).</summary>
+    internal static readonly Func<string, string?> PlainText = static text => text;
 }

@@ -40,6 +40,12 @@ internal sealed class TrainedLogisticRegression<TItem> : ITrainedEndModel<TItem>
     /// <summary>Gets the options it was trained with (featurization) and predicts with (batch size, parallelism).</summary>
     internal LogisticRegressionEndModelOptions Options => _options;
 
+    /// <summary>Gets a value indicating whether the model reads each item as its own text (<see cref="LogisticRegressionEndModel.PlainText"/>), so another process can rebuild it.</summary>
+    internal bool ReadsPlainText => ReferenceEquals(_textSelector, LogisticRegressionEndModel.PlainText);
+
+    /// <summary>Gets a value indicating whether the model was given an embedding generator.</summary>
+    internal bool HasEmbeddingGenerator => _embeddingGenerator is not null;
+
     /// <summary>Gets the feature space.</summary>
     internal TextFeatureSpace Space => _space;
 

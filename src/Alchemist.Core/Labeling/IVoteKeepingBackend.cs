@@ -17,6 +17,7 @@ internal interface IVoteKeepingBackend
     /// <param name="read">Reads the items, in order, each time it is called (a lost shard's items are read again).</param>
     /// <param name="classCount">The number of classes.</param>
     /// <param name="extraColumn">Computes one more column for a shard's items (the seed model's votes) where the items are read, or <see langword="null"/> for none; it must be a function of the items alone.</param>
+    /// <param name="extraColumnModel">The model behind <paramref name="extraColumn"/>, shipped, or <see langword="null"/>: a backend that predicts where its shards run may compute the column there instead (the model's most probable class, ties to the lowest class index, as <see cref="TieBreak.ClassPrior"/> without a prior), and not call <paramref name="extraColumn"/>.</param>
     /// <param name="prefixItems">The number of first items of the run whose distinct rows are counted apart (<see cref="KeptShard.PrefixRows"/>).</param>
     /// <param name="progress">Receives the items labeled so far, or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the pass.</param>
@@ -26,6 +27,7 @@ internal interface IVoteKeepingBackend
         Func<CancellationToken, IAsyncEnumerable<string>> read,
         int classCount,
         Func<string[], CancellationToken, Task<int[]>>? extraColumn,
+        ShippedEndModel? extraColumnModel,
         int prefixItems,
         IProgress<LabelingProgress>? progress,
         CancellationToken cancellationToken);

@@ -79,12 +79,15 @@ public sealed partial class LabelingPipeline
 
         // The seed model's column is predicted where the items are read, shard by shard, and travels with them.
         Func<string[], CancellationToken, Task<int[]>>? seedColumn = null;
+        ShippedEndModel? seedColumnModel = null;
         if (seedModelVoted)
         {
             (_, sbyte[] onSeed, sbyte[]? onTest) = await distillation.SeedModelVotesAsync([], seed, testVotes is null ? null : job.TestSet!.Select(e => e.Item).ToArray(), cancellationToken).ConfigureAwait(false);
             ITrainedEndModel<TItem> seedModel = await distillation.SeedOnlyModelAsync(seed, cancellationToken).ConfigureAwait(false);
             seedVotes = seedVotes!.AppendColumn(SeedModelVoterName, onSeed);
             testVotes = onTest is null ? null : testVotes!.AppendColumn(SeedModelVoterName, onTest);
+            // Shipped, the silos predict the column where the shards run; otherwise it is predicted here, shard by shard.
+            seedColumnModel = ShippedEndModel.TryShip(seedModel);
             seedColumn = async (items, token) =>
                 (await seedModel.PredictProbabilitiesAsync((IReadOnlyList<TItem>)(object)items, token).ConfigureAwait(false)).Predict(TieBreak.ClassPrior);
         }
@@ -94,6 +97,7 @@ public sealed partial class LabelingPipeline
             token => (IAsyncEnumerable<string>)(object)streamed.ItemsAsync(token),
             k,
             seedColumn,
+            seedColumnModel,
             KeptVoteTable.CompactSample,
             ApplyProgress(run.Progress, streamed.Count),
             cancellationToken).ConfigureAwait(false);
@@ -130,7 +134,7 @@ public sealed partial class LabelingPipeline
             run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
             EndModelTrainingSet<TItem> sample = await votes.TrainingSampleAsync(shards, streamed, distributions, k, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
             ITrainedEndModel<TItem> trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
-            StreamedLabelSummary streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, k, options.Seed, cancellationToken).ConfigureAwait(false);
+            StreamedLabelSummary streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, k, options.Seed, cancellationToken, job.LabelingBackend).ConfigureAwait(false);
             RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
             (ITrainedEndModel<TItem>? seedOnlyModel, DirectLabelingEstimate? direct) = await FinishAsync(run, distillation).ConfigureAwait(false);
 

@@ -322,7 +322,7 @@ public sealed partial class LabelingPipeline
                 distilled = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
                 (trained, choice) = await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, options.EndModelChoice, cancellationToken).ConfigureAwait(false);
                 sample = null;
-                streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken).ConfigureAwait(false);
+                streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken, job.LabelingBackend).ConfigureAwait(false);
                 probabilities = new ClassProbabilities(0, job.Task.ClassCount, Array.Empty<double>());
             }
             else

@@ -113,9 +113,20 @@ internal static class StreamedRun
     }
 
     /// <summary>Predicts every item chunk by chunk, breaks ties as <see cref="ClassProbabilities.Predict(TieBreak?, IReadOnlyList{double}?)"/> with <see cref="TieBreak.Random(int)"/> does over all items at once, writes each chunk to the sink, and counts what the reports need.</summary>
+    /// <remarks>
+    /// With a backend that predicts where its shards run (<see cref="IShardPredictingBackend"/>) and a model that can be
+    /// shipped (<see cref="ShippedEndModel.TryShip{TItem}"/>), the chunks are predicted there (<see cref="PredictOnBackendAsync"/>);
+    /// otherwise here. The labels are the same either way.
+    /// </remarks>
     public static async Task<StreamedLabelSummary> PredictAsync<TItem>(
-        ITrainedEndModel<TItem> trained, StreamedItems<TItem> items, ILabelSink sink, int classCount, int seed, CancellationToken cancellationToken)
+        ITrainedEndModel<TItem> trained, StreamedItems<TItem> items, ILabelSink sink, int classCount, int seed, CancellationToken cancellationToken, ILabelingBackend? backend = null)
     {
+        if (backend is IShardPredictingBackend predicting && items is StreamedItems<string> texts && ShippedEndModel.TryShip(trained) is { } shipped &&
+            predicting.OpenPredictor(shipped) is { } predictor)
+        {
+            return await PredictOnBackendAsync(predictor, texts, sink, classCount, seed, cancellationToken).ConfigureAwait(false);
+        }
+
         var summary = new StreamedLabelSummary(classCount);
         var random = new Random(seed);
 
@@ -145,6 +156,116 @@ internal static class StreamedRun
         }
 
         return summary;
+    }
+
+    /// <summary>
+    /// Predicts every item on a backend, chunk by chunk, each chunk sent as shards of at most
+    /// <see cref="IShardPredictor.ShardSize"/> items (at most <see cref="IShardPredictor.MaxInFlight"/> shards out at once),
+    /// and writes the labels here as <see cref="PredictAsync"/> does: the probabilities come back bit for bit as this
+    /// process would compute them, and each chunk's are taken whole and in item order, so the ties are broken by the same
+    /// <see cref="Random"/> sequence and the sink gets the same chunks.
+    /// </summary>
+    private static async Task<StreamedLabelSummary> PredictOnBackendAsync(
+        IShardPredictor predictor, StreamedItems<string> items, ILabelSink sink, int classCount, int seed, CancellationToken cancellationToken)
+    {
+        var summary = new StreamedLabelSummary(classCount);
+        var random = new Random(seed);
+        var inFlight = new Queue<(long Start, string[] Ids, Task<double[]>[] Shards)>();
+        int maxInFlight = Math.Max(1, predictor.MaxInFlight);
+        using var slots = new SemaphoreSlim(maxInFlight);
+        Task<double[]>[]? issuing = null;
+        var writer = new OrderedLabelWriter(sink, cancellationToken);
+        await using (writer.ConfigureAwait(false))
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(writer.Token);
+            try
+            {
+                int shard = 0;
+                int size = Math.Max(1, predictor.ShardSize);
+                await foreach (StreamedItems<string>.Chunk chunk in items.ChunksAsync(stop.Token).ConfigureAwait(false))
+                {
+                    // The chunk's arrays are reused by the next chunk: the shards get copies. At most maxInFlight shards
+                    // are out at once, and at most maxInFlight chunks wait to be written.
+                    var shards = new Task<double[]>[(chunk.Count + size - 1) / size];
+                    issuing = shards;
+                    for (int s = 0; s < shards.Length; s++)
+                    {
+                        await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+                        int offset = s * size;
+                        shards[s] = PredictShardAsync(shard++, chunk.Items.AsSpan(offset, Math.Min(size, chunk.Count - offset)).ToArray(), stop.Token);
+                    }
+
+                    inFlight.Enqueue((chunk.Start, chunk.IdList.ToArray(), shards));
+                    issuing = null;
+                    while (inFlight.Count >= maxInFlight)
+                    {
+                        await WriteNextAsync().ConfigureAwait(false);
+                    }
+                }
+
+                while (inFlight.Count > 0)
+                {
+                    await WriteNextAsync().ConfigureAwait(false);
+                }
+
+                await writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Stop the shards still out, and let none outlive the pass.
+                await stop.CancelAsync().ConfigureAwait(false);
+                foreach (Task<double[]>[] pending in inFlight.Select(c => c.Shards).Append(issuing ?? []))
+                {
+                    await ((Task)Task.WhenAll(pending.Where(t => t is not null))).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
+                await writer.ThrowIfWriteFailedAsync(ex).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        return summary;
+
+        async Task<double[]> PredictShardAsync(int shard, string[] batch, CancellationToken token)
+        {
+            try
+            {
+                return await predictor.PredictAsync(shard, batch, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        async Task WriteNextAsync()
+        {
+            (long start, string[] ids, Task<double[]>[] shards) = inFlight.Peek();
+            var values = new double[(long)ids.Length * classCount];
+            int filled = 0;
+            foreach (Task<double[]> shard in shards)
+            {
+                double[] part = await shard.ConfigureAwait(false);
+                if (filled + part.Length > values.Length)
+                {
+                    throw new InvalidOperationException($"The backend returned more than {values.Length} probabilities for {ids.Length} items x {classCount} classes.");
+                }
+
+                part.CopyTo(values, filled);
+                filled += part.Length;
+            }
+
+            inFlight.Dequeue();
+            if (filled != values.Length)
+            {
+                throw new InvalidOperationException($"The backend returned {filled} probabilities for {ids.Length} items x {classCount} classes.");
+            }
+
+            var p = new ClassProbabilities(ids.Length, classCount, values);
+            int[] labels = p.Predict(random);
+            summary.Add(labels, p);
+            await writer.WriteAsync(new LabeledChunk(start, ids, labels, p)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The covered-and-confident test of <see cref="EndModelTrainingSet.FromLabelModel{TItem}"/> with its default (confidence) weighting.</summary>
