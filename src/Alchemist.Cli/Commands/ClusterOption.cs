@@ -61,7 +61,7 @@ internal static class ClusterOption
     {
         var option = new Option<string?>("--cluster")
         {
-            Description = "Label the items on an Orleans cluster: local:N starts N silos on loopback in this process; HOST:PORT joins a running cluster (alchemist silo) through that gateway. Synthesis, the gate, the label model and the end model stay here; the labels are those of a run without it.",
+            Description = "Label the items on an Orleans cluster: local:N starts N silos on loopback in this process; HOST:PORT joins a running cluster (alchemist silo) through that gateway. Synthesis, the gate, the label model and the end model's training stay here; the silos apply the programs and (unless --predict-on-coordinator) make the end model's predictions; the labels are those of a run without it.",
             HelpName = "local:N|HOST:PORT",
         };
         option.Validators.Add(result =>
