@@ -351,6 +351,26 @@ public sealed class LabelMatrix
         return new LabelMatrix(n, m - 1, ClassCount, _array, _mapped, [.. FunctionNames.Take(m - 1)], validate: false);
     }
 
+    /// <summary>The smallest vote array <see cref="AllocateVotes"/> puts on the pinned object heap: the large-object threshold (85,000 bytes).</summary>
+    internal const int PinnedVotesThreshold = 85_000;
+
+    /// <summary>
+    /// Allocates zeroed storage for the votes of a matrix that lives as long as a run (a streamed run's one matrix, sized
+    /// once for the source's count): on the pinned object heap when it would otherwise be a large object.
+    /// </summary>
+    /// <remarks>
+    /// The garbage collector sizes the large-object heap's allocation budget between full collections from what survived
+    /// the last one (up to several times it). A matrix on that heap (110 MB at 10M items x 11 columns) therefore lets the
+    /// run's transient large arrays (featurization and training buffers) pile up as garbage in proportion to the item
+    /// count before a full collection frees them. The pinned object heap has a budget of its own, which nothing else in a
+    /// run allocates against, so the matrix there raises no other heap's budget. It is still an ordinary managed array,
+    /// freed when nothing references it; arrays below the large-object threshold stay where <c>new</c> puts them.
+    /// </remarks>
+    /// <param name="length">The number of votes.</param>
+    /// <returns>A zeroed array of <paramref name="length"/> votes.</returns>
+    internal static sbyte[] AllocateVotes(int length) =>
+        length >= PinnedVotesThreshold ? GC.AllocateArray<sbyte>(length, pinned: true) : new sbyte[length];
+
     /// <summary>Wraps an array without copying or validating it; the caller guarantees every vote is valid and gives up the array, which may be longer than <c>n * m</c> (room for <see cref="AppendColumnInPlace"/>).</summary>
     internal static LabelMatrix Wrap(int itemCount, int functionCount, int classCount, sbyte[] votes, IReadOnlyList<string>? functionNames) =>
         new(itemCount, functionCount, classCount, votes, functionNames, validate: false);

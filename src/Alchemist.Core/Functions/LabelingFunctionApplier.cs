@@ -238,7 +238,8 @@ public sealed partial class LabelingFunctionApplier
             long initial = totalItems is long n ? n * (m + spareColumns) : (long)Math.Min(_options.ChunkSize, 1 << 16) * m;
             // Larger than the budget: the one matrix of the run lives in a mapped file, sized once as the array would be.
             _mapped = totalItems is null ? null : MappedVotes.CreateIfOverBudget(initial, memoryBudget, spillDirectory);
-            _votes = _mapped is null ? new sbyte[checked((int)initial)] : [];
+            // Counted: the array lives as long as the run, so it is kept off the large-object heap (LabelMatrix.AllocateVotes).
+            _votes = _mapped is null ? (totalItems is null ? new sbyte[checked((int)initial)] : LabelMatrix.AllocateVotes(checked((int)initial))) : [];
 
             _batched = new bool[m];
             _batches = FindBatches(_functions, _batched);
@@ -315,7 +316,10 @@ public sealed partial class LabelingFunctionApplier
             long length = _itemCount * (m + _spareColumns);
             if (_mapped is null && _votes.Length != length)
             {
-                Array.Resize(ref _votes, checked((int)length));
+                // The final array is the matrix the run keeps: allocated as a counted run's is (LabelMatrix.AllocateVotes).
+                sbyte[] exact = LabelMatrix.AllocateVotes(checked((int)length));
+                _votes.AsSpan(0, (int)Math.Min(_votes.Length, length)).CopyTo(exact);
+                _votes = exact;
             }
 
             var faults = new LabelingFunctionFaults[m];

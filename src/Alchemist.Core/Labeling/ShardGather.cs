@@ -42,7 +42,7 @@ internal sealed class ShardGather
         _classCount = classCount;
         long length = checked((long)itemCount * (_width + spareColumns));
         _mapped = MappedVotes.CreateIfOverBudget(length, memoryBudget, spillDirectory);
-        _array = _mapped is null ? new sbyte[length] : null;
+        _array = _mapped is null ? LabelMatrix.AllocateVotes(checked((int)length)) : null;
 
         int r = columns.Length;
         _seen = new long[r];
