@@ -76,7 +76,6 @@ public sealed class SiloLossTests
         }
     }
 
-    /// <summary>Where the victim silo's shard calls wait: the test's one run at a time (static, as the silos' filters are built by their own containers).</summary>
     [Fact]
     public async Task StreamedRunKeepingVotes_SiloKilledWhileShardsRun_ReissuesItsShardsAndGivesTheSameLabels()
     {
@@ -194,6 +193,7 @@ public sealed class SiloLossTests
         Sample,
     }
 
+    /// <summary>Where the victim silo's shard calls wait: the test's one run at a time (static, as the silos' filters are built by their own containers).</summary>
     private static class ShardHold
     {
         private static SiloAddress? s_victim;
