@@ -45,132 +45,84 @@ public sealed class SiloLossTests
     [Fact]
     public async Task StreamedRun_SiloKilledWhileShardsRun_ReissuesItsShardsAndGivesTheSameLabels()
     {
-        TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
-        try
-        {
-            SiloHandle victim = cluster.SecondarySilos[0];
-            ShardHold.Reset(victim.SiloAddress);
-            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200) });
-            LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+        // The whole streamed pipeline run: its items go to the silos as they are read, shards held in flight until
+        // their votes are back; one held on the victim is issued again after the silo is killed.
+        KilledRun killed = await StreamedRunWithVictimKilledAsync(HeldCalls.Labeling, keepVotes: false, TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(3));
 
-            // The whole streamed pipeline run: its items go to the silos as they are read, shards held in flight until
-            // their votes are back; one held on the victim is issued again after the silo is killed.
-            Task<(LabelingRun<string> Run, CollectingSink Sink)> run = YouTubeRuns.StreamedAsync(backend);
-            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            await cluster.KillSiloAsync(victim);
-            ShardHold.ReleaseHeld();
-            (LabelingRun<string> streamed, CollectingSink sink) = await run.WaitAsync(TimeSpan.FromMinutes(3));
-
-            Assert.False(victim.IsActive);
-            Assert.True(backend.ShardsReissued > 0, "a shard placed on the killed silo should have been issued again");
-            Assert.Equal(53, backend.ShardsLabeled);
-            Assert.True(plain.Matrix.AsSpan().SequenceEqual(streamed.Matrix.AsSpan()));
-            Assert.Equal(plain.Labels, sink.Labels);
-            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
-        }
-        finally
-        {
-            ShardHold.ReleaseHeld();
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
+        Assert.False(killed.VictimActive);
+        Assert.True(killed.Backend.ShardsReissued > 0, "a shard placed on the killed silo should have been issued again");
+        Assert.Equal(53, killed.Backend.ShardsLabeled);
+        Assert.True(killed.Plain.Matrix.AsSpan().SequenceEqual(killed.Run.Matrix.AsSpan()));
+        Assert.Equal(killed.Plain.Labels, killed.Sink.Labels);
+        Assert.Equal(killed.Plain.Probabilities.AsSpan().ToArray(), killed.Sink.Probabilities);
     }
 
     [Fact]
     public async Task StreamedRunKeepingVotes_SiloKilledWhileShardsRun_ReissuesItsShardsAndGivesTheSameLabels()
     {
-        TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
-        try
-        {
-            SiloHandle victim = cluster.SecondarySilos[0];
-            ShardHold.Reset(victim.SiloAddress);
-            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200), KeepVotesOnSilos = true });
-            LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+        // Pass one of a run whose votes stay on the silos: every shard placed on the victim is held there until it is
+        // killed, then issued again elsewhere (the between-passes case is KeptVotesSiloLossTests').
+        KilledRun killed = await StreamedRunWithVictimKilledAsync(HeldCalls.Labeling, keepVotes: true, TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(4));
 
-            // Pass one of a run whose votes stay on the silos: every shard placed on the victim is held there until it is
-            // killed, then issued again elsewhere (the between-passes case is KeptVotesSiloLossTests').
-            Task<(LabelingRun<string> Run, CollectingSink Sink)> run = YouTubeRuns.StreamedAsync(backend);
-            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromSeconds(60));
-            await cluster.KillSiloAsync(victim);
-            ShardHold.ReleaseHeld();
-            (LabelingRun<string> kept, CollectingSink sink) = await run.WaitAsync(TimeSpan.FromMinutes(4));
-
-            Assert.False(victim.IsActive);
-            Assert.True(backend.ShardsReissued > 0, "a shard placed on the killed silo should have been issued again");
-            Assert.Equal(0, kept.Matrix.ItemCount);
-            Assert.Equal(plain.Labels, sink.Labels);
-            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
-        }
-        finally
-        {
-            ShardHold.ReleaseHeld();
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
+        Assert.False(killed.VictimActive);
+        Assert.True(killed.Backend.ShardsReissued > 0, "a shard placed on the killed silo should have been issued again");
+        Assert.Equal(0, killed.Run.Matrix.ItemCount);
+        Assert.Equal(killed.Plain.Labels, killed.Sink.Labels);
+        Assert.Equal(killed.Plain.Probabilities.AsSpan().ToArray(), killed.Sink.Probabilities);
     }
 
     [Fact]
     public async Task StreamedRun_SiloKilledWhileShardsArePredicted_PredictsThemAgainAndGivesTheSameLabels()
     {
-        TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
-        try
-        {
-            SiloHandle victim = cluster.SecondarySilos[0];
-            ShardHold.Reset(victim.SiloAddress, HeldCalls.Prediction);
-            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200) });
-            LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
+        // The labeling pass runs freely; in the prediction pass (53 shards at random over three silos), a shard on the
+        // victim is held there until it is killed, then predicted again elsewhere as a new grain.
+        KilledRun killed = await StreamedRunWithVictimKilledAsync(HeldCalls.Prediction, keepVotes: false, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(3));
 
-            // The labeling pass runs freely; in the prediction pass (53 shards at random over three silos), a shard on the
-            // victim is held there until it is killed, then predicted again elsewhere as a new grain.
-            Task<(LabelingRun<string> Run, CollectingSink Sink)> run = YouTubeRuns.StreamedAsync(backend);
-            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromMinutes(2));
-            long reissuedBeforeKill = backend.ShardsReissued;
-            await cluster.KillSiloAsync(victim);
-            ShardHold.ReleaseHeld();
-            (_, CollectingSink sink) = await run.WaitAsync(TimeSpan.FromMinutes(3));
-
-            Assert.False(victim.IsActive);
-            Assert.Equal(0, reissuedBeforeKill);
-            Assert.True(backend.ShardsReissued > 0, "a shard predicted on the killed silo should have been issued again");
-            Assert.Equal(53, backend.ShardsPredicted);
-            Assert.Equal(plain.Labels, sink.Labels);
-            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
-        }
-        finally
-        {
-            ShardHold.ReleaseHeld();
-            await cluster.StopAllSilosAsync();
-            await cluster.DisposeAsync();
-        }
+        Assert.False(killed.VictimActive);
+        Assert.Equal(0, killed.ReissuedBeforeKill);
+        Assert.True(killed.Backend.ShardsReissued > 0, "a shard predicted on the killed silo should have been issued again");
+        Assert.Equal(53, killed.Backend.ShardsPredicted);
+        Assert.Equal(killed.Plain.Labels, killed.Sink.Labels);
+        Assert.Equal(killed.Plain.Probabilities.AsSpan().ToArray(), killed.Sink.Probabilities);
     }
 
     [Fact]
     public async Task StreamedRunKeepingVotes_SiloKilledWhileTheSampleIsFound_LabelsItsShardsAgainAndGivesTheSameLabels()
     {
+        // Pass one keeps the votes on the silos; in pass two, the end model's sample is asked of every shard at once, and
+        // a call that reaches the victim is held there until it is killed: its shards are labeled again from the source.
+        KilledRun killed = await StreamedRunWithVictimKilledAsync(HeldCalls.Sample, keepVotes: true, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4));
+
+        Assert.False(killed.VictimActive);
+        Assert.Equal(0, killed.ReissuedBeforeKill);
+        Assert.True(killed.Backend.ShardsReissued > 0, "a shard whose votes were on the killed silo should have been labeled again");
+        Assert.Equal(0, killed.Run.Matrix.ItemCount);
+        Assert.Equal(killed.Plain.LabelModel!.Selected, killed.Run.LabelModel!.Selected);
+        Assert.Equal(killed.Plain.Labels, killed.Sink.Labels);
+        Assert.Equal(killed.Plain.Probabilities.AsSpan().ToArray(), killed.Sink.Probabilities);
+    }
+
+    /// <summary>
+    /// Runs the YouTube job streamed on three silos (shards of 32, six in flight) while the victim silo holds the
+    /// <paramref name="held"/> calls that reach it; once one has arrived (within <paramref name="arrival"/>) the victim is
+    /// killed and released, and the run must finish within <paramref name="finish"/>. The cluster is stopped either way.
+    /// </summary>
+    private static async Task<KilledRun> StreamedRunWithVictimKilledAsync(HeldCalls held, bool keepVotes, TimeSpan arrival, TimeSpan finish)
+    {
         TestCluster cluster = await ThreeSiloCluster.StartAsync<HoldingSiloConfigurator>();
         try
         {
             SiloHandle victim = cluster.SecondarySilos[0];
-            ShardHold.Reset(victim.SiloAddress, HeldCalls.Sample);
-            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200), KeepVotesOnSilos = true });
+            ShardHold.Reset(victim.SiloAddress, held);
+            var backend = new OrleansLabelingBackend(cluster.Client, new OrleansLabelingOptions { ShardSize = 32, MaxShardsInFlight = 6, RetryDelay = TimeSpan.FromMilliseconds(200), KeepVotesOnSilos = keepVotes });
             LabelingRun<string> plain = await YouTubeRuns.PlainAsync();
-
-            // Pass one keeps the votes on the silos; in pass two, the end model's sample is asked of every shard at once, and
-            // a call that reaches the victim is held there until it is killed: its shards are labeled again from the source.
             Task<(LabelingRun<string> Run, CollectingSink Sink)> run = YouTubeRuns.StreamedAsync(backend);
-            await ShardHold.ArrivedOnVictim.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            await ShardHold.ArrivedOnVictim.Task.WaitAsync(arrival);
             long reissuedBeforeKill = backend.ShardsReissued;
             await cluster.KillSiloAsync(victim);
             ShardHold.ReleaseHeld();
-            (LabelingRun<string> kept, CollectingSink sink) = await run.WaitAsync(TimeSpan.FromMinutes(4));
-
-            Assert.False(victim.IsActive);
-            Assert.Equal(0, reissuedBeforeKill);
-            Assert.True(backend.ShardsReissued > 0, "a shard whose votes were on the killed silo should have been labeled again");
-            Assert.Equal(0, kept.Matrix.ItemCount);
-            Assert.Equal(plain.LabelModel!.Selected, kept.LabelModel!.Selected);
-            Assert.Equal(plain.Labels, sink.Labels);
-            Assert.Equal(plain.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+            (LabelingRun<string> streamed, CollectingSink sink) = await run.WaitAsync(finish);
+            return new KilledRun(plain, streamed, sink, backend, victim.IsActive, reissuedBeforeKill);
         }
         finally
         {
@@ -179,6 +131,9 @@ public sealed class SiloLossTests
             await cluster.DisposeAsync();
         }
     }
+
+    /// <summary>What a streamed run with its victim silo killed gives: the single-process run, the streamed run and its sink, the backend's counts, whether the victim was active when the run ended, and the shards re-issued before the kill.</summary>
+    private sealed record KilledRun(LabelingRun<string> Plain, LabelingRun<string> Run, CollectingSink Sink, OrleansLabelingBackend Backend, bool VictimActive, long ReissuedBeforeKill);
 
     /// <summary>Which of the victim's calls are held.</summary>
     private enum HeldCalls
