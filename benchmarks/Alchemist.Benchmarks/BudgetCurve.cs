@@ -228,7 +228,7 @@ internal static class BudgetCurve
     /// </summary>
     private static async Task<EndModelChoice> NestedChoiceByHandAsync(WrenchDataset dataset, LabeledExample<string>[] seed, LabeledExample<string>[] test, bool f1, Dictionary<string, string> runOptions)
     {
-        Dictionary<string, string> foldOptions = new(runOptions, StringComparer.OrdinalIgnoreCase) { ["endchoice"] = "false" };
+        Dictionary<string, string> foldOptions = new(runOptions, StringComparer.OrdinalIgnoreCase) { ["endchoice"] = "off" };
         int classCount = dataset.Task.ClassCount;
         int[] gold = [.. seed.Select(e => e.Label)];
         int folds = Math.Min(EndModelCrossValidation.FoldCount, seed.Length);

@@ -108,14 +108,18 @@ internal static class PipelineFigures
                 DirectLabelingModel = null,
 
                 // "--endchoice true": the run cross-validates its end model against the seed-only model over the seed
-                // items (both rules' choices follow from the same figures); the pipeline's own model is unchanged.
-                // "nested": the library's nested choice (the whole pipeline re-run per fold of the seed items).
+                // items with the leaky rules (both rules' choices follow from the same figures); the pipeline's own model
+                // is unchanged. "nested": the library's check (the whole pipeline re-run per fold of the seed items),
+                // always; "off": no check; not given: the library's default (EndModelChoiceMode.Auto, which checks here,
+                // the offline synthesizer being local).
                 EndModelChoice = options.GetValueOrDefault("endchoice") switch
                 {
-                    "true" => EndModelChoiceRule.HigherScore,
-                    "nested" => EndModelChoiceRule.NestedSignTest,
-                    _ => EndModelChoiceRule.Off,
+                    "nested" => EndModelChoiceMode.Always,
+                    "off" or "true" => EndModelChoiceMode.Off,
+                    null => defaults.EndModelChoice,
+                    string other => throw new ArgumentException($"Unknown --endchoice '{other}'; known: true (the leaky rules), nested, off."),
                 },
+                EndModelChoiceRuleOverride = options.GetValueOrDefault("endchoice") == "true" ? EndModelChoiceRule.HigherScore : null,
 
                 // Concept programs (docs/concept-programs.md): the offline synthesizer mines them over MiniLM's scores.
                 EmbeddingGenerator = options.GetValueOrDefault("concepts") == "true" ? MiniLm.Value : null,

@@ -30,6 +30,14 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(json.GetProperty("cost").GetProperty("directLabelingUsdEstimate").GetDouble() > 0);
         Assert.True(json.GetProperty("seconds").GetDouble() > 0);
 
+        // The offline synthesizer is local, so the default (--end-model-choice auto) checked the end model against the
+        // seed-only model by re-running the pipeline per fold of the 120 seed items.
+        JsonElement choice = json.GetProperty("endModelChoice");
+        Assert.True(choice.GetProperty("checked").GetBoolean());
+        Assert.Equal(5, choice.GetProperty("folds").GetInt32());
+        Assert.Equal(120, choice.GetProperty("seedItems").GetInt32());
+        Assert.Contains(choice.GetProperty("shipped").GetString(), new[] { "pipeline", "seed-only" });
+
         string[] labels = File.ReadAllLines(Path.Combine(output, "labels.jsonl"));
         Assert.Equal(1686, labels.Length);
         using (JsonDocument first = JsonDocument.Parse(labels[0]))

@@ -90,6 +90,9 @@ public sealed class KeywordTemplateSynthesizer(IReadOnlyDictionary<string, strin
     public bool AcceptsFeedback => false;
 
     /// <inheritdoc/>
+    public bool IsLocal => true;
+
+    /// <inheritdoc/>
     public IAsyncEnumerable<LabelingProgram> SynthesizeAsync<TItem>(SynthesisRequest<TItem> request, CancellationToken cancellationToken = default) =>
         typeof(TItem) == typeof(string) ? Write(request.Task, request.ProgramCount, request.ProgramNamePrefix).ToAsyncEnumerable() : AsyncEnumerable.Empty<LabelingProgram>();
 

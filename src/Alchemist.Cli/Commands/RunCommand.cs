@@ -54,6 +54,12 @@ internal static class RunCommand
             DefaultValueFactory = _ => new LabelingPipelineOptions().EndModelSampleSize?.ToString(CultureInfo.InvariantCulture) ?? "all",
             HelpName = "N|all",
         };
+        Option<string> endModelChoice = new("--end-model-choice")
+        {
+            Description = "Whether the run checks, at its end, that its end model beats the same model trained on the seed labels alone, and ships the seed-only model when it clearly does not; the check re-runs the pipeline once per fold of the seed labels (up to 5 more runs). auto checks when synthesis costs no service call (the offline synthesizer, --library), not with --llm; always checks with --llm too (its calls are paid again); off never checks.",
+            DefaultValueFactory = _ => "auto",
+            HelpName = "auto|always|off",
+        };
         Option<string?> matrixBudget = new("--matrix-memory-budget")
         {
             Description = "The largest label matrix (items x (programs + 1) bytes) a streamed run (--data, --input) holds in memory; a larger one is spilled to a memory-mapped temporary file, same labels. Bytes, or a size such as 64MB or 1GiB (KB, MB, GB, TB: powers of 1000; KiB, MiB, GiB, TiB: of 1024); 0 always spills. Never spilled when left out.",
@@ -73,7 +79,7 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, keepVotes, predictOnCoordinator, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, endModelChoice, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, keepVotes, predictOnCoordinator, json]))
         {
             command.Options.Add(option);
         }
@@ -114,6 +120,7 @@ internal static class RunCommand
                 Stages = stages.Read(parsed),
                 Embeddings = parsed.GetValue(embeddings)!,
                 EndModelSample = parsed.GetValue(endModelSample)!,
+                EndModelChoice = parsed.GetValue(endModelChoice)!,
                 MatrixBudget = parsed.GetValue(matrixBudget),
                 Cluster = parsed.GetValue(cluster),
                 KeepVotesOnSilos = parsed.GetValue(keepVotes),
@@ -144,6 +151,7 @@ internal static class RunCommand
         LabelModelCatalog catalog = LabelModelCatalog.CreateDefault();
         LabelModelMetric metric = settings.Check(catalog);
         int? endModelSampleSize = settings.EndModelSampleSize();
+        EndModelChoiceMode endModelChoice = settings.EndModelChoiceMode();
         long? matrixMemoryBudget = settings.MatrixMemoryBudget();
         Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
@@ -208,6 +216,7 @@ internal static class RunCommand
                     Seed = settings.Seed,
                     Isolation = settings.InProcess ? ProgramIsolation.InProcess : ProgramIsolation.WorkerProcesses,
                     EndModelSampleSize = endModelSampleSize,
+                    EndModelChoice = endModelChoice,
                     MatrixMemoryBudget = matrixMemoryBudget,
                     EmbeddingGenerator = embeddings,
                     EmbeddingCacheFolder = settings.EmbeddingCache,
@@ -316,6 +325,21 @@ internal static class RunCommand
             ["labelModelTest"] = Scores(run.Test?.LabelModel),
             ["endModelTest"] = Scores(run.Test?.EndModel),
             ["seedOnlyTest"] = Scores(run.Test?.SeedOnly),
+            ["endModelChoice"] = run.EndModelChoice is { } choice
+                ? new JsonObject
+                {
+                    ["checked"] = true,
+                    ["shipped"] = choice.SeedOnlyShipped ? "seed-only" : "pipeline",
+                    ["folds"] = choice.Folds,
+                    ["seedItems"] = choice.SeedItems,
+                    ["metric"] = choice.MetricName,
+                    ["pipelineScore"] = CliJson.Round(choice.PipelineScore),
+                    ["seedOnlyScore"] = CliJson.Round(choice.SeedOnlyScore),
+                    ["seedOnlyRightAlone"] = choice.SeedOnlyRightAlone,
+                    ["pipelineRightAlone"] = choice.PipelineRightAlone,
+                    ["signTestP"] = CliJson.Round(choice.SignTestPValue),
+                }
+                : new JsonObject { ["checked"] = false, ["shipped"] = "pipeline", ["reason"] = run.EndModelChoiceSkipReason },
             ["coverage"] = CliJson.Round(run.Analysis.Coverage),
             ["matrix"] = new JsonObject
             {
@@ -563,6 +587,18 @@ internal static class RunCommand
         /// the items are read. The embedded dataset, which is small, is held.
         /// </summary>
         public bool StreamsItems => Input is not null || Data is not null;
+
+        /// <summary>Gets the <c>--end-model-choice</c> value: <c>auto</c>, <c>always</c> or <c>off</c>.</summary>
+        public string EndModelChoice { get; init; } = "auto";
+
+        /// <summary>Reads <see cref="EndModelChoice"/>.</summary>
+        public EndModelChoiceMode EndModelChoiceMode() => EndModelChoice.Trim().ToLowerInvariant() switch
+        {
+            "auto" => Alchemist.EndModelChoiceMode.Auto,
+            "always" => Alchemist.EndModelChoiceMode.Always,
+            "off" => Alchemist.EndModelChoiceMode.Off,
+            _ => throw new UsageException($"--end-model-choice is '{EndModelChoice}'; give auto (check when synthesis calls no service), always or off."),
+        };
 
         /// <summary>Gets the <c>--end-model-sample</c> value: a number of items, or <c>all</c>.</summary>
         public string EndModelSample { get; init; } = "all";

@@ -129,6 +129,44 @@ internal sealed class ConceptScores<TItem>
         return scores;
     }
 
+    /// <summary>
+    /// Derives the concept scores of a run over some of these items with another seed set (a fold run of the final
+    /// check): the same item vectors and phrase columns, nothing embedded again, and the prototypes of
+    /// <paramref name="seed"/>, so every item's scores are those the run would compute by embedding its items itself.
+    /// </summary>
+    /// <param name="seed">The run's seed items.</param>
+    /// <param name="classCount">The number of classes.</param>
+    /// <returns>The scores; <see langword="null"/> when some seed item was not embedded here or when items were scored block by block as a stream was read (<see cref="StreamAsync"/>), whose vectors are not kept.</returns>
+    public ConceptScores<TItem>? ForSeedSet(IReadOnlyList<LabeledExample<TItem>> seed, int classCount)
+    {
+        if (Volatile.Read(ref _windowItems) > 0 || seed.Any(e => e.Item is null || !_rows.ContainsKey(new ItemKey(e.Item))))
+        {
+            return null;
+        }
+
+        ConceptTable table = Table;
+        (float[]?[] prototypes, float[]?[] centroids) = Prototypes(_rows, _vectors, _dimension, seed, classCount);
+        var derived = new ConceptScores<TItem>(
+            _rows,
+            _vectors,
+            _dimension,
+            ConceptTable.Create(_rows.Count, table.Phrases, [.. table.Phrases.Select(p => table.Column(p)!)], prototypes),
+            centroids,
+            _itemGenerator,
+            _phraseGenerator,
+            _cacheFolder)
+        {
+            ModelId = ModelId,
+        };
+        // The run these scores belong to adds no phrase while its fold runs run (they run after its own end model).
+        foreach (KeyValuePair<string, float[]> unit in _phraseUnits)
+        {
+            derived._phraseUnits.Add(unit.Key, unit.Value);
+        }
+
+        return derived;
+    }
+
     /// <summary>Gets an item's concept scores; for an item the run did not embed, scores that fault on every lookup.</summary>
     public Concepts For(TItem item) => TryGetScores(item, out ConceptTable? table, out int row) ? new Concepts(table, row) : default;
 

@@ -23,6 +23,13 @@ internal static class ConceptStage
         }
 
         LabelingJob<TItem> job = run.Job;
+        if (job.InheritedConcepts?.ForSeedSet(job.SeedSet, job.Task.ClassCount) is { } inherited)
+        {
+            // A fold run of the final check: its items and seed items were embedded by the run it belongs to.
+            run.Concepts = inherited;
+            return;
+        }
+
         IEmbeddingGenerator<TItem, Embedding<float>>? items = text as IEmbeddingGenerator<TItem, Embedding<float>> ?? job.ItemEmbeddingGenerator ??
             services?.GetService(typeof(IEmbeddingGenerator<TItem, Embedding<float>>)) as IEmbeddingGenerator<TItem, Embedding<float>>;
         if (items is null)

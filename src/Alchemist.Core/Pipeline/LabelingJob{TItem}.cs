@@ -130,12 +130,17 @@ public sealed class LabelingJob<TItem>
     /// <summary>Gets how an item is shown as text in the direct-labeling cost estimate; <see langword="null"/> for the string itself, or the JSON of a record.</summary>
     public Func<TItem, string>? DescribeItem { get; init; }
 
+    /// <summary>Gets the concept scores of the run a fold run belongs to: every item of the fold run and its seed items were embedded there, so the fold run takes their vectors and computes only its own prototypes (<see cref="ConceptScores{TItem}.ForSeedSet"/>).</summary>
+    internal ConceptScores<TItem>? InheritedConcepts { get; init; }
+
     /// <summary>Makes the same job over the same items with another seed set, no test set, and <paramref name="endModel"/> as its end model: a fold run of <see cref="EndModelChoiceRule.NestedSignTest"/>.</summary>
     /// <param name="seedSet">The seed items of the fold run.</param>
     /// <param name="endModel">The end model the run resolved.</param>
+    /// <param name="concepts">The outer run's concept scores, which the fold run derives its own from instead of embedding the items again (<see cref="InheritedConcepts"/>), or <see langword="null"/>.</param>
     /// <returns>The fold run's job; a job whose items are listed (a streamed job's folds are refused before this).</returns>
-    internal LabelingJob<TItem> ForFold(IReadOnlyList<LabeledExample<TItem>> seedSet, IEndModel<TItem> endModel) => new(Task, Items)
+    internal LabelingJob<TItem> ForFold(IReadOnlyList<LabeledExample<TItem>> seedSet, IEndModel<TItem> endModel, ConceptScores<TItem>? concepts = null) => new(Task, Items)
     {
+        InheritedConcepts = concepts,
         ItemIds = ItemIds,
         DatasetName = DatasetName,
         SeedSet = seedSet,

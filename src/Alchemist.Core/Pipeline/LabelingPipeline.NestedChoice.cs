@@ -20,7 +20,8 @@ public sealed partial class LabelingPipeline
         }
 
         LabelingPipelineOptions foldOptions = run.Options.Snapshot();
-        foldOptions.EndModelChoice = EndModelChoiceRule.Off;
+        foldOptions.EndModelChoice = EndModelChoiceMode.Off;
+        foldOptions.EndModelChoiceRuleOverride = null;
         foldOptions.ScoreSeedOnlyBaseline = true;
         foldOptions.DirectLabelingModel = null;
         EndModelChoice choice = await EndModelCrossValidation.PoolAsync(
@@ -31,7 +32,7 @@ public sealed partial class LabelingPipeline
             run.Options.Seed,
             async (rest, cancellationToken) =>
             {
-                using LabelingRun<TItem> fold = await RunCoreAsync(run.Job.ForFold(rest, endModel), endModel, progress: null, cancellationToken, foldOptions, run.Ledger).ConfigureAwait(false);
+                using LabelingRun<TItem> fold = await RunCoreAsync(run.Job.ForFold(rest, endModel, run.Concepts), endModel, progress: null, cancellationToken, foldOptions, run.Ledger).ConfigureAwait(false);
                 return (fold.DistilledEndModel!, fold.SeedOnlyModel!);
             },
             run.CancellationToken).ConfigureAwait(false);

@@ -206,10 +206,11 @@ public sealed partial class LabelingPipeline
     {
         LabelingPipelineOptions snapshot = foldOptions ?? Snapshot();
         ThrowIfNotStreamable(job);
-        if (job.Source is not null && snapshot.EndModelChoice == EndModelChoiceRule.NestedSignTest)
+        (EndModelChoiceRule choiceRule, string? notChecked) = EndModelChoicePlan.Resolve(snapshot, job.Programs is not null, _synthesizers, job.Source is not null);
+        if (job.Source is not null && choiceRule == EndModelChoiceRule.NestedSignTest)
         {
             throw new ArgumentException(
-                "A streamed job (LabelingJob.Source) cannot use the end-model choice NestedSignTest, which re-runs the whole pipeline per fold of the seed items; give the items as a list, or choose another rule.",
+                "A streamed job (LabelingJob.Source) cannot be checked against the seed-only model (LabelingPipelineOptions.EndModelChoice Always), which re-runs the whole pipeline per fold of the seed items; give the items as a list, or set EndModelChoice to Auto or Off.",
                 nameof(job));
         }
 
@@ -320,7 +321,8 @@ public sealed partial class LabelingPipeline
                 EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, itemDistributions, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
                 itemDistributions = null;
                 distilled = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
-                (trained, choice) = await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, options.EndModelChoice, cancellationToken).ConfigureAwait(false);
+                (trained, choice) = await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, choiceRule, cancellationToken).ConfigureAwait(false);
+                notChecked ??= choice is null ? EndModelChoicePlan.NotCheckedWithout(sample, seed.Count) : null;
                 sample = null;
                 streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken, job.LabelingBackend).ConfigureAwait(false);
                 probabilities = new ClassProbabilities(0, job.Task.ClassCount, Array.Empty<double>());
@@ -329,9 +331,10 @@ public sealed partial class LabelingPipeline
             {
                 EndModelTrainingSet<TItem>? weak = distillation.WeakTrainingSet(job.Items, votes, labelProbabilities);
                 distilled = await distillation.TrainOnAsync(weak, seed, cancellationToken).ConfigureAwait(false);
-                (trained, choice) = options.EndModelChoice == EndModelChoiceRule.NestedSignTest
+                (trained, choice) = choiceRule == EndModelChoiceRule.NestedSignTest
                     ? await ChooseNestedAsync(run, endModel, distillation, distilled, weak).ConfigureAwait(false)
-                    : await distillation.ChooseAsync(distilled, weak, seed, options.SelectionMetric, options.EndModelChoice, cancellationToken).ConfigureAwait(false);
+                    : await distillation.ChooseAsync(distilled, weak, seed, options.SelectionMetric, choiceRule, cancellationToken).ConfigureAwait(false);
+                notChecked ??= choice is null ? EndModelChoicePlan.NotCheckedWithout(weak, seed.Count) : null;
                 probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
             }
 
@@ -348,6 +351,7 @@ public sealed partial class LabelingPipeline
                 SeedOnlyModel = seedOnlyModel,
                 DistilledEndModel = distilled,
                 EndModelChoice = choice,
+                EndModelChoiceSkipReason = choice is null ? notChecked : null,
                 Task = job.Task,
                 DatasetName = job.DatasetName ?? job.Task.Name,
                 ItemIds = streamed is not null ? [] : job.ItemIds ?? [.. Enumerable.Range(0, job.Items.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],

@@ -47,8 +47,11 @@ public class LabelingRun : IDisposable
     /// <summary>Gets the number of items labeled: <see cref="ItemIds"/>' count, or the number written to the sink when <see cref="LabelsStreamed"/>.</summary>
     public int ItemCount => StreamedLabels?.ItemCount ?? ItemIds.Count;
 
-    /// <summary>Gets the cross-validation behind the final choice between the pipeline's end model and the seed-only model, or <see langword="null"/> when none was made (<see cref="LabelingPipelineOptions.EndModelChoice"/>).</summary>
-    internal EndModelChoice? EndModelChoice { get; init; }
+    /// <summary>Gets the check behind the final choice between the pipeline's end model and the seed-only model, with its figures and the model that shipped, or <see langword="null"/> when the run was not checked (<see cref="LabelingPipelineOptions.EndModelChoice"/>; the reports say why).</summary>
+    public EndModelChoice? EndModelChoice { get; init; }
+
+    /// <summary>Gets why the run was not checked against the seed-only model (a sentence beginning "not checked"), or <see langword="null"/> when it was (<see cref="EndModelChoice"/>).</summary>
+    public string? EndModelChoiceSkipReason { get; init; }
 
     /// <summary>Gets what a streamed run counted while writing its labels, or <see langword="null"/> for a run that holds them.</summary>
     internal StreamedLabelSummary? StreamedLabels { get; init; }

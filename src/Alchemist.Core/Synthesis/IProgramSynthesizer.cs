@@ -14,6 +14,10 @@ public interface IProgramSynthesizer
     /// <value>The default is <see langword="false"/>: a synthesizer that ignores feedback would only repeat itself.</value>
     bool AcceptsFeedback => false;
 
+    /// <summary>Gets a value indicating whether the synthesizer works in this process without calling a service, so that asking it again costs only processor time (<see cref="EndModelChoiceMode.Auto"/> relies on it).</summary>
+    /// <value>The default is <see langword="false"/>: a synthesizer is assumed to call a service that may charge for each call.</value>
+    bool IsLocal => false;
+
     /// <summary>Produces labeling programs for a task.</summary>
     /// <typeparam name="TItem">The type of item the programs label.</typeparam>
     /// <param name="request">The task, the number of programs wanted, examples and the validator used for self-repair.</param>

@@ -98,6 +98,8 @@ public class ConceptPipelineTests
         LabelingRun<Review> run = await pipeline.RunAsync(job);
 
         Assert.True(run.Programs[0].Kept, string.Join("\n", run.Programs[0].Problems));
+        // Embedded once: the final check's fold runs (EndModelChoiceMode.Auto) take the run's vectors and phrase columns.
+        Assert.NotNull(run.EndModelChoice);
         Assert.Equal(60, items.Embedded);
         Assert.Equal(1, text.Embedded);
         int[] votes = [.. Enumerable.Range(0, reviews.Length).Select(i => run.Matrix[i, 0])];
@@ -136,8 +138,11 @@ public class ConceptPipelineTests
         LabelingJob<string> job = Job([ChannelProgram, SongProgram, PlainProgram]);
         LabelingRun<string> delegated = await pipeline.RunAsync(new LabelingJob<string>(job.Task, job.Items) { SeedSet = job.SeedSet, Programs = job.Programs, LabelingBackend = backend });
 
-        // The backend cannot give concept programs their scores, so only the plain program went to it.
-        Assert.Equal(["p2"], backend.Received);
+        // The backend cannot give concept programs their scores, so only the plain program went to it: once for the run
+        // and once for each fold run of the final check (EndModelChoiceMode.Auto: the job brings its programs).
+        Assert.Equal(["p2"], backend.Received.Distinct());
+        Assert.Equal(1 + EndModelCrossValidation.FoldCount, backend.Received.Count);
+        Assert.NotNull(delegated.EndModelChoice);
         Assert.Equal(plain.Matrix.FunctionNames, delegated.Matrix.FunctionNames);
         for (int f = 0; f < plain.Matrix.FunctionCount; f++)
         {

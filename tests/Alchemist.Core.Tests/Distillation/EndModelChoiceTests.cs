@@ -51,7 +51,18 @@ public class EndModelChoiceTests
         var choice = new EndModelChoice(5, 20, "accuracy", 0.75, 0.90, 3, 0) { Rule = EndModelChoiceRule.HigherScore };
 
         Assert.Equal(
-            "the seed-only model shipped: 5-fold cross-validation over the 20 seed items gave accuracy 0.750 (pipeline) against 0.900 (seed-only); 3 items right by the seed-only model alone, 0 by the pipeline's alone (sign test p = 0.125); rule HigherScore",
-            choice.Sentence());
+            "the seed-only model shipped: 5-fold cross-validation over the 20 seed items gave accuracy 0.750 (pipeline) against 0.900 (seed-only); 3 items right by the seed-only model alone, 0 by the pipeline's alone (sign test p = 0.125; rule HigherScore)",
+            choice.ToString());
+    }
+
+    [Fact]
+    public void ToString_OfTheNestedCheck_SaysThePipelineWasReRunAndNamesNoRule()
+    {
+        var choice = new EndModelChoice(5, 20, "accuracy", 0.90, 0.75, 0, 3) { Rule = EndModelChoiceRule.NestedSignTest };
+
+        Assert.False(choice.SeedOnlyShipped);
+        Assert.Equal(
+            "the pipeline's end model shipped: 5-fold cross-validation over the 20 seed items (the whole pipeline re-run per fold without the fold's seed items) gave accuracy 0.900 (pipeline) against 0.750 (seed-only); 0 items right by the seed-only model alone, 3 by the pipeline's alone (sign test p = 1.000)",
+            choice.ToString());
     }
 }

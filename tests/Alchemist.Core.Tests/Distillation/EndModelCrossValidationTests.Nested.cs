@@ -63,7 +63,7 @@ public partial class EndModelCrossValidationTests
         Assert.Equal(bySeedOnly.Predict(TieBreak.Random(0)), run.Labels);
         string report = RunReport.ToMarkdown(run);
         Assert.Contains("- **Model shipped**: the seed-only model shipped: 5-fold cross-validation over the 20 seed items (the whole pipeline re-run per fold", report, StringComparison.Ordinal);
-        Assert.Contains("rule NestedSignTest", report, StringComparison.Ordinal);
+        Assert.Contains("by the pipeline's alone (sign test p = 0.000)", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public partial class EndModelCrossValidationTests
         Assert.Equal(0, run.KeptCount);
         Assert.Single(spy.Calls);
         Assert.Same(run.DistilledEndModel, run.TrainedEndModel);
-        Assert.DoesNotContain("Model shipped", RunReport.ToMarkdown(run), StringComparison.Ordinal);
+        Assert.Contains("- **Model shipped**: the pipeline's end model, not checked against the seed-only model: the run has no weak labels", RunReport.ToMarkdown(run), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public partial class EndModelCrossValidationTests
             "job", () => new LabelingPipeline([spy], Options(EndModelChoiceRule.NestedSignTest)).RunAsync(streamed));
 
         Assert.Equal(
-            "A streamed job (LabelingJob.Source) cannot use the end-model choice NestedSignTest, which re-runs the whole pipeline per fold of the seed items; give the items as a list, or choose another rule. (Parameter 'job')",
+            "A streamed job (LabelingJob.Source) cannot be checked against the seed-only model (LabelingPipelineOptions.EndModelChoice Always), which re-runs the whole pipeline per fold of the seed items; give the items as a list, or set EndModelChoice to Auto or Off. (Parameter 'job')",
             error.Message);
         Assert.Empty(spy.Calls);
         Assert.Empty(sink.Ids);

@@ -57,7 +57,7 @@ public partial class EndModelCrossValidationTests
 
         Assert.Null(run.EndModelChoice);
         Assert.Same(run.DistilledEndModel, run.TrainedEndModel);
-        Assert.DoesNotContain("Model shipped", RunReport.ToMarkdown(run), StringComparison.Ordinal);
+        Assert.Contains("- **Model shipped**: the pipeline's end model, not checked against the seed-only model (the final choice is off)", RunReport.ToMarkdown(run), StringComparison.Ordinal);
     }
 
     private static LabelingPipelineOptions Options(EndModelChoiceRule rule) => new()
@@ -66,7 +66,7 @@ public partial class EndModelCrossValidationTests
         SeedModelVoter = false,
         DirectLabelingModel = null,
         FeedbackRounds = 0,
-        EndModelChoice = rule,
+        EndModelChoiceRuleOverride = rule,
     };
 
     /// <summary>200 unlabeled items (every thing of each class, in varied sentences) and a seed set of each class's first things.</summary>

@@ -244,7 +244,11 @@ public static partial class RunReport
         yield return ("End model", string.Create(Invariant, $"{run.EndModelName}, {run.EndModel.ItemCount:N0} training items, {run.EndModel.FeatureCount:N0} features"));
         if (run.EndModelChoice is { } choice)
         {
-            yield return ("Model shipped", choice.Sentence());
+            yield return ("Model shipped", choice.ToString());
+        }
+        else if (run.EndModelChoiceSkipReason is { } notChecked)
+        {
+            yield return ("Model shipped", $"the pipeline's end model, {notChecked}");
         }
 
         yield return ("Cost", CostSentence(run));

@@ -54,6 +54,9 @@ public sealed class OfflineProgramSynthesizer : IProgramSynthesizer
     /// <inheritdoc />
     public string Name => SynthesizerName;
 
+    /// <summary>Gets a value indicating that the offline synthesizer works in this process and calls no service: <see langword="true"/>.</summary>
+    public bool IsLocal => true;
+
     /// <summary>Gets the options the synthesizer mines with.</summary>
     internal OfflineSynthesizerOptions Options => _options;
 

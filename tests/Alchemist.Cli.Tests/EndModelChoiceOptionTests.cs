@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace Alchemist.Cli.Tests;
+
+/// <summary><c>alchemist run --end-model-choice auto|always|off</c>: whether the run checks its end model against the seed-only model.</summary>
+public sealed class EndModelChoiceOptionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("alchemist-choice-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Run_UnknownChoice_ExitsTwoNamingTheValuesBeforeAnyWork()
+    {
+        string output = Path.Combine(_dir, "bad");
+
+        (int code, _, string error) = CliRunner.Run("run", "--out", output, "--end-model-choice", "sometimes");
+
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --end-model-choice is 'sometimes'; give auto (check when synthesis calls no service), always or off.{Environment.NewLine}", error);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Run_Off_IsNotCheckedAndSaysSoInRunJsonAndTheReport()
+    {
+        string output = Path.Combine(_dir, "off");
+
+        (int code, _, string error) = CliRunner.Run("run", "--out", output, "--in-process", "--end-model-choice", "off");
+
+        Assert.True(code == 0, error);
+        using JsonDocument runJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json")));
+        JsonElement choice = runJson.RootElement.GetProperty("endModelChoice");
+        Assert.False(choice.GetProperty("checked").GetBoolean());
+        Assert.Equal("pipeline", choice.GetProperty("shipped").GetString());
+        Assert.Equal("not checked against the seed-only model (EndModelChoice is Off)", choice.GetProperty("reason").GetString());
+        Assert.Contains(
+            "- **Model shipped**: the pipeline's end model, not checked against the seed-only model (EndModelChoice is Off)",
+            File.ReadAllText(Path.Combine(output, "report.md")),
+            StringComparison.Ordinal);
+    }
+}
