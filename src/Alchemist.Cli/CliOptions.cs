@@ -5,6 +5,8 @@ namespace Alchemist.Cli;
 /// <summary>The options several commands share, so that they are spelled and described the same everywhere.</summary>
 internal static class CliOptions
 {
+    private const string EmbeddingSpecs = "none (the default), minilm (a local all-MiniLM-L6-v2 model, no network), openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL) or ollama:MODEL (OLLAMA_HOST).";
+
     public static Option<string?> Data() => new("--data")
     {
         Description = "A WRENCH-format dataset folder (label.json, train.json, valid.json, test.json); the embedded YouTube dataset when left out.",
@@ -37,9 +39,13 @@ internal static class CliOptions
         HelpName = "N",
     };
 
-    public static Option<string> Embeddings() => new("--embeddings")
+    /// <summary>Creates <c>--embeddings</c>, described for <c>run</c> (what the embeddings feed there) or for <c>label</c>.</summary>
+    /// <param name="run"><see langword="true"/> for <c>alchemist run</c>, where they feed the concept scores and, by default, the end model's features; <see langword="false"/> for <c>alchemist label</c>, where they feed only the saved end model's features.</param>
+    public static Option<string> Embeddings(bool run) => new("--embeddings")
     {
-        Description = "Text embeddings the end model uses as features beside its hashed n-grams, and, in a run, the concept scores of concept programs (the offline synthesizer then mines programs over similarities to class prototypes and phrases): none (the default), minilm (a local all-MiniLM-L6-v2 model, no network), openai:MODEL (OPENAI_API_KEY, OPENAI_BASE_URL) or ollama:MODEL (OLLAMA_HOST). A model trained with embeddings labels with the same ones.",
+        Description = run
+            ? "Text embeddings for the run. They feed the concept scores of concept programs (the offline synthesizer then mines programs over similarities to class prototypes and phrases) and, unless --end-model-features hashed, the end model's features beside its hashed n-grams: " + EmbeddingSpecs + " A model trained with embedding features labels with the same ones."
+            : "The text embeddings the saved end model was trained with as features (run.json's embeddings, when its endModelFeatures is hashed+embeddings): " + EmbeddingSpecs + " A model trained on hashed n-grams alone needs none, and does not use them.",
         DefaultValueFactory = _ => "none",
         HelpName = "SPEC",
     };

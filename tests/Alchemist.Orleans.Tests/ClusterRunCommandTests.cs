@@ -63,6 +63,7 @@ public sealed class ClusterRunCommandTests : IDisposable
     [Theory]
     [InlineData("--keep-votes-on-silos keeps the votes on a cluster's silos; add --cluster local:N or --cluster HOST:PORT, or leave it out.")]
     [InlineData("--keep-votes-on-silos cannot keep the votes of concept programs: with --embeddings they read the concept scores this process computes, so their votes are made here; leave out one of them.", "--cluster", "local:3", "--embeddings", "minilm")]
+    [InlineData("--keep-votes-on-silos cannot keep the votes of concept programs: with --embeddings they read the concept scores this process computes, so their votes are made here; leave out one of them.", "--cluster", "local:3", "--embeddings", "minilm", "--end-model-features", "hashed")]
     public void Run_KeepVotesOnSilosWithoutAStreamedClusterRun_IsRefusedBeforeAnyWork(string message, params string[] more)
     {
         string output = Path.Combine(_root, "refused");
@@ -126,6 +127,28 @@ public sealed class ClusterRunCommandTests : IDisposable
         }
 
         Assert.Contains(Directory.EnumerateFiles(Path.Combine(cluster, "programs"), "*.cs"), f => File.ReadAllText(f).Contains("Concepts concepts", StringComparison.Ordinal));
+
+        // With --end-model-features hashed the concept programs still stay here, and the end model has no embedding
+        // features (so ShippedEndModel.TryShip may send it to the silos): the labels of the plain run with that option.
+        // (Both runs read every embedding from the cache the runs above filled.)
+        string plainHashed = Path.Combine(_root, "plain-hashed");
+        string clusterHashed = Path.Combine(_root, "cluster-hashed");
+        (plainCode, _, plainError) = CliRunner.Run("run", "--data", data, "--in-process", "--embeddings", "minilm", "--end-model-features", "hashed", "--embedding-cache", cache, "--out", plainHashed);
+        (clusterCode, _, clusterError) = CliRunner.Run(
+            "run", "--data", data, "--in-process", "--embeddings", "minilm", "--end-model-features", "hashed", "--embedding-cache", cache, "--cluster", "local:3", "--out", clusterHashed);
+
+        Assert.True(plainCode == 0, plainError);
+        Assert.True(clusterCode == 0, clusterError);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(plainHashed, "labels.jsonl")), File.ReadAllBytes(Path.Combine(clusterHashed, "labels.jsonl")));
+        using JsonDocument plainHashedJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(plainHashed, "run.json")));
+        using JsonDocument clusterHashedJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(clusterHashed, "run.json")));
+        foreach (string key in new[] { "programs", "labelModel", "labelModelTest", "endModelTest", "coverage", "endModelFeatures" })
+        {
+            Assert.Equal(plainHashedJson.RootElement.GetProperty(key).GetRawText(), clusterHashedJson.RootElement.GetProperty(key).GetRawText());
+        }
+
+        Assert.Equal("hashed", clusterHashedJson.RootElement.GetProperty("endModelFeatures").GetString());
+        Assert.Equal("hashed+embeddings", clusterJson.RootElement.GetProperty("endModelFeatures").GetString());
     }
 
     [Theory]

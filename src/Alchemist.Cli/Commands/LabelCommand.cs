@@ -23,7 +23,7 @@ internal static class LabelCommand
         Option<string> textField = new("--text-field") { Description = "The column or property that holds the text.", DefaultValueFactory = _ => "text", HelpName = "NAME" };
         Option<string> idField = new("--id-field") { Description = "The column or property that holds the id; the record's number when it has none.", DefaultValueFactory = _ => "id", HelpName = "NAME" };
         Option<string?> output = new("--out") { Description = "The JSON Lines file to write; standard output when left out.", HelpName = "FILE" };
-        Option<string> embeddings = CliOptions.Embeddings();
+        Option<string> embeddings = CliOptions.Embeddings(run: false);
         var command = new Command("label", "Label the texts of a file with a saved end model: one {\"id\", \"label\", \"probabilities\"} line per item, as labels.jsonl has.")
         {
             model, input, textField, idField, output, embeddings,

@@ -66,10 +66,15 @@ internal static class RunCommand
             HelpName = "SIZE",
         };
         Option<bool> json = CliOptions.Json();
-        Option<string> embeddings = CliOptions.Embeddings();
+        Option<string> embeddings = CliOptions.Embeddings(run: true);
         Option<string?> cluster = ClusterOption.Create();
         Option<bool> keepVotes = ClusterOption.CreateKeepVotes();
         Option<bool> predictOnCoordinator = ClusterOption.CreatePredictOnCoordinator();
+        Option<string?> endModelFeatures = new("--end-model-features")
+        {
+            Description = $"The end model's features: {Settings.HashedFeatures} (its hashed n-grams only; the default without --embeddings) or {Settings.HashedAndEmbeddingFeatures} (the n-grams and the vectors of --embeddings; the default with them). With {Settings.HashedFeatures}, --embeddings feeds only the concept scores, and the saved model labels without embeddings.",
+            HelpName = $"{Settings.HashedFeatures}|{Settings.HashedAndEmbeddingFeatures}",
+        };
         Option<string?> embeddingCache = new("--embedding-cache") { Description = "A folder where the embeddings (--embeddings) of concept scores and of the end model's features are cached between runs, by model and text hash; none when left out. Needs --embeddings.", HelpName = "DIR" };
         var input = new RunInput();
         var stages = new LlmStages(defaultFeedbackRounds: new LabelingPipelineOptions().FeedbackRounds, concepts: true);
@@ -79,7 +84,7 @@ internal static class RunCommand
         };
 
         // The --input options follow --data in the help, as its alternative.
-        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, embeddingCache, endModelSample, endModelChoice, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, keepVotes, predictOnCoordinator, json]))
+        foreach (Option option in input.All.Concat<Option>([llm, programs]).Concat(stages.All).Concat([seedLabels, labelModel, metric, library, prices, directModel, embeddings, endModelFeatures, embeddingCache, endModelSample, endModelChoice, matrixBudget, output, timeout, maxRetries, seed, inProcess, cluster, keepVotes, predictOnCoordinator, json]))
         {
             command.Options.Add(option);
         }
@@ -119,6 +124,7 @@ internal static class RunCommand
                 Input = input.Read(parsed),
                 Stages = stages.Read(parsed),
                 Embeddings = parsed.GetValue(embeddings)!,
+                EndModelFeatures = parsed.GetValue(endModelFeatures),
                 EndModelSample = parsed.GetValue(endModelSample)!,
                 EndModelChoice = parsed.GetValue(endModelChoice)!,
                 MatrixBudget = parsed.GetValue(matrixBudget),
@@ -156,6 +162,7 @@ internal static class RunCommand
         Dictionary<string, ModelPrice> prices = settings.PricesFile is null ? PriceFile.LoadDefaults() : PriceFile.Load(settings.PricesFile);
         IReadOnlyList<LabelingProgram>? reused = settings.Library is null ? null : LoadLibrary(settings.Library);
         EmbeddingGeneratorFactory.Check(settings.Embeddings);
+        bool endModelEmbeddings = settings.EndModelEmbeddings();
 
         bool streamed = settings.StreamsItems;
         RunData data = settings.Input is { } input ? (streamed ? RunInput.LoadStreamed(input) : RunInput.Load(input))
@@ -233,7 +240,7 @@ internal static class RunCommand
                     SeedSet = seedSet,
                     TestSet = data.Test,
                     Programs = reused,
-                    EndModel = embeddings is null ? null : LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings),
+                    EndModel = endModelEmbeddings ? LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings) : null,
                 }
                 : new LabelingJob<string>(data.Task, data.Source!, sink)
                 {
@@ -242,7 +249,7 @@ internal static class RunCommand
                     SeedSet = seedSet,
                     TestSet = data.Test,
                     Programs = reused,
-                    EndModel = embeddings is null ? null : LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings),
+                    EndModel = endModelEmbeddings ? LogisticRegressionEndModel.ForText(embeddingGenerator: embeddings) : null,
                 };
 
             ProgressRenderer progress = ProgressRenderer.For(error);
@@ -269,14 +276,14 @@ internal static class RunCommand
 
             LlmStages.Figures stagesRun = stages.Measure(run.SynthesisAttempts);
             JsonObject synthesisJson = stagesRun.AddTo(new JsonObject { ["llm"] = llmGiven ? settings.Llm : "none" });
-            JsonObject runJson = await WriteOutputsAsync(run, settings.Out, synthesisJson, settings.Embeddings, cancellationToken).ConfigureAwait(false);
+            JsonObject runJson = await WriteOutputsAsync(run, settings.Out, synthesisJson, settings.Embeddings, endModelEmbeddings, cancellationToken).ConfigureAwait(false);
             if (settings.Json)
             {
                 CliJson.Write(output, runJson);
             }
             else
             {
-                WriteSummary(output, run, settings.Out, llmGiven ? stagesRun : null);
+                WriteSummary(output, run, settings.Out, llmGiven ? stagesRun : null, endModelEmbeddings ? settings.Embeddings : null);
             }
 
             // The outputs are written whatever the LLM did; a run whose every chat call failed still says so and fails.
@@ -390,7 +397,7 @@ internal static class RunCommand
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, JsonObject synthesis, string embeddings, CancellationToken cancellationToken)
+    private static async Task<JsonObject> WriteOutputsAsync(LabelingRun<string> run, string folder, JsonObject synthesis, string embeddings, bool endModelEmbeddings, CancellationToken cancellationToken)
     {
         // A streamed run wrote its labels as they were made (LabelsFileSink).
         if (!run.LabelsStreamed)
@@ -403,7 +410,8 @@ internal static class RunCommand
         }
 
         // The default end model, so it loads with LogisticRegressionEndModel.ForText() (and 'alchemist label', given the
-        // run's --embeddings when it had some: the file holds their dimension, run.json their name).
+        // run's --embeddings when its end model had them as features: the file holds their dimension, 0 with
+        // --end-model-features hashed; run.json their name and the features).
         await using (FileStream model = File.Create(Path.Combine(folder, EndModelFileName)))
         {
             await LogisticRegressionEndModel.ForText().SaveAsync(run.TrainedEndModel, model, cancellationToken).ConfigureAwait(false);
@@ -415,6 +423,7 @@ internal static class RunCommand
         JsonObject json = ToJson(run);
         json["synthesis"] = synthesis;
         json["embeddings"] = embeddings;
+        json["endModelFeatures"] = endModelEmbeddings ? Settings.HashedAndEmbeddingFeatures : Settings.HashedFeatures;
         if (run.VoteStatistics is { } kept)
         {
             // --keep-votes-on-silos: the votes stayed on the silos; what came back is their distinct rows.
@@ -425,11 +434,12 @@ internal static class RunCommand
         return json;
     }
 
-    private static void WriteSummary(TextWriter output, LabelingRun run, string folder, LlmStages.Figures? stages)
+    private static void WriteSummary(TextWriter output, LabelingRun run, string folder, LlmStages.Figures? stages, string? endModelEmbeddings)
     {
         output.WriteLine($"Dataset      {run.DatasetName}: {run.ItemCount:N0} items, {run.SeedItems:N0} seed labels, {run.Task.ClassCount} classes");
         output.WriteLine($"Programs     {run.KeptCount} kept, {run.DroppedCount} dropped; coverage {TextTable.Format(run.Analysis.Coverage)}");
         output.WriteLine($"Label model  {(run.LabelModel is { } lm ? lm.Selected is null ? lm.ModelName : $"{lm.ModelName} (selected {lm.Selected})" : "none")}");
+        output.WriteLine($"End model    features: hashed n-grams{(endModelEmbeddings is null ? string.Empty : $" + {endModelEmbeddings} embeddings")}");
         if (run.Test is { } test)
         {
             output.WriteLine();
@@ -576,8 +586,47 @@ internal static class RunCommand
         /// <summary>Gets a value indicating whether a cluster run's end model predicts on the silos (not <c>--predict-on-coordinator</c>, <see cref="OrleansLabelingOptions.PredictOnSilos"/>).</summary>
         public bool PredictOnSilos { get; init; } = true;
 
-        /// <summary>Gets the <c>--embeddings</c> spec: the end model's text embeddings, or <c>none</c>.</summary>
+        /// <summary>The <c>--end-model-features</c> value of an end model on its hashed n-grams alone.</summary>
+        public const string HashedFeatures = "hashed";
+
+        /// <summary>The <c>--end-model-features</c> value of an end model on its hashed n-grams and the <c>--embeddings</c> vectors.</summary>
+        public const string HashedAndEmbeddingFeatures = "hashed+embeddings";
+
+        /// <summary>Gets the <c>--embeddings</c> spec: the text embeddings of the concept scores and (see <see cref="EndModelEmbeddings"/>) of the end model's features, or <c>none</c>.</summary>
         public string Embeddings { get; init; } = EmbeddingGeneratorFactory.None;
+
+        /// <summary>Gets the <c>--end-model-features</c> value as given, or <see langword="null"/> when left out.</summary>
+        public string? EndModelFeatures { get; init; }
+
+        /// <summary>
+        /// Reads <see cref="EndModelFeatures"/>: whether the end model takes the <c>--embeddings</c> vectors as features
+        /// beside its hashed n-grams. Left out, it does when the run has embeddings (<see cref="HashedAndEmbeddingFeatures"/>),
+        /// and not otherwise (<see cref="HashedFeatures"/>).
+        /// </summary>
+        /// <exception cref="UsageException">The value is neither, or asks for embedding features in a run without embeddings.</exception>
+        public bool EndModelEmbeddings()
+        {
+            bool hasEmbeddings = !string.Equals(Embeddings.Trim(), EmbeddingGeneratorFactory.None, StringComparison.OrdinalIgnoreCase);
+            string? features = EndModelFeatures?.Trim();
+            if (features is null)
+            {
+                return hasEmbeddings;
+            }
+
+            if (string.Equals(features, HashedFeatures, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            if (!string.Equals(features, HashedAndEmbeddingFeatures, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new UsageException(
+                    $"--end-model-features is '{EndModelFeatures}'; use {HashedFeatures} (the end model's hashed n-grams only) or {HashedAndEmbeddingFeatures} (the n-grams and the vectors of --embeddings).");
+            }
+
+            return hasEmbeddings ? true : throw new UsageException(
+                $"--end-model-features {HashedAndEmbeddingFeatures} gives the end model the vectors of --embeddings, and the run has none; add --embeddings minilm (or another model), or use --end-model-features {HashedFeatures}.");
+        }
 
         /// <summary>
         /// Gets a value indicating whether the run streams its items: a WRENCH folder's train split, or the rows to label
