@@ -12,7 +12,7 @@ namespace Alchemist.Benchmarks;
 /// are the seed labels; the test split is only scored.
 /// </summary>
 /// <remarks>
-/// Usage: <c>pipeline budget [youtube sms trec] [--budgets 10,20,50,100,all] [--draws 5] [--features hashed,minilm,hashed+concepts,minilm+concepts]
+/// Usage: <c>pipeline budget [youtube sms trec] [--budgets 10,20,50,100,all] [--draws 5] [--first-draw 0] [--features hashed,minilm,hashed+concepts,minilm+concepts]
 /// [--svg FILE] [--table FILE]</c> and any option <c>pipeline test</c> takes. Every figure comes from one
 /// <see cref="LabelingPipeline"/> run with the library defaults. <c>--fewseedconcepts</c> may list several rules
 /// separated by commas (<c>false,seed,nearest+heldout</c>): each draw is then run once per rule, in one process that
@@ -40,6 +40,10 @@ internal static class BudgetCurve
         Dictionary<string, string> options = FigureArguments.Options(args);
         string[] budgets = options.GetValueOrDefault("budgets", "10,20,50,100,all").Split(',');
         int draws = int.Parse(options.GetValueOrDefault("draws", "5"), CultureInfo.InvariantCulture);
+
+        // "--first-draw N": only draws N to draws - 1 (the whole dev split, a single draw 0, is then skipped), to add
+        // draws to a table made earlier with the same draws' seed sets.
+        int firstDraw = int.Parse(options.GetValueOrDefault("first-draw", "0"), CultureInfo.InvariantCulture);
         string[] features = options.GetValueOrDefault("features", "hashed,minilm").Split(',');
         foreach (string budget in budgets)
         {
@@ -95,7 +99,7 @@ internal static class BudgetCurve
                 foreach (string budget in budgets)
                 {
                     int drawsHere = budget == "all" ? 1 : draws;
-                    for (int draw = 0; draw < drawsHere; draw++)
+                    for (int draw = firstDraw; draw < drawsHere; draw++)
                     {
                         LabeledExample<string>[] seed = budget == "all" ? dev : Draw(dev, dataset.Task.ClassCount, int.Parse(budget, CultureInfo.InvariantCulture), draw);
                         foreach (string rule in rules)
@@ -168,9 +172,18 @@ internal static class BudgetCurve
                             var point = new Point(
                                 name, label, budget, draw, seed.Length, PipelineFigures.Score(run.Test!.SeedOnly, f1), PipelineFigures.Score(run.Test.EndModel, f1), run.KeptCount);
                             points.Add(point);
+
+                            // The run's final check (LabelingPipelineOptions.EndModelChoice): the pipeline's own model's
+                            // score too when the seed-only model shipped (the point's pipeline score is the shipped model's).
+                            double? own = run.EndModelChoice is { SeedOnlyShipped: true } ? await ScoreAsync(((LabelingRun<string>)run).DistilledEndModel!, test, dataset.Task.ClassCount, f1) : null;
+                            string check = run.EndModelChoice is not { } made
+                                ? "check none"
+                                : string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"check {(made.SeedOnlyShipped ? $"SEED-ONLY SHIPPED (the pipeline's own model {own:0.0000})" : "pipeline")} ({made.SeedOnlyRightAlone}-{made.PipelineRightAlone}, p {made.SignTestPValue:0.000})");
                             Console.WriteLine(string.Create(
                                 CultureInfo.InvariantCulture,
-                                $"{name,-8} {label,-6} budget {budget,-4} draw {draw}: seed-only {point.SeedOnly:0.0000}  pipeline {point.Pipeline:0.0000}  ({point.Pipeline - point.SeedOnly:+0.0000;-0.0000})  programs kept {point.Kept}  [{stopwatch.Elapsed.TotalSeconds:0.0}s]"));
+                                $"{name,-8} {label,-6} budget {budget,-4} draw {draw}: seed-only {point.SeedOnly:0.0000}  pipeline {point.Pipeline:0.0000}  ({point.Pipeline - point.SeedOnly:+0.0000;-0.0000})  programs kept {point.Kept}  {check}  [{stopwatch.Elapsed.TotalSeconds:0.0}s]"));
                         }
                     }
                 }
@@ -193,6 +206,79 @@ internal static class BudgetCurve
         if (options.TryGetValue("svg", out string? svgPath))
         {
             File.WriteAllText(svgPath, Svg(points, datasets, [.. points.Select(p => p.Features).Distinct()], budgets));
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the table and the plot from the console output of earlier <c>pipeline budget</c> runs (a curve made in
+    /// parts: <c>--first-draw</c>, some datasets or budgets per process): <c>pipeline budget-logs LOG [LOG ...]
+    /// [--budgets 10,20,50,100,all] [--table FILE] [--svg FILE]</c>. Each point's pipeline score is the shipped model's:
+    /// a point line's own, or, in a log of <c>--endchoice true --nested true</c>, the seed-only model's where the line's
+    /// nested check (printed before it) shipped it. A point repeated across logs is an error.
+    /// </summary>
+    /// <param name="args">The logs and the options.</param>
+    public static void FromLogs(string[] args)
+    {
+        string[] logs = [.. args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal))];
+        Dictionary<string, string> options = FigureArguments.Options(args[logs.Length..]);
+        string[] budgets = options.GetValueOrDefault("budgets", "10,20,50,100,all").Split(',');
+        var line = new System.Text.RegularExpressions.Regex(
+            @"^(?<dataset>\S+)\s+(?<features>\S+)\s+budget (?<budget>\S+)\s+draw (?<draw>\d+): (?:test )?seed-only (?<seedOnly>[0-9.]+)\s+pipeline (?<pipeline>[0-9.]+)\s+\([^)]*\)\s+programs kept (?<kept>\d+)");
+        var nested = new System.Text.RegularExpressions.Regex(@"^\s+nested cv: .* -> [PS]/(?<signTest>[PS])$");
+        var points = new List<Point>();
+        var seen = new HashSet<(string, string, string, int)>();
+        var seedCounts = new Dictionary<string, int>();
+        foreach (string log in logs)
+        {
+            bool? nestedShipsSeedOnly = null;
+            foreach (string text in File.ReadLines(log))
+            {
+                if (nested.Match(text) is { Success: true } n)
+                {
+                    nestedShipsSeedOnly = n.Groups["signTest"].Value == "S";
+                    continue;
+                }
+
+                if (line.Match(text) is not { Success: true } m)
+                {
+                    continue;
+                }
+
+                string dataset = m.Groups["dataset"].Value, features = m.Groups["features"].Value, budget = m.Groups["budget"].Value;
+                int draw = int.Parse(m.Groups["draw"].Value, CultureInfo.InvariantCulture);
+                if (!seen.Add((dataset, features, budget, draw)))
+                {
+                    throw new InvalidOperationException($"{log}: {dataset} {features} budget {budget} draw {draw} is in more than one log.");
+                }
+
+                double seedOnly = double.Parse(m.Groups["seedOnly"].Value, CultureInfo.InvariantCulture);
+                double pipeline = double.Parse(m.Groups["pipeline"].Value, CultureInfo.InvariantCulture);
+
+                // An --endchoice log prints the pipeline's own model; its nested check line, when there is one, says
+                // whether the shipped model was the seed-only one. A default log prints the shipped model.
+                bool endChoiceLog = text.Contains(" cv ", StringComparison.Ordinal);
+                bool checkedHere = endChoiceLog && !text.Contains(" cv none", StringComparison.Ordinal);
+                double shipped = endChoiceLog && checkedHere && nestedShipsSeedOnly == true ? seedOnly : pipeline;
+                nestedShipsSeedOnly = null;
+                if (!seedCounts.TryGetValue(dataset, out int seedCount))
+                {
+                    seedCounts[dataset] = seedCount = TestData.Load(dataset).Valid!.Texts.Count;
+                }
+
+                points.Add(new Point(dataset, features, budget, draw, budget == "all" ? seedCount : int.Parse(budget, CultureInfo.InvariantCulture), seedOnly, shipped, int.Parse(m.Groups["kept"].Value, CultureInfo.InvariantCulture)));
+            }
+        }
+
+        string table = Table(points, budgets);
+        Console.WriteLine(table);
+        if (options.TryGetValue("table", out string? tablePath))
+        {
+            File.WriteAllText(tablePath, table);
+        }
+
+        if (options.TryGetValue("svg", out string? svgPath))
+        {
+            File.WriteAllText(svgPath, Svg(points, [.. points.Select(p => p.Dataset).Distinct()], [.. points.Select(p => p.Features).Distinct()], budgets));
         }
     }
 

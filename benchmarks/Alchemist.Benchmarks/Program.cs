@@ -43,6 +43,12 @@ if (args is ["--workers-cold"])
     return;
 }
 
+if (args is ["pipeline", "budget-logs", ..])
+{
+    Alchemist.Benchmarks.BudgetCurve.FromLogs(args[2..]);
+    return;
+}
+
 if (args is ["pipeline", "budget", ..])
 {
     await Alchemist.Benchmarks.BudgetCurve.RunAsync(args[1..]);
