@@ -130,19 +130,20 @@ public sealed class LabelingJob<TItem>
     /// <summary>Gets how an item is shown as text in the direct-labeling cost estimate; <see langword="null"/> for the string itself, or the JSON of a record.</summary>
     public Func<TItem, string>? DescribeItem { get; init; }
 
-    /// <summary>Makes the same job over the same items with another seed set, no test set, and <paramref name="endModel"/> as its end model: a fold run of <see cref="EndModelChoiceRule.NestedSignTest"/>.</summary>
+    /// <summary>Makes the same job over <paramref name="items"/> with another seed set, no test set, and <paramref name="endModel"/> as its end model: a fold run of <see cref="EndModelChoiceRule.NestedSignTest"/>.</summary>
     /// <param name="seedSet">The seed items of the fold run.</param>
     /// <param name="endModel">The end model the run resolved.</param>
-    /// <returns>The fold run's job; a job whose items are listed (a streamed job's folds are refused before this).</returns>
-    internal LabelingJob<TItem> ForFold(IReadOnlyList<LabeledExample<TItem>> seedSet, IEndModel<TItem> endModel) => new(Task, Items)
+    /// <param name="items">The items the fold run labels: this job's items, or a sample of them (<see cref="NestedChoiceSample{TItem}"/>).</param>
+    /// <returns>The fold run's job, whose items are listed; the ids are this job's only when the items are; a streamed job's fold runs label in this process (no backend).</returns>
+    internal LabelingJob<TItem> ForFold(IReadOnlyList<LabeledExample<TItem>> seedSet, IEndModel<TItem> endModel, IReadOnlyList<TItem> items) => new(Task, items)
     {
-        ItemIds = ItemIds,
+        ItemIds = ReferenceEquals(items, Items) ? ItemIds : null,
         DatasetName = DatasetName,
         SeedSet = seedSet,
         Programs = Programs,
         Functions = Functions,
         EndModel = endModel,
-        LabelingBackend = LabelingBackend,
+        LabelingBackend = Source is null ? LabelingBackend : null,
         ItemEmbeddingGenerator = ItemEmbeddingGenerator,
         DescribeItem = DescribeItem,
     };
