@@ -18,6 +18,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // The apply stage of a run alone, workers and in process: ... -- apply-speed --data DIR --library RUN/programs [--rounds N] [--workers-only]
 // The hyper label model at scale (docs/experiments/hyper-label-model.md): ... -- hyper-speed --items 1000000 --functions 100 --classes 2 [--tile N] [--rounds N] [--dump FILE]
 // The end model's prediction pass, one thread, processor time (docs/experiments/scale-one-machine.md): ... -- predict-speed [--items N] [--rounds R]
+// The nested final choice on a streamed run of a large WRENCH folder (docs/experiments/label-budget-curve.md): ... -- nested-scale --data DIR --nested true|false [--sample-cost]
 // Scale datasets (docs/scale.md):   ... -- scale generate --items N --out DIR [--dataset youtube] [--format wrench|jsonl]
 if (args.Length > 0 && args[0] == "predict-speed")
 {
@@ -70,6 +71,12 @@ if (args is ["embeddings", "order", ..])
 if (args.Length > 0 && args[0] == "apply-speed")
 {
     Alchemist.Benchmarks.ApplySpeed.Run(Console.Out, args[1..]);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "nested-scale")
+{
+    await Alchemist.Benchmarks.NestedChoiceScale.RunAsync(Console.Out, args[1..]);
     return;
 }
 

@@ -43,6 +43,25 @@ public sealed class KeptVotesTests(ThreeSiloCluster silos) : IClassFixture<Three
     }
 
     [Fact]
+    public async Task RunAsync_StreamedJobKeepingVotesWithTheNestedChoice_MakesTheListRunsChoiceAtTheCoordinator()
+    {
+        var backend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { ShardSize = 128, MaxShardsInFlight = 3, KeepVotesOnSilos = true });
+
+        // The fold runs are list runs here over the items gathered with the end model's sample (all 1,586: under the bound).
+        LabelingRun<string> listed = await YouTubeRuns.RunAsync(backend: null, NestedChoice.TurnOn);
+        var progress = new FoldReports();
+        (LabelingRun<string> kept, CollectingSink sink) = await YouTubeRuns.StreamedAsync(backend, progress, configure: NestedChoice.TurnOn);
+
+        object? expected = NestedChoice.Of(listed);
+        Assert.NotNull(expected);
+        Assert.Equal(expected, NestedChoice.Of(kept));
+        Assert.NotNull(kept.VoteStatistics);
+        Assert.Equal(listed.Labels, sink.Labels);
+        Assert.Equal(listed.Probabilities.AsSpan().ToArray(), sink.Probabilities);
+        Assert.Contains(progress.Messages, m => m.StartsWith("final choice, fold 5 of 5: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RunAsync_KeepingVotesForAListJob_IsRefusedBeforeAnyWork()
     {
         var backend = new OrleansLabelingBackend(silos.Cluster.Client, new OrleansLabelingOptions { KeepVotesOnSilos = true });
@@ -66,6 +85,36 @@ public sealed class KeptVotesTests(ThreeSiloCluster silos) : IClassFixture<Three
 
         Assert.StartsWith("Keeping the votes on the cluster (KeepVotesOnSilos) cannot keep the votes of concept programs", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, backend.ShardsLabeled);
+    }
+
+    /// <summary>The final check against the seed-only model, always on (<see cref="EndModelChoiceMode.Always"/>).</summary>
+    private static class NestedChoice
+    {
+        public static void TurnOn(LabelingPipelineOptions options) => options.EndModelChoice = EndModelChoiceMode.Always;
+
+        /// <summary>Gets the run's check as its figures, equal when every figure is.</summary>
+        public static object? Of(LabelingRun run) => run.EndModelChoice is not { } c
+            ? null
+            : (c.Folds, c.SeedItems, c.MetricName, c.PipelineScore, c.SeedOnlyScore, c.SeedOnlyRightAlone, c.PipelineRightAlone, c.SeedOnlyShipped);
+    }
+
+    /// <summary>Collects the progress messages of the distill stage.</summary>
+    private sealed class FoldReports : IProgress<PipelineProgress>
+    {
+        private readonly Lock _lock = new();
+
+        public List<string> Messages { get; } = [];
+
+        public void Report(PipelineProgress value)
+        {
+            if (value.Stage == PipelineStage.Distill)
+            {
+                lock (_lock)
+                {
+                    Messages.Add(value.Message);
+                }
+            }
+        }
     }
 
     /// <summary>An embedding generator that fails the test if the run ever asks it for a vector.</summary>

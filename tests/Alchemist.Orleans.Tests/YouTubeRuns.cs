@@ -10,12 +10,12 @@ internal static class YouTubeRuns
     /// <summary>Gets the single-process run, made once per test run.</summary>
     public static Task<LabelingRun<string>> PlainAsync() => Plain.Value;
 
-    public static Task<LabelingRun<string>> RunAsync(ILabelingBackend? backend)
+    public static Task<LabelingRun<string>> RunAsync(ILabelingBackend? backend, Action<LabelingPipelineOptions>? configure = null)
     {
         WrenchDataset data = TestData.Load("youtube");
-        var pipeline = new LabelingPipeline(
-            [new OfflineProgramSynthesizer()],
-            new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null });
+        var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null };
+        configure?.Invoke(options);
+        var pipeline = new LabelingPipeline([new OfflineProgramSynthesizer()], options);
         var job = new LabelingJob<string>(data.Task, [.. data.Train.Texts.Select(t => t!)])
         {
             SeedSet = [.. data.Valid!.Texts.Select((t, i) => new LabeledExample<string>(t!, data.Valid.GoldLabels[i]))],
@@ -25,13 +25,14 @@ internal static class YouTubeRuns
         return pipeline.RunAsync(job);
     }
 
-    /// <summary>Runs the same job streamed (its items read from a source, its labels written to a sink), through a backend that streams, telling <paramref name="progress"/> each stage when given, with <paramref name="endModel"/> when given (the default end model otherwise).</summary>
-    public static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(IStreamingLabelingBackend backend, IProgress<PipelineProgress>? progress = null, IEndModel<string>? endModel = null)
+    /// <summary>Runs the same job streamed (its items read from a source, its labels written to a sink), through a backend that streams, telling <paramref name="progress"/> each stage when given, with <paramref name="endModel"/> when given (the default end model otherwise), and options changed by <paramref name="configure"/> when given.</summary>
+    public static async Task<(LabelingRun<string> Run, CollectingSink Sink)> StreamedAsync(
+        IStreamingLabelingBackend backend, IProgress<PipelineProgress>? progress = null, IEndModel<string>? endModel = null, Action<LabelingPipelineOptions>? configure = null)
     {
         WrenchDataset data = TestData.Load("youtube");
-        var pipeline = new LabelingPipeline(
-            [new OfflineProgramSynthesizer()],
-            new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null });
+        var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null };
+        configure?.Invoke(options);
+        var pipeline = new LabelingPipeline([new OfflineProgramSynthesizer()], options);
         var sink = new CollectingSink();
         var job = new LabelingJob<string>(data.Task, ItemSource.FromList<string>([.. data.Train.Texts.Select(t => t!)]), sink)
         {

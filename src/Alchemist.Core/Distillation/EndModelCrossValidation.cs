@@ -44,7 +44,7 @@ internal static class EndModelCrossValidation
             metric,
             rule,
             seedValue,
-            async (rest, ct) => (
+            async (rest, _, _, ct) => (
                 await distillation.TrainOnAsync(weak, rest, ct).ConfigureAwait(false),
                 await distillation.TrainSeedOnlyAsync(rest, ct).ConfigureAwait(false)),
             cancellationToken).ConfigureAwait(false);
@@ -61,7 +61,7 @@ internal static class EndModelCrossValidation
     /// <param name="metric">The task's metric; F1 (of class 1) applies to binary tasks only, accuracy otherwise.</param>
     /// <param name="rule">The rule the run applies to the figures.</param>
     /// <param name="seedValue">The run's seed: folds and tie-breaks.</param>
-    /// <param name="foldModels">Trains both models on the seed items it is given (the other folds' items).</param>
+    /// <param name="foldModels">Trains both models on the seed items it is given (the other folds' items); it is also given the fold's number (from 0) and the number of folds.</param>
     /// <param name="cancellationToken">Cancels the trainings.</param>
     public static async Task<EndModelChoice> PoolAsync<TItem>(
         IReadOnlyList<LabeledExample<TItem>> seed,
@@ -69,7 +69,7 @@ internal static class EndModelCrossValidation
         LabelModelMetric metric,
         EndModelChoiceRule rule,
         int seedValue,
-        Func<LabeledExample<TItem>[], CancellationToken, Task<(ITrainedEndModel<TItem> Pipeline, ITrainedEndModel<TItem> SeedOnly)>> foldModels,
+        Func<LabeledExample<TItem>[], int, int, CancellationToken, Task<(ITrainedEndModel<TItem> Pipeline, ITrainedEndModel<TItem> SeedOnly)>> foldModels,
         CancellationToken cancellationToken)
     {
         int[] gold = [.. seed.Select(e => e.Label)];
@@ -90,7 +90,7 @@ internal static class EndModelCrossValidation
             used++;
             LabeledExample<TItem>[] rest = [.. seed.Where((_, i) => fold[i] != current)];
             TItem[] heldItems = [.. held.Select(i => seed[i].Item)];
-            (ITrainedEndModel<TItem> withWeak, ITrainedEndModel<TItem> alone) = await foldModels(rest, cancellationToken).ConfigureAwait(false);
+            (ITrainedEndModel<TItem> withWeak, ITrainedEndModel<TItem> alone) = await foldModels(rest, current, folds, cancellationToken).ConfigureAwait(false);
             int[] byPipeline = (await withWeak.PredictProbabilitiesAsync(heldItems, cancellationToken).ConfigureAwait(false)).Predict(TieBreak.Random(seedValue));
             int[] bySeedOnly = (await alone.PredictProbabilitiesAsync(heldItems, cancellationToken).ConfigureAwait(false)).Predict(TieBreak.Random(seedValue));
             for (int h = 0; h < held.Length; h++)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Alchemist;
 
 /// <summary>Decides which final-choice rule a run applies (<see cref="LabelingPipelineOptions.EndModelChoice"/>), and, when none, why.</summary>
@@ -7,10 +9,11 @@ internal static class EndModelChoicePlan
     /// <param name="options">The run's options.</param>
     /// <param name="bringsPrograms">Whether the job brings its own programs (no synthesizer is called).</param>
     /// <param name="synthesizers">The pipeline's synthesizers.</param>
-    /// <param name="streamed">Whether the job reads its items from a source.</param>
+    /// <param name="itemCount">The number of items the job labels (a streamed job's, counted when it opened).</param>
+    /// <param name="foldItemBound">The most items a fold run labels: a larger job's fold runs label a sample of its items.</param>
     /// <returns>The rule, and when it is <see cref="EndModelChoiceRule.Off"/>, a sentence saying why the run is not checked.</returns>
     public static (EndModelChoiceRule Rule, string? NotChecked) Resolve(
-        LabelingPipelineOptions options, bool bringsPrograms, IReadOnlyList<IProgramSynthesizer> synthesizers, bool streamed)
+        LabelingPipelineOptions options, bool bringsPrograms, IReadOnlyList<IProgramSynthesizer> synthesizers, int itemCount, int foldItemBound)
     {
         if (options.EndModelChoiceRuleOverride is { } rule)
         {
@@ -25,16 +28,20 @@ internal static class EndModelChoicePlan
                 return (EndModelChoiceRule.NestedSignTest, null);
         }
 
-        if (streamed)
-        {
-            return (EndModelChoiceRule.Off, "not checked against the seed-only model: the job is streamed, and the check re-runs the pipeline over every item per fold (EndModelChoice Auto checks jobs given as a list of items)");
-        }
-
         if (!bringsPrograms && synthesizers.FirstOrDefault(s => !s.IsLocal) is { } remote)
         {
             return (
                 EndModelChoiceRule.Off,
                 $"not checked against the seed-only model: the check re-runs synthesis once per fold, and the synthesizer '{remote.Name}' calls a service (up to five more rounds of its calls); set EndModelChoice to Always to check anyway");
+        }
+
+        if (itemCount > foldItemBound)
+        {
+            return (
+                EndModelChoiceRule.Off,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"not checked against the seed-only model: the job has {itemCount:N0} items, more than the {foldItemBound:N0} the check's fold runs label, so it would check on a sample at the cost of five runs of that size; set EndModelChoice to Always to check anyway"));
         }
 
         return (EndModelChoiceRule.NestedSignTest, null);

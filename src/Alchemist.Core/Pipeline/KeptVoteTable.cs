@@ -158,8 +158,16 @@ internal sealed class KeptVoteTable
     /// alike): each shard's count of kept items comes from its own rows' counts, each shard finds the items of the
     /// ordinals that fall in it, and only those items are gathered, in one read.
     /// </summary>
+    /// <param name="shards">The shards holding the votes.</param>
+    /// <param name="items">The streamed items.</param>
+    /// <param name="distributions">The label model's distribution of each merged row.</param>
+    /// <param name="k">The number of classes.</param>
+    /// <param name="sampleSize">The end model's sample size, or <see langword="null"/> for every covered item.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="cancellationToken">Cancels the calls and the read.</param>
+    /// <param name="foldSample">The items a nested final choice's fold runs label, gathered in the same read; or <see langword="null"/>.</param>
     public async Task<EndModelTrainingSet<TItem>> TrainingSampleAsync<TItem>(
-        IKeptVotes shards, StreamedItems<TItem> items, double[] distributions, int k, int? sampleSize, int seed, CancellationToken cancellationToken)
+        IKeptVotes shards, StreamedItems<TItem> items, double[] distributions, int k, int? sampleSize, int seed, CancellationToken cancellationToken, NestedChoiceSample<TItem>? foldSample = null)
     {
         var keptRow = new bool[Rows.Count];
         for (int r = 0; r < keptRow.Length; r++)
@@ -243,7 +251,7 @@ internal sealed class KeptVoteTable
             }
         }
 
-        TItem[] chosen = await StreamedRun.GatherAsync(items, indices, cancellationToken).ConfigureAwait(false);
+        TItem[] chosen = await StreamedRun.GatherAsync(items, indices, cancellationToken, foldSample).ConfigureAwait(false);
         return new EndModelTrainingSet<TItem>(chosen, k, targets, weights);
     }
 }

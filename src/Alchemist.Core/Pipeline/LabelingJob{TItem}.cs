@@ -133,21 +133,22 @@ public sealed class LabelingJob<TItem>
     /// <summary>Gets the concept scores of the run a fold run belongs to: every item of the fold run and its seed items were embedded there, so the fold run takes their vectors and computes only its own prototypes (<see cref="ConceptScores{TItem}.ForSeedSet"/>).</summary>
     internal ConceptScores<TItem>? InheritedConcepts { get; init; }
 
-    /// <summary>Makes the same job over the same items with another seed set, no test set, and <paramref name="endModel"/> as its end model: a fold run of <see cref="EndModelChoiceRule.NestedSignTest"/>.</summary>
+    /// <summary>Makes the same job over <paramref name="items"/> with another seed set, no test set, and <paramref name="endModel"/> as its end model: a fold run of <see cref="EndModelChoiceRule.NestedSignTest"/>.</summary>
     /// <param name="seedSet">The seed items of the fold run.</param>
     /// <param name="endModel">The end model the run resolved.</param>
+    /// <param name="items">The items the fold run labels: this job's items, or a sample of them (<see cref="NestedChoiceSample{TItem}"/>).</param>
     /// <param name="concepts">The outer run's concept scores, which the fold run derives its own from instead of embedding the items again (<see cref="InheritedConcepts"/>), or <see langword="null"/>.</param>
-    /// <returns>The fold run's job; a job whose items are listed (a streamed job's folds are refused before this).</returns>
-    internal LabelingJob<TItem> ForFold(IReadOnlyList<LabeledExample<TItem>> seedSet, IEndModel<TItem> endModel, ConceptScores<TItem>? concepts = null) => new(Task, Items)
+    /// <returns>The fold run's job, whose items are listed; the ids are this job's only when the items are; a streamed job's fold runs label in this process (no backend).</returns>
+    internal LabelingJob<TItem> ForFold(IReadOnlyList<LabeledExample<TItem>> seedSet, IEndModel<TItem> endModel, IReadOnlyList<TItem> items, ConceptScores<TItem>? concepts = null) => new(Task, items)
     {
         InheritedConcepts = concepts,
-        ItemIds = ItemIds,
+        ItemIds = ReferenceEquals(items, Items) ? ItemIds : null,
         DatasetName = DatasetName,
         SeedSet = seedSet,
         Programs = Programs,
         Functions = Functions,
         EndModel = endModel,
-        LabelingBackend = LabelingBackend,
+        LabelingBackend = Source is null ? LabelingBackend : null,
         ItemEmbeddingGenerator = ItemEmbeddingGenerator,
         DescribeItem = DescribeItem,
     };

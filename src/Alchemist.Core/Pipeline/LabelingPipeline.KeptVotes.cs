@@ -132,8 +132,14 @@ public sealed partial class LabelingPipeline
             run.End(PipelineStage.Aggregate);
 
             run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
-            EndModelTrainingSet<TItem> sample = await votes.TrainingSampleAsync(shards, streamed, distributions, k, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
-            ITrainedEndModel<TItem> trained = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
+            // The nested final choice's items are gathered in the same read as the training items; its fold runs are list runs here.
+            NestedChoiceSample<TItem>? foldSample = run.ChoiceRule == EndModelChoiceRule.NestedSignTest ? new(streamed.Count, NestedChoiceItemBound, options.Seed) : null;
+            EndModelTrainingSet<TItem> sample = await votes.TrainingSampleAsync(shards, streamed, distributions, k, options.EndModelSampleSize, options.Seed, cancellationToken, foldSample).ConfigureAwait(false);
+            ITrainedEndModel<TItem> distilled = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
+            (ITrainedEndModel<TItem> trained, EndModelChoice? choice) = foldSample is not null
+                ? await ChooseNestedAsync(run, endModel, distillation, distilled, sample, foldSample.Items).ConfigureAwait(false)
+                : await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, run.ChoiceRule, cancellationToken).ConfigureAwait(false);
+            foldSample = null;
             StreamedLabelSummary streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, k, options.Seed, cancellationToken, job.LabelingBackend).ConfigureAwait(false);
             RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
             (ITrainedEndModel<TItem>? seedOnlyModel, DirectLabelingEstimate? direct) = await FinishAsync(run, distillation).ConfigureAwait(false);
@@ -142,6 +148,9 @@ public sealed partial class LabelingPipeline
             {
                 TrainedEndModel = trained,
                 SeedOnlyModel = seedOnlyModel,
+                DistilledEndModel = distilled,
+                EndModelChoice = choice,
+                EndModelChoiceSkipReason = choice is null ? run.ChoiceSkipReason ?? EndModelChoicePlan.NotCheckedWithout(sample, seed.Count) : null,
                 Task = job.Task,
                 DatasetName = job.DatasetName ?? job.Task.Name,
                 ItemIds = [],

@@ -3,15 +3,27 @@ namespace Alchemist;
 /// <content>The final choice of <see cref="EndModelChoiceRule.NestedSignTest"/>: a cross-validation over the seed items that re-runs the whole pipeline per fold.</content>
 public sealed partial class LabelingPipeline
 {
+    /// <summary>Gets the most unlabeled items a fold run of <see cref="EndModelChoiceRule.NestedSignTest"/> labels (<see cref="NestedChoiceSample{TItem}"/>).</summary>
+    /// <value>The default is <see cref="NestedChoiceSample{TItem}.DefaultBound"/> (100,000).</value>
+    internal int NestedChoiceItemBound { get; init; } = NestedChoiceSample<object>.DefaultBound;
+
     /// <summary>
     /// Chooses between the run's own end model and the seed-only model by a nested cross-validation: for each fold of the
-    /// seed items (<see cref="EndModelCrossValidation.PoolAsync"/>), the same pipeline runs the job again with the fold's
-    /// items removed from the seed set (same items, synthesizers, functions and end model; the choice off; no test set),
-    /// and that run's end model and seed-only model predict the fold. The fold runs' synthesis calls are recorded in the
-    /// run's ledger. Nothing is checked without weak labels or with fewer than two seed items.
+    /// seed items (<see cref="EndModelCrossValidation.PoolAsync"/>), the same pipeline runs again with the fold's items
+    /// removed from the seed set (same synthesizers, functions and end model; the choice off; no test set) over a bounded
+    /// sample of the job's items (<paramref name="foldItems"/>), and that run's end model and seed-only model predict the
+    /// fold. The fold runs' synthesis calls are recorded in the run's ledger, their progress is reported as the run's
+    /// (stage <see cref="PipelineStage.Distill"/>, "final choice, fold 2 of 5: ..."), and their warnings are carried into
+    /// the run's, each once per fold with its fold. Nothing is checked without weak labels or with fewer than two seed items.
     /// </summary>
+    /// <param name="run">The run.</param>
+    /// <param name="endModel">The end model the run resolved.</param>
+    /// <param name="distillation">The run's distillation stage.</param>
+    /// <param name="trained">The run's own end model.</param>
+    /// <param name="weak">The weakly labeled items the run's end model was trained on, or <see langword="null"/>.</param>
+    /// <param name="foldItems">The items the fold runs label: a streamed job's gathered sample; <see langword="null"/> for a listed job, whose sample is taken here.</param>
     private async Task<(ITrainedEndModel<TItem> Shipped, EndModelChoice? Choice)> ChooseNestedAsync<TItem>(
-        LabelingRunContext<TItem> run, IEndModel<TItem> endModel, DistillationStage<TItem> distillation, ITrainedEndModel<TItem> trained, EndModelTrainingSet<TItem>? weak)
+        LabelingRunContext<TItem> run, IEndModel<TItem> endModel, DistillationStage<TItem> distillation, ITrainedEndModel<TItem> trained, EndModelTrainingSet<TItem>? weak, IReadOnlyList<TItem>? foldItems = null)
     {
         IReadOnlyList<LabeledExample<TItem>> seed = run.Job.SeedSet;
         if (weak is null || weak.TotalWeight <= 0 || seed.Count < 2)
@@ -19,6 +31,10 @@ public sealed partial class LabelingPipeline
             return (trained, null);
         }
 
+        IReadOnlyList<TItem> items = foldItems
+            ?? (run.Job.Source is null
+                ? NestedChoiceSample<TItem>.Of(run.Job.Items, NestedChoiceItemBound, run.Options.Seed)
+                : throw new InvalidOperationException("A streamed run's nested final choice needs its sample of items, gathered with the end model's training items."));
         LabelingPipelineOptions foldOptions = run.Options.Snapshot();
         foldOptions.EndModelChoice = EndModelChoiceMode.Off;
         foldOptions.EndModelChoiceRuleOverride = null;
@@ -30,12 +46,22 @@ public sealed partial class LabelingPipeline
             run.Options.SelectionMetric,
             EndModelChoiceRule.NestedSignTest,
             run.Options.Seed,
-            async (rest, cancellationToken) =>
+            async (rest, f, folds, cancellationToken) =>
             {
-                using LabelingRun<TItem> fold = await RunCoreAsync(run.Job.ForFold(rest, endModel, run.Concepts), endModel, progress: null, cancellationToken, foldOptions, run.Ledger).ConfigureAwait(false);
+                string prefix = $"fold {f + 1} of {folds}: ";
+                IProgress<PipelineProgress>? progress = run.Progress is { } outer ? new FoldProgress(outer, "final choice, " + prefix) : null;
+                using LabelingRun<TItem> fold = await RunCoreAsync(run.Job.ForFold(rest, endModel, items, run.Concepts), endModel, progress, cancellationToken, foldOptions, run.Ledger).ConfigureAwait(false);
+                run.Warnings.AddRange(fold.Warnings.Distinct(StringComparer.Ordinal).Select(w => "Final choice, " + prefix + w));
                 return (fold.DistilledEndModel!, fold.SeedOnlyModel!);
             },
             run.CancellationToken).ConfigureAwait(false);
         return choice.SeedOnlyShipped ? (await distillation.SeedOnlyModelAsync(seed, run.CancellationToken).ConfigureAwait(false), choice) : (trained, choice);
+    }
+
+    /// <summary>Relays a fold run's progress as the run's: stage <see cref="PipelineStage.Distill"/>, the fold run's message after <paramref name="prefix"/>, its counts as they are.</summary>
+    private sealed class FoldProgress(IProgress<PipelineProgress> inner, string prefix) : IProgress<PipelineProgress>
+    {
+        public void Report(PipelineProgress value) =>
+            inner.Report(new PipelineProgress(PipelineStage.Distill, prefix + value.Message, value.Completed, value.Total));
     }
 }

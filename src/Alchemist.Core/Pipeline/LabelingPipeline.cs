@@ -206,18 +206,14 @@ public sealed partial class LabelingPipeline
     {
         LabelingPipelineOptions snapshot = foldOptions ?? Snapshot();
         ThrowIfNotStreamable(job);
-        (EndModelChoiceRule choiceRule, string? notChecked) = EndModelChoicePlan.Resolve(snapshot, job.Programs is not null, _synthesizers, job.Source is not null);
-        if (job.Source is not null && choiceRule == EndModelChoiceRule.NestedSignTest)
-        {
-            throw new ArgumentException(
-                "A streamed job (LabelingJob.Source) cannot be checked against the seed-only model (LabelingPipelineOptions.EndModelChoice Always), which re-runs the whole pipeline per fold of the seed items; give the items as a list, or set EndModelChoice to Auto or Off.",
-                nameof(job));
-        }
 
         // A streamed job's items are read from its source, chunk by chunk, each time a stage needs all of them.
         (StreamedItems<TItem>? opened, LabelingRunContext<TItem> context) = await OpenRunAsync(job, snapshot, progress, cancellationToken, ledger).ConfigureAwait(false);
         using StreamedItems<TItem>? streamed = opened;
         using LabelingRunContext<TItem> run = context;
+        (run.ChoiceRule, run.ChoiceSkipReason) = EndModelChoicePlan.Resolve(snapshot, job.Programs is not null, _synthesizers, streamed?.Count ?? job.Items.Count, NestedChoiceItemBound);
+        EndModelChoiceRule choiceRule = run.ChoiceRule;
+        string? notChecked = run.ChoiceSkipReason;
 
         LabelingPipelineOptions options = run.Options;
         IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
@@ -317,12 +313,16 @@ public sealed partial class LabelingPipeline
             StreamedLabelSummary? streamedLabels = null;
             if (streamed is not null)
             {
-                // Only the sampled training items are gathered; the labels go to the sink as they are made.
-                EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, itemDistributions, options.EndModelSampleSize, options.Seed, cancellationToken).ConfigureAwait(false);
+                // Only the sampled training items are gathered (and, in the same read, the nested choice's items); the labels go to the sink as they are made.
+                NestedChoiceSample<TItem>? foldSample = choiceRule == EndModelChoiceRule.NestedSignTest ? new(streamed.Count, NestedChoiceItemBound, options.Seed) : null;
+                EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, itemDistributions, options.EndModelSampleSize, options.Seed, cancellationToken, foldSample).ConfigureAwait(false);
                 itemDistributions = null;
                 distilled = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
-                (trained, choice) = await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, choiceRule, cancellationToken).ConfigureAwait(false);
+                (trained, choice) = foldSample is not null
+                    ? await ChooseNestedAsync(run, endModel, distillation, distilled, sample, foldSample.Items).ConfigureAwait(false)
+                    : await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, choiceRule, cancellationToken).ConfigureAwait(false);
                 notChecked ??= choice is null ? EndModelChoicePlan.NotCheckedWithout(sample, seed.Count) : null;
+                foldSample = null;
                 sample = null;
                 streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken, job.LabelingBackend).ConfigureAwait(false);
                 probabilities = new ClassProbabilities(0, job.Task.ClassCount, Array.Empty<double>());

@@ -109,6 +109,12 @@ internal sealed class LabelingRunContext<TItem> : IDisposable
         }
     }
 
+    /// <summary>Gets or sets the rule of the run's final check against the seed-only model (<see cref="EndModelChoicePlan"/>), decided when the run opens.</summary>
+    public EndModelChoiceRule ChoiceRule { get; set; }
+
+    /// <summary>Gets or sets why the run is not checked against the seed-only model, when <see cref="ChoiceRule"/> is <see cref="EndModelChoiceRule.Off"/>.</summary>
+    public string? ChoiceSkipReason { get; set; }
+
     /// <summary>Gets the run's compiled programs, through which every stage compiles.</summary>
     public ProgramCache Programs { get; }
 

@@ -40,9 +40,16 @@ internal static class StreamedRun
     /// followed by a seeded sample of <paramref name="sampleSize"/> does (covered items with a positive confidence,
     /// then the same sample, weights scaled alike), and gathers only those items in one read.
     /// </summary>
-    /// <returns>The sampled training set, or <see langword="null"/> when there are no label-model distributions.</returns>
+    /// <param name="items">The streamed items.</param>
+    /// <param name="votes">The label matrix.</param>
+    /// <param name="labelProbabilities">The label model's distributions, or <see langword="null"/>.</param>
+    /// <param name="sampleSize">The end model's sample size, or <see langword="null"/> for every covered item.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="foldSample">The items a nested final choice's fold runs label, gathered in the same read; or <see langword="null"/>.</param>
+    /// <returns>The sampled training set, or <see langword="null"/> when there are no label-model distributions (then nothing is gathered).</returns>
     public static async Task<EndModelTrainingSet<TItem>?> TrainingSampleAsync<TItem>(
-        StreamedItems<TItem> items, LabelMatrix votes, ItemDistributions? labelProbabilities, int? sampleSize, int seed, CancellationToken cancellationToken)
+        StreamedItems<TItem> items, LabelMatrix votes, ItemDistributions? labelProbabilities, int? sampleSize, int seed, CancellationToken cancellationToken, NestedChoiceSample<TItem>? foldSample = null)
     {
         if (labelProbabilities is null)
         {
@@ -91,15 +98,18 @@ internal static class StreamedRun
             ordinal++;
         }
 
-        return new EndModelTrainingSet<TItem>(await GatherAsync(items, indices, cancellationToken).ConfigureAwait(false), k, targets, weights);
+        return new EndModelTrainingSet<TItem>(await GatherAsync(items, indices, cancellationToken, foldSample).ConfigureAwait(false), k, targets, weights);
     }
 
-    /// <summary>Gathers the items at the given indices (ascending) in one read of the source.</summary>
-    public static async Task<TItem[]> GatherAsync<TItem>(StreamedItems<TItem> items, int[] indices, CancellationToken cancellationToken)
+    /// <summary>Gathers the items at the given indices (ascending) in one read of the source, and in the same read the items of a nested final choice's sample (<paramref name="foldSample"/>) when one is given.</summary>
+    public static async Task<TItem[]> GatherAsync<TItem>(StreamedItems<TItem> items, int[] indices, CancellationToken cancellationToken, NestedChoiceSample<TItem>? foldSample = null)
     {
         int count = indices.Length;
         var chosen = new TItem[count];
+        int[] also = foldSample?.Indices ?? [];
+        var alsoChosen = new TItem[also.Length];
         int taken = 0;
+        int alsoTaken = 0;
         await foreach (StreamedItems<TItem>.Chunk chunk in items.ChunksAsync(cancellationToken).ConfigureAwait(false))
         {
             long end = chunk.Start + chunk.Count;
@@ -108,6 +118,17 @@ internal static class StreamedRun
                 chosen[taken] = chunk.Items[indices[taken] - chunk.Start];
                 taken++;
             }
+
+            while (alsoTaken < also.Length && also[alsoTaken] < end)
+            {
+                alsoChosen[alsoTaken] = chunk.Items[also[alsoTaken] - chunk.Start];
+                alsoTaken++;
+            }
+        }
+
+        if (foldSample is not null)
+        {
+            foldSample.Items = alsoChosen;
         }
 
         return chosen;
