@@ -63,11 +63,13 @@ public sealed class LabelingPipelineOptions : IValidatableObject
     /// The check re-runs the whole pipeline once per fold of the seed items (up to five more runs, over the same unlabeled
     /// items), so a checked run takes up to six times as long; <see cref="EndModelChoiceMode.Off"/> skips it. Each fold
     /// run calls the synthesizers again and its calls are recorded in the run's ledger (<see cref="LabelingRun.SynthesisCost"/>).
-    /// A run without weak labels (no program or function kept) or with fewer than two seed items is not checked. A streamed
-    /// job (<see cref="LabelingJob{TItem}.Source"/>) is not checked under <see cref="EndModelChoiceMode.Auto"/> and is
-    /// refused with an <see cref="ArgumentException"/> under <see cref="EndModelChoiceMode.Always"/>, before any work.
-    /// On the WRENCH datasets the check shipped the seed-only model in 2 of 40 runs with weak labels, both rightly, both
-    /// with hundreds of seed items (docs/pipeline.md, the label-budget curve).
+    /// A fold run labels at most 100,000 of the job's items: every item of a job that has no more, otherwise a seeded
+    /// uniform sample (a streamed job's gathered in a read the run makes anyway). <see cref="EndModelChoiceMode.Auto"/>
+    /// checks only jobs within that bound, where the check is exact; <see cref="EndModelChoiceMode.Always"/> checks a
+    /// larger job on the sample. A run without weak labels (no program or function kept) or with fewer than two seed items
+    /// is not checked. The fold runs report progress as the run's <see cref="PipelineStage.Distill"/> stage ("final
+    /// choice, fold 2 of 5: ...") and their warnings join the run's, each once per fold. <see cref="LabelingRun.EndModelChoice"/>
+    /// holds the check, or <see cref="LabelingRun.EndModelChoiceSkipReason"/> says why there was none (docs/pipeline.md).
     /// </remarks>
     [EnumDataType(typeof(EndModelChoiceMode))]
     public EndModelChoiceMode EndModelChoice { get; set; } = EndModelChoiceMode.Auto;

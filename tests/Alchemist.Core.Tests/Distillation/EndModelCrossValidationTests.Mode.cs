@@ -89,19 +89,47 @@ public partial class EndModelCrossValidationTests
     }
 
     [Fact]
-    public async Task RunAsync_AutoOnAStreamedJob_IsNotCheckedAndSaysWhy()
+    public async Task RunAsync_AutoOnAStreamedJob_ChecksAsTheListRunDoes()
     {
         LabelingJob<string> listed = RightJob();
         var sink = new CollectingSink();
-        var spy = new RecordingSynthesizer();
         var streamed = new LabelingJob<string>(listed.Task, ItemSource.FromList(listed.Items), sink) { SeedSet = listed.SeedSet, Functions = listed.Functions };
 
-        LabelingRun run = await new LabelingPipeline([new Local(spy)], ModeOptions(EndModelChoiceMode.Auto)).RunAsync(streamed);
+        LabelingRun listRun = await new LabelingPipeline([new Local(new RecordingSynthesizer())], ModeOptions(EndModelChoiceMode.Auto)).RunAsync(listed);
+        LabelingRun streamRun = await new LabelingPipeline([new Local(new RecordingSynthesizer())], ModeOptions(EndModelChoiceMode.Auto)).RunAsync(streamed);
+
+        EndModelChoice expected = Assert.IsType<EndModelChoice>(listRun.EndModelChoice);
+        EndModelChoice actual = Assert.IsType<EndModelChoice>(streamRun.EndModelChoice);
+        Assert.Equal(expected.ToString(), actual.ToString());
+        Assert.Equal(listRun.Labels, sink.Labels);
+    }
+
+    [Fact]
+    public async Task RunAsync_AutoOnAJobLargerThanTheFoldRunsBound_IsNotCheckedAndSaysWhy()
+    {
+        var spy = new RecordingSynthesizer();
+        var pipeline = new LabelingPipeline([new Local(spy)], ModeOptions(EndModelChoiceMode.Auto)) { NestedChoiceItemBound = 150 };
+
+        LabelingRun run = await pipeline.RunAsync(RightJob());
 
         Assert.Single(spy.Calls);
         Assert.Null(run.EndModelChoice);
-        Assert.StartsWith("not checked against the seed-only model: the job is streamed", run.EndModelChoiceSkipReason, StringComparison.Ordinal);
-        Assert.Equal(listed.Items.Count, sink.Ids.Count);
+        Assert.Equal(
+            "not checked against the seed-only model: the job has 200 items, more than the 150 the check's fold runs label, so it would check on a sample at the cost of five runs of that size; set EndModelChoice to Always to check anyway",
+            run.EndModelChoiceSkipReason);
+    }
+
+    [Fact]
+    public async Task RunAsync_AlwaysOnAJobLargerThanTheFoldRunsBound_ChecksOnTheSample()
+    {
+        var spy = new RecordingSynthesizer();
+        var pipeline = new LabelingPipeline([new Local(spy)], ModeOptions(EndModelChoiceMode.Always)) { NestedChoiceItemBound = 150 };
+
+        LabelingRun run = await pipeline.RunAsync(RightJob());
+
+        Assert.Equal(1 + EndModelCrossValidation.FoldCount, spy.Calls.Count);
+        Assert.NotNull(run.EndModelChoice);
+        Assert.Null(run.EndModelChoiceSkipReason);
     }
 
     private static LabelingJob<string> RightJob() =>
