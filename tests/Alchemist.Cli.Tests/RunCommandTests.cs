@@ -12,7 +12,7 @@ public sealed class RunCommandTests : IDisposable
     public void Run_Defaults_WritesEveryOutputAndPrintsTheContractJson()
     {
         string output = Path.Combine(_dir, "out");
-        JsonElement json = CliRunner.RunJson("run", "--out", output, "--json");
+        JsonElement json = CliRunner.RunJsonAsGiven("run", "--out", output, "--json");
 
         Assert.Equal("youtube", json.GetProperty("dataset").GetString());
         int kept = json.GetProperty("programs").GetProperty("kept").GetInt32();

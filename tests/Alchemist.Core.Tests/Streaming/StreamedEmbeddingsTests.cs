@@ -11,6 +11,9 @@ namespace Alchemist.Tests.Streaming;
 /// </summary>
 public sealed class StreamedEmbeddingsTests
 {
+    // The final check against the seed-only model (EndModelChoice) has tests of its own; it is off here, where it would
+    // only repeat each run five times.
+
     [Theory]
     [InlineData(ProgramIsolation.InProcess)]
     [InlineData(ProgramIsolation.WorkerProcesses)]
@@ -141,6 +144,7 @@ public sealed class StreamedEmbeddingsTests
             synthesizers,
             new LabelingPipelineOptions
             {
+                EndModelChoice = EndModelChoiceMode.Off,
                 Isolation = isolation,
                 EmbeddingGenerator = new HashedWordsEmbeddingGenerator(),
                 EndModelSampleSize = 2_000,

@@ -7,6 +7,9 @@ namespace Alchemist.Tests.Streaming;
 /// <summary>A job read from an <see cref="IItemSource{TItem}"/> with its labels written to an <see cref="ILabelSink"/>: the same labels as the job over a list, the source read a known number of times, a changed source refused.</summary>
 public class StreamedRunTests
 {
+    // The final check against the seed-only model (EndModelChoice) has tests of its own; it is off here, where it would
+    // only repeat each run five times.
+
     [Theory]
     [InlineData(null)]
     [InlineData(0L)]
@@ -15,7 +18,7 @@ public class StreamedRunTests
         // The offline synthesizer (which strides over the unlabeled items), the seed-model voter, the direct-labeling
         // estimate and a sampled end-model training set: everything that reads every item. A budget of 0 spills the
         // streamed run's matrix to a mapped file.
-        var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 500, MatrixMemoryBudget = matrixMemoryBudget };
+        var options = new LabelingPipelineOptions { EndModelChoice = EndModelChoiceMode.Off, Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 500, MatrixMemoryBudget = matrixMemoryBudget };
         LabelingJob<string> list = PipelineTestData.YouTubeJob();
         LabelingRun<string> listed = await new LabelingPipeline([new OfflineProgramSynthesizer()], options).RunAsync(list);
 
@@ -49,7 +52,7 @@ public class StreamedRunTests
         LabelingJob<string> youtube = PipelineTestData.YouTubeJob();
         string[] texts = [.. Enumerable.Repeat(youtube.Items, 12).SelectMany(t => t)];
         string[] ids = [.. texts.Select((_, i) => $"item-{i}")];
-        var options = new LabelingPipelineOptions { Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 2_000, DirectLabelingModel = null, MatrixMemoryBudget = matrixMemoryBudget };
+        var options = new LabelingPipelineOptions { EndModelChoice = EndModelChoiceMode.Off, Isolation = ProgramIsolation.InProcess, EndModelSampleSize = 2_000, DirectLabelingModel = null, MatrixMemoryBudget = matrixMemoryBudget };
         var list = new LabelingJob<string>(youtube.Task, texts) { ItemIds = ids, SeedSet = youtube.SeedSet, TestSet = youtube.TestSet, DatasetName = "youtube" };
         LabelingRun<string> listed = await new LabelingPipeline([new OfflineProgramSynthesizer()], options).RunAsync(list);
 
@@ -152,7 +155,7 @@ public class StreamedRunTests
         }
     }
 
-    private static LabelingPipelineOptions Options() => new() { Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null };
+    private static LabelingPipelineOptions Options() => new() { EndModelChoice = EndModelChoiceMode.Off, Isolation = ProgramIsolation.InProcess, DirectLabelingModel = null };
 
     private static LabelingJob<string> StreamedJob(LabelingJob<string> like, IItemSource<string> source, ILabelSink sink, IReadOnlyList<LabelingProgram>? programs = null) =>
         new(like.Task, source, sink)
