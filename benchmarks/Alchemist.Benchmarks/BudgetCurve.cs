@@ -555,7 +555,7 @@ internal static class BudgetCurve
             double y = PanelHeight + (20 * f);
             string color = colors[f % colors.Length];
             svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Left + 30}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\"/><text x=\"{Left + 36}\" y=\"{y + 4:0}\">pipeline, {Legend(features[f])}</text>");
-            svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left + 230}\" x2=\"{Left + 260}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/><text x=\"{Left + 266}\" y=\"{y + 4:0}\">seed-only, {Legend(features[f].Replace("+concepts", "", StringComparison.Ordinal))}</text>");
+            svg.AppendLine(CultureInfo.InvariantCulture, $"<line x1=\"{Left + 290}\" x2=\"{Left + 320}\" y1=\"{y:0}\" y2=\"{y:0}\" stroke=\"{color}\" stroke-width=\"1.5\" stroke-dasharray=\"5,4\"/><text x=\"{Left + 326}\" y=\"{y + 4:0}\">seed-only, {Legend(features[f].Replace("+concepts", "", StringComparison.Ordinal))}</text>");
         }
 
         svg.AppendLine("</svg>");
