@@ -22,13 +22,25 @@ public sealed class EndModelChoiceOptionTests : IDisposable
     }
 
     [Fact]
+    public void Run_Default_ChecksAndSaysWhichModelShippedInTheSummary()
+    {
+        string output = Path.Combine(_dir, "auto");
+
+        (int code, string stdout, string error) = CliRunner.RunAsGiven("run", "--data", CliRunner.SmallYouTube(_dir), "--out", output, "--in-process");
+
+        Assert.True(code == 0, error);
+        Assert.Matches(@"Shipped      the (pipeline's end|seed-only) model, checked over 60 seed items in 5 folds: accuracy [01]\.\d{3} \(pipeline\) against [01]\.\d{3} \(seed-only\), sign test p = [01]\.\d{3}\r?\n", stdout);
+    }
+
+    [Fact]
     public void Run_Off_IsNotCheckedAndSaysSoInRunJsonAndTheReport()
     {
         string output = Path.Combine(_dir, "off");
 
-        (int code, _, string error) = CliRunner.Run("run", "--out", output, "--in-process", "--end-model-choice", "off");
+        (int code, string stdout, string error) = CliRunner.Run("run", "--out", output, "--in-process", "--end-model-choice", "off");
 
         Assert.True(code == 0, error);
+        Assert.Contains("Shipped      the pipeline's end model, not checked against the seed-only model (EndModelChoice is Off)" + Environment.NewLine, stdout, StringComparison.Ordinal);
         using JsonDocument runJson = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "run.json")));
         JsonElement choice = runJson.RootElement.GetProperty("endModelChoice");
         Assert.False(choice.GetProperty("checked").GetBoolean());

@@ -440,6 +440,11 @@ internal static class RunCommand
         output.WriteLine($"Programs     {run.KeptCount} kept, {run.DroppedCount} dropped; coverage {TextTable.Format(run.Analysis.Coverage)}");
         output.WriteLine($"Label model  {(run.LabelModel is { } lm ? lm.Selected is null ? lm.ModelName : $"{lm.ModelName} (selected {lm.Selected})" : "none")}");
         output.WriteLine($"End model    features: hashed n-grams{(endModelEmbeddings is null ? string.Empty : $" + {endModelEmbeddings} embeddings")}");
+        output.WriteLine(run.EndModelChoice is { } choice
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"Shipped      {(choice.SeedOnlyShipped ? "the seed-only model" : "the pipeline's end model")}, checked over {choice.SeedItems:N0} seed items in {choice.Folds} folds: {choice.MetricName} {choice.PipelineScore:0.000} (pipeline) against {choice.SeedOnlyScore:0.000} (seed-only), sign test p = {choice.SignTestPValue:0.000}")
+            : $"Shipped      the pipeline's end model, {run.EndModelChoiceSkipReason}");
         if (run.Test is { } test)
         {
             output.WriteLine();
