@@ -57,7 +57,8 @@ public sealed class LabelingPipelineOptions : IValidatableObject
     /// <summary>Gets or sets whether the run checks, at its end, that its end model beats the same end model trained on the seed labels alone, and ships the seed-only model when it clearly does not (<see cref="EndModelChoiceMode"/>).</summary>
     /// <value>
     /// The default is <see cref="EndModelChoiceMode.Auto"/>: the check runs when asking the synthesizers again costs only
-    /// processor time (the offline synthesizer, or the job's own programs), not with a synthesizer that calls a service.
+    /// processor time (the offline synthesizer, or the job's own programs) and the job has at most 100,000 items; not with
+    /// a synthesizer that calls a service, nor for a larger job.
     /// </value>
     /// <remarks>
     /// The check re-runs the whole pipeline once per fold of the seed items (up to five more runs, over the same unlabeled
