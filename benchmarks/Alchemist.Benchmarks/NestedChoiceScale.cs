@@ -48,7 +48,7 @@ internal static class NestedChoiceScale
         process.Refresh();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rule {options.EndModelChoice}: {sink.Count} labels, wall {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s, processor {process.TotalProcessorTime.TotalSeconds:0.0} s (process), test accuracy {run.Test?.EndModel.Accuracy:0.000}"));
         output.WriteLine("stages: " + string.Join(", ", run.Timings.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Stage} {t.Elapsed.TotalSeconds:0.0} s"))));
-        output.WriteLine("choice: " + (run.EndModelChoice?.Sentence() ?? "none"));
+        output.WriteLine("choice: " + (run.EndModelChoice?.ToString() ?? "none"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"largest managed heap after a collection, sampled at each progress report: {progress.LargestHeap / 1e6:0} MB"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warnings: {run.Warnings.Count}"));
         foreach (string warning in run.Warnings)

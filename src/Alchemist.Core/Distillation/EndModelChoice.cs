@@ -97,9 +97,6 @@ public sealed class EndModelChoice
         _ => false,
     };
 
-    /// <summary>Gets one sentence for the report: which model shipped and why.</summary>
-    internal string Sentence() => ToString();
-
     private static double LogChoose(int n, int k)
     {
         double sum = 0;

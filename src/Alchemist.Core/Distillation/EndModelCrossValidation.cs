@@ -14,6 +14,12 @@ internal static class EndModelCrossValidation
     /// <summary>The number of folds (fewer when there are fewer seed items).</summary>
     public const int FoldCount = 5;
 
+    /// <summary>Gets a value indicating whether a run has nothing to check: no weak labels (then its end model is trained on the seed labels alone), or fewer than two seed items to fold.</summary>
+    /// <param name="weak">The weakly labeled items the run's end model was trained on, or <see langword="null"/>.</param>
+    /// <param name="seedCount">The number of seed items.</param>
+    public static bool NothingToCheck<TItem>(EndModelTrainingSet<TItem>? weak, int seedCount) =>
+        weak is null || weak.TotalWeight <= 0 || seedCount < 2;
+
     /// <summary>Cross-validates both models; <see langword="null"/> when there is nothing to choose between (no weak labels) or fewer than two seed items.</summary>
     /// <param name="distillation">The run's distillation stage, which trains both models as the run does.</param>
     /// <param name="weak">The weakly labeled items the pipeline's end model was trained on (sampled as it was), or <see langword="null"/>.</param>
@@ -33,7 +39,7 @@ internal static class EndModelCrossValidation
         int seedValue,
         CancellationToken cancellationToken)
     {
-        if (weak is null || weak.TotalWeight <= 0 || seed.Count < 2)
+        if (NothingToCheck(weak, seed.Count))
         {
             return null;
         }

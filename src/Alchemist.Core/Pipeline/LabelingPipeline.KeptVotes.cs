@@ -136,9 +136,7 @@ public sealed partial class LabelingPipeline
             NestedChoiceSample<TItem>? foldSample = run.ChoiceRule == EndModelChoiceRule.NestedSignTest ? new(streamed.Count, NestedChoiceItemBound, options.Seed) : null;
             EndModelTrainingSet<TItem> sample = await votes.TrainingSampleAsync(shards, streamed, distributions, k, options.EndModelSampleSize, options.Seed, cancellationToken, foldSample).ConfigureAwait(false);
             ITrainedEndModel<TItem> distilled = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
-            (ITrainedEndModel<TItem> trained, EndModelChoice? choice) = foldSample is not null
-                ? await ChooseNestedAsync(run, endModel, distillation, distilled, sample, foldSample.Items).ConfigureAwait(false)
-                : await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, run.ChoiceRule, cancellationToken).ConfigureAwait(false);
+            (ITrainedEndModel<TItem> trained, EndModelChoice? choice, string? choiceSkipReason) = await ChooseShippedAsync(run, endModel, distillation, distilled, sample, foldSample?.Items).ConfigureAwait(false);
             foldSample = null;
             StreamedLabelSummary streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, k, options.Seed, cancellationToken, job.LabelingBackend).ConfigureAwait(false);
             RunScores? testScores = await ScoreTestAsync(run, distillation, trained, labelModel, testVotes).ConfigureAwait(false);
@@ -150,7 +148,7 @@ public sealed partial class LabelingPipeline
                 SeedOnlyModel = seedOnlyModel,
                 DistilledEndModel = distilled,
                 EndModelChoice = choice,
-                EndModelChoiceSkipReason = choice is null ? run.ChoiceSkipReason ?? EndModelChoicePlan.NotCheckedWithout(sample, seed.Count) : null,
+                EndModelChoiceSkipReason = choiceSkipReason,
                 Task = job.Task,
                 DatasetName = job.DatasetName ?? job.Task.Name,
                 ItemIds = [],

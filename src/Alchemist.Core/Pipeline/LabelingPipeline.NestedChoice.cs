@@ -8,6 +8,26 @@ public sealed partial class LabelingPipeline
     internal int NestedChoiceItemBound { get; init; } = NestedChoiceSample<object>.DefaultBound;
 
     /// <summary>
+    /// Makes the run's final choice under its rule (<see cref="LabelingRunContext{TItem}.ChoiceRule"/>, decided when it
+    /// opened): the model to ship, the check behind it, and, when there was none, why. Every path of a run (listed,
+    /// streamed, votes kept on a cluster) ends here.
+    /// </summary>
+    /// <param name="run">The run.</param>
+    /// <param name="endModel">The end model the run resolved.</param>
+    /// <param name="distillation">The run's distillation stage.</param>
+    /// <param name="distilled">The run's own end model.</param>
+    /// <param name="weak">The weakly labeled items it was trained on, or <see langword="null"/>.</param>
+    /// <param name="foldItems">A streamed job's sample for the nested rule's fold runs (<see cref="NestedChoiceSample{TItem}"/>); <see langword="null"/> for a listed job.</param>
+    private async Task<(ITrainedEndModel<TItem> Shipped, EndModelChoice? Choice, string? SkipReason)> ChooseShippedAsync<TItem>(
+        LabelingRunContext<TItem> run, IEndModel<TItem> endModel, DistillationStage<TItem> distillation, ITrainedEndModel<TItem> distilled, EndModelTrainingSet<TItem>? weak, IReadOnlyList<TItem>? foldItems)
+    {
+        (ITrainedEndModel<TItem> shipped, EndModelChoice? choice) = run.ChoiceRule == EndModelChoiceRule.NestedSignTest
+            ? await ChooseNestedAsync(run, endModel, distillation, distilled, weak, foldItems).ConfigureAwait(false)
+            : await distillation.ChooseAsync(distilled, weak, run.Job.SeedSet, run.Options.SelectionMetric, run.ChoiceRule, run.CancellationToken).ConfigureAwait(false);
+        return (shipped, choice, choice is not null ? null : run.ChoiceSkipReason ?? EndModelChoicePlan.NotCheckedWithout(weak, run.Job.SeedSet.Count));
+    }
+
+    /// <summary>
     /// Chooses between the run's own end model and the seed-only model by a nested cross-validation: for each fold of the
     /// seed items (<see cref="EndModelCrossValidation.PoolAsync"/>), the same pipeline runs again with the fold's items
     /// removed from the seed set (same synthesizers, functions and end model; the choice off; no test set) over a bounded
@@ -23,10 +43,10 @@ public sealed partial class LabelingPipeline
     /// <param name="weak">The weakly labeled items the run's end model was trained on, or <see langword="null"/>.</param>
     /// <param name="foldItems">The items the fold runs label: a streamed job's gathered sample; <see langword="null"/> for a listed job, whose sample is taken here.</param>
     private async Task<(ITrainedEndModel<TItem> Shipped, EndModelChoice? Choice)> ChooseNestedAsync<TItem>(
-        LabelingRunContext<TItem> run, IEndModel<TItem> endModel, DistillationStage<TItem> distillation, ITrainedEndModel<TItem> trained, EndModelTrainingSet<TItem>? weak, IReadOnlyList<TItem>? foldItems = null)
+        LabelingRunContext<TItem> run, IEndModel<TItem> endModel, DistillationStage<TItem> distillation, ITrainedEndModel<TItem> trained, EndModelTrainingSet<TItem>? weak, IReadOnlyList<TItem>? foldItems)
     {
         IReadOnlyList<LabeledExample<TItem>> seed = run.Job.SeedSet;
-        if (weak is null || weak.TotalWeight <= 0 || seed.Count < 2)
+        if (EndModelCrossValidation.NothingToCheck(weak, seed.Count))
         {
             return (trained, null);
         }

@@ -212,8 +212,6 @@ public sealed partial class LabelingPipeline
         using StreamedItems<TItem>? streamed = opened;
         using LabelingRunContext<TItem> run = context;
         (run.ChoiceRule, run.ChoiceSkipReason) = EndModelChoicePlan.Resolve(snapshot, job.Programs is not null, _synthesizers, streamed?.Count ?? job.Items.Count, NestedChoiceItemBound);
-        EndModelChoiceRule choiceRule = run.ChoiceRule;
-        string? notChecked = run.ChoiceSkipReason;
 
         LabelingPipelineOptions options = run.Options;
         IReadOnlyList<LabeledExample<TItem>> seed = job.SeedSet;
@@ -309,19 +307,17 @@ public sealed partial class LabelingPipeline
             run.Begin(PipelineStage.Distill, $"Training the end model ({endModel.Name})");
             ITrainedEndModel<TItem> trained, distilled;
             EndModelChoice? choice;
+            string? choiceSkipReason;
             ClassProbabilities probabilities;
             StreamedLabelSummary? streamedLabels = null;
             if (streamed is not null)
             {
                 // Only the sampled training items are gathered (and, in the same read, the nested choice's items); the labels go to the sink as they are made.
-                NestedChoiceSample<TItem>? foldSample = choiceRule == EndModelChoiceRule.NestedSignTest ? new(streamed.Count, NestedChoiceItemBound, options.Seed) : null;
+                NestedChoiceSample<TItem>? foldSample = run.ChoiceRule == EndModelChoiceRule.NestedSignTest ? new(streamed.Count, NestedChoiceItemBound, options.Seed) : null;
                 EndModelTrainingSet<TItem>? sample = await StreamedRun.TrainingSampleAsync(streamed, votes, itemDistributions, options.EndModelSampleSize, options.Seed, cancellationToken, foldSample).ConfigureAwait(false);
                 itemDistributions = null;
                 distilled = await distillation.TrainOnAsync(sample, seed, cancellationToken).ConfigureAwait(false);
-                (trained, choice) = foldSample is not null
-                    ? await ChooseNestedAsync(run, endModel, distillation, distilled, sample, foldSample.Items).ConfigureAwait(false)
-                    : await distillation.ChooseAsync(distilled, sample, seed, options.SelectionMetric, choiceRule, cancellationToken).ConfigureAwait(false);
-                notChecked ??= choice is null ? EndModelChoicePlan.NotCheckedWithout(sample, seed.Count) : null;
+                (trained, choice, choiceSkipReason) = await ChooseShippedAsync(run, endModel, distillation, distilled, sample, foldSample?.Items).ConfigureAwait(false);
                 foldSample = null;
                 sample = null;
                 streamedLabels = await StreamedRun.PredictAsync(trained, streamed, job.LabelSink!, job.Task.ClassCount, options.Seed, cancellationToken, job.LabelingBackend).ConfigureAwait(false);
@@ -331,10 +327,7 @@ public sealed partial class LabelingPipeline
             {
                 EndModelTrainingSet<TItem>? weak = distillation.WeakTrainingSet(job.Items, votes, labelProbabilities);
                 distilled = await distillation.TrainOnAsync(weak, seed, cancellationToken).ConfigureAwait(false);
-                (trained, choice) = choiceRule == EndModelChoiceRule.NestedSignTest
-                    ? await ChooseNestedAsync(run, endModel, distillation, distilled, weak).ConfigureAwait(false)
-                    : await distillation.ChooseAsync(distilled, weak, seed, options.SelectionMetric, choiceRule, cancellationToken).ConfigureAwait(false);
-                notChecked ??= choice is null ? EndModelChoicePlan.NotCheckedWithout(weak, seed.Count) : null;
+                (trained, choice, choiceSkipReason) = await ChooseShippedAsync(run, endModel, distillation, distilled, weak, foldItems: null).ConfigureAwait(false);
                 probabilities = await trained.PredictProbabilitiesAsync(job.Items, cancellationToken).ConfigureAwait(false);
             }
 
@@ -351,7 +344,7 @@ public sealed partial class LabelingPipeline
                 SeedOnlyModel = seedOnlyModel,
                 DistilledEndModel = distilled,
                 EndModelChoice = choice,
-                EndModelChoiceSkipReason = choice is null ? notChecked : null,
+                EndModelChoiceSkipReason = choiceSkipReason,
                 Task = job.Task,
                 DatasetName = job.DatasetName ?? job.Task.Name,
                 ItemIds = streamed is not null ? [] : job.ItemIds ?? [.. Enumerable.Range(0, job.Items.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],

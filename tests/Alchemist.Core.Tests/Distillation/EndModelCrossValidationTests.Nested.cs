@@ -39,7 +39,7 @@ public partial class EndModelCrossValidationTests
         Assert.Equal(EndModelChoiceRule.NestedSignTest, choice.Rule);
         Assert.Equal((5, 20), (choice.Folds, choice.SeedItems));
         Assert.False(choice.SeedOnlyShipped);
-        Assert.True(choice.PipelineScore > choice.SeedOnlyScore, choice.Sentence());
+        Assert.True(choice.PipelineScore > choice.SeedOnlyScore, choice.ToString());
         Assert.Same(run.DistilledEndModel, run.TrainedEndModel);
         Assert.Contains("- **Model shipped**: the pipeline's end model shipped: 5-fold cross-validation over the 20 seed items (the whole pipeline re-run per fold without the fold's seed items)", RunReport.ToMarkdown(run), StringComparison.Ordinal);
     }
@@ -54,9 +54,9 @@ public partial class EndModelCrossValidationTests
 
         EndModelChoice choice = run.EndModelChoice!;
         Assert.Equal(EndModelChoiceRule.NestedSignTest, choice.Rule);
-        Assert.True(choice.SeedOnlyShipped, choice.Sentence());
-        Assert.True(choice.SeedOnlyScore > choice.PipelineScore, choice.Sentence());
-        Assert.True(choice.SignTestPValue <= EndModelChoice.SignTestLevel, choice.Sentence());
+        Assert.True(choice.SeedOnlyShipped, choice.ToString());
+        Assert.True(choice.SeedOnlyScore > choice.PipelineScore, choice.ToString());
+        Assert.True(choice.SignTestPValue <= EndModelChoice.SignTestLevel, choice.ToString());
         Assert.Same(run.SeedOnlyModel, run.TrainedEndModel);
         Assert.NotSame(run.DistilledEndModel, run.TrainedEndModel);
         ClassProbabilities bySeedOnly = await run.SeedOnlyModel!.PredictProbabilitiesAsync(job.Items);

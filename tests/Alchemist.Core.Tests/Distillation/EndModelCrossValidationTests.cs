@@ -39,7 +39,7 @@ public partial class EndModelCrossValidationTests
         var run = (LabelingRun<string>)await new LabelingPipeline([], Options(EndModelChoiceRule.HigherScore)).RunAsync(job);
 
         EndModelChoice choice = run.EndModelChoice!;
-        Assert.True(choice.SeedOnlyShipped, choice.Sentence());
+        Assert.True(choice.SeedOnlyShipped, choice.ToString());
         Assert.True(choice.SeedOnlyScore > choice.PipelineScore, $"pipeline {choice.PipelineScore}, seed-only {choice.SeedOnlyScore}");
         Assert.Same(run.SeedOnlyModel, run.TrainedEndModel);
         Assert.NotSame(run.DistilledEndModel, run.TrainedEndModel);
